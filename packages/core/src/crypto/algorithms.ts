@@ -1,0 +1,48 @@
+/**
+ * Signature algorithms: the JWS names we accept, and the certificate signature algorithms
+ * our path validation can check.
+ *
+ * @module
+ */
+
+/** JWS algorithms eLicence can sign and verify licences with. */
+export type JwsAlgorithm = "ES256" | "ES384" | "EdDSA" | "PS256";
+
+/** Every signature algorithm the crypto backend implements (JWS names; RS* for X.509 only). */
+export type SignatureAlgorithm = JwsAlgorithm | "ES512" | "PS384" | "PS512" | "RS256" | "RS384" | "RS512";
+
+/** Algorithms a licence may carry unless the caller says otherwise. */
+export const DEFAULT_ALGORITHMS: readonly JwsAlgorithm[] = Object.freeze(["ES256", "EdDSA", "PS256"]);
+
+const JWS_ALGORITHMS: ReadonlySet<string> = new Set<JwsAlgorithm>(["ES256", "ES384", "EdDSA", "PS256"]);
+
+/** True when `alg` names a JWS algorithm eLicence implements (HMAC and `none` never are). */
+export function isJwsAlgorithm(alg: unknown): alg is JwsAlgorithm {
+  return typeof alg === "string" && JWS_ALGORITHMS.has(alg);
+}
+
+/** Key type and parameters an algorithm needs. */
+export interface AlgorithmKeyShape {
+  readonly kty: "EC" | "OKP" | "RSA";
+  readonly curve?: "P-256" | "P-384" | "P-521" | "Ed25519";
+  readonly hash: "SHA-256" | "SHA-384" | "SHA-512" | null;
+  /** ECDSA signature length in bytes (P1363 form), for length checks. */
+  readonly signatureLength?: number;
+}
+
+/** The key shape each algorithm requires. */
+export const ALGORITHM_KEYS: Readonly<Record<SignatureAlgorithm, AlgorithmKeyShape>> = Object.freeze({
+  ES256: { kty: "EC", curve: "P-256", hash: "SHA-256", signatureLength: 64 },
+  ES384: { kty: "EC", curve: "P-384", hash: "SHA-384", signatureLength: 96 },
+  ES512: { kty: "EC", curve: "P-521", hash: "SHA-512", signatureLength: 132 },
+  EdDSA: { kty: "OKP", curve: "Ed25519", hash: null, signatureLength: 64 },
+  PS256: { kty: "RSA", hash: "SHA-256" },
+  PS384: { kty: "RSA", hash: "SHA-384" },
+  PS512: { kty: "RSA", hash: "SHA-512" },
+  RS256: { kty: "RSA", hash: "SHA-256" },
+  RS384: { kty: "RSA", hash: "SHA-384" },
+  RS512: { kty: "RSA", hash: "SHA-512" },
+});
+
+/** Minimum RSA modulus length accepted, in bits. */
+export const MIN_RSA_BITS = 2048;

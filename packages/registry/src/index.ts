@@ -1,0 +1,6 @@
+/**
+ * `@elicence/registry` (skeleton: the implementation arrives with its issue).
+ *
+ * @packageDocumentation
+ */
+export { LicenceError } from "@elicence/core";
