@@ -1,9 +1,105 @@
 /**
- * `@elicence/core`: the licence model, identifiers, signing and offline verification.
+ * `@elicence/core`: the licence model, identifiers, signing and offline verification of electronic
+ * licences (电子证照). No I/O of its own: the same code runs in Node, a CLI, a server and a browser.
  *
  * @packageDocumentation
  */
+// Errors
 export { LicenceError, isLicenceError, formatIssues } from "./errors/errors.js";
 export type { LicenceErrorCode, LicenceErrorOptions, ValidationIssue } from "./errors/errors.js";
+
+// Algorithms and signing primitives
 export { DEFAULT_ALGORITHMS, isJwsAlgorithm } from "./crypto/algorithms.js";
 export type { JwsAlgorithm, SignatureAlgorithm } from "./crypto/algorithms.js";
+export { createKeySigner, parseCompactJws, parseFlattenedJws, signJws, toCompact, verifySignature } from "./jws/jws.js";
+export type { JwsHeader, JwsParseOptions, ParsedJws, SignedJws, Signer } from "./jws/jws.js";
+export { parseStrictJson } from "./encoding/json.js";
+export type { StrictJsonLimits } from "./encoding/json.js";
+
+// Identifiers
+export {
+  buildLicenceId,
+  parseLicenceId,
+  validateLicenceId,
+  isValidLicenceId,
+  validateCitizenId,
+  isValidCitizenId,
+  computeCitizenIdCheck,
+  validateUscc,
+  isValidUscc,
+  computeUsccCheck,
+  validateHolderId,
+  HOLDER_ID_TYPES,
+} from "./identifiers/index.js";
+export type { LicenceId, LicenceIdParts, HolderIdType } from "./identifiers/index.js";
+
+// Catalogue and model
+export { licenceTypeSchema, parseLicenceType, safeParseLicenceType, checkLicenceFields } from "./catalogue/licence-type.js";
+export type { FieldDefinition, FieldType, HolderKind, LicenceType, SafeResult, ShareClass, ValidityTerm } from "./catalogue/licence-type.js";
+export { LICENCE_TYP } from "./licence/model.js";
+export type { Holder, Licence, LicenceIssuerInfo, LicenceStatus, StatusReference } from "./licence/model.js";
+
+// Issue and verify
+export { addValidityTerm, createIssuingContext, issueLicence } from "./licence/issue.js";
+export type { ArchiveLicence, IssuedDisclosure, IssuedLicence, IssuingContext, IssuingContextOptions, LicenceInput } from "./licence/issue.js";
+export { verifyLicence } from "./licence/verify.js";
+export type { VerifyLicenceOptions } from "./licence/verify.js";
+export { CHECK_ORDER } from "./licence/report.js";
+export type { CheckName, CheckResult, Indication, ReportCheck, SignerInfo, SubIndication, VerificationReport } from "./licence/report.js";
+export { createDisclosure, disclosureDigest, resolveDisclosures } from "./sdjwt/disclosure.js";
+export type { Disclosure, ResolvedClaims } from "./sdjwt/disclosure.js";
+
+// Trust
+export { TRUST_LIST_TYP, TrustList, decodeStandardBase64, encodeStandardBase64, signTrustList, trustListSchema, verifyTrustList } from "./trust/trust-list.js";
+export type { TrustListDocument, TrustedDepartment, TrustedService, VerifyTrustListOptions } from "./trust/trust-list.js";
+
+// X.509
+export { parseCertificate, validateCertificatePath } from "./x509/index.js";
+export type { Certificate } from "./x509/index.js";
+
+// Development PKI and keys at rest
+export { createDepartmentCertificate, createIssuingCa, createRootCa, createServiceCertificate } from "./pki/index.js";
+export type { CreateDepartmentCertificateOptions, CreateIssuingCaOptions, CreateRootCaOptions, CreateServiceCertificateOptions, DevPkiCertificate, DevPkiIssuer } from "./pki/index.js";
+export { decryptPrivateKey, encryptPrivateKey, isEncryptedPrivateKeyPem } from "./keys/index.js";
+export type { EncryptPrivateKeyOptions } from "./keys/index.js";
+
+// Status lists
+export { STATUS_LIST_TYP, signStatusListToken, verifyStatusListToken } from "./status/token.js";
+export type { SignStatusListOptions, VerifiedStatusList, VerifyStatusListOptions } from "./status/token.js";
+export {
+  DEFAULT_MAX_STATUS_LIST_BYTES,
+  StatusList,
+  LICENCE_STATUS_BITS,
+  LICENCE_STATUS_VALUES,
+  statusFromValue,
+  buildStatusListPayload,
+  parseStatusListPayload,
+  safeParseStatusListPayload,
+} from "./status/index.js";
+export type { StatusListBits, StatusListJSON, StatusListDecodeOptions, PublishedLicenceStatus, StatusListPayload } from "./status/index.js";
+
+// Tamper-evident log (RFC 9162)
+export {
+  hashLeaf,
+  hashChildren,
+  emptyRoot,
+  MerkleTree,
+  MemorySubtreeHashStore,
+  computeRoot,
+  buildInclusionProof,
+  buildConsistencyProof,
+  planRoot,
+  planInclusionProof,
+  planConsistencyProof,
+  foldSubtreeHashes,
+  verifyInclusion,
+  verifyConsistency,
+  assertInclusion,
+  assertConsistency,
+  encodeTreeHeadForSigning,
+} from "./log/index.js";
+export type { LeafHashSource, SubtreeHashStore, SubtreeRef, InclusionProofInput, ConsistencyProofInput, TreeHead, SignedTreeHead } from "./log/index.js";
+
+// X.509 extras
+export { pathValidityWindow, PATH_VALIDATION_CODES, CertificateCache } from "./x509/index.js";
+export type { PathValidationCode, PathValidationOptions, PathValidationResult, CertificateInput, KeyUsageName } from "./x509/index.js";

@@ -1,6 +1,8 @@
 /**
- * `@elicence/registry` (skeleton: the implementation arrives with its issue).
+ * `@elicence/registry`: the registry service. This first part is the local workspace that
+ * `elicence init` creates; storage, lifecycle, access, log and the HTTP API build on it.
  *
  * @packageDocumentation
  */
-export { LicenceError } from "@elicence/core";
+export { initWorkspace, openWorkspace, Workspace } from "./workspace/workspace.js";
+export type { DepartmentSpec, InitWorkspaceOptions, WorkspaceConfig, WorkspaceIssueOptions } from "./workspace/workspace.js";

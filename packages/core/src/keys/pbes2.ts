@@ -1,0 +1,245 @@
+/**
+ * ASN.1 of PKCS#8 EncryptedPrivateKeyInfo (RFC 5958 §3) protected with PBES2 (RFC 8018 §6.2):
+ * PBKDF2 with an HMAC-SHA-1 or HMAC-SHA-256 PRF, and AES-CBC (RFC 3565 OIDs). Nothing else is read.
+ *
+ * @module
+ */
+import * as asn1js from "asn1js";
+import { LicenceError } from "../errors/errors.js";
+
+/** Object identifiers of the schemes we read and write. */
+export const PBES2_OIDS = Object.freeze({
+  pbes2: "1.2.840.113549.1.5.13",
+  pbkdf2: "1.2.840.113549.1.5.12",
+  hmacWithSHA1: "1.2.840.113549.2.7",
+  hmacWithSHA256: "1.2.840.113549.2.9",
+  aes128Cbc: "2.16.840.1.101.3.4.1.2",
+  aes192Cbc: "2.16.840.1.101.3.4.1.22",
+  aes256Cbc: "2.16.840.1.101.3.4.1.42",
+});
+
+const PRF_BY_OID: ReadonlyMap<string, Pbes2Params["prf"]> = new Map([
+  [PBES2_OIDS.hmacWithSHA1, "SHA-1"],
+  [PBES2_OIDS.hmacWithSHA256, "SHA-256"],
+] as const);
+
+const AES_KEY_BYTES_BY_OID: ReadonlyMap<string, Pbes2Params["keyBytes"]> = new Map([
+  [PBES2_OIDS.aes128Cbc, 16],
+  [PBES2_OIDS.aes192Cbc, 24],
+  [PBES2_OIDS.aes256Cbc, 32],
+] as const);
+
+const AES_OID_BY_KEY_BYTES: Readonly<Record<Pbes2Params["keyBytes"], string>> = {
+  16: PBES2_OIDS.aes128Cbc,
+  24: PBES2_OIDS.aes192Cbc,
+  32: PBES2_OIDS.aes256Cbc,
+};
+
+/** PBES2 parameters, as read from or written to an EncryptedPrivateKeyInfo. */
+export interface Pbes2Params {
+  readonly salt: Uint8Array;
+  /** PBKDF2 iteration count; `Infinity` when the encoded integer is too large to represent. */
+  readonly iterations: number;
+  /** The HMAC hash of PBKDF2 (WebCrypto name). */
+  readonly prf: "SHA-1" | "SHA-256";
+  /** AES key length in bytes (AES-128, -192 or -256, CBC mode). */
+  readonly keyBytes: 16 | 24 | 32;
+  /** The CBC initialisation vector (16 bytes). */
+  readonly iv: Uint8Array;
+}
+
+/** A parsed EncryptedPrivateKeyInfo. */
+export interface EncryptedPrivateKeyInfo {
+  readonly params: Pbes2Params;
+  readonly encryptedData: Uint8Array;
+}
+
+/** Limits on the parser: a key file is a few kilobytes, never deep. */
+const BER_LIMITS = { maxDepth: 12, maxNodes: 64, maxContentLength: 1 << 16, parseEmbedded: false } as const;
+const MIN_SALT_BYTES = 8;
+const MAX_SALT_BYTES = 64;
+
+function malformed(): LicenceError {
+  return new LicenceError("ERR_INPUT_MALFORMED", "The encrypted private key is not a well-formed PKCS#8 EncryptedPrivateKeyInfo.");
+}
+
+function unsupported(oid: string): LicenceError {
+  return new LicenceError(
+    "ERR_ALGORITHM_UNSUPPORTED",
+    "The private key is encrypted with a scheme that is not supported; re-encrypt it with PBES2, PBKDF2 and AES-CBC.",
+    { details: { oid: oid.slice(0, 64) } },
+  );
+}
+
+/** Parses one complete DER value; `null` when it is malformed, has trailing bytes or is not DER. */
+function parseDer(der: Uint8Array): asn1js.AsnType | null {
+  let parsed: asn1js.FromBerResult;
+  try {
+    parsed = asn1js.fromBER(new Uint8Array(der), BER_LIMITS);
+  } catch {
+    return null;
+  }
+  if (parsed.offset !== der.length || parsed.result.error || !definiteLengths(parsed.result)) return null;
+  // Re-encoding must give the same bytes: refuses non-minimal lengths and other non-DER encodings.
+  let again: Uint8Array;
+  try {
+    again = new Uint8Array(parsed.result.toBER());
+  } catch {
+    return null;
+  }
+  if (again.length !== der.length || again.some((b, i) => b !== der[i])) return null;
+  return parsed.result;
+}
+
+/** DER has no indefinite lengths (asn1js keeps them when re-encoding, so look for them). */
+function definiteLengths(node: asn1js.AsnType): boolean {
+  if (node.lenBlock.isIndefiniteForm) return false;
+  if (!node.idBlock.isConstructed) return true;
+  const children = (node.valueBlock as { value?: unknown }).value;
+  return Array.isArray(children) && children.every((child: asn1js.AsnType) => definiteLengths(child));
+}
+
+function sequence(node: asn1js.AsnType | undefined, min: number, max: number): asn1js.AsnType[] {
+  if (!(node instanceof asn1js.Sequence)) throw malformed();
+  const items = node.valueBlock.value as asn1js.AsnType[];
+  if (items.length < min || items.length > max) throw malformed();
+  return items;
+}
+
+function oid(node: asn1js.AsnType | undefined): string {
+  if (!(node instanceof asn1js.ObjectIdentifier)) throw malformed();
+  return node.getValue();
+}
+
+function octets(node: asn1js.AsnType | undefined): Uint8Array {
+  if (!(node instanceof asn1js.OctetString) || node.idBlock.isConstructed) throw malformed();
+  return new Uint8Array(node.valueBlock.valueHexView);
+}
+
+/** Reads a non-negative INTEGER; `Infinity` when it does not fit in 48 bits. */
+function unsignedInteger(node: asn1js.AsnType | undefined): number {
+  if (!(node instanceof asn1js.Integer)) throw malformed();
+  const bytes = node.valueBlock.valueHexView;
+  if (bytes.length === 0 || (bytes[0]! & 0x80) !== 0) throw malformed();
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  if (bytes.length - start > 6) return Number.POSITIVE_INFINITY;
+  let value = 0;
+  for (let i = start; i < bytes.length; i++) value = value * 256 + bytes[i]!;
+  return value;
+}
+
+/** An AlgorithmIdentifier's parameters must be absent or NULL. */
+function absentOrNull(items: asn1js.AsnType[]): void {
+  if (items.length === 2 && !(items[1] instanceof asn1js.Null)) throw malformed();
+}
+
+function readPrf(node: asn1js.AsnType | undefined): Pbes2Params["prf"] {
+  const items = sequence(node, 1, 2);
+  const prfOid = oid(items[0]);
+  absentOrNull(items);
+  const prf = PRF_BY_OID.get(prfOid);
+  if (prf === undefined) throw unsupported(prfOid);
+  return prf;
+}
+
+/**
+ * Parses a DER EncryptedPrivateKeyInfo protected with PBES2.
+ *
+ * @param der - the DER bytes (untrusted)
+ * @throws LicenceError `ERR_INPUT_MALFORMED` for bad structure, `ERR_ALGORITHM_UNSUPPORTED` for any
+ *   scheme other than PBES2 / PBKDF2 (HMAC-SHA-1 or -SHA-256) / AES-CBC
+ */
+export function parseEncryptedPrivateKeyInfo(der: Uint8Array): EncryptedPrivateKeyInfo {
+  const root = parseDer(der);
+  if (root === null) throw malformed();
+  const [algorithm, data] = sequence(root, 2, 2);
+  const [schemeOid, schemeParams] = sequence(algorithm, 1, 2);
+  const scheme = oid(schemeOid);
+  if (scheme !== PBES2_OIDS.pbes2) throw unsupported(scheme);
+
+  const [kdf, cipher] = sequence(schemeParams, 2, 2);
+  const [kdfOid, kdfParams] = sequence(kdf, 2, 2);
+  const kdfName = oid(kdfOid);
+  if (kdfName !== PBES2_OIDS.pbkdf2) throw unsupported(kdfName);
+
+  // PBKDF2-params ::= SEQUENCE { salt, iterationCount, keyLength OPTIONAL, prf DEFAULT hmacWithSHA1 }
+  const kdfItems = sequence(kdfParams, 2, 4);
+  const salt = octets(kdfItems[0]); // the otherSource alternative is reserved by RFC 8018: refused
+  const iterations = unsignedInteger(kdfItems[1]);
+  let optional = kdfItems.slice(2);
+  let keyLength: number | undefined;
+  if (optional[0] instanceof asn1js.Integer) {
+    keyLength = unsignedInteger(optional[0]);
+    optional = optional.slice(1);
+  }
+  if (optional.length > 1) throw malformed();
+  const prf = optional.length === 1 ? readPrf(optional[0]) : "SHA-1";
+
+  const [cipherOid, ivNode] = sequence(cipher, 2, 2);
+  const cipherName = oid(cipherOid);
+  const keyBytes = AES_KEY_BYTES_BY_OID.get(cipherName);
+  if (keyBytes === undefined) throw unsupported(cipherName);
+  if (keyLength !== undefined && keyLength !== keyBytes) throw malformed();
+  const iv = octets(ivNode);
+  if (iv.length !== 16) throw malformed();
+  if (salt.length < MIN_SALT_BYTES || salt.length > MAX_SALT_BYTES) throw malformed();
+
+  const encryptedData = octets(data);
+  if (encryptedData.length === 0 || encryptedData.length % 16 !== 0) throw malformed();
+  return { params: { salt, iterations, prf, keyBytes, iv }, encryptedData };
+}
+
+/**
+ * Encodes an EncryptedPrivateKeyInfo (DER). The PRF is written with NULL parameters, as OpenSSL does.
+ *
+ * @param info - parameters and ciphertext
+ */
+export function encodeEncryptedPrivateKeyInfo(info: EncryptedPrivateKeyInfo): Uint8Array {
+  const { salt, iterations, prf, keyBytes, iv } = info.params;
+  const prfOid = prf === "SHA-256" ? PBES2_OIDS.hmacWithSHA256 : PBES2_OIDS.hmacWithSHA1;
+  const pbkdf2Params: asn1js.AsnType[] = [new asn1js.OctetString({ valueHex: new Uint8Array(salt) }), new asn1js.Integer({ value: iterations })];
+  if (prf !== "SHA-1") pbkdf2Params.push(new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: prfOid }), new asn1js.Null()] }));
+  const value = new asn1js.Sequence({
+    value: [
+      new asn1js.Sequence({
+        value: [
+          new asn1js.ObjectIdentifier({ value: PBES2_OIDS.pbes2 }),
+          new asn1js.Sequence({
+            value: [
+              new asn1js.Sequence({
+                value: [new asn1js.ObjectIdentifier({ value: PBES2_OIDS.pbkdf2 }), new asn1js.Sequence({ value: pbkdf2Params })],
+              }),
+              new asn1js.Sequence({
+                value: [new asn1js.ObjectIdentifier({ value: AES_OID_BY_KEY_BYTES[keyBytes] }), new asn1js.OctetString({ valueHex: new Uint8Array(iv) })],
+              }),
+            ],
+          }),
+        ],
+      }),
+      new asn1js.OctetString({ valueHex: new Uint8Array(info.encryptedData) }),
+    ],
+  });
+  return new Uint8Array(value.toBER());
+}
+
+/**
+ * True when `der` is a DER PKCS#8 PrivateKeyInfo / OneAsymmetricKey (RFC 5958 §2): a SEQUENCE of
+ * version 0 or 1, an AlgorithmIdentifier and an OCTET STRING, then optional tagged fields.
+ *
+ * @param der - candidate bytes
+ */
+export function isPrivateKeyInfo(der: Uint8Array): boolean {
+  const root = parseDer(der);
+  if (!(root instanceof asn1js.Sequence)) return false;
+  const items = root.valueBlock.value as asn1js.AsnType[];
+  if (items.length < 3 || items.length > 5) return false;
+  const [version, algorithm, key] = items;
+  if (!(version instanceof asn1js.Integer) || version.valueBlock.valueHexView.length !== 1) return false;
+  if (version.valueBlock.valueHexView[0]! > 1) return false;
+  if (!(algorithm instanceof asn1js.Sequence)) return false;
+  const algItems = algorithm.valueBlock.value as asn1js.AsnType[];
+  if (algItems.length < 1 || algItems.length > 2 || !(algItems[0] instanceof asn1js.ObjectIdentifier)) return false;
+  if (!(key instanceof asn1js.OctetString) || key.idBlock.isConstructed || key.valueBlock.valueHexView.length === 0) return false;
+  return items.slice(3).every((item) => item.idBlock.tagClass === 3);
+}

@@ -1,0 +1,23 @@
+/**
+ * Access to the platform's WebCrypto, for code that must run in browsers as well as Node.
+ *
+ * @module
+ */
+import { LicenceError } from "../errors/errors.js";
+
+/** The platform's `crypto` object; throws a coded error where there is none. */
+export function webCrypto(): Crypto {
+  const c = globalThis.crypto;
+  if (!c?.subtle) throw new LicenceError("ERR_ALGORITHM_UNSUPPORTED", "This platform has no WebCrypto.");
+  return c;
+}
+
+/** Copies bytes into a fresh `ArrayBuffer`-backed view, the form WebCrypto's types ask for. */
+export function toBufferSource(data: Uint8Array): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(data);
+}
+
+/** Random bytes from the platform CSPRNG. */
+export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
+  return webCrypto().getRandomValues(new Uint8Array(length));
+}

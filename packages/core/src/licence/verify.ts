@@ -1,0 +1,402 @@
+/**
+ * Verifying a licence, offline: a short pipeline of named steps — format, algorithm, signature,
+ * certificate path, issuer authorisation, disclosures, validity period, status — each producing one
+ * entry of the report. Fails closed: anything that cannot be established is INDETERMINATE or FAILED,
+ * never PASSED.
+ *
+ * @module
+ */
+import { backend } from "../crypto/index.js";
+import type { JwsAlgorithm } from "../crypto/algorithms.js";
+import type { PublicKeyHandle } from "../crypto/backend.js";
+import { LicenceError, isLicenceError } from "../errors/errors.js";
+import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
+import { parseLicenceId, validateHolderId, type HolderIdType } from "../identifiers/index.js";
+import { DEFAULT_JWS_LIMITS, parseCompactJws, parseFlattenedJws, type ParsedJws } from "../jws/jws.js";
+import { resolveDisclosures, DISCLOSURE_LIMITS } from "../sdjwt/disclosure.js";
+import { decodeStandardBase64, type TrustList } from "../trust/trust-list.js";
+import { parseCertificate, type Certificate } from "../x509/index.js";
+import { statusFromValue } from "../status/index.js";
+import { verifyStatusListToken, type VerifiedStatusList } from "../status/token.js";
+import type { HolderKind } from "../catalogue/licence-type.js";
+import { LICENCE_TYP, fromEpochSeconds, type Licence } from "./model.js";
+import {
+  CHECK_ORDER,
+  type CheckName,
+  type CheckResult,
+  type Indication,
+  type ReportCheck,
+  type SignerInfo,
+  type SubIndication,
+  type VerificationReport,
+} from "./report.js";
+
+/** Options of {@link verifyLicence}. Both the algorithm allow-list and the time are the caller's. */
+export interface VerifyLicenceOptions {
+  /** The verified trust list (see `verifyTrustList`). */
+  readonly trustList: TrustList;
+  /** The verification time: validity and status are judged at this instant. */
+  readonly at: Date;
+  /** Algorithms accepted for the licence signature. */
+  readonly algorithms: readonly JwsAlgorithm[];
+  /**
+   * Status lists available to the verifier: verified ones, or status list tokens (compact JWTs)
+   * that are verified here against the trust list. A licence that names a list not given here is
+   * INDETERMINATE.
+   */
+  readonly statusLists?: readonly (VerifiedStatusList | string)[];
+}
+
+const HOLDER_KINDS = new Set<HolderKind>(["natural-person", "legal-person", "other"]);
+
+class CheckFailure extends Error {
+  constructor(
+    readonly result: Exclude<CheckResult, "passed" | "skipped">,
+    readonly subIndication: SubIndication,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const fail = (sub: SubIndication, code: string, message: string) => new CheckFailure("failed", sub, code, message);
+const indeterminate = (sub: SubIndication, code: string, message: string) => new CheckFailure("indeterminate", sub, code, message);
+
+/** The input, split into its JWS and the disclosures that travel with it. */
+interface Envelope {
+  readonly jws: ParsedJws;
+  readonly disclosures: readonly string[];
+}
+
+function parseEnvelope(input: string | Record<string, unknown>, algorithms: readonly JwsAlgorithm[]): Envelope {
+  const options = { algorithms };
+  if (typeof input === "string") {
+    const text = input.trim();
+    if (text.length > DEFAULT_JWS_LIMITS.maxLength) {
+      throw new LicenceError("ERR_INPUT_TOO_LARGE", "The licence is larger than allowed.", { details: { limit: DEFAULT_JWS_LIMITS.maxLength } });
+    }
+    if (text.startsWith("{")) return envelopeFromArchive(parseFlattenedJws(text, options));
+    const parts = text.split("~");
+    if (parts.length < 2 || parts[parts.length - 1] !== "") {
+      throw new LicenceError("ERR_JWS_INVALID", "A compact licence ends with '~' (an SD-JWT without key binding).", { details: { reason: "sd-jwt-shape" } });
+    }
+    const disclosures = parts.slice(1, -1);
+    if (disclosures.length > DISCLOSURE_LIMITS.maxCount) {
+      throw new LicenceError("ERR_INPUT_TOO_LARGE", "There are more disclosures than allowed.", { details: { limit: DISCLOSURE_LIMITS.maxCount } });
+    }
+    return { jws: parseCompactJws(parts[0]!, options), disclosures };
+  }
+  if (!isJsonObject(input)) throw new TypeError("A licence is a string or an archive object.");
+  return envelopeFromArchive(parseFlattenedJws(input, options));
+}
+
+function envelopeFromArchive(jws: ParsedJws): Envelope {
+  const { disclosures, ...rest } = jws.unprotected;
+  for (const key of Object.keys(rest)) {
+    if (key !== "etsiU") throw new LicenceError("ERR_JWS_INVALID", "The archive's unprotected header has an unexpected member.", { details: { reason: "unprotected-member" } });
+  }
+  if (disclosures === undefined) return { jws, disclosures: [] };
+  if (!Array.isArray(disclosures) || disclosures.some((d) => typeof d !== "string")) {
+    throw new LicenceError("ERR_JWS_INVALID", "The archive's disclosures are malformed.", { details: { reason: "disclosures" } });
+  }
+  return { jws, disclosures: disclosures as string[] };
+}
+
+/** The claims a licence payload must carry, checked by hand (this is the hot path). */
+interface LicenceClaims {
+  readonly iss: string;
+  readonly jti: string;
+  readonly iat: number;
+  readonly nbf: number;
+  readonly exp?: number;
+  readonly payload: Record<string, unknown>;
+  readonly statusRef?: { uri: string; idx: number };
+}
+
+function formatError(code: string): CheckFailure {
+  return fail("FORMAT_FAILURE", code, "The licence is not in the expected format.");
+}
+
+function isEpoch(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isText(value: unknown, max = 1024): value is string {
+  return typeof value === "string" && value.length > 0 && value.length <= max;
+}
+
+function readClaims(jws: ParsedJws): LicenceClaims {
+  const payload = parseStrictJson(decodeUtf8(jws.payload), { maxLength: DEFAULT_JWS_LIMITS.maxLength });
+  if (!isJsonObject(payload)) throw formatError("payload-type");
+  const { iss, jti, iat, nbf, exp, licence, fields, status } = payload;
+  if (!isText(iss, 18) || !isText(jti, 256) || !isEpoch(iat) || !isEpoch(nbf) || (exp !== undefined && !isEpoch(exp))) throw formatError("registered-claims");
+  if (jws.header.iat !== iat) throw formatError("signing-time");
+  if (!isJsonObject(licence) || !isJsonObject(fields)) throw formatError("licence-claims");
+  const { number, type, holder, issuer, version, supersedes } = licence;
+  if (!isText(number, 128) || !isJsonObject(type) || !isJsonObject(holder) || !isJsonObject(issuer)) throw formatError("licence-claims");
+  if (!isText(type.code, 21) || !Number.isInteger(type.version) || !isText(type.name, 128)) throw formatError("licence-type");
+  if (!HOLDER_KINDS.has(holder.kind as HolderKind) || !isText(holder.name, 256) || !isText(holder.idType, 8) || !isText(holder.idNumber, 64)) throw formatError("holder");
+  if (!validateHolderId(holder.idType as HolderIdType, holder.idNumber as string).ok) throw formatError("holder-id");
+  if (!isText(issuer.name, 256) || issuer.code !== iss) throw formatError("issuer");
+  if (!Number.isInteger(version) || (supersedes !== undefined && !isText(supersedes, 256))) throw formatError("version");
+  let id;
+  try {
+    id = parseLicenceId(jti);
+  } catch {
+    throw formatError("identifier");
+  }
+  if (id.issuerCode !== iss || id.typeCode !== type.code || id.version !== version) throw formatError("identifier-mismatch");
+  let statusRef: LicenceClaims["statusRef"];
+  if (status !== undefined) {
+    const list = isJsonObject(status) ? status.status_list : undefined;
+    if (!isJsonObject(list) || !isText(list.uri, 2048) || !Number.isSafeInteger(list.idx) || (list.idx as number) < 0) throw formatError("status-reference");
+    statusRef = { uri: list.uri as string, idx: list.idx as number };
+  }
+  return { iss, jti, iat, nbf, ...(exp !== undefined ? { exp } : {}), payload, ...(statusRef ? { statusRef } : {}) };
+}
+
+function toLicence(claims: LicenceClaims, resolved: Record<string, unknown>): Licence {
+  const l = resolved.licence as Record<string, any>;
+  return {
+    id: claims.jti,
+    number: l.number,
+    type: { code: l.type.code, version: l.type.version, name: l.type.name },
+    holder: { kind: l.holder.kind, name: l.holder.name, idType: l.holder.idType, idNumber: l.holder.idNumber },
+    issuer: { name: l.issuer.name, code: l.issuer.code },
+    issuedAt: fromEpochSeconds(claims.iat),
+    validFrom: fromEpochSeconds(claims.nbf),
+    ...(claims.exp !== undefined ? { validUntil: fromEpochSeconds(claims.exp) } : {}),
+    fields: resolved.fields as Record<string, unknown>,
+    version: l.version,
+    ...(l.supersedes !== undefined ? { supersedes: l.supersedes } : {}),
+    ...(claims.statusRef ? { status: claims.statusRef } : {}),
+  };
+}
+
+function signerInfo(cert: Certificate): SignerInfo {
+  return {
+    subject: cert.subject,
+    ...(cert.organizationIdentifier ? { organizationIdentifier: cert.organizationIdentifier } : {}),
+    serialNumber: cert.serialNumber,
+    certificateSha256: backend.base64urlEncode(cert.sha256),
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+  };
+}
+
+const MESSAGES: Record<CheckName, string> = {
+  format: "The licence is well formed.",
+  algorithm: "The signature algorithm is allowed.",
+  signature: "The signature is valid for the signing certificate.",
+  "certificate-path": "The signing certificate chains to a trusted root and was valid at signing time.",
+  "issuer-authorised": "The trust list lists the signing department for this licence type.",
+  disclosures: "Every disclosure matches a digest in the signed licence.",
+  "validity-period": "The licence is within its validity period.",
+  status: "The licence's status allows it.",
+};
+
+const PATH_SUB: Record<string, SubIndication> = {
+  PATH_NOT_FOUND: "NO_CERTIFICATE_CHAIN_FOUND",
+  EXPIRED: "OUT_OF_BOUNDS_NO_POE",
+  NOT_YET_VALID: "OUT_OF_BOUNDS_NO_POE",
+};
+
+/**
+ * Verifies a licence in compact (`<jws>~<disclosure>~…~`) or archive (flattened JSON) form, offline,
+ * and returns a report with one entry per check.
+ *
+ * @param input - the licence: compact string, archive JSON text, or archive object
+ * @param options - trust list, verification time, algorithm allow-list, status lists
+ * @returns the report; never throws for bad input (only for API misuse)
+ * @example
+ * ```ts
+ * const report = await verifyLicence(text, { trustList, at: new Date(), algorithms: DEFAULT_ALGORITHMS });
+ * if (report.indication === "PASSED") use(report.licence);
+ * ```
+ */
+export async function verifyLicence(input: string | Record<string, unknown>, options: VerifyLicenceOptions): Promise<VerificationReport> {
+  const { trustList, at, algorithms } = options;
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError("options.at must be a valid Date.");
+  if (!Array.isArray(algorithms) || algorithms.length === 0) throw new TypeError("options.algorithms must list at least one algorithm.");
+  const checks = new Map<CheckName, ReportCheck>();
+  const pass = (check: CheckName, message = MESSAGES[check]) => checks.set(check, { check, result: "passed", message });
+  const record = (check: CheckName, failure: CheckFailure) =>
+    checks.set(check, { check, result: failure.result, message: failure.message, subIndication: failure.subIndication, code: failure.code });
+  let licence: Licence | undefined;
+  let disclosed: readonly string[] = [];
+  let signer: SignerInfo | undefined;
+  let claims: LicenceClaims | undefined;
+  let envelope: Envelope | undefined;
+  let status: VerificationReport["status"];
+
+  const finish = (): VerificationReport => {
+    const list = CHECK_ORDER.map(
+      (name) => checks.get(name) ?? { check: name, result: "skipped" as const, message: "Not checked: an earlier check failed." },
+    );
+    const failed = list.find((c) => c.result === "failed");
+    const undetermined = list.find((c) => c.result === "indeterminate");
+    const indication: Indication = failed ? "FAILED" : undetermined ? "INDETERMINATE" : "PASSED";
+    const sub = (failed ?? undetermined)?.subIndication;
+    return {
+      indication,
+      ...(sub ? { subIndication: sub } : {}),
+      checks: list,
+      ...(licence ? { licence } : {}),
+      disclosed,
+      ...(signer ? { signer } : {}),
+      ...(envelope ? { algorithm: envelope.jws.header.alg } : {}),
+      ...(claims ? { signingTime: fromEpochSeconds(claims.iat) } : {}),
+      verificationTime: at.toISOString(),
+      ...(status ? { status } : {}),
+    };
+  };
+
+  // 1–2. Format and algorithm: the algorithm is judged while the header is read, before any key.
+  let leaf: Certificate;
+  let x5c: string[];
+  try {
+    envelope = parseEnvelope(input, algorithms);
+    const header = envelope.jws.header;
+    if (header.typ !== LICENCE_TYP) throw formatError("typ");
+    if (!Array.isArray(header.x5c) || header.x5c.length === 0 || header.x5c.length > 10 || header.x5c.some((c) => typeof c !== "string")) throw formatError("x5c");
+    x5c = header.x5c as string[];
+    const der = decodeStandardBase64(x5c[0]!);
+    if (!der) throw formatError("x5c");
+    try {
+      leaf = parseCertificate(der);
+    } catch {
+      throw formatError("x5c");
+    }
+    claims = readClaims(envelope.jws);
+  } catch (err) {
+    if (isLicenceError(err, "ERR_ALGORITHM_NOT_ALLOWED")) {
+      pass("format", "The licence header is well formed.");
+      record("algorithm", fail("CRYPTO_CONSTRAINTS_FAILURE", err.code, "The signature algorithm is not allowed."));
+      return finish();
+    }
+    record("format", err instanceof CheckFailure ? err : fail("FORMAT_FAILURE", isLicenceError(err) ? err.code : "ERR_INPUT_MALFORMED", "The licence is not in the expected format."));
+    return finish();
+  }
+  pass("format");
+  pass("algorithm");
+  signer = signerInfo(leaf);
+
+  // 3. Signature, with the key of the certificate the header names (and only that one).
+  const header = envelope.jws.header;
+  if (header["x5t#S256"] !== backend.base64urlEncode(leaf.sha256)) {
+    record("signature", fail("SIG_CRYPTO_FAILURE", "x5t#S256", "The certificate digest in the header is not the signing certificate's."));
+    return finish();
+  }
+  if (leaf.publicKeyAlgorithm !== header.alg) {
+    record("signature", fail("SIG_CRYPTO_FAILURE", "key-algorithm", "The signing certificate's key does not fit the algorithm."));
+    return finish();
+  }
+  const signingTime = new Date(claims.iat * 1000);
+  const chain = await trustList.validateChain(x5c, signingTime);
+  let key: PublicKeyHandle;
+  try {
+    key = chain.ok ? chain.key : await backend.importPublicKey(leaf.spki, header.alg);
+  } catch {
+    record("signature", fail("SIG_CRYPTO_FAILURE", "key", "The signing certificate's key cannot be used."));
+    return finish();
+  }
+  const valid = backend.verifySync ? backend.verifySync(key, envelope.jws.signingInput, envelope.jws.signature) : await backend.verify(key, envelope.jws.signingInput, envelope.jws.signature);
+  if (!valid) {
+    record("signature", fail("SIG_CRYPTO_FAILURE", "ERR_SIGNATURE_INVALID", "The signature is not valid."));
+    return finish();
+  }
+  pass("signature");
+
+  // 4. Certificate path at the signing time.
+  if (chain.ok) pass("certificate-path");
+  else {
+    const sub = PATH_SUB[chain.code] ?? "CHAIN_CONSTRAINTS_FAILURE";
+    const message =
+      chain.code === "PATH_NOT_FOUND" ? "The signing certificate does not chain to a trusted root." : "The signing certificate's path is not valid at the signing time.";
+    record("certificate-path", sub === "CHAIN_CONSTRAINTS_FAILURE" ? fail(sub, chain.code, message) : indeterminate(sub, chain.code, message));
+  }
+  if (signingTime.getTime() > at.getTime()) {
+    record("validity-period", fail("NOT_YET_VALID", "signing-time-in-future", "The licence claims a signing time after the verification time."));
+  }
+
+  // 5. One source per datum: the department named by the certificate, listed for this type.
+  try {
+    checkIssuer(trustList, leaf, claims, signingTime);
+    pass("issuer-authorised");
+  } catch (err) {
+    record("issuer-authorised", err as CheckFailure);
+  }
+
+  // 6. Disclosures.
+  try {
+    const resolved = resolveDisclosures(claims.payload, envelope.disclosures);
+    if (!isJsonObject(resolved.claims.fields)) throw formatError("fields");
+    licence = toLicence(claims, resolved.claims);
+    disclosed = resolved.disclosedPaths;
+    pass("disclosures");
+  } catch (err) {
+    record("disclosures", fail("HASH_FAILURE", isLicenceError(err) ? String(err.details.reason ?? err.code) : "invalid", "A disclosure does not match the signed licence."));
+  }
+
+  // 7. Validity period at `at`.
+  if (!checks.has("validity-period")) {
+    const t = at.getTime() / 1000;
+    if (t < claims.nbf) record("validity-period", fail("NOT_YET_VALID", "not-yet-valid", "The licence is not yet valid."));
+    else if (claims.exp !== undefined && t >= claims.exp) record("validity-period", fail("EXPIRED", "expired", "The licence has expired."));
+    else pass("validity-period");
+  }
+
+  // 8. Status, from a status list the caller supplied; never assumed.
+  if (!claims.statusRef) pass("status", "The licence names no status list.");
+  else {
+    try {
+      status = await checkStatus(claims.statusRef, options);
+      if (status === "invalid") record("status", fail("REVOKED", "invalid", "The status list marks the licence invalid (revoked, cancelled or superseded)."));
+      else if (status === "suspended") record("status", fail("SUSPENDED", "suspended", "The status list marks the licence suspended."));
+      else pass("status", "The status list marks the licence valid.");
+    } catch (err) {
+      record("status", err instanceof CheckFailure ? err : indeterminate("TRY_LATER", isLicenceError(err) ? String(err.details.reason ?? err.code) : "status-list", "The licence's status list could not be used."));
+    }
+  }
+  return finish();
+}
+
+function checkIssuer(trustList: TrustList, leaf: Certificate, claims: LicenceClaims, signingTime: Date): void {
+  const code = claims.iss;
+  if (leaf.organizationIdentifier !== code) {
+    throw fail("SIG_CONSTRAINTS_FAILURE", "certificate-department", "The signing certificate does not name the licence's issuing department.");
+  }
+  const department = trustList.department(code);
+  if (!department) throw fail("SIG_CONSTRAINTS_FAILURE", "department-not-listed", "The trust list does not list the issuing department.");
+  const typeCode = ((claims.payload.licence as Record<string, unknown>).type as Record<string, unknown>).code as string;
+  if (!department.licenceTypes.includes(typeCode)) {
+    throw fail("SIG_CONSTRAINTS_FAILURE", "type-not-authorised", "The trust list does not list the department for this licence type.");
+  }
+  const t = signingTime.getTime();
+  if (t < Date.parse(department.validFrom) || (department.validUntil !== undefined && t > Date.parse(department.validUntil))) {
+    throw fail("SIG_CONSTRAINTS_FAILURE", "department-period", "The department was not listed at the signing time.");
+  }
+  if (department.certificates.length > 0 && !department.certificates.includes(backend.base64urlEncode(leaf.sha256))) {
+    throw fail("SIG_CONSTRAINTS_FAILURE", "certificate-not-listed", "The trust list does not list this signing certificate for the department.");
+  }
+}
+
+async function checkStatus(ref: { uri: string; idx: number }, options: VerifyLicenceOptions): Promise<"valid" | "suspended" | "invalid"> {
+  const candidates = options.statusLists ?? [];
+  let list: VerifiedStatusList | undefined;
+  for (const candidate of candidates) {
+    if (typeof candidate === "string") {
+      const verified = await verifyStatusListToken(candidate, { trustList: options.trustList, at: options.at, algorithms: options.algorithms });
+      if (verified.uri === ref.uri) list = verified;
+    } else if (candidate.uri === ref.uri) {
+      if (candidate.expiresAt && candidate.expiresAt.getTime() < options.at.getTime()) throw indeterminate("TRY_LATER", "stale", "The status list has expired.");
+      list = candidate;
+    }
+    if (list) break;
+  }
+  if (!list) throw indeterminate("TRY_LATER", "status-list-missing", "The licence names a status list that was not supplied.");
+  if (ref.idx >= list.list.size) throw fail("FORMAT_FAILURE", "status-index", "The licence's status index is outside its status list.");
+  const value = statusFromValue(list.list.get(ref.idx));
+  return value;
+}

@@ -1,0 +1,197 @@
+/**
+ * SD-JWT disclosures (RFC 9901, formerly draft-ietf-oauth-selective-disclosure-jwt): creating them,
+ * and resolving a payload against them strictly.
+ *
+ * Unlike the SD-JWT libraries measured in LIBRARIES.md, resolution refuses a disclosure that no
+ * digest references and a disclosure given twice, as RFC 9901 §7.1 requires.
+ *
+ * @module
+ */
+import { backend } from "../crypto/index.js";
+import { LicenceError } from "../errors/errors.js";
+import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
+
+/** The only `_sd_alg` eLicence issues and accepts. */
+export const SD_ALG = "sha-256";
+
+/** Limits for disclosures from outside. */
+export const DISCLOSURE_LIMITS = Object.freeze({ maxCount: 256, maxLength: 64 * 1024 });
+
+/** A created disclosure: the encoded string and its digest. */
+export interface Disclosure {
+  /** base64url(JSON([salt, name, value])) */
+  readonly encoded: string;
+  /** base64url(SHA-256(ASCII(encoded))) */
+  readonly digest: string;
+  readonly name: string;
+  readonly value: unknown;
+}
+
+const ascii = new TextEncoder();
+
+/** Digest of an encoded disclosure, as it appears in `_sd`. */
+export function disclosureDigest(encoded: string): string {
+  return backend.base64urlEncode(backend.sha256(ascii.encode(encoded)));
+}
+
+/**
+ * Creates an object-property disclosure with a fresh 128-bit salt.
+ *
+ * @param name - the claim name
+ * @param value - the claim value (JSON)
+ * @param salt - base64url salt; a random 16-byte one when omitted
+ * @example
+ * ```ts
+ * const d = createDisclosure("registeredCapital", "1000000");
+ * ```
+ */
+export function createDisclosure(name: string, value: unknown, salt?: string): Disclosure {
+  const s = salt ?? backend.base64urlEncode(backend.randomBytes(16));
+  const encoded = backend.base64urlEncode(ascii.encode(JSON.stringify([s, name, value])));
+  return { encoded, digest: disclosureDigest(encoded), name, value };
+}
+
+/** A disclosure after decoding, before it is matched to a digest. */
+interface DecodedDisclosure {
+  readonly digest: string;
+  readonly name: string | null; // null: array element
+  readonly value: unknown;
+  used: boolean;
+}
+
+function invalid(reason: string, message = "A disclosure is invalid."): LicenceError {
+  return new LicenceError("ERR_DISCLOSURE_INVALID", message, { details: { reason } });
+}
+
+function decodeDisclosure(encoded: string): DecodedDisclosure {
+  if (typeof encoded !== "string" || encoded.length === 0) throw invalid("empty");
+  if (encoded.length > DISCLOSURE_LIMITS.maxLength) {
+    throw new LicenceError("ERR_INPUT_TOO_LARGE", "A disclosure is larger than allowed.", { details: { limit: DISCLOSURE_LIMITS.maxLength } });
+  }
+  const bytes = backend.base64urlDecode(encoded);
+  if (bytes === null) throw invalid("encoding");
+  let value: unknown;
+  try {
+    value = parseStrictJson(decodeUtf8(bytes), { maxDepth: 16 });
+  } catch (cause) {
+    if (cause instanceof LicenceError && cause.code === "ERR_INPUT_TOO_LARGE") throw cause;
+    throw invalid("json");
+  }
+  if (!Array.isArray(value) || (value.length !== 3 && value.length !== 2) || typeof value[0] !== "string") throw invalid("shape");
+  if (value.length === 2) return { digest: disclosureDigest(encoded), name: null, value: value[1], used: false };
+  const name = value[1];
+  if (typeof name !== "string") throw invalid("shape");
+  if (name === "_sd" || name === "..." || name === "_sd_alg") throw invalid("reserved-name");
+  return { digest: disclosureDigest(encoded), name, value: value[2], used: false };
+}
+
+/** The result of resolving a payload against its disclosures. */
+export interface ResolvedClaims {
+  /** The payload with disclosed claims in place and `_sd`, `_sd_alg` and undisclosed digests removed. */
+  readonly claims: Record<string, unknown>;
+  /** Paths of the claims that came from disclosures, e.g. `fields.registeredCapital`. */
+  readonly disclosedPaths: readonly string[];
+}
+
+/**
+ * Resolves a payload against disclosures (RFC 9901 §7.1): every disclosure must be referenced
+ * exactly once; digests must not repeat; a disclosed name must not collide with a plain claim.
+ *
+ * @param payload - the verified JWT payload
+ * @param disclosures - encoded disclosures
+ * @throws LicenceError `ERR_DISCLOSURE_INVALID` (with `details.reason`)
+ * @example
+ * ```ts
+ * const { claims } = resolveDisclosures(payload, ["WyJzYWx0IiwibmFtZSIsInZhbHVlIl0"]);
+ * ```
+ */
+export function resolveDisclosures(payload: Record<string, unknown>, disclosures: readonly string[]): ResolvedClaims {
+  if (disclosures.length > DISCLOSURE_LIMITS.maxCount) {
+    throw new LicenceError("ERR_INPUT_TOO_LARGE", "There are more disclosures than allowed.", { details: { limit: DISCLOSURE_LIMITS.maxCount } });
+  }
+  const alg = payload._sd_alg;
+  if (alg !== undefined && alg !== SD_ALG) throw invalid("sd-alg", "The selective-disclosure hash algorithm is not supported.");
+  const byDigest = new Map<string, DecodedDisclosure>();
+  for (const encoded of disclosures) {
+    const decoded = decodeDisclosure(encoded);
+    if (byDigest.has(decoded.digest)) throw invalid("duplicate");
+    byDigest.set(decoded.digest, decoded);
+  }
+  const seenDigests = new Set<string>();
+  const disclosedPaths: string[] = [];
+  const claims = resolveObject(payload, byDigest, seenDigests, disclosedPaths, "", 0) as Record<string, unknown>;
+  delete claims._sd_alg;
+  for (const d of byDigest.values()) if (!d.used) throw invalid("unreferenced");
+  return { claims, disclosedPaths };
+}
+
+const MAX_DEPTH = 16;
+
+function resolveValue(value: unknown, byDigest: Map<string, DecodedDisclosure>, seen: Set<string>, paths: string[], path: string, depth: number): unknown {
+  if (Array.isArray(value)) return resolveArray(value, byDigest, seen, paths, path, depth + 1);
+  if (isJsonObject(value)) return resolveObject(value, byDigest, seen, paths, path, depth + 1);
+  return value;
+}
+
+function claimDigest(digest: unknown, seen: Set<string>): string {
+  if (typeof digest !== "string") throw invalid("digest-type");
+  if (seen.has(digest)) throw invalid("digest-repeated");
+  seen.add(digest);
+  return digest;
+}
+
+function resolveObject(
+  obj: Record<string, unknown>,
+  byDigest: Map<string, DecodedDisclosure>,
+  seen: Set<string>,
+  paths: string[],
+  path: string,
+  depth: number,
+): Record<string, unknown> {
+  if (depth > MAX_DEPTH) throw invalid("depth");
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(obj)) {
+    if (key === "_sd") continue;
+    if (key === "...") throw invalid("array-marker-in-object");
+    out[key] = resolveValue(value, byDigest, seen, paths, path ? `${path}.${key}` : key, depth);
+  }
+  const sd = obj._sd;
+  if (sd === undefined) return out;
+  if (!Array.isArray(sd)) throw invalid("sd-type");
+  for (const entry of sd) {
+    const disclosure = byDigest.get(claimDigest(entry, seen));
+    if (!disclosure) continue; // a withheld claim or a decoy
+    if (disclosure.name === null) throw invalid("array-disclosure-in-object");
+    if (Object.prototype.hasOwnProperty.call(out, disclosure.name)) throw invalid("name-collision");
+    disclosure.used = true;
+    const childPath = path ? `${path}.${disclosure.name}` : disclosure.name;
+    // Defining via defineProperty keeps a disclosed "__proto__" a plain data member.
+    Object.defineProperty(out, disclosure.name, {
+      value: resolveValue(disclosure.value, byDigest, seen, paths, childPath, depth),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    paths.push(childPath);
+  }
+  return out;
+}
+
+function resolveArray(arr: readonly unknown[], byDigest: Map<string, DecodedDisclosure>, seen: Set<string>, paths: string[], path: string, depth: number): unknown[] {
+  if (depth > MAX_DEPTH) throw invalid("depth");
+  const out: unknown[] = [];
+  arr.forEach((element, index) => {
+    if (isJsonObject(element) && "..." in element) {
+      if (Object.keys(element).length !== 1) throw invalid("array-marker-shape");
+      const disclosure = byDigest.get(claimDigest(element["..."], seen));
+      if (!disclosure) return;
+      if (disclosure.name !== null) throw invalid("object-disclosure-in-array");
+      disclosure.used = true;
+      out.push(resolveValue(disclosure.value, byDigest, seen, paths, `${path}[${index}]`, depth));
+      paths.push(`${path}[${index}]`);
+      return;
+    }
+    out.push(resolveValue(element, byDigest, seen, paths, `${path}[${index}]`, depth));
+  });
+  return out;
+}

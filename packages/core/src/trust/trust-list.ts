@@ -1,0 +1,298 @@
+/**
+ * The trust list (DESIGN §5): a JSON document signed by the registry operator naming the trusted
+ * root CAs, each issuing department with the licence types it may issue, and the registry's
+ * service keys (status lists, log). Verifiers load it once; it carries the caches that make
+ * repeated verification cheap, so there is no hidden global state.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { backend } from "../crypto/index.js";
+import type { JwsAlgorithm } from "../crypto/algorithms.js";
+import { LicenceError, type ValidationIssue } from "../errors/errors.js";
+import { decodeUtf8, parseStrictJson } from "../encoding/json.js";
+import { isValidUscc } from "../identifiers/index.js";
+import { parseCompactJws, signJws, toCompact, type Signer } from "../jws/jws.js";
+import { parseCertificate, validateCertificatePath, type Certificate } from "../x509/index.js";
+import type { PublicKeyHandle } from "../crypto/backend.js";
+
+/** The JWS `typ` of a trust list. */
+export const TRUST_LIST_TYP = "elicence-trust-list+jwt";
+
+/** A department entry of the trust list. */
+export interface TrustedDepartment {
+  /** The department's USCC. */
+  readonly code: string;
+  readonly name: string;
+  /** Licence type codes it may issue. */
+  readonly licenceTypes: readonly string[];
+  /** base64url SHA-256 thumbprints of its signing certificates; when non-empty, only these sign. */
+  readonly certificates: readonly string[];
+  readonly validFrom: string;
+  readonly validUntil?: string;
+}
+
+/** A registry service key named by the trust list. */
+export interface TrustedService {
+  readonly role: "status-list" | "log";
+  readonly name: string;
+  /** The service's certificate, standard base64 DER. */
+  readonly certificate: string;
+}
+
+/** The signed content of a trust list. */
+export interface TrustListDocument {
+  readonly sequence: number;
+  readonly operator: { readonly name: string; readonly code: string };
+  readonly issuedAt: string;
+  readonly nextUpdate: string;
+  /** Trusted root CAs: standard base64 DER certificates. */
+  readonly anchors: readonly { readonly name: string; readonly certificate: string }[];
+  readonly departments: readonly TrustedDepartment[];
+  readonly services: readonly TrustedService[];
+}
+
+const isoDate = z.iso.datetime({ offset: false });
+const base64Der = z.string().min(16).max(65536).regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be standard base64");
+const uscc = z.string().refine(isValidUscc, "must be a valid unified social credit code (GB 32100)");
+
+/** The zod schema of a trust list document. */
+export const trustListSchema = z.strictObject({
+  sequence: z.number().int().min(1),
+  operator: z.strictObject({ name: z.string().min(1).max(256), code: uscc }),
+  issuedAt: isoDate,
+  nextUpdate: isoDate,
+  anchors: z.array(z.strictObject({ name: z.string().min(1).max(256), certificate: base64Der })).min(1).max(100),
+  departments: z
+    .array(
+      z.strictObject({
+        code: uscc,
+        name: z.string().min(1).max(256),
+        licenceTypes: z.array(z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}[0-9]{3}$/)).max(10000),
+        certificates: z.array(z.string().regex(/^[A-Za-z0-9_-]{43}$/)).max(100),
+        validFrom: isoDate,
+        validUntil: isoDate.optional(),
+      }),
+    )
+    .max(100000),
+  services: z.array(z.strictObject({ role: z.enum(["status-list", "log"]), name: z.string().min(1).max(256), certificate: base64Der })).max(100),
+});
+
+/** Decodes standard base64 (as in `x5c`) strictly; `null` when malformed. */
+export function decodeStandardBase64(text: string): Uint8Array | null {
+  if (typeof text !== "string" || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
+  const url = text.replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return backend.base64urlDecode(url);
+}
+
+/** Encodes DER as standard base64 with padding (the `x5c` form). */
+export function encodeStandardBase64(der: Uint8Array): string {
+  const url = backend.base64urlEncode(der).replace(/-/g, "+").replace(/_/g, "/");
+  return url + "=".repeat((4 - (url.length % 4)) % 4);
+}
+
+/** A validated certificate path, cached with the interval in which every certificate is valid. */
+interface CachedPath {
+  readonly ok: boolean;
+  readonly code?: string;
+  readonly path?: readonly Certificate[];
+  readonly notBefore?: number;
+  readonly notAfter?: number;
+  readonly key?: PublicKeyHandle;
+}
+
+const MAX_CACHE = 1024;
+
+/**
+ * A verified trust list, ready to verify licences with. Keep one instance per list: it caches
+ * parsed certificates, validated paths and imported keys (bounded).
+ */
+export class TrustList {
+  /** The signed document. */
+  readonly document: TrustListDocument;
+  /** Trust anchors, parsed. */
+  readonly anchors: readonly Certificate[];
+  /** The operator certificate the list was verified with. */
+  readonly operatorCertificate: Certificate;
+  /** True when the operator certificate was pinned by the caller, false when taken from the list itself. */
+  readonly operatorPinned: boolean;
+  readonly #departments: Map<string, TrustedDepartment>;
+  readonly #services: { role: TrustedService["role"]; certificate: Certificate }[];
+  readonly #paths = new Map<string, Promise<CachedPath>>();
+
+  /** @internal Use {@link verifyTrustList}. */
+  constructor(document: TrustListDocument, operatorCertificate: Certificate, operatorPinned: boolean) {
+    this.document = document;
+    this.operatorCertificate = operatorCertificate;
+    this.operatorPinned = operatorPinned;
+    this.anchors = document.anchors.map((a) => parseCertificate(decodeStandardBase64(a.certificate) ?? new Uint8Array()));
+    this.#departments = new Map(document.departments.map((d) => [d.code, d]));
+    this.#services = document.services.map((s) => ({ role: s.role, certificate: parseCertificate(decodeStandardBase64(s.certificate) ?? new Uint8Array()) }));
+  }
+
+  /** The department entry for a USCC, if listed. */
+  department(code: string): TrustedDepartment | undefined {
+    return this.#departments.get(code);
+  }
+
+  /** True when `der` is byte-for-byte a service certificate of the given role. */
+  serviceCertificate(role: TrustedService["role"], sha256: Uint8Array): Certificate | undefined {
+    return this.#services.find((s) => s.role === role && equalBytes(s.certificate.sha256, sha256))?.certificate;
+  }
+
+  /**
+   * Validates a signer's `x5c` chain against the anchors (cached per chain). The path is validated
+   * once; each call re-checks only that `at` lies within every certificate's validity.
+   *
+   * @internal used by `verifyLicence`
+   */
+  async validateChain(x5c: readonly string[], at: Date): Promise<{ ok: true; path: readonly Certificate[]; key: PublicKeyHandle } | { ok: false; code: string }> {
+    const cacheKey = x5c.join(".");
+    let entry = this.#paths.get(cacheKey);
+    if (!entry) {
+      entry = this.#buildPath(x5c);
+      if (this.#paths.size >= MAX_CACHE) this.#paths.delete(this.#paths.keys().next().value!);
+      this.#paths.set(cacheKey, entry);
+    }
+    const cached = await entry;
+    if (!cached.ok) return { ok: false, code: cached.code! };
+    const t = at.getTime();
+    if (t < cached.notBefore!) return { ok: false, code: "NOT_YET_VALID" };
+    if (t > cached.notAfter!) return { ok: false, code: "EXPIRED" };
+    return { ok: true, path: cached.path!, key: cached.key! };
+  }
+
+  async #buildPath(x5c: readonly string[]): Promise<CachedPath> {
+    const ders = x5c.map((c) => decodeStandardBase64(c));
+    if (ders.some((d) => d === null)) return { ok: false, code: "MALFORMED" };
+    let certs: Certificate[];
+    try {
+      certs = ders.map((d) => parseCertificate(d!));
+    } catch {
+      return { ok: false, code: "MALFORMED" };
+    }
+    const leaf = certs[0]!;
+    // Validate once at an instant inside the chain's common validity; every other rule is
+    // time-independent, so each later call only has to check its own time against the window.
+    const result = await validateCertificatePath({
+      leaf,
+      intermediates: certs.slice(1),
+      trustAnchors: this.anchors,
+      at: new Date(Math.max(...certs.map((c) => c.notBefore.getTime()))),
+      keyUsage: ["digitalSignature", "nonRepudiation"],
+    });
+    if (!result.ok) return { ok: false, code: result.code };
+    const alg = leaf.publicKeyAlgorithm;
+    if (!alg) return { ok: false, code: "ALGORITHM_UNSUPPORTED" };
+    let key: PublicKeyHandle;
+    try {
+      key = await backend.importPublicKey(leaf.spki, alg);
+    } catch {
+      return { ok: false, code: "ALGORITHM_UNSUPPORTED" };
+    }
+    const notBefore = Math.max(...result.path.map((c) => c.notBefore.getTime()));
+    const notAfter = Math.min(...result.path.map((c) => c.notAfter.getTime()));
+    return { ok: true, path: result.path, notBefore, notAfter, key };
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** Options of {@link verifyTrustList}. */
+export interface VerifyTrustListOptions {
+  /** Verification time; the list must be current (`issuedAt` ≤ at ≤ `nextUpdate`). */
+  readonly at: Date;
+  /** Algorithms accepted for the list's signature. */
+  readonly algorithms: readonly JwsAlgorithm[];
+  /**
+   * Operator certificates pinned out of band. When given, the list must be signed by one of them;
+   * when omitted, the caller trusts the file it handed over and the signature is checked against
+   * the certificate the list carries (reported as `operatorPinned: false`).
+   */
+  readonly operatorCertificates?: readonly (string | Uint8Array)[];
+}
+
+/**
+ * Verifies a signed trust list and returns it ready for use.
+ *
+ * @param token - the compact JWS
+ * @param options - time, algorithms and pinned operator certificates
+ * @throws LicenceError `ERR_TRUST_LIST_INVALID` (with `details.reason`) or a JWS error
+ * @example
+ * ```ts
+ * const trust = await verifyTrustList(text, { at: new Date(), algorithms: ["ES256"], operatorCertificates: [operatorPem] });
+ * ```
+ */
+export async function verifyTrustList(token: string, options: VerifyTrustListOptions): Promise<TrustList> {
+  const jws = parseCompactJws(token.trim(), { algorithms: options.algorithms, maxLength: 16 * 1024 * 1024 });
+  const invalid = (reason: string, issues?: ValidationIssue[]) =>
+    new LicenceError("ERR_TRUST_LIST_INVALID", "The trust list is not valid.", { details: { reason }, ...(issues ? { issues } : {}) });
+  if (jws.header.typ !== TRUST_LIST_TYP) throw invalid("typ");
+  const x5c = jws.header.x5c;
+  if (!Array.isArray(x5c) || x5c.length < 1 || typeof x5c[0] !== "string") throw invalid("x5c");
+  const embedded = decodeStandardBase64(x5c[0]);
+  if (!embedded) throw invalid("x5c");
+  let operator: Certificate;
+  try {
+    operator = parseCertificate(embedded);
+  } catch {
+    throw invalid("x5c");
+  }
+  const pinned = options.operatorCertificates?.map((c) => parseCertificate(c));
+  if (pinned && !pinned.some((p) => equalBytes(p.sha256, operator.sha256))) throw invalid("operator-not-pinned");
+  if (jws.header["x5t#S256"] !== backend.base64urlEncode(operator.sha256)) throw invalid("x5t#S256");
+  if (operator.publicKeyAlgorithm !== jws.header.alg) throw invalid("algorithm");
+  const key = await backend.importPublicKey(operator.spki, jws.header.alg);
+  if (!(await backend.verify(key, jws.signingInput, jws.signature))) {
+    throw new LicenceError("ERR_SIGNATURE_INVALID", "The trust list signature is not valid.");
+  }
+  const t = options.at.getTime();
+  if (t < operator.notBefore.getTime() || t > operator.notAfter.getTime()) throw invalid("operator-certificate-expired");
+  const parsed = trustListSchema.safeParse(parseStrictJson(decodeUtf8(jws.payload), { maxLength: 16 * 1024 * 1024 }));
+  if (!parsed.success) {
+    throw invalid("schema", parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)), message: i.message })));
+  }
+  const document = parsed.data as TrustListDocument;
+  if (t < Date.parse(document.issuedAt)) throw invalid("not-yet-valid");
+  if (t > Date.parse(document.nextUpdate)) throw invalid("stale");
+  try {
+    return new TrustList(document, operator, pinned !== undefined);
+  } catch (cause) {
+    if (cause instanceof LicenceError) throw invalid("certificate");
+    throw cause;
+  }
+}
+
+/**
+ * Signs a trust list document with the operator's key.
+ *
+ * @param document - the content (validated before signing)
+ * @param signer - the operator's signer
+ * @param operatorChain - the operator's certificate chain, leaf first
+ * @example
+ * ```ts
+ * const token = await signTrustList(document, operatorSigner, [operatorPem]);
+ * ```
+ */
+export async function signTrustList(document: TrustListDocument, signer: Signer, operatorChain: readonly (string | Uint8Array)[]): Promise<string> {
+  const parsed = trustListSchema.safeParse(document);
+  if (!parsed.success) {
+    throw new LicenceError("ERR_TRUST_LIST_INVALID", "The trust list is not valid.", {
+      details: { reason: "schema" },
+      issues: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)), message: i.message })),
+    });
+  }
+  const chain = operatorChain.map((c) => parseCertificate(c));
+  const header = {
+    alg: signer.alg,
+    typ: TRUST_LIST_TYP,
+    "x5t#S256": backend.base64urlEncode(chain[0]!.sha256),
+    x5c: chain.map((c) => encodeStandardBase64(c.der)),
+  };
+  return toCompact(await signJws(header, new TextEncoder().encode(JSON.stringify(document)), signer));
+}

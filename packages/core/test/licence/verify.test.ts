@@ -1,0 +1,425 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { issueLicence, createIssuingContext, type IssuedLicence } from "../../src/licence/issue.js";
+import { verifyLicence } from "../../src/licence/verify.js";
+import { createKeySigner, signJws, toCompact } from "../../src/jws/jws.js";
+import { createDepartmentCertificate, createRootCa } from "../../src/pki/index.js";
+import { verifyTrustList } from "../../src/trust/trust-list.js";
+import { StatusList } from "../../src/status/index.js";
+import { signStatusListToken } from "../../src/status/token.js";
+import type { VerificationReport } from "../../src/licence/report.js";
+import type { JwsAlgorithm } from "../../src/crypto/algorithms.js";
+import { BUSINESS, FIELDS, HOLDER, ISSUED_AT, LATER, T0, world, type World } from "../fixtures/world.js";
+
+const ALGS: JwsAlgorithm[] = ["ES256", "ES384", "EdDSA", "PS256"];
+const b64u = (v: string | Uint8Array) => Buffer.from(v).toString("base64url");
+const fromB64u = (s: string) => Buffer.from(s, "base64url").toString("utf8");
+
+let w: World;
+let issued: IssuedLicence;
+
+beforeAll(async () => {
+  w = await world();
+  issued = await issueLicence(w.departments.ES256.context, { type: BUSINESS, holder: HOLDER, fields: FIELDS, serial: "2026000001", issuedAt: ISSUED_AT });
+});
+
+const verify = (input: string | Record<string, unknown>, extra: Partial<Parameters<typeof verifyLicence>[1]> = {}) =>
+  verifyLicence(input, { trustList: w.trustList, at: LATER, algorithms: ALGS, ...extra });
+
+function check(report: VerificationReport, name: string) {
+  return report.checks.find((c) => c.check === name)!;
+}
+
+/** Re-signs a modified payload with the genuine department key: a valid signature over a bad licence. */
+async function resign(mutate: (payload: Record<string, any>, header: Record<string, any>) => void, disclosures = issued.archive.header.disclosures) {
+  const header = JSON.parse(fromB64u(issued.archive.protected));
+  const payload = JSON.parse(fromB64u(issued.archive.payload));
+  mutate(payload, header);
+  const signed = await signJws(header, new TextEncoder().encode(JSON.stringify(payload)), w.departments.ES256.signer);
+  return `${toCompact(signed)}~${disclosures.map((d) => `${d}~`).join("")}`;
+}
+
+describe("issue and verify, end to end", () => {
+  it("the compact form PASSES with every check passed and every field disclosed", async () => {
+    const report = await verify(issued.compact);
+    expect(report.indication).toBe("PASSED");
+    expect(report.subIndication).toBeUndefined();
+    expect(report.checks.map((c) => c.result)).toEqual(Array(8).fill("passed"));
+    expect(report.licence!.fields).toEqual(FIELDS);
+    expect(report.licence!.id).toBe(issued.id);
+    expect(report.licence!.holder).toEqual(HOLDER);
+    expect(report.licence!.issuer).toEqual({ name: "示例市行政审批局", code: "11330100MB0000019K" });
+    expect(report.licence!.validUntil).toBe("2036-03-01T08:00:00.000Z");
+    expect([...report.disclosed].sort()).toEqual(["fields.address", "fields.legalRepresentativeIdNumber", "fields.registeredCapital"]);
+    expect(report.signingTime).toBe(ISSUED_AT.toISOString());
+    expect(report.signer!.organizationIdentifier).toBe("11330100MB0000019K");
+  });
+
+  it("the archive form PASSES, as text and as an object", async () => {
+    expect((await verify(JSON.stringify(issued.archive))).indication).toBe("PASSED");
+    expect((await verify(issued.archive as unknown as Record<string, unknown>)).indication).toBe("PASSED");
+  });
+
+  it("puts unconditional fields in clear and the others only as digests", () => {
+    const payload = JSON.parse(fromB64u(issued.archive.payload));
+    expect(payload.fields.name).toBe(FIELDS.name);
+    expect(payload.fields.registeredCapital).toBeUndefined();
+    expect(payload.fields.legalRepresentativeIdNumber).toBeUndefined();
+    expect(payload.fields._sd).toHaveLength(3);
+    expect(issued.jws).not.toContain(b64u("440524188001010014"));
+    const header = JSON.parse(fromB64u(issued.archive.protected));
+    expect(Object.keys(header).sort()).toEqual(["alg", "iat", "typ", "x5c", "x5t#S256"]);
+    expect(header.iat).toBe(ISSUED_AT.getTime() / 1000);
+  });
+
+  it("still verifies with disclosures withheld, and hides what was withheld", async () => {
+    const keep = issued.disclosures.filter((d) => d.share === "conditional").map((d) => d.encoded);
+    const report = await verify(`${issued.jws}~${keep.map((d) => `${d}~`).join("")}`);
+    expect(report.indication).toBe("PASSED");
+    expect(report.licence!.fields).toEqual({ name: FIELDS.name, establishedOn: FIELDS.establishedOn, employees: 12, registeredCapital: "500", address: FIELDS.address });
+    const none = await verify(`${issued.jws}~`);
+    expect(none.indication).toBe("PASSED");
+    expect(Object.keys(none.licence!.fields).sort()).toEqual(["employees", "establishedOn", "name"]);
+  });
+
+  it.each(["ES256", "ES384", "EdDSA", "PS256"] as const)("issues and verifies with %s", async (alg) => {
+    const lic = await issueLicence(w.departments[alg].context, { type: BUSINESS, holder: HOLDER, fields: FIELDS, serial: `A${alg.toUpperCase()}`, issuedAt: ISSUED_AT });
+    const report = await verify(lic.compact);
+    expect(report.indication).toBe("PASSED");
+    expect(report.algorithm).toBe(alg);
+  });
+
+  it("decoy digests do not disturb verification", async () => {
+    const lic = await issueLicence(w.departments.ES256.context, { type: BUSINESS, holder: HOLDER, fields: FIELDS, serial: "DECOY", issuedAt: ISSUED_AT, decoys: 5 });
+    expect(JSON.parse(fromB64u(lic.archive.payload)).fields._sd).toHaveLength(8);
+    expect((await verify(lic.compact)).indication).toBe("PASSED");
+  });
+});
+
+describe("format", () => {
+  it.each([
+    ["empty", ""],
+    ["garbage", "not a licence"],
+    ["a JWS without the SD-JWT tilde", "a.b.c"],
+    ["truncated", "eyJhbGciOiJFUzI1NiJ9.eyJh~"],
+    ["JSON that is not a JWS", '{"a":1}'],
+    ["JSON array", "[1,2]"],
+  ])("%s → FAILED FORMAT_FAILURE", async (_name, input) => {
+    const report = await verify(input);
+    expect(report.indication).toBe("FAILED");
+    expect(report.subIndication).toBe("FORMAT_FAILURE");
+    expect(check(report, "signature").result).toBe("skipped");
+  });
+
+  it("refuses a truncated copy of a real licence at every length", async () => {
+    const text = issued.compact;
+    for (let cut = 1; cut < text.length; cut += Math.max(1, Math.floor(text.length / 97))) {
+      const report = await verify(text.slice(0, cut));
+      expect(report.indication, `cut at ${cut}`).not.toBe("PASSED");
+    }
+  });
+
+  it("refuses an oversized input", async () => {
+    const report = await verify(`${issued.compact}${"A".repeat(600 * 1024)}~`);
+    expect(report.indication).toBe("FAILED");
+    expect(check(report, "format").code).toBe("ERR_INPUT_TOO_LARGE");
+  });
+
+  it.each([
+    ["wrong typ", (_p: any, h: any) => (h.typ = "JWT")],
+    ["no x5c", (_p: any, h: any) => delete h.x5c],
+    ["header iat differs from payload iat", (_p: any, h: any) => (h.iat += 1)],
+    ["identifier of another issuer", (p: any) => (p.jti = p.jti.replace("11330100MB0000019K.2026", "11330100MB0000027E.2026"))],
+    ["identifier check character wrong", (p: any) => (p.jti = p.jti.slice(0, -1) + (p.jti.endsWith("A") ? "B" : "A"))],
+    ["iss differs from licence issuer", (p: any) => (p.iss = "11330100MB0000027E")],
+    ["invalid holder code", (p: any) => (p.licence.holder.idNumber = "91330100MA2B3C4D1B")],
+    ["iat not a number", (p: any, h: any) => ((p.iat = "2026"), (h.iat = "2026"))],
+    ["status reference malformed", (p: any) => (p.status = { status_list: { idx: -1, uri: "x" } })],
+  ])("%s → FAILED FORMAT_FAILURE", async (_name, mutate) => {
+    const report = await verify(await resign(mutate));
+    expect(report.indication).toBe("FAILED");
+    expect(report.subIndication).toBe("FORMAT_FAILURE");
+  });
+
+  it("refuses duplicate members in the payload even when the signature is valid", async () => {
+    const header = JSON.parse(fromB64u(issued.archive.protected));
+    const payloadText = fromB64u(issued.archive.payload).replace('"iss":', '"iss":"91330100MA2B3C4D1A","iss":');
+    const signed = await signJws(header, new TextEncoder().encode(payloadText), w.departments.ES256.signer);
+    const report = await verify(`${toCompact(signed)}~`);
+    expect(report.indication).toBe("FAILED");
+    expect(check(report, "format").code).toBe("ERR_JSON_DUPLICATE_MEMBER");
+  });
+
+  it("refuses unexpected members in the archive's unprotected header", async () => {
+    const report = await verify({ ...issued.archive, header: { ...issued.archive.header, x5c: ["AAAA"] } } as never);
+    expect(report.indication).toBe("FAILED");
+  });
+});
+
+describe("algorithm", () => {
+  it("refuses an algorithm outside the caller's allow-list", async () => {
+    const report = await verify(issued.compact, { algorithms: ["EdDSA"] });
+    expect(report.indication).toBe("FAILED");
+    expect(report.subIndication).toBe("CRYPTO_CONSTRAINTS_FAILURE");
+    expect(check(report, "format").result).toBe("passed");
+    expect(check(report, "algorithm").result).toBe("failed");
+  });
+
+  it.each(["none", "HS256", "RS256", "ES512"])("refuses alg %s even when everything else is intact", async (alg) => {
+    const header = { ...JSON.parse(fromB64u(issued.archive.protected)), alg };
+    const forged = `${b64u(JSON.stringify(header))}.${issued.archive.payload}.${alg === "none" ? "" : issued.archive.signature}~`;
+    const report = await verify(forged);
+    expect(report.indication).toBe("FAILED");
+    expect(["CRYPTO_CONSTRAINTS_FAILURE", "FORMAT_FAILURE"]).toContain(report.subIndication);
+  });
+});
+
+describe("signature", () => {
+  it("a changed payload (unconditional field) fails", async () => {
+    const payload = JSON.parse(fromB64u(issued.archive.payload));
+    payload.fields.name = "伪造有限公司";
+    const forged = `${issued.archive.protected}.${b64u(JSON.stringify(payload))}.${issued.archive.signature}~`;
+    const report = await verify(forged);
+    expect(report.indication).toBe("FAILED");
+    expect(report.subIndication).toBe("SIG_CRYPTO_FAILURE");
+  });
+
+  it("a flipped signature bit fails", async () => {
+    const sig = Buffer.from(issued.archive.signature, "base64url");
+    sig[10]! ^= 1;
+    const report = await verify(`${issued.archive.protected}.${issued.archive.payload}.${sig.toString("base64url")}~`);
+    expect(report.subIndication).toBe("SIG_CRYPTO_FAILURE");
+  });
+
+  it("a header whose certificate is not the signer's fails (key in the header is not the certificate's)", async () => {
+    const other = w.departments.EdDSA.context;
+    const forged = await resign((_p, h) => {
+      h.x5c = other.x5c;
+      h["x5t#S256"] = other.x5tS256;
+    });
+    const report = await verify(forged);
+    expect(report.indication).toBe("FAILED");
+    expect(report.subIndication).toBe("SIG_CRYPTO_FAILURE");
+  });
+
+  it("a certificate digest that does not match x5c fails", async () => {
+    const report = await verify(await resign((_p, h) => (h["x5t#S256"] = w.departments.PS256.context.x5tS256)));
+    expect(report.indication).toBe("FAILED");
+    expect(check(report, "signature").code).toBe("x5t#S256");
+  });
+
+  it("an embedded jwk is refused", async () => {
+    const report = await verify(await resign((_p, h) => (h.jwk = { kty: "EC", crv: "P-256", x: "AA", y: "AA" })));
+    expect(report.indication).toBe("FAILED");
+  });
+});
+
+describe("certificate path and issuer", () => {
+  it.each([
+    ["a differently named", "Rogue Root CA", "indeterminate", "NO_CERTIFICATE_CHAIN_FOUND"],
+    ["a look-alike (same name as the trusted)", "Test Root CA", "failed", "CHAIN_CONSTRAINTS_FAILURE"],
+  ])("a chain to %s untrusted root is not PASSED", async (_what, rootName, result, sub) => {
+    const rogueRoot = await createRootCa({ commonName: rootName, notBefore: T0 });
+    const rogue = await createDepartmentCertificate({
+      issuer: { certificatePem: rogueRoot.certificatePem, privateKeyPkcs8: rogueRoot.privateKeyPkcs8, alg: rogueRoot.alg },
+      department: { name: "示例市行政审批局", uscc: "11330100MB0000019K" },
+      notBefore: T0,
+    });
+    const signer = await createKeySigner(rogue.privateKeyPkcs8, "ES256");
+    const context = await createIssuingContext({ signer, certificateChain: [rogue.certificatePem, rogueRoot.certificatePem] });
+    const lic = await issueLicence(context, { type: BUSINESS, holder: HOLDER, fields: FIELDS, serial: "ROGUE", issuedAt: ISSUED_AT });
+    const report = await verify(lic.compact);
+    expect(report.indication).not.toBe("PASSED");
+    expect(check(report, "certificate-path").result).toBe(result);
+    expect(check(report, "certificate-path").subIndication).toBe(sub);
+    expect(check(report, "signature").result).toBe("passed");
+  });
+
+  it("a licence signed directly with the root CA's key (a leaf that is a CA) FAILS", async () => {
+    const signer = await createKeySigner(w.root.privateKeyPkcs8, "ES256");
+    const forged = await (async () => {
+      const header = JSON.parse(fromB64u(issued.archive.protected));
+      header.x5c = [Buffer.from(w.root.certificateDer).toString("base64")];
+      header["x5t#S256"] = b64u(new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(w.root.certificateDer))));
+      const signed = await signJws(header, Buffer.from(issued.archive.payload, "base64url"), signer);
+      return `${toCompact(signed)}~`;
+    })();
+    const report = await verify(forged);
+    expect(report.indication).toBe("FAILED");
+    expect(check(report, "certificate-path").result).toBe("failed");
+  });
+
+  it("a signing time outside the certificate's validity is not PASSED", async () => {
+    const lic = await issueLicence(w.departments.ES256.context, { type: BUSINESS, holder: HOLDER, fields: FIELDS, serial: "OLD", issuedAt: new Date("2025-06-01T00:00:00Z") });
+    const report = await verify(lic.compact);
+    expect(report.indication).not.toBe("PASSED");
+    expect(check(report, "certificate-path").result).toBe("indeterminate");
+    expect(check(report, "certificate-path").subIndication).toBe("OUT_OF_BOUNDS_NO_POE");
+    // The trust list did not list the department yet either.
+    expect(check(report, "issuer-authorised").code).toBe("department-period");
+  });
+
+  it("a department not listed for the type FAILS SIG_CONSTRAINTS_FAILURE", async () => {
+    const doc = { ...w.document, departments: w.document.departments.map((d) => ({ ...d, licenceTypes: [] })) };
+    const trustList = await verifyTrustList(await w.signTrust(doc), { at: ISSUED_AT, algorithms: ["ES256"] });
+    const report = await verify(issued.compact, { trustList });
+    expect(report.indication).toBe("FAILED");
+    expect(report.subIndication).toBe("SIG_CONSTRAINTS_FAILURE");
+    expect(check(report, "issuer-authorised").code).toBe("type-not-authorised");
+  });
+
+  it("another department's genuine certificate cannot sign this department's licence", async () => {
+    const other = w.departments.other;
+    const header = JSON.parse(fromB64u(issued.archive.protected));
+    header.x5c = other.context.x5c;
+    header["x5t#S256"] = other.context.x5tS256;
+    const signed = await signJws(header, Buffer.from(issued.archive.payload, "base64url"), other.signer);
+    const report = await verify(`${toCompact(signed)}~`);
+    expect(report.indication).toBe("FAILED");
+    expect(check(report, "issuer-authorised").code).toBe("certificate-department");
+  });
+
+  it("a certificate not pinned for the department FAILS", async () => {
+    const doc = { ...w.document, departments: w.document.departments.map((d) => ({ ...d, certificates: d.certificates.slice(1) })) };
+    const trustList = await verifyTrustList(await w.signTrust(doc), { at: ISSUED_AT, algorithms: ["ES256"] });
+    const report = await verify(issued.compact, { trustList });
+    expect(check(report, "issuer-authorised").code).toBe("certificate-not-listed");
+  });
+});
+
+describe("disclosures", () => {
+  const [d0, d1] = [0, 1];
+  it("a forged disclosure (changed value) fails HASH_FAILURE", async () => {
+    const d = issued.disclosures[d0]!;
+    const [salt, name] = JSON.parse(fromB64u(d.encoded));
+    const forged = b64u(JSON.stringify([salt, name, "99999999"]));
+    const report = await verify(`${issued.jws}~${forged}~`);
+    expect(report.indication).toBe("FAILED");
+    expect(report.subIndication).toBe("HASH_FAILURE");
+    expect(check(report, "disclosures").code).toBe("unreferenced");
+  });
+
+  it("a duplicated disclosure fails", async () => {
+    const d = issued.disclosures[d1]!.encoded;
+    const report = await verify(`${issued.jws}~${d}~${d}~`);
+    expect(report.subIndication).toBe("HASH_FAILURE");
+    expect(check(report, "disclosures").code).toBe("duplicate");
+  });
+
+  it("a disclosure from another licence fails", async () => {
+    const otherLic = await issueLicence(w.departments.ES256.context, { type: BUSINESS, holder: HOLDER, fields: FIELDS, serial: "OTHER", issuedAt: ISSUED_AT });
+    const report = await verify(`${issued.jws}~${otherLic.disclosures[0]!.encoded}~`);
+    expect(report.subIndication).toBe("HASH_FAILURE");
+  });
+
+  it("a disclosure that collides with a plain claim fails", async () => {
+    const forged = await resign((p) => {
+      const d = JSON.parse(fromB64u(issued.disclosures[0]!.encoded));
+      p.fields[d[1]] = "plain";
+    });
+    const report = await verify(forged);
+    expect(report.subIndication).toBe("HASH_FAILURE");
+    expect(check(report, "disclosures").code).toBe("name-collision");
+  });
+
+  it.each([
+    ["not base64url", "***"],
+    ["not JSON", b64u("nope")],
+    ["wrong shape", b64u('["salt"]')],
+    ["reserved name", b64u('["salt","_sd","x"]')],
+  ])("a malformed disclosure (%s) fails", async (_n, d) => {
+    const report = await verify(`${issued.jws}~${d}~`);
+    expect(report.indication).toBe("FAILED");
+    expect(report.subIndication).toBe("HASH_FAILURE");
+  });
+});
+
+describe("validity period", () => {
+  it("before validFrom → FAILED NOT_YET_VALID", async () => {
+    const lic = await issueLicence(w.departments.ES256.context, { type: BUSINESS, holder: HOLDER, fields: FIELDS, serial: "FUTURE", issuedAt: ISSUED_AT, validFrom: new Date("2027-01-01T00:00:00Z") });
+    const report = await verify(lic.compact);
+    expect(report.indication).toBe("FAILED");
+    expect(report.subIndication).toBe("NOT_YET_VALID");
+  });
+
+  it("after validUntil → FAILED EXPIRED", async () => {
+    const lic = await issueLicence(w.departments.ES256.context, { type: BUSINESS, holder: HOLDER, fields: FIELDS, serial: "SHORT", issuedAt: ISSUED_AT, validUntil: new Date("2026-04-01T00:00:00Z") });
+    const report = await verify(lic.compact);
+    expect(report.indication).toBe("FAILED");
+    expect(report.subIndication).toBe("EXPIRED");
+  });
+
+  it("a signing time after the verification time FAILS", async () => {
+    const report = await verify(issued.compact, { at: new Date("2026-02-01T00:00:00Z") });
+    expect(report.indication).toBe("FAILED");
+    expect(check(report, "validity-period").code).toBe("signing-time-in-future");
+  });
+});
+
+describe("status", () => {
+  const URI = "https://registry.example/v1/status-lists/1";
+  let withStatus: IssuedLicence;
+  const token = async (value: number, opts: { exp?: Date; signer?: World["statusSigner"]; chain?: string[] } = {}) => {
+    const list = new StatusList(16, 2);
+    list.set(5, value);
+    return signStatusListToken({
+      uri: URI,
+      list,
+      issuedAt: new Date("2026-05-01T00:00:00Z"),
+      ...(opts.exp ? { expiresAt: opts.exp } : { expiresAt: new Date("2026-07-01T00:00:00Z") }),
+      signer: opts.signer ?? w.statusSigner,
+      certificateChain: opts.chain ?? [w.status.certificatePem],
+    });
+  };
+
+  beforeAll(async () => {
+    withStatus = await issueLicence(w.departments.ES256.context, { type: BUSINESS, holder: HOLDER, fields: FIELDS, serial: "STATUS", issuedAt: ISSUED_AT, status: { uri: URI, idx: 5 } });
+  });
+
+  it("a licence that names no status list PASSES the status check", async () => {
+    expect(check(await verify(issued.compact), "status").result).toBe("passed");
+  });
+
+  it("names a list the caller did not supply → INDETERMINATE TRY_LATER", async () => {
+    const report = await verify(withStatus.compact);
+    expect(report.indication).toBe("INDETERMINATE");
+    expect(report.subIndication).toBe("TRY_LATER");
+  });
+
+  it("valid in the list → PASSED", async () => {
+    const report = await verify(withStatus.compact, { statusLists: [await token(0)] });
+    expect(report.indication).toBe("PASSED");
+    expect(report.status).toBe("valid");
+  });
+
+  it("invalid in the list → FAILED REVOKED", async () => {
+    const report = await verify(withStatus.compact, { statusLists: [await token(1)] });
+    expect(report.indication).toBe("FAILED");
+    expect(report.subIndication).toBe("REVOKED");
+  });
+
+  it("suspended in the list → FAILED SUSPENDED", async () => {
+    const report = await verify(withStatus.compact, { statusLists: [await token(2)] });
+    expect(report.subIndication).toBe("SUSPENDED");
+  });
+
+  it("an expired status list → INDETERMINATE", async () => {
+    const report = await verify(withStatus.compact, { statusLists: [await token(0, { exp: new Date("2026-05-15T00:00:00Z") })] });
+    expect(report.indication).toBe("INDETERMINATE");
+  });
+
+  it("a status list signed by a key the trust list does not name → INDETERMINATE, never PASSED", async () => {
+    const dept = w.departments.ES256;
+    const report = await verify(withStatus.compact, { statusLists: [await token(0, { signer: dept.signer, chain: [dept.cert.certificatePem] })] });
+    expect(report.indication).toBe("INDETERMINATE");
+    expect(check(report, "status").code).toBe("signer");
+  });
+
+  it("a tampered status list → INDETERMINATE", async () => {
+    const t = await token(1);
+    const [h, p, s] = t.split(".");
+    const payload = JSON.parse(fromB64u(p!));
+    payload.status_list = JSON.parse(JSON.stringify(new StatusList(16, 2).toJSON()));
+    const report = await verify(withStatus.compact, { statusLists: [`${h}.${b64u(JSON.stringify(payload))}.${s}`] });
+    expect(report.indication).toBe("INDETERMINATE");
+  });
+});

@@ -1,0 +1,320 @@
+/**
+ * A local eLicence workspace (`elicence init --home DIR`): a development CA, one issuing department
+ * with its encrypted signing key, the registry operator's and status service's keys, a signed trust
+ * list and a catalogue of licence types, all as files in one directory.
+ *
+ * Layout (every private key is PKCS#8 encrypted with the workspace passphrase):
+ * ```
+ * elicence.json                  workspace description (no secrets)
+ * catalogue/<type code>.json     licence types
+ * pki/root-ca.pem, .key.pem      development root CA
+ * pki/operator.pem, .key.pem     registry operator (signs the trust list)
+ * pki/status.pem, .key.pem       status list service
+ * departments/<USCC>/signing.pem, signing.key.pem, chain.pem
+ * trust-list.jwt                 the signed trust list
+ * licences/<serial>.json         issued licences (archive form)
+ * ```
+ *
+ * @module
+ */
+import { mkdir, readFile, readdir, rename, writeFile, access } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import {
+  LicenceError,
+  createDepartmentCertificate,
+  createIssuingContext,
+  createKeySigner,
+  createRootCa,
+  createServiceCertificate,
+  decryptPrivateKey,
+  encryptPrivateKey,
+  encodeStandardBase64,
+  issueLicence,
+  parseCertificate,
+  parseLicenceType,
+  signTrustList,
+  verifyTrustList,
+  type IssuedLicence,
+  type IssuingContext,
+  type JwsAlgorithm,
+  type LicenceType,
+  type TrustList,
+  type TrustListDocument,
+} from "@elicence/core";
+
+/** The workspace description file, `elicence.json`. */
+export interface WorkspaceConfig {
+  readonly format: 1;
+  readonly operator: { readonly name: string; readonly code: string };
+  readonly departments: readonly { readonly name: string; readonly code: string; readonly alg: JwsAlgorithm }[];
+  /** Serial counters per department USCC. */
+  readonly serials: Readonly<Record<string, number>>;
+}
+
+/** A department to create at init. */
+export interface DepartmentSpec {
+  readonly name: string;
+  readonly code: string;
+}
+
+/** Options of {@link initWorkspace}. */
+export interface InitWorkspaceOptions {
+  /** Encrypts every private key of the workspace. */
+  readonly passphrase: string;
+  /** The time of creation (certificate and trust list validity start here). */
+  readonly now: Date;
+  readonly operator: DepartmentSpec;
+  readonly departments: readonly DepartmentSpec[];
+  /** Licence types for the catalogue. */
+  readonly licenceTypes: readonly LicenceType[];
+  /** Signing algorithm of the departments; ES256 by default. */
+  readonly alg?: JwsAlgorithm;
+  /** PBKDF2 iterations for key encryption (default: the core default, 600 000). */
+  readonly iterations?: number;
+  /** Overwrite an existing workspace. */
+  readonly force?: boolean;
+}
+
+const CONFIG = "elicence.json";
+const YEAR = 365 * 24 * 3600 * 1000;
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes a file atomically (temp file + rename), so a crash never leaves half a file. */
+async function writeAtomic(path: string, data: string, mode = 0o644): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, data, { mode });
+  await rename(tmp, path);
+}
+
+/**
+ * Creates a workspace: dev root CA, operator and status keys, departments with signing keys, the
+ * catalogue and a signed trust list.
+ *
+ * @param home - the directory (created if missing)
+ * @param options - passphrase, time, names and licence types
+ * @throws LicenceError `ERR_CONFLICT` when a workspace exists there and `force` is not set
+ * @example
+ * ```ts
+ * await initWorkspace("./ws", { passphrase, now: new Date(), operator, departments, licenceTypes });
+ * ```
+ */
+export async function initWorkspace(home: string, options: InitWorkspaceOptions): Promise<Workspace> {
+  const dir = resolve(home);
+  if (!options.force && (await exists(join(dir, CONFIG)))) {
+    throw new LicenceError("ERR_CONFLICT", "A workspace already exists in this directory.");
+  }
+  const types = options.licenceTypes.map((t) => parseLicenceType(t));
+  const alg = options.alg ?? "ES256";
+  const notBefore = new Date(Math.floor(options.now.getTime() / 1000) * 1000 - 60_000);
+  const encrypt = (pkcs8: Uint8Array) => encryptPrivateKey(pkcs8, options.passphrase, options.iterations ? { iterations: options.iterations } : {});
+  for (const sub of ["catalogue", "pki", "departments", "licences"]) await mkdir(join(dir, sub), { recursive: true });
+
+  const root = await createRootCa({ commonName: "eLicence Development Root CA", organizationName: "eLicence development", notBefore, notAfter: new Date(notBefore.getTime() + 20 * YEAR) });
+  const rootIssuer = { certificatePem: root.certificatePem, privateKeyPkcs8: root.privateKeyPkcs8, alg: root.alg };
+  const operator = await createServiceCertificate({
+    issuer: rootIssuer,
+    purpose: "trust-list-signing",
+    commonName: `${options.operator.name} 信任列表签名`.slice(0, 64),
+    organizationName: options.operator.name,
+    uscc: options.operator.code,
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + 5 * YEAR),
+  });
+  const status = await createServiceCertificate({
+    issuer: rootIssuer,
+    purpose: "status-list-signing",
+    commonName: `${options.operator.name} 证照状态列表签名`.slice(0, 64),
+    organizationName: options.operator.name,
+    uscc: options.operator.code,
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + 5 * YEAR),
+  });
+  await writeAtomic(join(dir, "pki", "root-ca.pem"), root.certificatePem);
+  await writeAtomic(join(dir, "pki", "root-ca.key.pem"), await encrypt(root.privateKeyPkcs8), 0o600);
+  await writeAtomic(join(dir, "pki", "operator.pem"), operator.certificatePem);
+  await writeAtomic(join(dir, "pki", "operator.key.pem"), await encrypt(operator.privateKeyPkcs8), 0o600);
+  await writeAtomic(join(dir, "pki", "status.pem"), status.certificatePem);
+  await writeAtomic(join(dir, "pki", "status.key.pem"), await encrypt(status.privateKeyPkcs8), 0o600);
+
+  const departments: { name: string; code: string; alg: JwsAlgorithm; thumbprint: string }[] = [];
+  for (const dept of options.departments) {
+    const cert = await createDepartmentCertificate({ issuer: rootIssuer, department: { name: dept.name, uscc: dept.code }, alg, notBefore, notAfter: new Date(notBefore.getTime() + 3 * YEAR) });
+    const deptDir = join(dir, "departments", dept.code);
+    await mkdir(deptDir, { recursive: true });
+    await writeAtomic(join(deptDir, "signing.pem"), cert.certificatePem);
+    await writeAtomic(join(deptDir, "signing.key.pem"), await encrypt(cert.privateKeyPkcs8), 0o600);
+    await writeAtomic(join(deptDir, "chain.pem"), cert.certificatePem + root.certificatePem);
+    departments.push({ name: dept.name, code: dept.code, alg, thumbprint: Buffer.from(parseCertificate(cert.certificateDer).sha256).toString("base64url") });
+  }
+  for (const type of types) await writeAtomic(join(dir, "catalogue", `${type.code}.json`), `${JSON.stringify(type, null, 2)}\n`);
+
+  const document: TrustListDocument = {
+    sequence: 1,
+    operator: { name: options.operator.name, code: options.operator.code },
+    issuedAt: notBefore.toISOString(),
+    nextUpdate: new Date(notBefore.getTime() + YEAR).toISOString(),
+    anchors: [{ name: "eLicence Development Root CA", certificate: encodeStandardBase64(root.certificateDer) }],
+    departments: departments.map((d) => ({
+      code: d.code,
+      name: d.name,
+      licenceTypes: types.filter((t) => t.issuers.includes(d.code)).map((t) => t.code),
+      certificates: [d.thumbprint],
+      validFrom: notBefore.toISOString(),
+    })),
+    services: [{ role: "status-list", name: "status list service", certificate: encodeStandardBase64(status.certificateDer) }],
+  };
+  const operatorSigner = await createKeySigner(operator.privateKeyPkcs8, operator.alg);
+  await writeAtomic(join(dir, "trust-list.jwt"), `${await signTrustList(document, operatorSigner, [operator.certificatePem])}\n`);
+
+  const config: WorkspaceConfig = {
+    format: 1,
+    operator: { ...options.operator },
+    departments: departments.map(({ name, code, alg: a }) => ({ name, code, alg: a })),
+    serials: {},
+  };
+  await writeAtomic(join(dir, CONFIG), `${JSON.stringify(config, null, 2)}\n`);
+  return openWorkspace(dir);
+}
+
+/**
+ * Opens an existing workspace.
+ *
+ * @param home - the directory `initWorkspace` made
+ * @throws LicenceError `ERR_NOT_FOUND` when there is no workspace
+ */
+export async function openWorkspace(home: string): Promise<Workspace> {
+  const dir = resolve(home);
+  let text: string;
+  try {
+    text = await readFile(join(dir, CONFIG), "utf8");
+  } catch {
+    throw new LicenceError("ERR_NOT_FOUND", "There is no eLicence workspace in this directory.");
+  }
+  let config: WorkspaceConfig;
+  try {
+    config = JSON.parse(text) as WorkspaceConfig;
+  } catch (cause) {
+    throw new LicenceError("ERR_INPUT_MALFORMED", "The workspace description is not valid JSON.", { cause });
+  }
+  if (config.format !== 1 || !Array.isArray(config.departments)) throw new LicenceError("ERR_INPUT_MALFORMED", "The workspace description is not one this version reads.");
+  return new Workspace(dir, config);
+}
+
+/** Options of {@link Workspace.issue}. */
+export interface WorkspaceIssueOptions {
+  readonly typeCode: string;
+  readonly holder: { readonly name: string; readonly idType: string; readonly idNumber: string };
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly passphrase: string;
+  readonly now: Date;
+  /** Department USCC; the workspace's only department when omitted. */
+  readonly department?: string;
+  readonly validFrom?: Date;
+  readonly validUntil?: Date | null;
+}
+
+/** An opened workspace. */
+export class Workspace {
+  readonly #contexts = new Map<string, IssuingContext>();
+
+  /** @internal Use {@link openWorkspace}. */
+  constructor(
+    /** Absolute path of the workspace. */
+    readonly home: string,
+    /** The workspace description. */
+    public config: WorkspaceConfig,
+  ) {}
+
+  /** The path of a file inside the workspace. */
+  path(...parts: string[]): string {
+    return join(this.home, ...parts);
+  }
+
+  /** The catalogue: every licence type, validated. */
+  async catalogue(): Promise<LicenceType[]> {
+    const files = (await readdir(this.path("catalogue"))).filter((f) => f.endsWith(".json")).sort();
+    const types: LicenceType[] = [];
+    for (const file of files) {
+      const text = await readFile(this.path("catalogue", file), "utf8");
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (cause) {
+        throw new LicenceError("ERR_CATALOGUE_INVALID", "A catalogue file is not valid JSON.", { cause, details: { file } });
+      }
+      types.push(parseLicenceType(json));
+    }
+    return types;
+  }
+
+  /** One licence type by code. */
+  async licenceType(code: string): Promise<LicenceType> {
+    const type = (await this.catalogue()).find((t) => t.code === code);
+    if (!type) throw new LicenceError("ERR_LICENCE_TYPE_UNKNOWN", "The catalogue has no licence type with this code.");
+    return type;
+  }
+
+  /** The signed trust list, as text. */
+  async trustListToken(): Promise<string> {
+    return (await readFile(this.path("trust-list.jwt"), "utf8")).trim();
+  }
+
+  /** The trust list, verified against the workspace's pinned operator certificate. */
+  async trustList(at: Date, algorithms: readonly JwsAlgorithm[]): Promise<TrustList> {
+    const operatorPem = await readFile(this.path("pki", "operator.pem"), "utf8");
+    return verifyTrustList(await this.trustListToken(), { at, algorithms, operatorCertificates: [operatorPem] });
+  }
+
+  /** The department's issuing context (its key decrypted with the passphrase; cached). */
+  async issuingContext(code: string | undefined, passphrase: string): Promise<IssuingContext> {
+    const dept = code === undefined ? this.config.departments[0] : this.config.departments.find((d) => d.code === code);
+    if (!dept) throw new LicenceError("ERR_NOT_FOUND", "The workspace has no such department.");
+    const cached = this.#contexts.get(dept.code);
+    if (cached) return cached;
+    const dir = this.path("departments", dept.code);
+    const pkcs8 = await decryptPrivateKey(await readFile(join(dir, "signing.key.pem"), "utf8"), passphrase);
+    const signer = await createKeySigner(pkcs8, dept.alg);
+    const chain = await readFile(join(dir, "chain.pem"), "utf8");
+    const certs = chain.split(/(?=-----BEGIN CERTIFICATE-----)/).filter((c) => c.trim().length > 0);
+    const context = await createIssuingContext({ signer, certificateChain: certs });
+    this.#contexts.set(dept.code, context);
+    return context;
+  }
+
+  /** Reserves the next serial for a department (`YYYY` + 8 digits), persisting the counter. */
+  async nextSerial(code: string, now: Date): Promise<string> {
+    const text = await readFile(this.path(CONFIG), "utf8");
+    const config = JSON.parse(text) as WorkspaceConfig;
+    const next = (config.serials[code] ?? 0) + 1;
+    this.config = { ...config, serials: { ...config.serials, [code]: next } };
+    await writeAtomic(this.path(CONFIG), `${JSON.stringify(this.config, null, 2)}\n`);
+    return `${now.getUTCFullYear()}${String(next).padStart(8, "0")}`;
+  }
+
+  /** Issues one licence signed by a workspace department and stores its archive form. */
+  async issue(options: WorkspaceIssueOptions): Promise<{ issued: IssuedLicence; file: string }> {
+    const type = await this.licenceType(options.typeCode);
+    const context = await this.issuingContext(options.department, options.passphrase);
+    const serial = await this.nextSerial(context.issuer.code, options.now);
+    const issued = await issueLicence(context, {
+      type,
+      holder: { kind: type.holderKind, name: options.holder.name, idType: options.holder.idType as never, idNumber: options.holder.idNumber },
+      fields: options.fields,
+      serial,
+      issuedAt: options.now,
+      ...(options.validFrom ? { validFrom: options.validFrom } : {}),
+      ...(options.validUntil !== undefined ? { validUntil: options.validUntil } : {}),
+    });
+    const file = this.path("licences", `${serial}.json`);
+    await writeAtomic(file, `${JSON.stringify(issued.archive, null, 2)}\n`, 0o600);
+    return { issued, file };
+  }
+}

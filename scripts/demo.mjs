@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// The main job on the embedded default: initialise a workspace (development CA, one issuing
+// department, encrypted keys, trust list, sample licence types), issue a business licence, and
+// verify it offline, printing the verdict. Uses a fixed demo passphrase: never do that for real keys.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const bin = fileURLToPath(new URL("../packages/cli/dist/bin.js", import.meta.url));
+const home = process.env.ELICENCE_DEMO_HOME ?? join(process.cwd(), ".elicence-demo");
+const env = { ...process.env, ELICENCE_PASSPHRASE: process.env.ELICENCE_PASSPHRASE ?? "demo passphrase, not for real keys" };
+const out = join(mkdtempSync(join(tmpdir(), "elicence-demo-")), "licence.json");
+
+function run(args, { allowFail = false } = {}) {
+  console.log(`\n$ elicence ${args.join(" ")}`);
+  const r = spawnSync(process.execPath, [bin, ...args], { stdio: "inherit", env });
+  if (r.status !== 0 && !allowFail) process.exit(r.status ?? 1);
+  return r.status;
+}
+
+rmSync(home, { recursive: true, force: true });
+run(["init", "--home", home]);
+run(["type", "list", "--home", home]);
+run([
+  "issue", "--home", home, "--type", "11330100MB0000019K001",
+  "--holder-id", "91330100MA2B3C4D1A", "--holder-name", "示例科技有限公司",
+  "--field", "name=示例科技有限公司",
+  "--field", "entityType=有限责任公司（自然人投资或控股）",
+  "--field", "legalRepresentative=李四",
+  "--field", "establishedOn=2020-05-18",
+  "--field", "businessScope=软件开发；信息技术咨询服务",
+  "--field", "registeredCapital=500",
+  "--field", "address=示例市示例区示例路1号",
+  "--out", out,
+]);
+const status = run(["verify", out, "--home", home]);
+console.log(`\nThe workspace is in ${home}; the licence file is ${out}.`);
+process.exit(status);

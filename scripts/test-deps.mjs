@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Checks (and with --install, installs through apt-get when running as root) the system tools the
+// test suite uses for interoperability: OpenSSL and Debian's python3-jwcrypto (an independent JOSE
+// implementation). Tests that need them fail when they are missing; they never skip.
+import { execFileSync, spawnSync } from "node:child_process";
+
+const install = process.argv.includes("--install");
+const has = (cmd, args) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
+const missing = [];
+if (!has("openssl", ["version"])) missing.push("openssl");
+if (!has("/usr/bin/python3", ["-c", "import jwcrypto"])) missing.push("python3-jwcrypto");
+
+if (missing.length === 0) process.exit(0);
+const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+if (install && isRoot && has("apt-get", ["--version"])) {
+  console.error(`Installing ${missing.join(", ")} with apt-get…`);
+  execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
+  execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...missing], {
+    stdio: "inherit",
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
+  process.exit(0);
+}
+console.error(`The tests need: ${missing.join(", ")}. Install them, e.g.: sudo apt-get install ${missing.join(" ")}`);
+process.exit(1);
