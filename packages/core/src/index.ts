@@ -27,11 +27,24 @@ export {
   computeCitizenIdCheck,
   validateUscc,
   isValidUscc,
+  USCC_CHARSET,
   computeUsccCheck,
   validateHolderId,
   HOLDER_ID_TYPES,
 } from "./identifiers/index.js";
-export type { LicenceId, LicenceIdParts, HolderIdType } from "./identifiers/index.js";
+export type {
+  LicenceId,
+  LicenceIdParts,
+  HolderIdType,
+  CitizenIdValidation,
+  CitizenIdInvalidReason,
+  HolderIdValidation,
+  HolderIdInvalidReason,
+  LicenceIdValidation,
+  LicenceIdInvalidReason,
+  UsccValidation,
+  UsccInvalidReason,
+} from "./identifiers/index.js";
 
 // Catalogue and model
 export { licenceTypeSchema, parseLicenceType, safeParseLicenceType, checkLicenceFields } from "./catalogue/licence-type.js";
@@ -57,9 +70,8 @@ export type { TrustListDocument, TrustedDepartment, TrustedService, VerifyTrustL
 export { parseCertificate, validateCertificatePath } from "./x509/index.js";
 export type { Certificate } from "./x509/index.js";
 
-// Development PKI and keys at rest
-export { createDepartmentCertificate, createIssuingCa, createRootCa, createServiceCertificate } from "./pki/index.js";
-export type { CreateDepartmentCertificateOptions, CreateIssuingCaOptions, CreateRootCaOptions, CreateServiceCertificateOptions, DevPkiCertificate, DevPkiIssuer } from "./pki/index.js";
+// Keys at rest (the development PKI is the separate entry point `@elicence/core/pki`, so that
+// verifiers do not load a certificate generator)
 export { decryptPrivateKey, encryptPrivateKey, isEncryptedPrivateKeyPem } from "./keys/index.js";
 export type { EncryptPrivateKeyOptions } from "./keys/index.js";
 
@@ -76,7 +88,15 @@ export {
   parseStatusListPayload,
   safeParseStatusListPayload,
 } from "./status/index.js";
-export type { StatusListBits, StatusListJSON, StatusListDecodeOptions, PublishedLicenceStatus, StatusListPayload } from "./status/index.js";
+export type {
+  StatusListBits,
+  StatusListJSON,
+  StatusListDecodeOptions,
+  PublishedLicenceStatus,
+  StatusListPayload,
+  StatusListPayloadResult,
+  BuildStatusListPayloadOptions,
+} from "./status/index.js";
 
 // Tamper-evident log (RFC 9162)
 export {
@@ -92,14 +112,41 @@ export {
   planInclusionProof,
   planConsistencyProof,
   foldSubtreeHashes,
+  subtreesOfRange,
   verifyInclusion,
   verifyConsistency,
   assertInclusion,
   assertConsistency,
   encodeTreeHeadForSigning,
 } from "./log/index.js";
-export type { LeafHashSource, SubtreeHashStore, SubtreeRef, InclusionProofInput, ConsistencyProofInput, TreeHead, SignedTreeHead } from "./log/index.js";
+export type {
+  LeafHashSource,
+  SubtreeHashStore,
+  SubtreeRef,
+  InclusionProofInput,
+  ConsistencyProofInput,
+  TreeHead,
+  SignedTreeHead,
+  MerkleTreeOptions,
+  ProofFailureReason,
+} from "./log/index.js";
 
 // X.509 extras
-export { pathValidityWindow, PATH_VALIDATION_CODES, CertificateCache } from "./x509/index.js";
-export type { PathValidationCode, PathValidationOptions, PathValidationResult, CertificateInput, KeyUsageName } from "./x509/index.js";
+export { pathValidityWindow, PATH_VALIDATION_CODES, CertificateCache, DistinguishedName, decodePem, decodePemBundle, encodePem } from "./x509/index.js";
+export type {
+  PathValidationCode,
+  PathValidationOptions,
+  PathValidationResult,
+  PathValidationSuccess,
+  PathValidationFailure,
+  CertificateInput,
+  KeyUsageName,
+  AuthorityKeyIdentifier,
+  BasicConstraints,
+  CertificateExtension,
+  PublicKeyInfo,
+  SignatureAlgorithmIdentifier,
+  NameAttribute,
+  CertificateCacheOptions,
+  PemOptions,
+} from "./x509/index.js";

@@ -21,11 +21,8 @@ import { mkdir, readFile, readdir, rename, writeFile, access } from "node:fs/pro
 import { join, resolve } from "node:path";
 import {
   LicenceError,
-  createDepartmentCertificate,
   createIssuingContext,
   createKeySigner,
-  createRootCa,
-  createServiceCertificate,
   decryptPrivateKey,
   encryptPrivateKey,
   encodeStandardBase64,
@@ -76,6 +73,11 @@ export interface InitWorkspaceOptions {
 }
 
 const CONFIG = "elicence.json";
+
+/** Cuts a name to 64 characters without splitting a surrogate pair or leaving a trailing space. */
+function truncateName(name: string): string {
+  return Array.from(name).slice(0, 64).join("").trim();
+}
 const YEAR = 365 * 24 * 3600 * 1000;
 
 async function exists(path: string): Promise<boolean> {
@@ -112,6 +114,8 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     throw new LicenceError("ERR_CONFLICT", "A workspace already exists in this directory.");
   }
   const types = options.licenceTypes.map((t) => parseLicenceType(t));
+  // The certificate generator is only needed here: load it on demand so other commands start fast.
+  const { createDepartmentCertificate, createRootCa, createServiceCertificate } = await import("@elicence/core/pki");
   const alg = options.alg ?? "ES256";
   const notBefore = new Date(Math.floor(options.now.getTime() / 1000) * 1000 - 60_000);
   const encrypt = (pkcs8: Uint8Array) => encryptPrivateKey(pkcs8, options.passphrase, options.iterations ? { iterations: options.iterations } : {});
@@ -122,7 +126,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
   const operator = await createServiceCertificate({
     issuer: rootIssuer,
     purpose: "trust-list-signing",
-    commonName: `${options.operator.name} 信任列表签名`.slice(0, 64),
+    commonName: truncateName(`${options.operator.name} 信任列表签名`),
     organizationName: options.operator.name,
     uscc: options.operator.code,
     notBefore,
@@ -131,7 +135,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
   const status = await createServiceCertificate({
     issuer: rootIssuer,
     purpose: "status-list-signing",
-    commonName: `${options.operator.name} 证照状态列表签名`.slice(0, 64),
+    commonName: truncateName(`${options.operator.name} 证照状态列表签名`),
     organizationName: options.operator.name,
     uscc: options.operator.code,
     notBefore,

@@ -1,0 +1,11 @@
+// The build under test: packages/core/dist by default, or another build of the same API named by
+// BENCH_CORE (a path to an index.js), so that a patched copy can be measured with the same harness.
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const url = process.env.BENCH_CORE ? pathToFileURL(resolve(process.env.BENCH_CORE)).href : new URL("../packages/core/dist/index.js", import.meta.url).href;
+
+/** The `@elicence/core` module under test. */
+export const core = await import(url);
+/** Where it was loaded from. */
+export const coreUrl = url;
