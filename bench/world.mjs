@@ -2,14 +2,10 @@
 // signed trust list and a licence type whose licences carry 10 disclosures. Built once in the main
 // thread as plain data (a "seed"), then loaded in every worker so all threads use the same keys.
 import * as nodeCrypto from "node:crypto";
-import { core } from "./core.mjs";
+import { core, pki } from "./core.mjs";
 
 const { createIssuingContext, createKeySigner, encodeStandardBase64, parseCertificate, signTrustList, verifyTrustList } = core;
 
-// The development PKI is its own entry point (`@elicence/core/pki`); older builds exported it from
-// the main one.
-const dist = "../packages/core/dist/";
-const pki = await import(`${dist}pki/index.js`).catch(() => import(`${dist}index.js`));
 const { createDepartmentCertificate, createRootCa, createServiceCertificate } = pki;
 
 export const ALGORITHMS = ["ES256", "EdDSA"];
