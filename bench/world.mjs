@@ -4,7 +4,7 @@
 import * as nodeCrypto from "node:crypto";
 import { core, pki } from "./core.mjs";
 
-const { createIssuingContext, createKeySigner, encodeStandardBase64, parseCertificate, signTrustList, verifyTrustList } = core;
+const { createKeySigner, encodeStandardBase64, parseCertificate, signTrustList } = core;
 
 const { createDepartmentCertificate, createRootCa, createServiceCertificate } = pki;
 
@@ -102,15 +102,19 @@ export async function buildSeed() {
   return { departments, trustListToken, operatorPem: operator.certificatePem, type };
 }
 
-/** Loads the seed for one algorithm: the issuing context, a fresh TrustList instance and raw node keys. */
-export async function loadWorld(seed, alg) {
+/**
+ * Loads the seed for one algorithm: the issuing context, a fresh TrustList instance and raw node
+ * keys, made with `lib` (the core under test by default).
+ */
+export async function loadWorld(seed, alg, lib = core) {
+  const { createIssuingContext, createKeySigner, verifyTrustList } = lib;
   const dept = seed.departments[alg];
   const signer = await createKeySigner(dept.privateKeyPkcs8, alg);
   const context = await createIssuingContext({ signer, certificateChain: dept.chain });
   const trustList = await verifyTrustList(seed.trustListToken, { at: ISSUED_AT, algorithms: ["ES256"], operatorCertificates: [seed.operatorPem] });
   const privateKey = nodeCrypto.createPrivateKey({ key: Buffer.from(dept.privateKeyPkcs8), format: "der", type: "pkcs8" });
   const publicKey = nodeCrypto.createPublicKey(dept.certificatePem);
-  return { alg, context, trustList, type: seed.type, privateKey, publicKey };
+  return { lib, alg, context, trustList, type: seed.type, privateKey, publicKey };
 }
 
 /** The licence input for serial number `n`. */
