@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // A throwaway PostgreSQL cluster for the run (or ELICENCE_TEST_POSTGRES_URL when set).
+    globalSetup: ["packages/registry/test/support/postgres-global-setup.ts"],
   },
 });

@@ -1,14 +1,20 @@
 #!/usr/bin/env node
 // Checks (and with --install, installs through apt-get when running as root) the system tools the
-// test suite uses for interoperability: OpenSSL and Debian's python3-jwcrypto (an independent JOSE
-// implementation). Tests that need them fail when they are missing; they never skip.
+// test suite uses: OpenSSL and Debian's python3-jwcrypto (an independent JOSE implementation) for
+// interoperability, and Debian's PostgreSQL server, from which the storage tests build a throwaway
+// cluster (scripts/postgres-test.mjs). Tests that need them fail when they are missing; they never skip.
 import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 
 const install = process.argv.includes("--install");
 const has = (cmd, args) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
 const missing = [];
 if (!has("openssl", ["version"])) missing.push("openssl");
 if (!has("/usr/bin/python3", ["-c", "import jwcrypto"])) missing.push("python3-jwcrypto");
+const hasPostgresServer = () =>
+  existsSync("/usr/lib/postgresql") &&
+  readdirSync("/usr/lib/postgresql").some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
+if (!hasPostgresServer()) missing.push("postgresql");
 
 if (missing.length === 0) process.exit(0);
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;

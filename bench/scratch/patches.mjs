@@ -161,4 +161,93 @@ function signerInfoOf(cert) {
   return {`,
     },
   ],
+  // disclosure.ts resolveObject: copy members with Object.keys and plain assignment, build a
+  // child path only when recursing into an object or array, and keep defineProperty for
+  // "__proto__" only — for plain members too, which the current `out[key] = …` turns into a
+  // prototype change instead of a data member.
+  "resolve-assign": [
+    {
+      file: "dist/index.js",
+      find: `  const out = {};
+  for (const [key, value] of Object.entries(obj)) {
+    if (key === "_sd") continue;
+    if (key === "...") throw invalid("array-marker-in-object");
+    out[key] = resolveValue(value, byDigest, seen, paths, path ? \`\${path}.\${key}\` : key, depth);
+  }`,
+      replace: `  const out = {};
+  for (const key of Object.keys(obj)) {
+    if (key === "_sd") continue;
+    if (key === "...") throw invalid("array-marker-in-object");
+    const value = obj[key];
+    setMember(out, key, typeof value === "object" && value !== null ? resolveValue(value, byDigest, seen, paths, path ? \`\${path}.\${key}\` : key, depth) : value);
+  }`,
+    },
+    {
+      file: "dist/index.js",
+      find: `    Object.defineProperty(out, disclosure.name, {
+      value: resolveValue(disclosure.value, byDigest, seen, paths, childPath, depth),
+      enumerable: true,
+      writable: true,
+      configurable: true
+    });`,
+      replace: `    const value = disclosure.value;
+    setMember(out, disclosure.name, typeof value === "object" && value !== null ? resolveValue(value, byDigest, seen, paths, childPath, depth) : value);`,
+    },
+    {
+      file: "dist/index.js",
+      find: `function resolveArray(arr, byDigest, seen, paths, path, depth) {`,
+      replace: `function setMember(out, name, value) {
+  if (name === "__proto__") Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  else out[name] = value;
+}
+function resolveArray(arr, byDigest, seen, paths, path, depth) {`,
+    },
+  ],
+  // verify.ts checkIssuer: reuse the signer entry's thumbprint (needs signer-info-cache).
+  "thumb-issuer": [
+    {
+      file: "dist/index.js",
+      find: `!department.certificates.includes(backend.base64urlEncode(leaf.sha256))`,
+      replace: `!department.certificates.includes(signerInfo(leaf).certificateSha256)`,
+    },
+  ],
+  // disclosure.ts createDisclosure + backend: encode the JSON text to base64url in one native call
+  // (Buffer.from(text).toString("base64url")) instead of TextEncoder → wrap → encode.
+  "encode-text": [
+    {
+      file: "dist/crypto/backend-node.js",
+      find: `  sha256: (data) => digest("sha256", data),`,
+      replace: `  sha256: (data) => digest("sha256", data),
+  base64urlEncodeText: (text) => Buffer.from(text, "utf8").toString("base64url"),`,
+    },
+    {
+      file: "dist/index.js",
+      find: `  const encoded = backend.base64urlEncode(ascii2.encode(JSON.stringify([s, name, value])));`,
+      replace: `  const encoded = backend.base64urlEncodeText(JSON.stringify([s, name, value]));`,
+    },
+  ],
+  // issue.ts issueLicence: draw the 10 salts with one randomBytes(16 × n) call (without random-pool).
+  "salts-once": [
+    {
+      file: "dist/index.js",
+      find: `  const plain = {};
+  const disclosures = [];
+  for (const field of type.fields) {
+    const value = input.fields[field.name];
+    if (value === void 0 || value === null) continue;
+    if (field.share === "unconditional") plain[field.name] = value;
+    else disclosures.push({ ...createDisclosure(field.name, value), share: field.share });
+  }`,
+      replace: `  const plain = {};
+  const disclosures = [];
+  const salts = backend.randomBytes(16 * type.fields.length);
+  let k = 0;
+  for (const field of type.fields) {
+    const value = input.fields[field.name];
+    if (value === void 0 || value === null) continue;
+    if (field.share === "unconditional") plain[field.name] = value;
+    else disclosures.push({ ...createDisclosure(field.name, value, backend.base64urlEncode(salts.subarray(16 * k, 16 * ++k))), share: field.share });
+  }`,
+    },
+  ],
 };

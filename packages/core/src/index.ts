@@ -13,7 +13,8 @@ export { DEFAULT_ALGORITHMS, isJwsAlgorithm } from "./crypto/algorithms.js";
 export type { JwsAlgorithm, SignatureAlgorithm } from "./crypto/algorithms.js";
 export { createKeySigner, parseCompactJws, parseFlattenedJws, signJws, toCompact, verifySignature } from "./jws/jws.js";
 export type { JwsHeader, JwsParseOptions, ParsedJws, SignedJws, Signer } from "./jws/jws.js";
-export { parseStrictJson } from "./encoding/json.js";
+export { parseStrictJson, decodeUtf8 } from "./encoding/json.js";
+export { canonicalJson } from "./encoding/jcs.js";
 export type { StrictJsonLimits } from "./encoding/json.js";
 
 // Identifiers
@@ -75,6 +76,32 @@ export type { Certificate } from "./x509/index.js";
 export { decryptPrivateKey, encryptPrivateKey, isEncryptedPrivateKeyPem } from "./keys/index.js";
 export type { EncryptPrivateKeyOptions } from "./keys/index.js";
 
+// Registry operations, shared by the in-process registry and the HTTP client
+export type {
+  RegistryApi,
+  ReadCause,
+  Role,
+  Principal,
+  HolderCode,
+  IssueItem,
+  IssueRequest,
+  IssueBatchRequest,
+  IssuedRecord,
+  IssueBatchResult,
+  BatchItemError,
+  StatusChangeRequest,
+  AmendRequest,
+  RenewRequest,
+  SharedLicence,
+  LicenceRecord,
+  StatusHistoryEntry,
+  SharingAgreement,
+  HolderAuthorisation,
+  VerifyDataRequest,
+  InclusionProof,
+  ConsistencyProof,
+} from "./registry/api.js";
+
 // Status lists
 export { STATUS_LIST_TYP, signStatusListToken, verifyStatusListToken } from "./status/token.js";
 export type { SignStatusListOptions, VerifiedStatusList, VerifyStatusListOptions } from "./status/token.js";
@@ -118,6 +145,8 @@ export {
   assertInclusion,
   assertConsistency,
   encodeTreeHeadForSigning,
+  signTreeHead,
+  verifyTreeHead,
 } from "./log/index.js";
 export type {
   LeafHashSource,

@@ -2,7 +2,7 @@
  * `elicence init --home DIR`: a ready workspace.
  * @module
  */
-import { initWorkspace } from "@elicence/registry";
+import { Registry, initWorkspace } from "@elicence/registry";
 import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_OPERATOR } from "../workspace/samples.js";
 import { readPassphrase } from "../io/passphrase.js";
 import type { JwsAlgorithm } from "@elicence/core";
@@ -31,9 +31,27 @@ export async function runInit(options: InitCommandOptions): Promise<number> {
     ...(iterations ? { iterations } : {}),
   });
   const types = await ws.catalogue();
+  // Bootstrap access: the operator's admin key and the sample department's issuer key, shown once.
+  const registry = await Registry.open({ home: ws.home, passphrase });
+  let keys: { role: string; department: string; key: string }[];
+  try {
+    const admin = await registry.createApiKey({ department: ws.config.operator.code, roles: ["admin", "auditor"], label: "bootstrap admin" });
+    keys = [{ role: "admin", department: ws.config.operator.code, key: admin.key }];
+    for (const dept of ws.config.departments) {
+      const issuer = await registry.createApiKey({
+        department: dept.code,
+        roles: ["issuer", "consumer"],
+        licenceTypes: types.filter((t) => t.issuers.includes(dept.code)).map((t) => t.code),
+        label: `${dept.name} issuer`,
+      });
+      keys.push({ role: "issuer", department: dept.code, key: issuer.key });
+    }
+  } finally {
+    await registry.close();
+  }
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ home: ws.home, operator: ws.config.operator, departments: ws.config.departments, licenceTypes: types.map((t) => ({ code: t.code, name: t.name })) }, null, 2)}\n`,
+      `${JSON.stringify({ home: ws.home, operator: ws.config.operator, departments: ws.config.departments, licenceTypes: types.map((t) => ({ code: t.code, name: t.name })), apiKeys: keys }, null, 2)}\n`,
     );
   } else {
     process.stdout.write(
@@ -44,7 +62,10 @@ export async function runInit(options: InitCommandOptions): Promise<number> {
         ...ws.config.departments.map((d) => `  issuing department      ${d.name} (${d.code}), ${d.alg}`),
         `  trust list              trust-list.jwt`,
         ...types.map((t) => `  licence type            ${t.code} ${t.name}`),
+        `  registry database       registry.db (SQLite)`,
         `Private keys are encrypted with your passphrase (PKCS#8, PBES2/AES-256).`,
+        `API keys (shown once: only their hashes are stored; keep them now):`,
+        ...keys.map((k) => `  ${k.role.padEnd(8)} ${k.department}  ${k.key}`),
         `Next: elicence issue --home ${options.home} --type ${types[0]?.code ?? "CODE"} --holder-id … --holder-name … --field name=value …`,
         "",
       ].join("\n"),

@@ -33,3 +33,4 @@ export {
 export type { ConsistencyProofInput, InclusionProofInput, ProofFailureReason } from "./verify.js";
 export { TREE_HEAD_SIGNING_CONTEXT, encodeTreeHeadForSigning } from "./tree-head.js";
 export type { SignedTreeHead, TreeHead } from "./tree-head.js";
+export { signTreeHead, verifyTreeHead } from "./signed-tree-head.js";

@@ -114,7 +114,7 @@ export interface CreateDepartmentCertificateOptions extends DevPkiValidity {
 }
 
 /** What a registry service key signs. */
-export type ServicePurpose = "trust-list-signing" | "status-list-signing";
+export type ServicePurpose = "trust-list-signing" | "status-list-signing" | "log-signing";
 
 /** Options of {@link createServiceCertificate}. */
 export interface CreateServiceCertificateOptions extends DevPkiValidity {
@@ -440,8 +440,10 @@ export async function createServiceCertificate(options: CreateServiceCertificate
       ? ELICENCE_KEY_PURPOSES.trustListSigning
       : options.purpose === "status-list-signing"
         ? ELICENCE_KEY_PURPOSES.statusListSigning
-        : undefined;
-  if (purpose === undefined) throw new TypeError('purpose must be "trust-list-signing" or "status-list-signing".');
+        : options.purpose === "log-signing"
+          ? ELICENCE_KEY_PURPOSES.logSigning
+          : undefined;
+  if (purpose === undefined) throw new TypeError('purpose must be "trust-list-signing", "status-list-signing" or "log-signing".');
   const subject = distinguishedName({
     country: checkCountry(options.country, "country"),
     ...(options.organizationName === undefined ? {} : { organization: checkText(options.organizationName, "organizationName") }),

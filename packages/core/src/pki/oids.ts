@@ -22,6 +22,8 @@ export const ELICENCE_KEY_PURPOSES = Object.freeze({
   trustListSigning: `${ELICENCE_OID_ARC}.1.1`,
   /** The registry's status-list signing key. */
   statusListSigning: `${ELICENCE_OID_ARC}.1.2`,
+  /** The registry's log key (signs Merkle tree heads). */
+  logSigning: `${ELICENCE_OID_ARC}.1.3`,
 });
 
 /** X.520 organizationIdentifier (ITU-T X.520 §6.4.4): holds the department's USCC. */

@@ -135,7 +135,12 @@ export class TrustList {
     return this.#departments.get(code);
   }
 
-  /** True when `der` is byte-for-byte a service certificate of the given role. */
+  /** Every service certificate of a role. */
+  serviceCertificates(role: TrustedService["role"]): Certificate[] {
+    return this.#services.filter((s) => s.role === role).map((s) => s.certificate);
+  }
+
+  /** The service certificate of a role whose SHA-256 thumbprint is `sha256`, if any. */
   serviceCertificate(role: TrustedService["role"], sha256: Uint8Array): Certificate | undefined {
     return this.#services.find((s) => s.role === role && equalBytes(s.certificate.sha256, sha256))?.certificate;
   }

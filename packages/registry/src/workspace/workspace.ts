@@ -19,6 +19,7 @@
  */
 import { mkdir, readFile, readdir, rename, writeFile, access } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { generateKeyPairSync } from "node:crypto";
 import {
   LicenceError,
   createIssuingContext,
@@ -44,6 +45,8 @@ export interface WorkspaceConfig {
   readonly format: 1;
   readonly operator: { readonly name: string; readonly code: string };
   readonly departments: readonly { readonly name: string; readonly code: string; readonly alg: JwsAlgorithm }[];
+  /** Base URL the registry is reached at; status list URIs in licences are built from it. */
+  readonly publicUrl?: string;
   /** Serial counters per department USCC. */
   readonly serials: Readonly<Record<string, number>>;
 }
@@ -70,6 +73,8 @@ export interface InitWorkspaceOptions {
   readonly iterations?: number;
   /** Overwrite an existing workspace. */
   readonly force?: boolean;
+  /** Base URL of the registry (default `http://localhost:8080`). */
+  readonly publicUrl?: string;
 }
 
 const CONFIG = "elicence.json";
@@ -141,12 +146,27 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     notBefore,
     notAfter: new Date(notBefore.getTime() + 5 * YEAR),
   });
+  const log = await createServiceCertificate({
+    issuer: rootIssuer,
+    purpose: "log-signing",
+    commonName: truncateName(`${options.operator.name} 日志签名`),
+    organizationName: options.operator.name,
+    uscc: options.operator.code,
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + 5 * YEAR),
+  });
+  // The secret that pseudonymises holder codes in the registry's indexes and log (used as an
+  // HMAC key). It is a fresh random private key so that it is stored encrypted like every other key.
+  const pseudonym = new Uint8Array(generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }));
   await writeAtomic(join(dir, "pki", "root-ca.pem"), root.certificatePem);
   await writeAtomic(join(dir, "pki", "root-ca.key.pem"), await encrypt(root.privateKeyPkcs8), 0o600);
   await writeAtomic(join(dir, "pki", "operator.pem"), operator.certificatePem);
   await writeAtomic(join(dir, "pki", "operator.key.pem"), await encrypt(operator.privateKeyPkcs8), 0o600);
   await writeAtomic(join(dir, "pki", "status.pem"), status.certificatePem);
   await writeAtomic(join(dir, "pki", "status.key.pem"), await encrypt(status.privateKeyPkcs8), 0o600);
+  await writeAtomic(join(dir, "pki", "log.pem"), log.certificatePem);
+  await writeAtomic(join(dir, "pki", "log.key.pem"), await encrypt(log.privateKeyPkcs8), 0o600);
+  await writeAtomic(join(dir, "pki", "pseudonym.key.pem"), await encrypt(pseudonym), 0o600);
 
   const departments: { name: string; code: string; alg: JwsAlgorithm; thumbprint: string }[] = [];
   for (const dept of options.departments) {
@@ -173,7 +193,10 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
       certificates: [d.thumbprint],
       validFrom: notBefore.toISOString(),
     })),
-    services: [{ role: "status-list", name: "status list service", certificate: encodeStandardBase64(status.certificateDer) }],
+    services: [
+      { role: "status-list", name: "status list service", certificate: encodeStandardBase64(status.certificateDer) },
+      { role: "log", name: "registry log", certificate: encodeStandardBase64(log.certificateDer) },
+    ],
   };
   const operatorSigner = await createKeySigner(operator.privateKeyPkcs8, operator.alg);
   await writeAtomic(join(dir, "trust-list.jwt"), `${await signTrustList(document, operatorSigner, [operator.certificatePem])}\n`);
@@ -182,6 +205,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     format: 1,
     operator: { ...options.operator },
     departments: departments.map(({ name, code, alg: a }) => ({ name, code, alg: a })),
+    publicUrl: options.publicUrl ?? "http://localhost:8080",
     serials: {},
   };
   await writeAtomic(join(dir, CONFIG), `${JSON.stringify(config, null, 2)}\n`);

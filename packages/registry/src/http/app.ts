@@ -1,0 +1,111 @@
+/**
+ * The registry's HTTP API: JSON under `/v1`, one route per `RegistryApi` operation, an OpenAPI 3.1
+ * document generated from the zod schemas that validate the requests, and errors as RFC 9457
+ * problem documents with a stable `code`.
+ *
+ * Every request passes, in order: request id → access log → security headers → (authenticated
+ * routes) bearer key → JSON body reader (media type, size, UTF-8, strict JSON) → schema validation
+ * of path, query, cause headers and body → the registry. A request refused on the way writes
+ * nothing.
+ *
+ * @module
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { HttpEnv, RegistryBackend } from "./context.js";
+import { accessLog, defaultLogger, routeOf, type HttpLogger } from "./middleware/access-log.js";
+import { authenticate } from "./middleware/authenticate.js";
+import { jsonBody } from "./middleware/json-body.js";
+import { requestId } from "./middleware/request-id.js";
+import { securityHeaders } from "./middleware/security-headers.js";
+import { openApiConfig } from "./openapi.js";
+import { PROBLEM_MEDIA_TYPE, problem, problemFromError, type Problem } from "./problem.js";
+import { registerCatalogueRoutes } from "./routes/catalogue.js";
+import { registerLifecycleRoutes } from "./routes/lifecycle.js";
+import { registerPublicRoutes } from "./routes/public.js";
+import { registerReadRoutes } from "./routes/reads.js";
+import { registerSharingRoutes } from "./routes/sharing.js";
+import { validationError } from "./validation.js";
+
+/** Options of {@link createHttpApp}. */
+export interface HttpAppOptions {
+  /** Largest request body, in bytes (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+  /** Largest batch-issue body, in bytes (default 16 MiB). */
+  readonly maxBatchBodyBytes?: number;
+  /** Access log and fault log (default: faults only, as JSON lines on stderr). */
+  readonly logger?: HttpLogger;
+}
+
+const MIB = 1024 * 1024;
+
+function sendProblem(c: { body: (data: string, status: ContentfulStatusCode, headers: Record<string, string>) => Response }, doc: Problem): Response {
+  const headers: Record<string, string> = { "Content-Type": PROBLEM_MEDIA_TYPE, "Cache-Control": "no-store" };
+  if (doc.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="elicence"';
+  return c.body(JSON.stringify(doc), doc.status as ContentfulStatusCode, headers);
+}
+
+/**
+ * Creates the HTTP app over a registry.
+ *
+ * @param registry - the registry (`Registry`), or anything with its `session` and `public`
+ * @param options - body limits and logger
+ * @returns a Hono app; serve it with {@link serveRegistry} or any Hono adapter
+ * @example
+ * ```ts
+ * const registry = await Registry.open({ home, passphrase });
+ * const app = createHttpApp(registry);
+ * const res = await app.request("/v1/trust-list");
+ * ```
+ */
+export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions = {}): OpenAPIHono<HttpEnv> {
+  const logger = options.logger ?? defaultLogger;
+  const app = new OpenAPIHono<HttpEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.target, result.error);
+    },
+  });
+
+  const handleError = (err: unknown, c: Context<HttpEnv>): Response => {
+    const outcome = problemFromError(err, c.var.requestId);
+    if (outcome.internal) logger.fault?.({ requestId: c.var.requestId, method: c.req.method, route: routeOf(c), error: err });
+    return sendProblem(c, outcome.problem);
+  };
+
+  app.use("*", requestId, accessLog(logger), securityHeaders, async (c, next) => {
+    // Hono hands only Error instances to onError; anything else thrown is caught here.
+    try {
+      await next();
+    } catch (err) {
+      c.res = handleError(err, c);
+    }
+  });
+
+  const mw = {
+    authenticate: authenticate(registry),
+    body: jsonBody(options.maxBodyBytes ?? MIB),
+    batchBody: jsonBody(options.maxBatchBodyBytes ?? 16 * MIB),
+  };
+  registerCatalogueRoutes(app, mw);
+  registerLifecycleRoutes(app, mw);
+  registerReadRoutes(app, mw);
+  registerSharingRoutes(app, mw);
+  registerPublicRoutes(app, registry.public);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "A department's API key.",
+  });
+  let document: unknown;
+  app.get("/openapi.json", (c) => {
+    document ??= app.getOpenAPI31Document(openApiConfig);
+    c.header("Cache-Control", "no-cache");
+    return c.json(document as object, 200);
+  });
+
+  app.notFound((c) => sendProblem(c, problem("ERR_NOT_FOUND", "There is no such route.", c.var.requestId)));
+  app.onError(handleError);
+  return app;
+}

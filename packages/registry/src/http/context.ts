@@ -1,0 +1,29 @@
+/**
+ * What the HTTP layer needs from a registry, and what each request carries through the app.
+ *
+ * @module
+ */
+import type { RegistryApi } from "@elicence/core";
+
+/** The unauthenticated operations: trust list, status lists and the log. */
+export type PublicRegistry = Pick<RegistryApi, "trustList" | "statusList" | "treeHead" | "inclusionProof" | "consistencyProof">;
+
+/** The part of `Registry` the HTTP layer uses: sessions by API key, and the public operations. */
+export interface RegistryBackend {
+  /** Authenticates an API key; throws `ERR_UNAUTHENTICATED` for a bad one. */
+  session(apiKey: string): Promise<RegistryApi>;
+  readonly public: PublicRegistry;
+}
+
+/** Request-scoped values. */
+export interface HttpVariables {
+  /** The request's id: the caller's `X-Request-Id` when well-formed, else a new UUID. */
+  requestId: string;
+  /** The authenticated session (authenticated routes only). */
+  api: RegistryApi;
+}
+
+/** The Hono environment of the app. */
+export interface HttpEnv {
+  Variables: HttpVariables;
+}

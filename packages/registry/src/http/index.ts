@@ -1,0 +1,12 @@
+/**
+ * The registry's HTTP API.
+ *
+ * @module
+ */
+export { createHttpApp } from "./app.js";
+export type { HttpAppOptions } from "./app.js";
+export { serveRegistry } from "./server.js";
+export type { RunningServer, ServeRegistryOptions } from "./server.js";
+export type { PublicRegistry, RegistryBackend } from "./context.js";
+export type { AccessLogEntry, FaultLogEntry, HttpLogger } from "./middleware/access-log.js";
+export type { Problem, ProblemCode } from "./problem.js";

@@ -1,0 +1,117 @@
+/**
+ * The lifecycle: issue, batch issue, amend, renew, suspend, resume, revoke, cancel.
+ *
+ * @module
+ */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { HttpEnv } from "../context.js";
+import {
+  AmendRequestSchema,
+  IssueBatchRequestSchema,
+  IssueRequestSchema,
+  LicenceIdParams,
+  RenewRequestSchema,
+  StatusChangeRequestSchema, NoQuery } from "../schemas/requests.js";
+import { IssueBatchResultSchema, IssuedRecordSchema, LicenceRecordSchema } from "../schemas/responses.js";
+import { BEARER, json, jsonRequest, problems, writable, type RouteMiddleware } from "./define.js";
+
+const STATUS_CHANGES = {
+  suspend: "Suspend a licence",
+  resume: "Resume a suspended licence",
+  revoke: "Revoke a licence",
+  cancel: "Cancel a licence",
+} as const;
+
+/**
+ * Adds `POST /v1/licences`, `POST /v1/licence-batches` and `POST /v1/licences/{id}/<action>`.
+ *
+ * @param app - the app
+ * @param mw - authentication and body readers
+ */
+export function registerLifecycleRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddleware): void {
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/licences",
+      tags: ["lifecycle"],
+      summary: "Issue a licence (idempotent on requestId)",
+      description: "A retried request with the same requestId returns the first result.",
+      security: BEARER,
+      middleware: [mw.authenticate, mw.body] as const,
+      request: { query: NoQuery, body: jsonRequest(IssueRequestSchema) },
+      responses: { 201: json(IssuedRecordSchema, "The issued licence."), ...problems(400, 401, 403, 409, 413, 415, 422) },
+    }),
+    async (c) => {
+      const record = await c.var.api.issue(c.req.valid("json"));
+      c.header("Location", `/v1/licences/${record.id}`);
+      return c.json(writable(record), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/licence-batches",
+      tags: ["lifecycle"],
+      summary: "Issue a batch of licences",
+      description: "Good items are issued; failing items are reported by index, never half-written. The body may be larger than other requests.",
+      security: BEARER,
+      middleware: [mw.authenticate, mw.batchBody] as const,
+      request: { query: NoQuery, body: jsonRequest(IssueBatchRequestSchema) },
+      responses: { 200: json(IssueBatchResultSchema, "Issued items and failed items."), ...problems(400, 401, 403, 409, 413, 415, 422) },
+    }),
+    async (c) => c.json(writable(await c.var.api.issueBatch(c.req.valid("json"))), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/licences/{id}/amend",
+      tags: ["lifecycle"],
+      summary: "Amend a licence: a new version supersedes it",
+      security: BEARER,
+      middleware: [mw.authenticate, mw.body] as const,
+      request: { query: NoQuery, params: LicenceIdParams, body: jsonRequest(AmendRequestSchema) },
+      responses: { 201: json(IssuedRecordSchema, "The new version."), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
+    }),
+    async (c) => {
+      const record = await c.var.api.amend(c.req.valid("param").id, c.req.valid("json"));
+      c.header("Location", `/v1/licences/${record.id}`);
+      return c.json(writable(record), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/licences/{id}/renew",
+      tags: ["lifecycle"],
+      summary: "Renew a licence: a new version with a new validity period",
+      security: BEARER,
+      middleware: [mw.authenticate, mw.body] as const,
+      request: { query: NoQuery, params: LicenceIdParams, body: jsonRequest(RenewRequestSchema) },
+      responses: { 201: json(IssuedRecordSchema, "The new version."), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
+    }),
+    async (c) => {
+      const record = await c.var.api.renew(c.req.valid("param").id, c.req.valid("json"));
+      c.header("Location", `/v1/licences/${record.id}`);
+      return c.json(writable(record), 201);
+    },
+  );
+
+  for (const action of Object.keys(STATUS_CHANGES) as (keyof typeof STATUS_CHANGES)[]) {
+    app.openapi(
+      createRoute({
+        method: "post",
+        path: `/v1/licences/{id}/${action}`,
+        tags: ["lifecycle"],
+        summary: STATUS_CHANGES[action],
+        security: BEARER,
+        middleware: [mw.authenticate, mw.body] as const,
+        request: { query: NoQuery, params: LicenceIdParams, body: jsonRequest(StatusChangeRequestSchema) },
+        responses: { 200: json(LicenceRecordSchema, "The licence's record after the change."), ...problems(400, 401, 403, 404, 409, 413, 415) },
+      }),
+      async (c) => c.json(writable(await c.var.api[action](c.req.valid("param").id, c.req.valid("json"))), 200),
+    );
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Reads (sharing-interface jobs): every one names its cause in the `X-Approval-Matter` and
+ * `X-Read-Reason` headers, checked here before the registry checks it again.
+ *
+ * @module
+ */
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { CauseHeaders, causeOf } from "../cause.js";
+import type { HttpEnv } from "../context.js";
+import { HolderLicencesQuery, HolderParams, LicenceIdParams, StatusAtQuery, VerifyDataRequestSchema, NoQuery } from "../schemas/requests.js";
+import { MatchSchema, SharedLicenceSchema, StatusAtSchema, StatusHistoryEntrySchema } from "../schemas/responses.js";
+import { BEARER, json, jsonRequest, problems, writable, type RouteMiddleware } from "./define.js";
+
+/**
+ * Adds the reads: a holder's licences, one licence, verify-data, status history and status at.
+ *
+ * @param app - the app
+ * @param mw - authentication and body readers
+ */
+export function registerReadRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddleware): void {
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/holders/{idType}/{idNumber}/licences",
+      tags: ["reads"],
+      summary: "A holder's licences, by holder code (and type)",
+      description: "Each licence carries only the disclosures the caller is entitled to.",
+      security: BEARER,
+      middleware: [mw.authenticate] as const,
+      request: { params: HolderParams, query: HolderLicencesQuery, headers: CauseHeaders },
+      responses: { 200: json(z.array(SharedLicenceSchema), "The holder's licences."), ...problems(400, 401, 403) },
+    }),
+    async (c) => {
+      const { idType, idNumber } = c.req.valid("param");
+      const { type } = c.req.valid("query");
+      return c.json(writable(await c.var.api.findByHolder({ idType, idNumber }, causeOf(c.req.valid("header")), type)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/licences/{id}",
+      tags: ["reads"],
+      summary: "One licence, by identifier",
+      security: BEARER,
+      middleware: [mw.authenticate] as const,
+      request: { query: NoQuery, params: LicenceIdParams, headers: CauseHeaders },
+      responses: { 200: json(SharedLicenceSchema, "The licence, with the entitled disclosures."), ...problems(400, 401, 403, 404) },
+    }),
+    async (c) => c.json(writable(await c.var.api.get(c.req.valid("param").id, causeOf(c.req.valid("header")))), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/verify-data",
+      tags: ["reads"],
+      summary: "Does this holder's licence say X? (yes or no, without the data)",
+      security: BEARER,
+      middleware: [mw.authenticate, mw.body] as const,
+      request: { query: NoQuery, headers: CauseHeaders, body: jsonRequest(VerifyDataRequestSchema) },
+      responses: { 200: json(MatchSchema, "Whether the value matches."), ...problems(400, 401, 403, 404, 413, 415, 422) },
+    }),
+    async (c) => c.json(writable(await c.var.api.verifyData(c.req.valid("json"), causeOf(c.req.valid("header")))), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/licences/{id}/status-history",
+      tags: ["reads"],
+      summary: "A licence's status history",
+      security: BEARER,
+      middleware: [mw.authenticate] as const,
+      request: { query: NoQuery, params: LicenceIdParams, headers: CauseHeaders },
+      responses: { 200: json(z.array(StatusHistoryEntrySchema), "Every status change, oldest first."), ...problems(400, 401, 403, 404) },
+    }),
+    async (c) => c.json(writable(await c.var.api.statusHistory(c.req.valid("param").id, causeOf(c.req.valid("header")))), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/licences/{id}/status",
+      tags: ["reads"],
+      summary: "A licence's status at an instant",
+      security: BEARER,
+      middleware: [mw.authenticate] as const,
+      request: { params: LicenceIdParams, query: StatusAtQuery, headers: CauseHeaders },
+      responses: { 200: json(StatusAtSchema, "The status at that instant."), ...problems(400, 401, 403, 404) },
+    }),
+    async (c) => c.json(writable(await c.var.api.statusAt(c.req.valid("param").id, c.req.valid("query").at, causeOf(c.req.valid("header")))), 200),
+  );
+}

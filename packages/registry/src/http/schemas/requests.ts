@@ -1,0 +1,131 @@
+/**
+ * Request schemas: strict objects (an unknown member is an error), bounded strings and arrays,
+ * identifiers checked with their check characters. They mirror the request types of `RegistryApi`.
+ *
+ * @module
+ */
+import { licenceTypeSchema } from "@elicence/core";
+import { z } from "@hono/zod-openapi";
+import { FieldName, Fields, HolderCode, HolderIdNumber, HolderIdType, Instant, LicenceId, QueryInteger, RequestKey, TypeCode, Uscc, refineHolder, text } from "./common.js";
+
+/** Most items one batch may carry. */
+export const MAX_BATCH_ITEMS = 10_000;
+
+/** A licence type, exactly as core validates it. */
+export const LicenceTypeSchema = licenceTypeSchema.openapi("LicenceType");
+
+const HolderInput = z
+  .strictObject({ name: text(256), idType: HolderIdType, idNumber: HolderIdNumber })
+  .superRefine(refineHolder)
+  .openapi("HolderInput");
+
+const issueItemShape = {
+  type: TypeCode,
+  holder: HolderInput,
+  fields: Fields,
+  number: text(64).optional().openapi({ description: "证照编号 as printed; the serial when omitted." }),
+  validFrom: Instant.optional().openapi({ description: "Issue time when omitted." }),
+  validUntil: Instant.nullable().optional().openapi({ description: "From the type's validity term when omitted; null for none." }),
+};
+
+/** One licence of a batch. */
+export const IssueItemSchema = z.strictObject(issueItemShape).openapi("IssueItem");
+
+/** `POST /v1/licences`. */
+export const IssueRequestSchema = z.strictObject({ requestId: RequestKey, ...issueItemShape }).openapi("IssueRequest");
+
+/** `POST /v1/licence-batches`. */
+export const IssueBatchRequestSchema = z
+  .strictObject({ requestId: RequestKey, items: z.array(IssueItemSchema).min(1).max(MAX_BATCH_ITEMS) })
+  .openapi("IssueBatchRequest");
+
+/** `POST /v1/licences/{id}/amend`. */
+export const AmendRequestSchema = z.strictObject({ requestId: RequestKey, fields: Fields, reason: text(256) }).openapi("AmendRequest");
+
+/** `POST /v1/licences/{id}/renew`. */
+export const RenewRequestSchema = z
+  .strictObject({ requestId: RequestKey, validUntil: Instant.nullable(), reason: text(256) })
+  .openapi("RenewRequest");
+
+/** `POST /v1/licences/{id}/suspend|resume|revoke|cancel`. */
+export const StatusChangeRequestSchema = z
+  .strictObject({
+    reason: text(256),
+    officer: text(64).optional().openapi({ description: "Officer identifier within the department; hashed in the log." }),
+  })
+  .openapi("StatusChangeRequest");
+
+/** `POST /v1/verify-data`. */
+export const VerifyDataRequestSchema = z
+  .strictObject({
+    holder: HolderCode,
+    type: TypeCode,
+    field: FieldName,
+    value: z.union([z.string().max(65536), z.number(), z.boolean()]),
+  })
+  .openapi("VerifyDataRequest");
+
+/** `POST /v1/agreements`. */
+export const CreateAgreementSchema = z
+  .strictObject({ consumer: Uscc, type: TypeCode, fields: z.array(FieldName).min(1).max(200), expiresAt: Instant })
+  .openapi("CreateAgreement");
+
+/** `POST /v1/authorisations`. */
+export const CreateAuthorisationSchema = z
+  .strictObject({ holder: HolderCode, consumer: Uscc, type: TypeCode, fields: z.array(FieldName).min(1).max(200), expiresAt: Instant })
+  .openapi("CreateAuthorisation");
+
+// Path parameters
+
+/** `{id}`: a licence identifier. */
+export const LicenceIdParams = z.object({ id: LicenceId.openapi({ param: { name: "id", in: "path" } }) });
+
+/** `{code}`: a licence type code. */
+export const TypeCodeParams = z.object({ code: TypeCode.openapi({ param: { name: "code", in: "path" } }) });
+
+/** `{idType}/{idNumber}`: a holder's code. */
+export const HolderParams = z
+  .object({
+    idType: HolderIdType.openapi({ param: { name: "idType", in: "path" } }),
+    idNumber: HolderIdNumber.openapi({ param: { name: "idNumber", in: "path" }, description: "Percent-encoded in the path when not ASCII." }),
+  })
+  .superRefine(refineHolder);
+
+/** `{id}`: a status list number. */
+export const StatusListParams = z.object({ id: QueryInteger.openapi({ param: { name: "id", in: "path" } }) });
+
+// Query parameters (strict: an unknown parameter is an error, a repeated one is not a string)
+
+/** For routes that take no query parameters: any is an error. */
+export const NoQuery = z.strictObject({});
+
+/** `?type=`: optional licence type filter. */
+export const HolderLicencesQuery = z.strictObject({ type: TypeCode.optional().openapi({ param: { name: "type", in: "query" } }) });
+
+/** `?at=`: the instant to report the status at. */
+export const StatusAtQuery = z.strictObject({ at: Instant.openapi({ param: { name: "at", in: "query" } }) });
+
+/** `?index=&treeSize=` */
+export const InclusionQuery = z.strictObject({
+  index: QueryInteger.openapi({ param: { name: "index", in: "query" } }),
+  treeSize: QueryInteger.openapi({ param: { name: "treeSize", in: "query" } }),
+});
+
+/** `?oldSize=&newSize=` */
+export const ConsistencyQuery = z.strictObject({
+  oldSize: QueryInteger.openapi({ param: { name: "oldSize", in: "query" } }),
+  newSize: QueryInteger.openapi({ param: { name: "newSize", in: "query" } }),
+});
+
+/** `?idType=&idNumber=`: both or neither. */
+export const AuthorisationsQuery = z
+  .strictObject({
+    idType: HolderIdType.optional().openapi({ param: { name: "idType", in: "query" } }),
+    idNumber: HolderIdNumber.optional().openapi({ param: { name: "idNumber", in: "query" } }),
+  })
+  .superRefine((value, ctx) => {
+    if ((value.idType === undefined) !== (value.idNumber === undefined)) {
+      ctx.addIssue({ code: "custom", path: [value.idType === undefined ? "idType" : "idNumber"], message: "is required with the other holder parameter" });
+    }
+    refineHolder(value, ctx);
+  });

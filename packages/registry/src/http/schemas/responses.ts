@@ -1,0 +1,120 @@
+/**
+ * Response schemas, for the OpenAPI document: the result types of `RegistryApi` and the problem
+ * document.
+ *
+ * @module
+ */
+import { z } from "@hono/zod-openapi";
+import { HolderCode } from "./common.js";
+
+const LicenceStatus = z.enum(["active", "suspended", "revoked", "cancelled", "superseded"]);
+
+/** The caller, as authenticated. */
+export const PrincipalSchema = z
+  .object({
+    department: z.string(),
+    roles: z.array(z.enum(["issuer", "consumer", "auditor", "admin"])),
+    licenceTypes: z.array(z.string()),
+    keyId: z.string(),
+  })
+  .openapi("Principal");
+
+/** What an issuer gets back for one licence. */
+export const IssuedRecordSchema = z
+  .object({
+    id: z.string(),
+    licence: z.string().openapi({ description: "Compact SD-JWT with every disclosure (the issuer's copy)." }),
+    status: LicenceStatus,
+    statusList: z.object({ uri: z.string(), idx: z.number().int() }),
+  })
+  .openapi("IssuedRecord");
+
+const IssueSchema = z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }).openapi("Issue");
+
+/** Result of a batch. */
+export const IssueBatchResultSchema = z
+  .object({
+    issued: z.array(IssuedRecordSchema.extend({ index: z.number().int() })),
+    errors: z.array(z.object({ index: z.number().int(), code: z.string(), message: z.string(), issues: z.array(IssueSchema).optional() })),
+  })
+  .openapi("IssueBatchResult");
+
+/** A lifecycle record. */
+export const LicenceRecordSchema = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    status: LicenceStatus,
+    version: z.number().int(),
+    issuedAt: z.string(),
+    validUntil: z.string().optional(),
+    supersedes: z.string().optional(),
+    supersededBy: z.string().optional(),
+  })
+  .openapi("LicenceRecord");
+
+/** A licence as a consumer receives it. */
+export const SharedLicenceSchema = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    status: z.union([LicenceStatus, z.literal("expired")]),
+    licence: z.string().openapi({ description: "Compact SD-JWT with the entitled disclosures only." }),
+    withheld: z.array(z.string()).openapi({ description: "Names of fields whose disclosures were withheld from this caller." }),
+    supersedes: z.string().optional(),
+    supersededBy: z.string().optional(),
+  })
+  .openapi("SharedLicence");
+
+/** One entry of a status history. */
+export const StatusHistoryEntrySchema = z
+  .object({ status: LicenceStatus, at: z.string(), reason: z.string(), department: z.string() })
+  .openapi("StatusHistoryEntry");
+
+/** A licence's status at an instant. */
+export const StatusAtSchema = z.object({ status: z.union([LicenceStatus, z.enum(["expired", "not-issued"])]) }).openapi("StatusAt");
+
+/** A yes/no answer to verify-data. */
+export const MatchSchema = z.object({ match: z.boolean() }).openapi("Match");
+
+/** A sharing agreement. */
+export const SharingAgreementSchema = z
+  .object({ id: z.string(), consumer: z.string(), type: z.string(), fields: z.array(z.string()), expiresAt: z.string(), createdAt: z.string() })
+  .openapi("SharingAgreement");
+
+/** A holder's authorisation. */
+export const HolderAuthorisationSchema = z
+  .object({ id: z.string(), holder: HolderCode, consumer: z.string(), type: z.string(), fields: z.array(z.string()), expiresAt: z.string() })
+  .openapi("HolderAuthorisation");
+
+/** A signed tree head of the log. */
+export const SignedTreeHeadSchema = z
+  .object({ logId: z.string(), treeSize: z.number().int(), rootHash: z.string(), timestamp: z.number().int(), signature: z.string() })
+  .openapi("SignedTreeHead");
+
+/** An inclusion proof. */
+export const InclusionProofSchema = z
+  .object({ index: z.number().int(), treeSize: z.number().int(), leafHash: z.string(), proof: z.array(z.string()) })
+  .openapi("InclusionProof");
+
+/** A consistency proof. */
+export const ConsistencyProofSchema = z
+  .object({ oldSize: z.number().int(), newSize: z.number().int(), proof: z.array(z.string()) })
+  .openapi("ConsistencyProof");
+
+/** `GET /healthz`. */
+export const HealthSchema = z.object({ status: z.literal("ok") }).openapi("Health");
+
+/** An RFC 9457 problem document. */
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "urn:elicence:problem:ERR_CAUSE_REQUIRED" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().openapi({ description: "Stable error code (LicenceErrorCode, or ERR_MEDIA_TYPE_UNSUPPORTED / ERR_INTERNAL)." }),
+    requestId: z.string(),
+    issues: z.array(IssueSchema).optional(),
+    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  })
+  .openapi("Problem");

@@ -1,0 +1,988 @@
+/**
+ * The registry, in process: licences, lifecycle, status lists, sharing by class and the log, on
+ * SQLite or PostgreSQL. `Registry.session(apiKey)` gives the {@link RegistryApi} one department
+ * may call; the HTTP API and the SDK's client offer exactly the same operations.
+ *
+ * @module
+ */
+import { createHmac, randomUUID } from "node:crypto";
+import {
+  LICENCE_TYP,
+  LicenceError,
+  createKeySigner,
+  decodeUtf8,
+  decryptPrivateKey,
+  isLicenceError,
+  parseCertificate,
+  issueLicence,
+  parseLicenceType,
+  parseStrictJson,
+  signStatusListToken,
+  signTreeHead,
+  validateHolderId,
+  type ConsistencyProof,
+  type HolderAuthorisation,
+  type HolderCode,
+  type InclusionProof,
+  type IssueBatchRequest,
+  type IssueBatchResult,
+  type IssuedRecord,
+  type IssueItem,
+  type IssueRequest,
+  type IssuingContext,
+  type LicenceRecord,
+  type LicenceStatus,
+  type LicenceType,
+  type Principal,
+  type ReadCause,
+  type RegistryApi,
+  type Role,
+  type SharedLicence,
+  type SharingAgreement,
+  type SignedTreeHead,
+  type Signer,
+  type StatusChangeRequest,
+  type StatusHistoryEntry,
+  type VerifyDataRequest,
+} from "@elicence/core";
+import { readFile } from "node:fs/promises";
+import { openDatabase, type Database, type Queryable } from "../storage/database.js";
+import { MIGRATIONS } from "../storage/schema.js";
+import { openWorkspace, type Workspace } from "../workspace/workspace.js";
+import { authenticate, entitledConditionalFields, insertApiKey, isRole, requireCause, requireRole, type NewApiKey } from "./access.js";
+import { appendLogEvents, logConsistencyProof, logInclusionProof, logRoot, logSize, type LogEvent } from "./log.js";
+import { allocateStatusSlots, readStatusList, setStatusValues } from "./status-lists.js";
+
+/** Options of {@link Registry.open}. */
+export interface RegistryOptions {
+  /** The workspace directory (`elicence init`). */
+  readonly home: string;
+  /** `sqlite:PATH` or `postgres://…`; the workspace's `registry.db` when omitted. */
+  readonly db?: string;
+  /** Decrypts the workspace's keys. */
+  readonly passphrase: string;
+  /** The clock (tests pass a fixed one). */
+  readonly now?: () => Date;
+}
+
+/** The public, unauthenticated operations. */
+export interface PublicRegistryApi {
+  trustList(): Promise<string>;
+  statusList(id: number): Promise<string>;
+  treeHead(): Promise<SignedTreeHead>;
+  inclusionProof(index: number, treeSize: number): Promise<InclusionProof>;
+  consistencyProof(oldSize: number, newSize: number): Promise<ConsistencyProof>;
+}
+
+interface LicenceRow {
+  id: string;
+  type_code: string;
+  type_version: number;
+  issuer: string;
+  holder_key: Uint8Array;
+  serial: string;
+  version: number;
+  status: LicenceStatus;
+  status_list: number;
+  status_idx: number;
+  issued_at: number;
+  valid_from: number;
+  valid_until: number | null;
+  supersedes: string | null;
+  superseded_by: string | null;
+  chain_id: number;
+  payload: Uint8Array;
+  signature: Uint8Array;
+  disclosures: string;
+}
+
+interface ChainRow {
+  alg: string;
+  x5t: string;
+  x5c: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const MAX_BATCH = 10_000;
+const TRANSITIONS: Record<"suspend" | "resume" | "revoke" | "cancel", { from: readonly LicenceStatus[]; to: LicenceStatus }> = {
+  suspend: { from: ["active"], to: "suspended" },
+  resume: { from: ["suspended"], to: "active" },
+  revoke: { from: ["active", "suspended"], to: "revoked" },
+  cancel: { from: ["active", "suspended"], to: "cancelled" },
+};
+const STATUS_TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
+const STATUS_TOKEN_TTL_S = 300;
+
+function b64u(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
+}
+
+function notFound(): LicenceError {
+  return new LicenceError("ERR_NOT_FOUND", "There is no such licence.");
+}
+
+/** The registry. Open it once per process; it holds decrypted signing keys in memory. */
+export class Registry {
+  readonly #db: Database;
+  readonly #ws: Workspace;
+  readonly #now: () => Date;
+  readonly #contexts: Map<string, IssuingContext>;
+  readonly #statusSigner: Signer;
+  readonly #statusPem: string;
+  readonly #logSigner: Signer;
+  readonly #holderSecret: Uint8Array;
+  readonly #statusTokens = new Map<number, { revision: number; token: string; expires: number }>();
+  readonly #treeHeads = new Map<number, SignedTreeHead>();
+
+  private constructor(init: {
+    db: Database;
+    ws: Workspace;
+    now: () => Date;
+    contexts: Map<string, IssuingContext>;
+    statusSigner: Signer;
+    statusPem: string;
+    logSigner: Signer;
+    holderSecret: Uint8Array;
+  }) {
+    this.#db = init.db;
+    this.#ws = init.ws;
+    this.#now = init.now;
+    this.#contexts = init.contexts;
+    this.#statusSigner = init.statusSigner;
+    this.#statusPem = init.statusPem;
+    this.#logSigner = init.logSigner;
+    this.#holderSecret = init.holderSecret;
+  }
+
+  /**
+   * Opens the registry of a workspace: decrypts its keys, opens the database, applies migrations
+   * and loads the workspace catalogue into it.
+   *
+   * @param options - workspace, database URL, passphrase
+   * @example
+   * ```ts
+   * const registry = await Registry.open({ home: "./ws", passphrase });
+   * const api = await registry.session(apiKey);
+   * ```
+   */
+  static async open(options: RegistryOptions): Promise<Registry> {
+    const ws = await openWorkspace(options.home);
+    const decrypt = async (file: string) => decryptPrivateKey(await readFile(ws.path(...file.split("/")), "utf8"), options.passphrase);
+    const contexts = new Map<string, IssuingContext>();
+    for (const dept of ws.config.departments) contexts.set(dept.code, await ws.issuingContext(dept.code, options.passphrase));
+    const statusPem = await readFile(ws.path("pki", "status.pem"), "utf8");
+    const logPem = await readFile(ws.path("pki", "log.pem"), "utf8");
+    const statusSigner = await createKeySigner(await decrypt("pki/status.key.pem"), algorithmOf(statusPem));
+    const logSigner = await createKeySigner(await decrypt("pki/log.key.pem"), algorithmOf(logPem));
+    // The holder pseudonymisation secret: a random key kept encrypted like every other key.
+    const holderSecret = await decrypt("pki/pseudonym.key.pem");
+    const db = await openDatabase(options.db ?? `sqlite:${ws.path("registry.db")}`);
+    try {
+      await db.migrate(MIGRATIONS);
+      const registry = new Registry({ db, ws, now: options.now ?? (() => new Date()), contexts, statusSigner, statusPem, logSigner, holderSecret });
+      await registry.#loadCatalogue();
+      return registry;
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+  }
+
+  /** Closes the database. */
+  async close(): Promise<void> {
+    await this.#db.close();
+  }
+
+  /** The database (for operators' tools and tests). */
+  get database(): Database {
+    return this.#db;
+  }
+
+  async #loadCatalogue(): Promise<void> {
+    const now = this.#now().getTime();
+    for (const type of await this.#ws.catalogue()) {
+      await this.#db.transaction(async (tx) => {
+        const exists = await tx.get("SELECT 1 AS one FROM licence_types WHERE code = ? AND version = ?", [type.code, type.version]);
+        if (exists) return;
+        await tx.run("INSERT INTO licence_types (code, version, definition, created_at) VALUES (?, ?, ?, ?)", [type.code, type.version, JSON.stringify(type), now]);
+        await appendLogEvents(tx, [{ kind: "licence-type", at: now, department: this.#ws.config.operator.code, type: type.code, version: type.version }]);
+      });
+    }
+  }
+
+  /**
+   * Creates an API key (shown once; only its hash is stored). Used by `elicence init` to bootstrap
+   * the admin, and by admins through their session.
+   */
+  async createApiKey(options: { department: string; roles: readonly Role[]; licenceTypes?: readonly string[]; label?: string }): Promise<NewApiKey> {
+    if (options.roles.length === 0 || !options.roles.every(isRole)) throw new TypeError("roles must name at least one known role.");
+    const now = this.#now().getTime();
+    return this.#db.transaction(async (tx) => {
+      const key = await insertApiKey(tx, { department: options.department, roles: options.roles, licenceTypes: options.licenceTypes ?? [], label: options.label ?? "", now });
+      await appendLogEvents(tx, [{ kind: "api-key", at: now, department: options.department, key: key.id, roles: [...options.roles] }]);
+      return key;
+    });
+  }
+
+  /**
+   * Authenticates an API key and returns the operations its department may call.
+   *
+   * @throws LicenceError `ERR_UNAUTHENTICATED`
+   */
+  async session(apiKey: string): Promise<RegistryApi> {
+    const principal = await authenticate(this.#db, apiKey);
+    return new Session(this, principal);
+  }
+
+  /** Public operations: trust list, status lists, log. */
+  readonly public: PublicRegistryApi = {
+    trustList: () => this.#ws.trustListToken(),
+    statusList: (id) => this.#statusListToken(id),
+    treeHead: () => this.#treeHead(),
+    inclusionProof: async (index, treeSize) => {
+      const { leafHash, proof } = await logInclusionProof(this.#db, index, treeSize);
+      return { index, treeSize, leafHash: b64u(leafHash), proof: proof.map(b64u) };
+    },
+    consistencyProof: async (oldSize, newSize) => ({ oldSize, newSize, proof: (await logConsistencyProof(this.#db, oldSize, newSize)).map(b64u) }),
+  };
+
+  async #statusListToken(id: number): Promise<string> {
+    if (!Number.isSafeInteger(id) || id < 0) throw new LicenceError("ERR_NOT_FOUND", "There is no such status list.");
+    const { list, revision } = await readStatusList(this.#db, id);
+    const now = this.#now().getTime();
+    const cached = this.#statusTokens.get(id);
+    if (cached && cached.revision === revision && cached.expires - now > STATUS_TOKEN_LIFETIME_MS / 2) return cached.token;
+    const expires = now + STATUS_TOKEN_LIFETIME_MS;
+    const token = await signStatusListToken({
+      uri: this.statusListUri(id),
+      list,
+      issuedAt: new Date(now),
+      expiresAt: new Date(expires),
+      ttl: STATUS_TOKEN_TTL_S,
+      signer: this.#statusSigner,
+      certificateChain: [this.#statusPem],
+    });
+    this.#statusTokens.set(id, { revision, token, expires });
+    return token;
+  }
+
+  async #treeHead(): Promise<SignedTreeHead> {
+    const size = await logSize(this.#db);
+    const cached = this.#treeHeads.get(size);
+    if (cached) return cached;
+    const root = await logRoot(this.#db, size);
+    const head = await signTreeHead({ logId: this.logId, treeSize: size, rootHash: b64u(root), timestamp: this.#now().getTime() }, this.#logSigner);
+    this.#treeHeads.clear();
+    this.#treeHeads.set(size, head);
+    return head;
+  }
+
+  /** The log's identifier (signed into every tree head). */
+  get logId(): string {
+    return `elicence:${this.#ws.config.operator.code}:log`;
+  }
+
+  /** The URI a status list is published under (baked into licences). */
+  statusListUri(id: number): string {
+    return `${this.#ws.config.publicUrl ?? "http://localhost:8080"}/v1/status-lists/${id}`;
+  }
+
+  /** @internal */ get db(): Database {
+    return this.#db;
+  }
+  /** @internal */ now(): number {
+    return this.#now().getTime();
+  }
+  /** @internal */ context(department: string): IssuingContext {
+    const context = this.#contexts.get(department);
+    if (!context) throw new LicenceError("ERR_FORBIDDEN", "The registry holds no signing key for this department.");
+    return context;
+  }
+  /** @internal Keyed hash of a holder code: the log and indexes never hold it in clear. */
+  holderKey(holder: HolderCode): Uint8Array {
+    return createHmac("sha256", this.#holderSecret).update(`${holder.idType}:${holder.idNumber}`).digest();
+  }
+  /** @internal The compact SD-JWT with the given disclosures, rebuilt from its row. */
+  async compact(db: Queryable, row: LicenceRow, disclosureNames: readonly string[]): Promise<string> {
+    const chain = await db.get<ChainRow>("SELECT alg, x5t, x5c FROM signer_chains WHERE id = ?", [row.chain_id]);
+    if (!chain) throw new LicenceError("ERR_UNAVAILABLE", "A signer chain is missing.");
+    const header = protectedHeader(chain, row.issued_at);
+    const disclosures = JSON.parse(row.disclosures) as Record<string, string>;
+    const selected = disclosureNames.map((n) => disclosures[n]).filter((d): d is string => d !== undefined);
+    return `${header}.${b64u(row.payload)}.${b64u(row.signature)}~${selected.map((d) => `${d}~`).join("")}`;
+  }
+}
+
+function algorithmOf(pem: string): "ES256" | "ES384" | "EdDSA" | "PS256" {
+  const alg = parseCertificate(pem).publicKeyAlgorithm;
+  if (alg !== "ES256" && alg !== "ES384" && alg !== "EdDSA" && alg !== "PS256") throw new LicenceError("ERR_KEY_INVALID", "A service key has an unsupported algorithm.");
+  return alg;
+}
+
+function protectedHeader(chain: ChainRow, iat: number): string {
+  const header = { alg: chain.alg, typ: LICENCE_TYP, "x5t#S256": chain.x5t, x5c: JSON.parse(chain.x5c) as string[], iat };
+  return Buffer.from(JSON.stringify(header)).toString("base64url");
+}
+
+async function chainId(tx: Queryable, context: IssuingContext): Promise<number> {
+  const digest = context.certificate.sha256;
+  const x5c = JSON.stringify(context.x5c);
+  const found = await tx.get<{ id: number }>("SELECT id FROM signer_chains WHERE digest = ? AND x5c = ?", [digest, x5c]);
+  if (found) return found.id;
+  const next = await tx.get<{ value: number }>("UPDATE counters SET value = value + 1 WHERE name = 'signer_chains.next' RETURNING value");
+  await tx.run("INSERT INTO signer_chains (id, digest, alg, x5t, x5c) VALUES (?, ?, ?, ?, ?)", [next!.value, digest, context.signer.alg, context.x5tS256, x5c]);
+  return next!.value;
+}
+
+function parseTime(value: string | null | undefined, path: string): Date | null | undefined {
+  if (value === undefined || value === null) return value;
+  const d = new Date(value);
+  if (typeof value !== "string" || Number.isNaN(d.getTime())) {
+    throw new LicenceError("ERR_VALIDATION", "The licence is not valid.", { issues: [{ path: [path], message: "must be an ISO 8601 time" }] });
+  }
+  return d;
+}
+
+/** The operations of one authenticated department. */
+class Session implements RegistryApi {
+  constructor(
+    readonly registry: Registry,
+    readonly principal: Principal,
+  ) {}
+
+  async whoami(): Promise<Principal> {
+    return this.principal;
+  }
+
+  // ---- catalogue ----
+
+  async listLicenceTypes(): Promise<LicenceType[]> {
+    const rows = await this.registry.db.all<{ definition: string }>(
+      "SELECT t.definition FROM licence_types t WHERE t.version = (SELECT MAX(u.version) FROM licence_types u WHERE u.code = t.code) ORDER BY t.code",
+    );
+    return rows.map((r) => JSON.parse(r.definition) as LicenceType);
+  }
+
+  async getLicenceType(code: string): Promise<LicenceType> {
+    return typeOf(this.registry.db, code);
+  }
+
+  async registerLicenceType(input: LicenceType): Promise<LicenceType> {
+    requireRole(this.principal, "admin");
+    const type = parseLicenceType(input);
+    const now = this.registry.now();
+    return this.registry.db.transaction(async (tx) => {
+      const latest = await tx.get<{ version: number }>("SELECT MAX(version) AS version FROM licence_types WHERE code = ?", [type.code]);
+      if (latest?.version != null && type.version <= latest.version) {
+        throw new LicenceError("ERR_CONFLICT", "A licence type with this code and an equal or later version exists.");
+      }
+      await tx.run("INSERT INTO licence_types (code, version, definition, created_at) VALUES (?, ?, ?, ?)", [type.code, type.version, JSON.stringify(type), now]);
+      await appendLogEvents(tx, [{ kind: "licence-type", at: now, department: this.principal.department, type: type.code, version: type.version }]);
+      return type;
+    });
+  }
+
+  // ---- issuing ----
+
+  #requireIssuer(typeCode: string): void {
+    requireRole(this.principal, "issuer");
+    if (!this.principal.licenceTypes.includes(typeCode)) {
+      throw new LicenceError("ERR_FORBIDDEN", "This API key may not issue this licence type.");
+    }
+  }
+
+  async issue(request: IssueRequest): Promise<IssuedRecord> {
+    checkRequestId(request?.requestId);
+    const { requestId, ...item } = request;
+    this.#requireIssuer(item.type);
+    return this.registry.db.transaction(async (tx) => {
+      const replay = await this.#replay(tx, requestId, "issue");
+      if (replay) return (await this.#records(tx, replay))[0]!;
+      const [record] = await this.#issueItems(tx, [item], "issue");
+      await this.#remember(tx, requestId, "issue", [record!.id]);
+      return record!;
+    });
+  }
+
+  async issueBatch(request: IssueBatchRequest): Promise<IssueBatchResult> {
+    checkRequestId(request?.requestId);
+    if (!Array.isArray(request.items) || request.items.length === 0 || request.items.length > MAX_BATCH) {
+      throw new LicenceError("ERR_VALIDATION", "The batch is not valid.", { issues: [{ path: ["items"], message: `must hold 1 to ${MAX_BATCH} licences` }] });
+    }
+    requireRole(this.principal, "issuer");
+    return this.registry.db.transaction(async (tx) => {
+      const replay = await this.#replay(tx, request.requestId, "batch");
+      if (replay) {
+        const stored = JSON.parse(replay[0]!) as { ids: (string | null)[]; errors: IssueBatchResult["errors"] };
+        const ids = stored.ids.filter((id): id is string => id !== null);
+        const records = await this.#records(tx, ids);
+        let k = 0;
+        const issued = stored.ids.flatMap((id, index) => (id === null ? [] : [{ ...records[k++]!, index }]));
+        return { issued, errors: stored.errors };
+      }
+      const good: { index: number; item: IssueItem }[] = [];
+      const errors: IssueBatchResult["errors"][number][] = [];
+      request.items.forEach((item, index) => {
+        try {
+          this.#requireIssuer(item?.type);
+          good.push({ index, item });
+        } catch (err) {
+          errors.push(batchError(index, err));
+        }
+      });
+      const issued: (IssuedRecord & { index: number })[] = [];
+      // Each item is validated and signed on its own, so a bad row never stops the good ones;
+      // all good ones commit together in this one transaction.
+      const records = await this.#issueItems(tx, good.map((g) => g.item), "issue", (k, err) => errors.push(batchError(good[k]!.index, err)));
+      for (const [k, record] of records.entries()) if (record) issued.push({ ...record, index: good[k]!.index });
+      errors.sort((a, b) => a.index - b.index);
+      const ids: (string | null)[] = request.items.map(() => null);
+      for (const r of issued) ids[r.index] = r.id;
+      await this.#remember(tx, request.requestId, "batch", [JSON.stringify({ ids, errors })]);
+      return { issued, errors };
+    });
+  }
+
+  /** Issues items inside the transaction; with `onError`, a failing item is reported and skipped. */
+  async #issueItems(
+    tx: Queryable,
+    items: readonly IssueItem[],
+    kind: "issue" | "amend" | "renew",
+    onError?: (index: number, err: unknown) => void,
+    extra: { supersedes?: LicenceRow; serial?: string } = {},
+  ): Promise<(IssuedRecord | undefined)[]> {
+    const context = this.registry.context(this.principal.department);
+    const now = this.registry.now();
+    const slots = await allocateStatusSlots(tx, items.length);
+    const chain = await chainId(tx, context);
+    const out: (IssuedRecord | undefined)[] = [];
+    const events: LogEvent[] = [];
+    for (const [k, item] of items.entries()) {
+      const slot = slots[k]!;
+      let prepared: Awaited<ReturnType<Session["prepareItem"]>>;
+      try {
+        prepared = await this.prepareItem(tx, context, item, slot, now, extra);
+      } catch (err) {
+        // Only validation and signing can fail per item, and they write nothing.
+        if (!onError || !isLicenceError(err)) throw err;
+        onError(k, err);
+        out.push(undefined);
+        continue;
+      }
+      const { issued, type, serial, version, holderKey } = prepared;
+      const disclosures: Record<string, string> = {};
+      for (const d of issued.disclosures) disclosures[d.name] = d.encoded;
+      await tx.run(
+        `INSERT INTO licences (id, type_code, type_version, issuer, holder_key, serial, version, status, status_list, status_idx, issued_at, valid_from, valid_until, supersedes, superseded_by, chain_id, payload, signature, disclosures)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
+        [
+          issued.id,
+          type.code,
+          type.version,
+          this.principal.department,
+          holderKey,
+          serial,
+          version,
+          slot.list,
+          slot.idx,
+          Math.floor(now / 1000),
+          Math.floor(Date.parse(issued.licence.validFrom) / 1000),
+          issued.licence.validUntil ? Math.floor(Date.parse(issued.licence.validUntil) / 1000) : null,
+          extra.supersedes?.id ?? null,
+          chain,
+          Buffer.from(issued.archive.payload, "base64url"),
+          Buffer.from(issued.archive.signature, "base64url"),
+          JSON.stringify(disclosures),
+        ],
+      );
+      await tx.run("INSERT INTO status_history (licence_id, seq, status, at, reason, department, officer) VALUES (?, 1, 'active', ?, ?, ?, NULL)", [
+        issued.id,
+        now,
+        kind,
+        this.principal.department,
+      ]);
+      events.push({ kind, at: now, department: this.principal.department, licence: issued.id, type: type.code, holder: b64u(holderKey), ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}) });
+      out.push({ id: issued.id, licence: issued.compact, status: "active", statusList: { uri: this.registry.statusListUri(slot.list), idx: slot.idx } });
+    }
+    await appendLogEvents(tx, events);
+    return out;
+  }
+
+  /** @internal Validates and signs one item; writes nothing. */
+  async prepareItem(
+    tx: Queryable,
+    context: IssuingContext,
+    item: IssueItem,
+    slot: { list: number; idx: number },
+    now: number,
+    extra: { supersedes?: LicenceRow; serial?: string },
+  ) {
+    const type = await typeOf(tx, item?.type);
+    const holder = { kind: type.holderKind, name: item.holder?.name, idType: item.holder?.idType, idNumber: item.holder?.idNumber };
+    const holderCheck = validateHolderId(String(holder.idType), String(holder.idNumber));
+    if (!holderCheck.ok) {
+      throw new LicenceError("ERR_VALIDATION", "The licence is not valid.", { issues: [{ path: ["holder", "idNumber"], message: `is not a valid holder code (${holderCheck.reason})` }] });
+    }
+    const validFrom = parseTime(item.validFrom, "validFrom");
+    const validUntil = parseTime(item.validUntil, "validUntil");
+    const serial = extra.serial ?? (await nextSerial(tx, this.principal.department, now));
+    const version = extra.supersedes ? extra.supersedes.version + 1 : 1;
+    const issued = await issueLicence(context, {
+      type,
+      holder: holder as never,
+      fields: item.fields ?? {},
+      serial,
+      version,
+      ...(item.number !== undefined ? { number: item.number } : {}),
+      ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}),
+      issuedAt: new Date(now),
+      ...(validFrom ? { validFrom } : {}),
+      ...(validUntil !== undefined ? { validUntil } : {}),
+      status: { uri: this.registry.statusListUri(slot.list), idx: slot.idx },
+    });
+    const chainRow = this.#chainRow ?? (await tx.get<ChainRow>("SELECT alg, x5t, x5c FROM signer_chains WHERE digest = ?", [context.certificate.sha256]));
+    if (!chainRow || protectedHeader(chainRow, Math.floor(now / 1000)) !== issued.archive.protected) {
+      throw new LicenceError("ERR_STATE_INVALID", "The stored header would not reproduce the signed one.");
+    }
+    this.#chainRow = chainRow;
+    const holderKey = this.registry.holderKey({ idType: holder.idType as never, idNumber: String(holder.idNumber) });
+    return { issued, type, serial, version, holderKey };
+  }
+
+  #chainRow: ChainRow | undefined;
+
+  async #replay(tx: Queryable, requestId: string, kind: string): Promise<string[] | undefined> {
+    const row = await tx.get<{ kind: string; result: string }>("SELECT kind, result FROM requests WHERE department = ? AND request_id = ?", [this.principal.department, requestId]);
+    if (!row) return undefined;
+    if (row.kind !== kind) throw new LicenceError("ERR_CONFLICT", "This request id was used for another kind of request.");
+    return JSON.parse(row.result) as string[];
+  }
+
+  async #remember(tx: Queryable, requestId: string, kind: string, result: readonly string[]): Promise<void> {
+    await tx.run("INSERT INTO requests (department, request_id, kind, result, created_at) VALUES (?, ?, ?, ?, ?)", [
+      this.principal.department,
+      requestId,
+      kind,
+      JSON.stringify(result),
+      this.registry.now(),
+    ]);
+  }
+
+  async #records(tx: Queryable, ids: readonly string[]): Promise<IssuedRecord[]> {
+    const out: IssuedRecord[] = [];
+    for (const id of ids) {
+      const row = await licenceRow(tx, id);
+      const names = Object.keys(JSON.parse(row.disclosures) as Record<string, string>);
+      out.push({ id, licence: await this.registry.compact(tx, row, names), status: row.status, statusList: { uri: this.registry.statusListUri(row.status_list), idx: row.status_idx } });
+    }
+    return out;
+  }
+
+  async #ownLicence(tx: Queryable, id: string): Promise<LicenceRow> {
+    const row = await licenceRow(tx, id);
+    requireRole(this.principal, "issuer");
+    if (row.issuer !== this.principal.department || !this.principal.licenceTypes.includes(row.type_code)) {
+      throw new LicenceError("ERR_FORBIDDEN", "Only the issuing department may change this licence.");
+    }
+    return row;
+  }
+
+  async amend(id: string, request: { requestId: string; fields: Readonly<Record<string, unknown>>; reason: string }): Promise<IssuedRecord> {
+    checkRequestId(request?.requestId);
+    checkReason(request.reason);
+    return this.#supersede(id, request.requestId, "amend", request.reason, (old) => ({ fields: { ...old.fields, ...(request.fields ?? {}) } }));
+  }
+
+  async renew(id: string, request: { requestId: string; validUntil: string | null; reason: string }): Promise<IssuedRecord> {
+    checkRequestId(request?.requestId);
+    checkReason(request.reason);
+    return this.#supersede(id, request.requestId, "renew", request.reason, () => ({ validUntil: request.validUntil }));
+  }
+
+  async #supersede(
+    id: string,
+    requestId: string,
+    kind: "amend" | "renew",
+    reason: string,
+    change: (old: { fields: Record<string, unknown> }) => { fields?: Record<string, unknown>; validUntil?: string | null },
+  ): Promise<IssuedRecord> {
+    return this.registry.db.transaction(async (tx) => {
+      const replay = await this.#replay(tx, requestId, kind);
+      if (replay) return (await this.#records(tx, replay))[0]!;
+      const old = await this.#ownLicence(tx, id);
+      if (old.status !== "active" && old.status !== "suspended") throw new LicenceError("ERR_STATE_INVALID", "Only an active or suspended licence can be amended or renewed.");
+      const fields = licenceFields(old);
+      const payload = JSON.parse(decodeUtf8(old.payload)) as { licence: { holder: { name: string; idType: string; idNumber: string }; number: string } };
+      const changed = change({ fields });
+      const item: IssueItem = {
+        type: old.type_code,
+        holder: payload.licence.holder as IssueItem["holder"],
+        fields: Object.fromEntries(Object.entries(changed.fields ?? fields).filter(([, v]) => v !== null)),
+        number: payload.licence.number,
+        validFrom: new Date(old.valid_from * 1000).toISOString(),
+        validUntil: changed.validUntil !== undefined ? changed.validUntil : old.valid_until === null ? null : new Date(old.valid_until * 1000).toISOString(),
+      };
+      const [record] = await this.#issueItems(tx, [item], kind, undefined, { supersedes: old, serial: old.serial });
+      const now = this.registry.now();
+      await tx.run("UPDATE licences SET status = 'superseded', superseded_by = ? WHERE id = ?", [record!.id, old.id]);
+      await this.#history(tx, old.id, "superseded", now, reason);
+      await setStatusValues(tx, [{ list: old.status_list, idx: old.status_idx, status: "superseded" }]);
+      await appendLogEvents(tx, [{ kind: "status", at: now, department: this.principal.department, licence: old.id, status: "superseded", by: record!.id }]);
+      await this.#remember(tx, requestId, kind, [record!.id]);
+      return record!;
+    });
+  }
+
+  async #history(tx: Queryable, id: string, status: LicenceStatus, at: number, reason: string, officer?: string): Promise<void> {
+    const seq = await tx.get<{ seq: number }>("SELECT MAX(seq) AS seq FROM status_history WHERE licence_id = ?", [id]);
+    await tx.run("INSERT INTO status_history (licence_id, seq, status, at, reason, department, officer) VALUES (?, ?, ?, ?, ?, ?, ?)", [
+      id,
+      (seq?.seq ?? 0) + 1,
+      status,
+      at,
+      reason,
+      this.principal.department,
+      officer ?? null,
+    ]);
+  }
+
+  async #changeStatus(id: string, action: keyof typeof TRANSITIONS, change: StatusChangeRequest): Promise<LicenceRecord> {
+    checkReason(change?.reason);
+    if (change.officer !== undefined && (typeof change.officer !== "string" || change.officer.length > 64)) {
+      throw new LicenceError("ERR_VALIDATION", "The status change is not valid.", { issues: [{ path: ["officer"], message: "must be at most 64 characters" }] });
+    }
+    const rule = TRANSITIONS[action];
+    return this.registry.db.transaction(async (tx) => {
+      const row = await this.#ownLicence(tx, id);
+      if (!rule.from.includes(row.status)) {
+        throw new LicenceError("ERR_STATE_INVALID", "The licence's status does not allow this change.", { details: { status: row.status, action } });
+      }
+      const now = this.registry.now();
+      await tx.run("UPDATE licences SET status = ? WHERE id = ?", [rule.to, id]);
+      await this.#history(tx, id, rule.to, now, change.reason, change.officer);
+      await setStatusValues(tx, [{ list: row.status_list, idx: row.status_idx, status: rule.to }]);
+      const officer = change.officer ? createHmac("sha256", "elicence/officer").update(`${this.principal.department}:${change.officer}`).digest("base64url") : undefined;
+      await appendLogEvents(tx, [{ kind: "status", at: now, department: this.principal.department, licence: id, status: rule.to, ...(officer ? { officer } : {}) }]);
+      return recordOf({ ...row, status: rule.to });
+    });
+  }
+
+  suspend(id: string, change: StatusChangeRequest): Promise<LicenceRecord> {
+    return this.#changeStatus(id, "suspend", change);
+  }
+  resume(id: string, change: StatusChangeRequest): Promise<LicenceRecord> {
+    return this.#changeStatus(id, "resume", change);
+  }
+  revoke(id: string, change: StatusChangeRequest): Promise<LicenceRecord> {
+    return this.#changeStatus(id, "revoke", change);
+  }
+  cancel(id: string, change: StatusChangeRequest): Promise<LicenceRecord> {
+    return this.#changeStatus(id, "cancel", change);
+  }
+
+  // ---- reads ----
+
+  #requireReader(): void {
+    requireRole(this.principal, "consumer", "auditor", "admin", "issuer");
+  }
+
+  async #share(tx: Queryable, row: LicenceRow, cause: ReadCause, now: number): Promise<{ shared: SharedLicence; event: LogEvent }> {
+    const type = await typeOf(tx, row.type_code, row.type_version);
+    const available = Object.keys(JSON.parse(row.disclosures) as Record<string, string>);
+    const conditional = type.fields.filter((f) => f.share === "conditional").map((f) => f.name);
+    const own = row.issuer === this.principal.department && this.principal.roles.includes("issuer");
+    const entitled = own ? new Set(conditional) : await entitledConditionalFields(tx, this.principal.department, row.type_code, row.holder_key, now);
+    // `none` fields never leave the issuer: no read path hands them out.
+    const disclose = available.filter((name) => conditional.includes(name) && entitled.has(name));
+    const withheld = available.filter((name) => !disclose.includes(name));
+    const expired = row.status === "active" && row.valid_until !== null && row.valid_until * 1000 <= now;
+    const shared: SharedLicence = {
+      id: row.id,
+      type: row.type_code,
+      status: expired ? "expired" : row.status,
+      licence: await this.registry.compact(tx, row, disclose),
+      withheld,
+      ...(row.supersedes ? { supersedes: row.supersedes } : {}),
+      ...(row.superseded_by ? { supersededBy: row.superseded_by } : {}),
+    };
+    const event: LogEvent = {
+      kind: "read",
+      at: now,
+      department: this.principal.department,
+      licence: row.id,
+      matter: cause.matter,
+      reason: createHmac("sha256", "elicence/reason").update(cause.reason).digest("base64url"),
+      disclosed: [...type.fields.filter((f) => f.share === "unconditional").map((f) => f.name), ...disclose],
+    };
+    return { shared, event };
+  }
+
+  async findByHolder(holder: HolderCode, cause: ReadCause, type?: string): Promise<SharedLicence[]> {
+    this.#requireReader();
+    const c = requireCause(cause);
+    checkHolder(holder);
+    const key = this.registry.holderKey(holder);
+    const now = this.registry.now();
+    return this.registry.db.transaction(async (tx) => {
+      const rows =
+        type === undefined
+          ? await tx.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? ORDER BY issued_at, id", [key])
+          : await tx.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? ORDER BY issued_at, id", [key, type]);
+      const out: SharedLicence[] = [];
+      const events: LogEvent[] = [];
+      for (const row of rows) {
+        const { shared, event } = await this.#share(tx, row, c, now);
+        out.push(shared);
+        events.push(event);
+      }
+      if (events.length === 0) {
+        events.push({ kind: "read", at: now, department: this.principal.department, holder: b64u(key), matter: c.matter, found: 0, disclosed: [] });
+      }
+      await appendLogEvents(tx, events);
+      return out;
+    });
+  }
+
+  async get(id: string, cause: ReadCause): Promise<SharedLicence> {
+    this.#requireReader();
+    const c = requireCause(cause);
+    const now = this.registry.now();
+    return this.registry.db.transaction(async (tx) => {
+      const { shared, event } = await this.#share(tx, await licenceRow(tx, id), c, now);
+      await appendLogEvents(tx, [event]);
+      return shared;
+    });
+  }
+
+  async verifyData(request: VerifyDataRequest, cause: ReadCause): Promise<{ match: boolean }> {
+    this.#requireReader();
+    const c = requireCause(cause);
+    checkHolder(request?.holder);
+    const now = this.registry.now();
+    return this.registry.db.transaction(async (tx) => {
+      const type = await typeOf(tx, request.type);
+      const field = type.fields.find((f) => f.name === request.field);
+      if (!field) throw new LicenceError("ERR_VALIDATION", "The request is not valid.", { issues: [{ path: ["field"], message: "is not a field of this licence type" }] });
+      if (field.share === "none") throw new LicenceError("ERR_FORBIDDEN", "Fields shared with no one cannot be compared.");
+      const key = this.registry.holderKey(request.holder);
+      const rows = await tx.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? AND status = 'active'", [key, request.type]);
+      const match = rows.some((row) => (row.valid_until === null || row.valid_until * 1000 > now) && licenceFields(row)[request.field] === request.value);
+      await appendLogEvents(tx, [
+        { kind: "verify-data", at: now, department: this.principal.department, holder: b64u(key), type: request.type, field: request.field, matter: c.matter, match },
+      ]);
+      return { match };
+    });
+  }
+
+  async statusHistory(id: string, cause: ReadCause): Promise<StatusHistoryEntry[]> {
+    this.#requireReader();
+    const c = requireCause(cause);
+    const now = this.registry.now();
+    return this.registry.db.transaction(async (tx) => {
+      await licenceRow(tx, id);
+      const rows = await tx.all<{ status: LicenceStatus; at: number; reason: string; department: string }>(
+        "SELECT status, at, reason, department FROM status_history WHERE licence_id = ? ORDER BY seq",
+        [id],
+      );
+      await appendLogEvents(tx, [{ kind: "read", at: now, department: this.principal.department, licence: id, matter: c.matter, disclosed: ["status-history"] }]);
+      return rows.map((r) => ({ status: r.status, at: new Date(r.at).toISOString(), reason: r.reason, department: r.department }));
+    });
+  }
+
+  async statusAt(id: string, at: string, cause: ReadCause): Promise<{ status: LicenceStatus | "expired" | "not-issued" }> {
+    this.#requireReader();
+    const c = requireCause(cause);
+    const t = parseTime(at, "at")!;
+    const now = this.registry.now();
+    return this.registry.db.transaction(async (tx) => {
+      const row = await licenceRow(tx, id);
+      const entry = await tx.get<{ status: LicenceStatus }>("SELECT status FROM status_history WHERE licence_id = ? AND at <= ? ORDER BY seq DESC LIMIT 1", [id, t.getTime()]);
+      await appendLogEvents(tx, [{ kind: "read", at: now, department: this.principal.department, licence: id, matter: c.matter, disclosed: ["status"] }]);
+      if (!entry) return { status: "not-issued" as const };
+      if (entry.status === "active" && row.valid_until !== null && row.valid_until * 1000 <= t.getTime()) return { status: "expired" as const };
+      return { status: entry.status };
+    });
+  }
+
+  // ---- sharing ----
+
+  async createAgreement(input: Omit<SharingAgreement, "id" | "createdAt">): Promise<SharingAgreement> {
+    requireRole(this.principal, "admin");
+    const now = this.registry.now();
+    const expires = parseTime(input?.expiresAt, "expiresAt");
+    return this.registry.db.transaction(async (tx) => {
+      const type = await typeOf(tx, input.type);
+      checkConditionalFields(type, input.fields);
+      if (!expires || expires.getTime() <= now) throw new LicenceError("ERR_VALIDATION", "The agreement is not valid.", { issues: [{ path: ["expiresAt"], message: "must be in the future" }] });
+      checkDepartment(input.consumer);
+      const agreement: SharingAgreement = { id: randomUUID(), consumer: input.consumer, type: type.code, fields: [...input.fields], expiresAt: expires.toISOString(), createdAt: new Date(now).toISOString() };
+      await tx.run("INSERT INTO agreements (id, consumer, type_code, fields, expires_at, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)", [
+        agreement.id,
+        agreement.consumer,
+        agreement.type,
+        JSON.stringify(agreement.fields),
+        expires.getTime(),
+        now,
+        this.principal.department,
+      ]);
+      await appendLogEvents(tx, [{ kind: "agreement", at: now, department: this.principal.department, agreement: agreement.id, consumer: agreement.consumer, type: agreement.type, fields: agreement.fields, expires: expires.getTime() }]);
+      return agreement;
+    });
+  }
+
+  async listAgreements(): Promise<SharingAgreement[]> {
+    requireRole(this.principal, "admin", "auditor", "consumer");
+    const admin = this.principal.roles.includes("admin") || this.principal.roles.includes("auditor");
+    const rows = await this.registry.db.all<{ id: string; consumer: string; type_code: string; fields: string; expires_at: number; created_at: number }>(
+      admin ? "SELECT * FROM agreements ORDER BY created_at" : "SELECT * FROM agreements WHERE consumer = ? ORDER BY created_at",
+      admin ? [] : [this.principal.department],
+    );
+    return rows.map((r) => ({ id: r.id, consumer: r.consumer, type: r.type_code, fields: JSON.parse(r.fields) as string[], expiresAt: new Date(r.expires_at).toISOString(), createdAt: new Date(r.created_at).toISOString() }));
+  }
+
+  async createAuthorisation(input: Omit<HolderAuthorisation, "id">): Promise<HolderAuthorisation> {
+    // The holder authorises through a channel the registry trusts (the admin or the issuing department acts for them).
+    requireRole(this.principal, "admin", "issuer");
+    checkHolder(input?.holder);
+    const now = this.registry.now();
+    const expires = parseTime(input.expiresAt, "expiresAt");
+    return this.registry.db.transaction(async (tx) => {
+      const type = await typeOf(tx, input.type);
+      checkConditionalFields(type, input.fields);
+      checkDepartment(input.consumer);
+      if (!expires || expires.getTime() <= now) throw new LicenceError("ERR_VALIDATION", "The authorisation is not valid.", { issues: [{ path: ["expiresAt"], message: "must be in the future" }] });
+      const key = this.registry.holderKey(input.holder);
+      const auth: HolderAuthorisation = { id: randomUUID(), holder: { ...input.holder }, consumer: input.consumer, type: type.code, fields: [...input.fields], expiresAt: expires.toISOString() };
+      await tx.run("INSERT INTO authorisations (id, holder_key, holder_id_type, consumer, type_code, fields, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+        auth.id,
+        key,
+        input.holder.idType,
+        auth.consumer,
+        auth.type,
+        JSON.stringify(auth.fields),
+        expires.getTime(),
+        now,
+      ]);
+      await appendLogEvents(tx, [{ kind: "authorisation", at: now, department: this.principal.department, authorisation: auth.id, holder: b64u(key), consumer: auth.consumer, type: auth.type, fields: auth.fields }]);
+      return auth;
+    });
+  }
+
+  async listAuthorisations(holder?: HolderCode): Promise<HolderAuthorisation[]> {
+    requireRole(this.principal, "admin", "issuer", "auditor");
+    if (holder === undefined) throw new LicenceError("ERR_VALIDATION", "The request is not valid.", { issues: [{ path: ["holder"], message: "is required" }] });
+    checkHolder(holder);
+    const rows = await this.registry.db.all<{ id: string; consumer: string; type_code: string; fields: string; expires_at: number }>(
+      "SELECT id, consumer, type_code, fields, expires_at FROM authorisations WHERE holder_key = ? ORDER BY created_at",
+      [this.registry.holderKey(holder)],
+    );
+    return rows.map((r) => ({ id: r.id, holder: { ...holder }, consumer: r.consumer, type: r.type_code, fields: JSON.parse(r.fields) as string[], expiresAt: new Date(r.expires_at).toISOString() }));
+  }
+
+  // ---- public ----
+
+  trustList(): Promise<string> {
+    return this.registry.public.trustList();
+  }
+  statusList(id: number): Promise<string> {
+    return this.registry.public.statusList(id);
+  }
+  treeHead(): Promise<SignedTreeHead> {
+    return this.registry.public.treeHead();
+  }
+  inclusionProof(index: number, treeSize: number): Promise<InclusionProof> {
+    return this.registry.public.inclusionProof(index, treeSize);
+  }
+  consistencyProof(oldSize: number, newSize: number): Promise<ConsistencyProof> {
+    return this.registry.public.consistencyProof(oldSize, newSize);
+  }
+}
+
+async function typeOf(db: Queryable, code: unknown, version?: number): Promise<LicenceType> {
+  if (typeof code !== "string") throw new LicenceError("ERR_LICENCE_TYPE_UNKNOWN", "The catalogue has no licence type with this code.");
+  const row =
+    version === undefined
+      ? await db.get<{ definition: string }>("SELECT definition FROM licence_types WHERE code = ? ORDER BY version DESC LIMIT 1", [code])
+      : await db.get<{ definition: string }>("SELECT definition FROM licence_types WHERE code = ? AND version = ?", [code, version]);
+  if (!row) throw new LicenceError("ERR_LICENCE_TYPE_UNKNOWN", "The catalogue has no licence type with this code.");
+  return JSON.parse(row.definition) as LicenceType;
+}
+
+async function licenceRow(db: Queryable, id: unknown): Promise<LicenceRow> {
+  if (typeof id !== "string" || id.length > 128) throw notFound();
+  const row = await db.get<LicenceRow>("SELECT * FROM licences WHERE id = ?", [id]);
+  if (!row) throw notFound();
+  return row;
+}
+
+/** Every field of a licence (plain and disclosed), from its row. */
+function licenceFields(row: LicenceRow): Record<string, unknown> {
+  const payload = parseStrictJson(decodeUtf8(row.payload)) as { fields: Record<string, unknown> };
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(payload.fields)) if (k !== "_sd") fields[k] = v;
+  for (const encoded of Object.values(JSON.parse(row.disclosures) as Record<string, string>)) {
+    const [, name, value] = JSON.parse(Buffer.from(encoded, "base64url").toString("utf8")) as [string, string, unknown];
+    fields[name] = value;
+  }
+  return fields;
+}
+
+async function nextSerial(tx: Queryable, department: string, now: number): Promise<string> {
+  const name = `serial.${department}`;
+  await tx.run("INSERT INTO counters (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING", [name]);
+  const row = await tx.get<{ value: number }>("UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value", [name]);
+  return `${new Date(now).getUTCFullYear()}${String(row!.value).padStart(10, "0")}`;
+}
+
+function recordOf(row: LicenceRow): LicenceRecord {
+  return {
+    id: row.id,
+    type: row.type_code,
+    status: row.status,
+    version: row.version,
+    issuedAt: new Date(row.issued_at * 1000).toISOString(),
+    ...(row.valid_until !== null ? { validUntil: new Date(row.valid_until * 1000).toISOString() } : {}),
+    ...(row.supersedes ? { supersedes: row.supersedes } : {}),
+    ...(row.superseded_by ? { supersededBy: row.superseded_by } : {}),
+  };
+}
+
+function batchError(index: number, err: unknown): IssueBatchResult["errors"][number] {
+  if (isLicenceError(err)) return { index, code: err.code, message: err.message, ...(err.issues.length ? { issues: err.issues } : {}) };
+  throw err;
+}
+
+function checkRequestId(id: unknown): asserts id is string {
+  if (typeof id !== "string" || !REQUEST_ID.test(id)) {
+    throw new LicenceError("ERR_VALIDATION", "The request is not valid.", { issues: [{ path: ["requestId"], message: "must be 1 to 128 of A-Z a-z 0-9 . _ : -" }] });
+  }
+}
+
+function checkReason(reason: unknown): void {
+  if (typeof reason !== "string" || reason.trim() === "" || reason.length > 256) {
+    throw new LicenceError("ERR_VALIDATION", "The request is not valid.", { issues: [{ path: ["reason"], message: "must be 1 to 256 characters" }] });
+  }
+}
+
+function checkHolder(holder: unknown): asserts holder is HolderCode {
+  const h = holder as Partial<HolderCode> | undefined;
+  const result = h && typeof h === "object" ? validateHolderId(String(h.idType), String(h.idNumber)) : { ok: false as const, reason: "missing" };
+  if (!result.ok) throw new LicenceError("ERR_IDENTIFIER_INVALID", "The holder code is not valid.", { details: { reason: String(result.reason) } });
+}
+
+function checkDepartment(code: unknown): void {
+  if (typeof code !== "string" || !validateHolderId("001", code).ok) {
+    throw new LicenceError("ERR_IDENTIFIER_INVALID", "The department code is not a valid unified social credit code.");
+  }
+}
+
+function checkConditionalFields(type: LicenceType, fields: unknown): void {
+  if (!Array.isArray(fields) || fields.length === 0) throw new LicenceError("ERR_VALIDATION", "The request is not valid.", { issues: [{ path: ["fields"], message: "must list at least one field" }] });
+  const issues = fields.flatMap((f, i) => {
+    const def = type.fields.find((d) => d.name === f);
+    if (!def) return [{ path: ["fields", i], message: "is not a field of this licence type" }];
+    if (def.share !== "conditional") return [{ path: ["fields", i], message: "is not a conditional field" }];
+    return [];
+  });
+  if (issues.length) throw new LicenceError("ERR_VALIDATION", "The request is not valid.", { issues });
+}

@@ -1,0 +1,276 @@
+/**
+ * The PostgreSQL adapter (`pg` Pool).
+ *
+ * Type parsing is set per pool (never on pg's global registry) so rows read like SQLite's: BIGINT and
+ * NUMERIC integers → number (beyond the safe range → refused), booleans → 1/0, dates, times and
+ * JSON → their text. Statements always use the extended protocol, so one call runs one statement on
+ * both engines; only migrations run multi-statement scripts.
+ *
+ * @module
+ */
+import { LicenceError } from "@elicence/core";
+import pg from "pg";
+
+import type { Database, Migration, OpenDatabaseOptions, Queryable, SqlValue } from "./database.js";
+import { appliedMap, CREATE_MIGRATIONS_TABLE, INSERT_APPLIED, isPending, SELECT_APPLIED, sortMigrations } from "./migrations.js";
+import { rewritePlaceholders, type RewrittenSql } from "./placeholders.js";
+import { assertOutsideTransaction, DEFAULT_MAX_ATTEMPTS, enterTransaction, retryDelayMs, sleep } from "./transaction.js";
+import { normaliseRows, toDriverParams } from "./values.js";
+
+/** The advisory lock that serialises migrations across processes: "elicence" as a 64-bit integer. */
+const MIGRATION_LOCK = "7308332170939884389";
+
+const SQL_CACHE_SIZE = 500;
+
+/** An integer as a number when exact, else as a bigint (which {@link normaliseRows} refuses with a coded error). */
+function parseInteger(text: string): number | bigint {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : BigInt(text);
+}
+
+function parseNumeric(text: string): number | bigint {
+  return /^-?\d+$/.test(text) ? parseInteger(text) : Number(text);
+}
+
+const asText = (text: string): string => text;
+
+const OVERRIDES = new Map<number, (text: string) => unknown>([
+  [16, (text) => (text === "t" ? 1 : 0)], // bool
+  [20, parseInteger], // int8
+  [1700, parseNumeric], // numeric (count/sum results, NUMERIC columns)
+  [114, asText], // json
+  [3802, asText], // jsonb
+  [1082, asText], // date
+  [1083, asText], // time
+  [1114, asText], // timestamp
+  [1184, asText], // timestamptz
+  [1186, asText], // interval
+  [1266, asText], // timetz
+]);
+
+const TYPES = {
+  getTypeParser: (oid: number, format?: "text" | "binary") =>
+    (format ?? "text") === "text" ? (OVERRIDES.get(oid) ?? pg.types.getTypeParser(oid, "text")) : pg.types.getTypeParser(oid, "binary"),
+} as pg.CustomTypesConfig;
+
+/** SQLSTATE classes that mean the server is out of reach or refusing work, not that the SQL is wrong. */
+const UNAVAILABLE_SQLSTATE = /^(?:08|53|28|57P|3D000|57014)/;
+
+/** Maps the driver errors callers act on to coded errors; SQL mistakes pass through. */
+function mapError(err: unknown): unknown {
+  if (err instanceof LicenceError) return err;
+  if (err instanceof pg.DatabaseError) {
+    const code = err.code ?? "";
+    if (code === "23505") {
+      // err.detail repeats the duplicate values: it is deliberately not carried along.
+      return new LicenceError("ERR_CONFLICT", "A row with the same unique key already exists.", {
+        details: { constraint: err.constraint ?? "" },
+      });
+    }
+    if (code === "40001" || code === "40P01") {
+      return new LicenceError("ERR_UNAVAILABLE", "The transaction lost a race with another one; try again.", {
+        cause: err,
+        details: { retryable: true, sqlState: code },
+      });
+    }
+    if (UNAVAILABLE_SQLSTATE.test(code)) {
+      return new LicenceError("ERR_UNAVAILABLE", "The PostgreSQL server cannot serve the request.", { cause: err, details: { sqlState: code } });
+    }
+    return err;
+  }
+  // Anything else the driver throws is about the connection: refused, reset, timed out, terminated.
+  return new LicenceError("ERR_UNAVAILABLE", "The PostgreSQL server cannot be reached.", { cause: err });
+}
+
+function isRetryable(err: unknown): boolean {
+  return err instanceof LicenceError && err.details.retryable === true;
+}
+
+/** A connection-level failure leaves the session in an unknown state: such a client is destroyed, not pooled. */
+function isConnectionFailure(err: unknown): boolean {
+  return err instanceof LicenceError && err.code === "ERR_UNAVAILABLE" && !isRetryable(err);
+}
+
+/**
+ * Opens a pool and checks that the server answers.
+ *
+ * @internal use {@link openDatabase} with a `postgres://` URL
+ */
+export async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    idleTimeoutMillis: 30_000,
+    application_name: "elicence-registry",
+    types: TYPES,
+  });
+  // An idle client that loses its connection is dropped by the pool; the next query opens another.
+  pool.on("error", () => {});
+  const db = new PostgresDatabase(pool, options);
+  try {
+    await db.get("SELECT 1 AS ok");
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
+  return db;
+}
+
+type Client = pg.Pool | pg.PoolClient;
+
+class PostgresDatabase implements Database {
+  readonly dialect = "postgres" as const;
+  readonly #pool: pg.Pool;
+  readonly #maxAttempts: number;
+  readonly #begin: string;
+  readonly #sql = new Map<string, RewrittenSql>();
+  #closed = false;
+
+  constructor(pool: pg.Pool, options: OpenDatabaseOptions) {
+    this.#pool = pool;
+    this.#maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.#begin = options.isolation === "serializable" ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN";
+  }
+
+  async all<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    assertOutsideTransaction(this);
+    return normaliseRows<T>((await this.#query(this.#pool, sql, params)).rows);
+  }
+
+  async get<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  async run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }> {
+    assertOutsideTransaction(this);
+    return { changes: (await this.#query(this.#pool, sql, params)).rowCount ?? 0 };
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    if (typeof fn !== "function") throw new TypeError("transaction() needs a function.");
+    assertOutsideTransaction(this);
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.#connect();
+      const session = { broken: false };
+      try {
+        return await this.#attempt(client, session, fn);
+      } catch (err) {
+        session.broken ||= isConnectionFailure(err);
+        if (!isRetryable(err) || attempt >= this.#maxAttempts) throw err;
+      } finally {
+        client.release(session.broken);
+      }
+      await sleep(retryDelayMs(attempt));
+    }
+  }
+
+  async migrate(migrations: readonly Migration[]): Promise<void> {
+    const sorted = sortMigrations(migrations);
+    assertOutsideTransaction(this);
+    const client = await this.#connect();
+    let destroy = false;
+    const script = async (sql: string): Promise<void> => {
+      try {
+        await client.query(sql);
+      } catch (err) {
+        throw mapError(err);
+      }
+    };
+    try {
+      // A session lock held across all the steps; it also goes away if the connection dies.
+      await script(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
+      try {
+        await script(CREATE_MIGRATIONS_TABLE);
+        const applied = appliedMap((await this.#query(client, SELECT_APPLIED)).rows as { version: number; name: string }[]);
+        for (const m of sorted) {
+          if (!isPending(m, applied)) continue;
+          await script("BEGIN");
+          try {
+            await script(m.postgres);
+            await this.#query(client, INSERT_APPLIED, [m.version, m.name, new Date().toISOString()]);
+            await script("COMMIT");
+          } catch (err) {
+            await client.query("ROLLBACK").catch(() => void (destroy = true));
+            throw err;
+          }
+        }
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`).catch(() => void (destroy = true));
+      }
+    } catch (err) {
+      destroy ||= isConnectionFailure(err);
+      throw err;
+    } finally {
+      client.release(destroy);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+
+  /** One try of a transaction on its own client. */
+  async #attempt<T>(client: pg.PoolClient, session: { broken: boolean }, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    await this.#query(client, this.#begin);
+    let open = true;
+    const ended = (): Promise<never> => Promise.reject(new TypeError("The transaction has ended; its queries can no longer run."));
+    const tx: Queryable = {
+      all: async <R>(sql: string, params?: readonly SqlValue[]) =>
+        open ? normaliseRows<R>((await this.#query(client, sql, params)).rows) : ended(),
+      get: async <R>(sql: string, params?: readonly SqlValue[]) =>
+        open ? normaliseRows<R>((await this.#query(client, sql, params)).rows)[0] : ended(),
+      run: async (sql: string, params?: readonly SqlValue[]) =>
+        open ? { changes: (await this.#query(client, sql, params)).rowCount ?? 0 } : ended(),
+    };
+    const scope = enterTransaction(this, () => fn(tx));
+    try {
+      const result = await scope.result;
+      await this.#query(client, "COMMIT");
+      return result;
+    } catch (err) {
+      // A failed ROLLBACK leaves the session in an unknown state: the client is destroyed, not pooled.
+      await client.query("ROLLBACK").catch(() => void (session.broken = true));
+      throw err;
+    } finally {
+      open = false;
+      scope.end();
+    }
+  }
+
+  async #connect(): Promise<pg.PoolClient> {
+    if (this.#closed) throw new LicenceError("ERR_UNAVAILABLE", "The database is closed.");
+    try {
+      return await this.#pool.connect();
+    } catch (err) {
+      throw mapError(err);
+    }
+  }
+
+  async #query(client: Client, sql: string, params?: readonly SqlValue[]): Promise<pg.QueryResult<Record<string, unknown>>> {
+    if (this.#closed) throw new LicenceError("ERR_UNAVAILABLE", "The database is closed.");
+    if (typeof sql !== "string") throw new TypeError("SQL must be a string.");
+    const values = toDriverParams(params);
+    const { text, count } = this.#rewrite(sql);
+    if (count !== values.length) throw new RangeError(`The SQL has ${count} placeholders but ${values.length} values were given.`);
+    // queryMode "extended" (pg ≥ 8.12; not in @types/pg): one statement per call, as on SQLite.
+    const config = { text, values, queryMode: "extended" } as pg.QueryConfig;
+    try {
+      return await client.query<Record<string, unknown>>(config);
+    } catch (err) {
+      throw mapError(err);
+    }
+  }
+
+  #rewrite(sql: string): RewrittenSql {
+    let hit = this.#sql.get(sql);
+    if (hit === undefined) {
+      hit = rewritePlaceholders(sql);
+      if (this.#sql.size >= SQL_CACHE_SIZE) this.#sql.delete(this.#sql.keys().next().value!);
+      this.#sql.set(sql, hit);
+    }
+    return hit;
+  }
+}

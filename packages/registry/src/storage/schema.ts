@@ -1,0 +1,139 @@
+/**
+ * The registry schema, as migrations for both engines. Portable SQL where possible; the two
+ * dialects differ only in column types (BLOB/BYTEA, INTEGER/BIGINT).
+ *
+ * Storage per licence is kept small: the signer's certificate chain is stored once in
+ * `signer_chains` and the JWS protected header is rebuilt from it (byte-identical, checked at
+ * issue time); the payload is kept as raw JSON bytes, not base64.
+ *
+ * @module
+ */
+import type { Migration } from "./database.js";
+
+function both(sql: string): { sqlite: string; postgres: string } {
+  return {
+    sqlite: sql.replace(/\bBYTES\b/g, "BLOB").replace(/\bINT64\b/g, "INTEGER"),
+    postgres: sql.replace(/\bBYTES\b/g, "BYTEA").replace(/\bINT64\b/g, "BIGINT"),
+  };
+}
+
+const V1 = `
+CREATE TABLE licence_types (
+  code TEXT NOT NULL,
+  version INT64 NOT NULL,
+  definition TEXT NOT NULL,
+  created_at INT64 NOT NULL,
+  PRIMARY KEY (code, version)
+);
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  secret_hash BYTES NOT NULL,
+  department TEXT NOT NULL,
+  roles TEXT NOT NULL,
+  licence_types TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_at INT64 NOT NULL,
+  revoked_at INT64
+);
+CREATE TABLE signer_chains (
+  id INT64 PRIMARY KEY,
+  digest BYTES NOT NULL UNIQUE,
+  alg TEXT NOT NULL,
+  x5t TEXT NOT NULL,
+  x5c TEXT NOT NULL
+);
+CREATE TABLE licences (
+  id TEXT PRIMARY KEY,
+  type_code TEXT NOT NULL,
+  type_version INT64 NOT NULL,
+  issuer TEXT NOT NULL,
+  holder_key BYTES NOT NULL,
+  serial TEXT NOT NULL,
+  version INT64 NOT NULL,
+  status TEXT NOT NULL,
+  status_list INT64 NOT NULL,
+  status_idx INT64 NOT NULL,
+  issued_at INT64 NOT NULL,
+  valid_from INT64 NOT NULL,
+  valid_until INT64,
+  supersedes TEXT,
+  superseded_by TEXT,
+  chain_id INT64 NOT NULL REFERENCES signer_chains (id),
+  payload BYTES NOT NULL,
+  signature BYTES NOT NULL,
+  disclosures TEXT NOT NULL
+);
+CREATE INDEX licences_by_holder ON licences (holder_key, type_code);
+CREATE UNIQUE INDEX licences_by_status ON licences (status_list, status_idx);
+CREATE INDEX licences_by_issuer ON licences (issuer, issued_at);
+CREATE TABLE status_history (
+  licence_id TEXT NOT NULL,
+  seq INT64 NOT NULL,
+  status TEXT NOT NULL,
+  at INT64 NOT NULL,
+  reason TEXT NOT NULL,
+  department TEXT NOT NULL,
+  officer TEXT,
+  PRIMARY KEY (licence_id, seq)
+);
+CREATE TABLE status_lists (
+  id INT64 PRIMARY KEY,
+  bits INT64 NOT NULL,
+  size INT64 NOT NULL,
+  used INT64 NOT NULL,
+  bytes BYTES NOT NULL,
+  revision INT64 NOT NULL
+);
+CREATE TABLE counters (
+  name TEXT PRIMARY KEY,
+  value INT64 NOT NULL
+);
+CREATE TABLE requests (
+  department TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  result TEXT NOT NULL,
+  created_at INT64 NOT NULL,
+  PRIMARY KEY (department, request_id)
+);
+CREATE TABLE agreements (
+  id TEXT PRIMARY KEY,
+  consumer TEXT NOT NULL,
+  type_code TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  expires_at INT64 NOT NULL,
+  created_at INT64 NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX agreements_by_consumer ON agreements (consumer, type_code);
+CREATE TABLE authorisations (
+  id TEXT PRIMARY KEY,
+  holder_key BYTES NOT NULL,
+  holder_id_type TEXT NOT NULL,
+  consumer TEXT NOT NULL,
+  type_code TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  expires_at INT64 NOT NULL,
+  created_at INT64 NOT NULL
+);
+CREATE INDEX authorisations_by_holder ON authorisations (holder_key, consumer, type_code);
+CREATE TABLE log_entries (
+  idx INT64 PRIMARY KEY,
+  leaf_hash BYTES NOT NULL,
+  kind TEXT NOT NULL,
+  entry TEXT NOT NULL,
+  at INT64 NOT NULL
+);
+CREATE TABLE log_nodes (
+  level INT64 NOT NULL,
+  idx INT64 NOT NULL,
+  hash BYTES NOT NULL,
+  PRIMARY KEY (level, idx)
+);
+INSERT INTO counters (name, value) VALUES ('log.size', 0);
+INSERT INTO counters (name, value) VALUES ('status.next', 0);
+INSERT INTO counters (name, value) VALUES ('signer_chains.next', 0);
+`;
+
+/** Every migration, in order. */
+export const MIGRATIONS: readonly Migration[] = Object.freeze([{ version: 1, name: "initial schema", ...both(V1) }]);

@@ -1,0 +1,306 @@
+/**
+ * The registry's operations, run against both storage adapters with one suite.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  DEFAULT_ALGORITHMS,
+  LicenceError,
+  verifyConsistency,
+  verifyInclusion,
+  verifyLicence,
+  verifyTreeHead,
+  verifyTrustList,
+  type TrustList,
+} from "@elicence/core";
+import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_PERSON } from "../../../cli/src/workspace/samples.js";
+import { ADAPTERS, BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER, registryWorld, type RegistryWorld } from "./world.js";
+
+const b64 = (s: string) => new Uint8Array(Buffer.from(s, "base64url"));
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof LicenceError) return err.code;
+    throw err;
+  }
+  return "accepted";
+}
+
+describe.each(ADAPTERS)("registry on %s", (adapter) => {
+  let w: RegistryWorld;
+  let trust: TrustList;
+  let seq = 0;
+  const rid = () => `req-${adapter}-${++seq}`;
+  const issueBusiness = (extra: Record<string, unknown> = {}) =>
+    w.issuer.issue({ requestId: rid(), type: BUSINESS_LICENCE.code, holder: COMPANY, fields: BUSINESS_FIELDS, ...extra });
+
+  async function verify(compact: string, statusListIds: number[] = [0]) {
+    const statusLists = await Promise.all(statusListIds.map((id) => w.registry.public.statusList(id)));
+    return verifyLicence(compact, { trustList: trust, at: new Date(), algorithms: DEFAULT_ALGORITHMS, statusLists });
+  }
+
+  beforeAll(async () => {
+    w = await registryWorld(adapter);
+    trust = await verifyTrustList(await w.registry.public.trustList(), { at: new Date(), algorithms: ["ES256"] });
+  });
+  afterAll(async () => {
+    await w?.registry.close();
+  });
+
+  describe("issue", () => {
+    it("issues a licence that verifies PASSED against the registry's trust list and status list", async () => {
+      const record = await issueBusiness();
+      expect(record.status).toBe("active");
+      expect(record.statusList.uri).toMatch(/\/v1\/status-lists\/0$/);
+      const report = await verify(record.licence);
+      expect(report.indication).toBe("PASSED");
+      expect(report.licence!.fields).toMatchObject(BUSINESS_FIELDS);
+    });
+
+    it("is idempotent on the request id", async () => {
+      const requestId = rid();
+      const a = await w.issuer.issue({ requestId, type: BUSINESS_LICENCE.code, holder: COMPANY, fields: BUSINESS_FIELDS });
+      const b = await w.issuer.issue({ requestId, type: BUSINESS_LICENCE.code, holder: COMPANY, fields: { ...BUSINESS_FIELDS, name: "changed" } });
+      expect(b.id).toBe(a.id);
+      expect(b.licence).toBe(a.licence);
+      const rows = await w.registry.database.all("SELECT id FROM licences WHERE id = ?", [a.id]);
+      expect(rows).toHaveLength(1);
+    });
+
+    it("refuses invalid licences with every issue, and writes nothing", async () => {
+      const before = await w.registry.database.get<{ n: number }>("SELECT COUNT(*) AS n FROM licences");
+      const err = await w.issuer.issue({ requestId: rid(), type: BUSINESS_LICENCE.code, holder: COMPANY, fields: { name: "x" } }).catch((e) => e as LicenceError);
+      expect(err).toBeInstanceOf(LicenceError);
+      expect((err as LicenceError).code).toBe("ERR_VALIDATION");
+      expect((err as LicenceError).issues.map((i) => i.path.join("."))).toContain("fields.registeredCapital");
+      expect(await code(w.issuer.issue({ requestId: rid(), type: BUSINESS_LICENCE.code, holder: { ...COMPANY, idNumber: "91330100MA2B3C4D1B" }, fields: BUSINESS_FIELDS }))).toBe("ERR_VALIDATION");
+      expect(await code(w.issuer.issue({ requestId: "bad id!", type: BUSINESS_LICENCE.code, holder: COMPANY, fields: BUSINESS_FIELDS }))).toBe("ERR_VALIDATION");
+      const after = await w.registry.database.get<{ n: number }>("SELECT COUNT(*) AS n FROM licences");
+      expect(after!.n).toBe(before!.n);
+    });
+
+    it("refuses callers without the issuer role or the licence type", async () => {
+      expect(await code(w.consumer.issue({ requestId: rid(), type: BUSINESS_LICENCE.code, holder: COMPANY, fields: BUSINESS_FIELDS }))).toBe("ERR_FORBIDDEN");
+      expect(await code(w.admin.issue({ requestId: rid(), type: BUSINESS_LICENCE.code, holder: COMPANY, fields: BUSINESS_FIELDS }))).toBe("ERR_FORBIDDEN");
+    });
+
+    it("issues a batch: good rows commit, bad rows are reported by index, a retry returns the same", async () => {
+      const items = Array.from({ length: 25 }, (_, i) => ({
+        type: BUSINESS_LICENCE.code,
+        holder: COMPANY,
+        fields: i % 10 === 3 ? { name: "missing fields" } : { ...BUSINESS_FIELDS, name: `公司${i}` },
+      }));
+      const requestId = rid();
+      const result = await w.issuer.issueBatch({ requestId, items });
+      expect(result.issued).toHaveLength(22);
+      expect(result.errors.map((e) => e.index)).toEqual([3, 13, 23]);
+      expect(result.errors[0]!.code).toBe("ERR_VALIDATION");
+      expect(new Set(result.issued.map((r) => r.id)).size).toBe(22);
+      const again = await w.issuer.issueBatch({ requestId, items });
+      expect(again.issued.map((r) => r.id)).toEqual(result.issued.map((r) => r.id));
+      expect(again.errors).toEqual(result.errors);
+      expect((await verify(result.issued[5]!.licence)).indication).toBe("PASSED");
+    });
+  });
+
+  describe("sharing by class", () => {
+    let id: string;
+    beforeAll(async () => {
+      id = (await issueBusiness()).id;
+    });
+
+    it("a consumer without an agreement gets unconditional fields only, and the licence still verifies", async () => {
+      const shared = await w.consumer.get(id, CAUSE);
+      const report = await verify(shared.licence);
+      expect(report.indication).toBe("PASSED");
+      expect(Object.keys(report.licence!.fields).sort()).toEqual(["businessScope", "entityType", "establishedOn", "legalRepresentative", "name"]);
+      expect([...shared.withheld].sort()).toEqual(["address", "legalRepresentativeIdNumber", "registeredCapital"]);
+      expect(shared.licence).not.toContain(Buffer.from("440524188001010014").toString("base64url").slice(0, 12));
+    });
+
+    it("an agreement opens the conditional fields to that department only, never the none fields", async () => {
+      await w.admin.createAgreement({ consumer: CONSUMER, type: BUSINESS_LICENCE.code, fields: ["registeredCapital"], expiresAt: new Date(Date.now() + 86400_000).toISOString() });
+      const mine = await verify((await w.consumer.get(id, CAUSE)).licence);
+      expect(mine.licence!.fields.registeredCapital).toBe("500");
+      expect(mine.licence!.fields.address).toBeUndefined();
+      expect(mine.licence!.fields.legalRepresentativeIdNumber).toBeUndefined();
+      const theirs = await verify((await w.otherConsumer.get(id, CAUSE)).licence);
+      expect(theirs.licence!.fields.registeredCapital).toBeUndefined();
+    });
+
+    it("an agreement may not name a none or unconditional field, and only an admin makes one", async () => {
+      const expiresAt = new Date(Date.now() + 86400_000).toISOString();
+      expect(await code(w.admin.createAgreement({ consumer: CONSUMER, type: BUSINESS_LICENCE.code, fields: ["legalRepresentativeIdNumber"], expiresAt }))).toBe("ERR_VALIDATION");
+      expect(await code(w.admin.createAgreement({ consumer: CONSUMER, type: BUSINESS_LICENCE.code, fields: ["name"], expiresAt }))).toBe("ERR_VALIDATION");
+      expect(await code(w.consumer.createAgreement({ consumer: CONSUMER, type: BUSINESS_LICENCE.code, fields: ["address"], expiresAt }))).toBe("ERR_FORBIDDEN");
+    });
+
+    it("a holder's authorisation opens conditional fields for one department", async () => {
+      await w.admin.createAuthorisation({ holder: COMPANY, consumer: CONSUMER, type: BUSINESS_LICENCE.code, fields: ["address"], expiresAt: new Date(Date.now() + 86400_000).toISOString() });
+      const report = await verify((await w.consumer.get(id, CAUSE)).licence);
+      expect(report.licence!.fields.address).toBe(BUSINESS_FIELDS.address);
+      expect((await w.admin.listAuthorisations(COMPANY)).length).toBeGreaterThan(0);
+    });
+
+    it("finds a holder's licences by holder code and type", async () => {
+      const found = await w.consumer.findByHolder(COMPANY, CAUSE, BUSINESS_LICENCE.code);
+      expect(found.length).toBeGreaterThan(2);
+      expect(found.every((l) => l.type === BUSINESS_LICENCE.code)).toBe(true);
+      expect(await w.consumer.findByHolder({ idType: "111", idNumber: SAMPLE_PERSON.idNumber }, CAUSE)).toEqual([]);
+    });
+
+    it("refuses a read without a cause and logs nothing for it", async () => {
+      const before = (await w.registry.public.treeHead()).treeSize;
+      expect(await code(w.consumer.get(id, undefined as never))).toBe("ERR_CAUSE_REQUIRED");
+      expect(await code(w.consumer.get(id, { matter: "", reason: "x" }))).toBe("ERR_CAUSE_REQUIRED");
+      expect(await code(w.consumer.findByHolder(COMPANY, { matter: "M1", reason: "" }))).toBe("ERR_CAUSE_REQUIRED");
+      expect((await w.registry.public.treeHead()).treeSize).toBe(before);
+    });
+
+    it("logs every read with its cause and the fields it disclosed, and no personal data in clear", async () => {
+      const before = (await w.registry.public.treeHead()).treeSize;
+      await w.consumer.get(id, CAUSE);
+      const rows = await w.registry.database.all<{ entry: string }>("SELECT entry FROM log_entries WHERE idx >= ? ORDER BY idx", [before]);
+      expect(rows).toHaveLength(1);
+      const entry = JSON.parse(rows[0]!.entry);
+      expect(entry).toMatchObject({ kind: "read", department: CONSUMER, licence: id, matter: CAUSE.matter });
+      expect(entry.disclosed).toEqual(expect.arrayContaining(["name", "registeredCapital", "address"]));
+      expect(entry.disclosed).not.toContain("legalRepresentativeIdNumber");
+      const all = await w.registry.database.all<{ entry: string }>("SELECT entry FROM log_entries");
+      for (const r of all) {
+        expect(r.entry).not.toContain(COMPANY.idNumber);
+        expect(r.entry).not.toContain(COMPANY.name);
+        expect(r.entry).not.toContain(CAUSE.reason);
+      }
+    });
+
+    it("verify data answers yes or no without the content", async () => {
+      expect(await w.consumer.verifyData({ holder: COMPANY, type: BUSINESS_LICENCE.code, field: "registeredCapital", value: "500" }, CAUSE)).toEqual({ match: true });
+      expect(await w.consumer.verifyData({ holder: COMPANY, type: BUSINESS_LICENCE.code, field: "registeredCapital", value: "501" }, CAUSE)).toEqual({ match: false });
+      expect(await code(w.consumer.verifyData({ holder: COMPANY, type: BUSINESS_LICENCE.code, field: "legalRepresentativeIdNumber", value: "x" }, CAUSE))).toBe("ERR_FORBIDDEN");
+    });
+  });
+
+  describe("lifecycle and status", () => {
+    it("suspend, resume, revoke: the status list follows in the same transaction", async () => {
+      const record = await issueBusiness();
+      await w.issuer.suspend(record.id, { reason: "整改", officer: "officer-7" });
+      expect((await verify(record.licence)).subIndication).toBe("SUSPENDED");
+      expect(await code(w.issuer.suspend(record.id, { reason: "again" }))).toBe("ERR_STATE_INVALID");
+      await w.issuer.resume(record.id, { reason: "整改完成" });
+      expect((await verify(record.licence)).indication).toBe("PASSED");
+      await w.issuer.revoke(record.id, { reason: "吊销" });
+      expect((await verify(record.licence)).subIndication).toBe("REVOKED");
+      expect(await code(w.issuer.resume(record.id, { reason: "no" }))).toBe("ERR_STATE_INVALID");
+      const history = await w.auditor.statusHistory(record.id, CAUSE);
+      expect(history.map((h) => h.status)).toEqual(["active", "suspended", "active", "revoked"]);
+    });
+
+    it("cancel; only the issuing department may change status", async () => {
+      const record = await issueBusiness();
+      expect(await code(w.consumer.cancel(record.id, { reason: "x" }))).toBe("ERR_FORBIDDEN");
+      expect(await code(w.issuer.cancel(record.id, { reason: "" }))).toBe("ERR_VALIDATION");
+      const changed = await w.issuer.cancel(record.id, { reason: "注销" });
+      expect(changed.status).toBe("cancelled");
+      expect((await verify(record.licence)).subIndication).toBe("REVOKED");
+    });
+
+    it("amend makes a new version that supersedes the old; both point at each other", async () => {
+      const old = await issueBusiness();
+      const amended = await w.issuer.amend(old.id, { requestId: rid(), fields: { address: "示例市新区新路2号" }, reason: "住所变更" });
+      expect(amended.id).not.toBe(old.id);
+      expect(amended.id).toMatch(/\.002\.[0-9A-Z]$/);
+      const report = await verify(amended.licence);
+      expect(report.indication).toBe("PASSED");
+      expect(report.licence!.fields.address).toBe("示例市新区新路2号");
+      expect(report.licence!.supersedes).toBe(old.id);
+      const oldShared = await w.consumer.get(old.id, CAUSE);
+      expect(oldShared.status).toBe("superseded");
+      expect(oldShared.supersededBy).toBe(amended.id);
+      expect((await w.consumer.get(amended.id, CAUSE)).supersedes).toBe(old.id);
+      expect((await verify(old.licence)).indication).toBe("FAILED");
+    });
+
+    it("renew sets a new validity period", async () => {
+      const old = await w.issuer.issue({
+        requestId: rid(),
+        type: OPERATOR_CERTIFICATE.code,
+        holder: SAMPLE_PERSON,
+        fields: { operationCategory: "电工作业", operationItem: "低压电工作业", firstIssuedOn: "2019-07-01", gender: "女", birthDate: "1949-12-31" },
+      });
+      const renewed = await w.issuer.renew(old.id, { requestId: rid(), validUntil: "2040-01-01T00:00:00Z", reason: "换证" });
+      const report = await verify(renewed.licence);
+      expect(report.indication).toBe("PASSED");
+      expect(report.licence!.validUntil).toBe("2040-01-01T00:00:00.000Z");
+    });
+
+    it("answers what the status was at a time", async () => {
+      const record = await issueBusiness();
+      const t1 = new Date().toISOString();
+      await new Promise((r) => setTimeout(r, 5));
+      await w.issuer.suspend(record.id, { reason: "x" });
+      expect((await w.auditor.statusAt(record.id, t1, CAUSE)).status).toBe("active");
+      expect((await w.auditor.statusAt(record.id, new Date().toISOString(), CAUSE)).status).toBe("suspended");
+      expect((await w.auditor.statusAt(record.id, "2000-01-01T00:00:00Z", CAUSE)).status).toBe("not-issued");
+    });
+  });
+
+  describe("log", () => {
+    it("every entry has an inclusion proof to a signed tree head, and heads are consistent", async () => {
+      const head1 = await w.registry.public.treeHead();
+      await verifyTreeHead(head1, trust, ["ES256"]);
+      await issueBusiness();
+      const head2 = await w.registry.public.treeHead();
+      await verifyTreeHead(head2, trust, ["ES256"]);
+      expect(head2.treeSize).toBeGreaterThan(head1.treeSize);
+      const consistency = await w.registry.public.consistencyProof(head1.treeSize, head2.treeSize);
+      expect(verifyConsistency({ oldSize: head1.treeSize, newSize: head2.treeSize, oldRoot: b64(head1.rootHash), newRoot: b64(head2.rootHash), proof: consistency.proof.map(b64) })).toBe(true);
+      for (let index = 0; index < head2.treeSize; index += Math.max(1, Math.floor(head2.treeSize / 17))) {
+        const p = await w.registry.public.inclusionProof(index, head2.treeSize);
+        expect(verifyInclusion({ leafHash: b64(p.leafHash), index, treeSize: head2.treeSize, proof: p.proof.map(b64), root: b64(head2.rootHash) })).toBe(true);
+      }
+    });
+
+    it("a forged tree head does not verify", async () => {
+      const head = await w.registry.public.treeHead();
+      await expect(verifyTreeHead({ ...head, treeSize: head.treeSize + 1 }, trust, ["ES256"])).rejects.toThrow(LicenceError);
+    });
+
+    it("proof requests out of range are refused", async () => {
+      const head = await w.registry.public.treeHead();
+      expect(await code(w.registry.public.inclusionProof(head.treeSize, head.treeSize))).toBe("ERR_VALIDATION");
+      expect(await code(w.registry.public.consistencyProof(5, head.treeSize + 10))).toBe("ERR_VALIDATION");
+      expect(await code(w.registry.public.inclusionProof(-1, head.treeSize))).toBe("ERR_VALIDATION");
+    });
+  });
+
+  describe("access", () => {
+    it("refuses a bad or malformed API key", async () => {
+      expect(await code(w.registry.session("elk_0000000000000000_" + "A".repeat(43)))).toBe("ERR_UNAUTHENTICATED");
+      expect(await code(w.registry.session(w.keys.issuer.slice(0, -1) + (w.keys.issuer.endsWith("A") ? "B" : "A")))).toBe("ERR_UNAUTHENTICATED");
+      expect(await code(w.registry.session("nonsense"))).toBe("ERR_UNAUTHENTICATED");
+    });
+
+    it("stores API keys hashed", async () => {
+      const rows = await w.registry.database.all<{ secret_hash: Uint8Array }>("SELECT secret_hash FROM api_keys");
+      expect(rows.length).toBeGreaterThanOrEqual(5);
+      const secrets = Object.values(w.keys).map((key) => key.slice("elk_0000000000000000_".length));
+      for (const r of rows) {
+        expect(r.secret_hash).toHaveLength(32);
+        for (const secret of secrets) {
+          expect(Buffer.from(r.secret_hash).toString("base64url")).not.toBe(secret);
+          expect(Buffer.from(r.secret_hash).toString("latin1")).not.toContain(secret.slice(0, 16));
+        }
+      }
+    });
+
+    it("registers a new version of a licence type (admin only)", async () => {
+      const next = { ...BUSINESS_LICENCE, version: 2 };
+      expect(await code(w.consumer.registerLicenceType(next))).toBe("ERR_FORBIDDEN");
+      expect((await w.admin.registerLicenceType(next)).version).toBe(2);
+      expect(await code(w.admin.registerLicenceType(next))).toBe("ERR_CONFLICT");
+      expect((await w.consumer.getLicenceType(BUSINESS_LICENCE.code)).version).toBe(2);
+    });
+  });
+});

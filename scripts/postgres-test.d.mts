@@ -1,0 +1,11 @@
+/** Where a throwaway test cluster lives (see postgres-test.mjs). */
+export interface PostgresTestState {
+  readonly url: string;
+  readonly dir: string;
+  readonly dataDir: string;
+  readonly port: number;
+  readonly bin: string;
+}
+export function findPostgresBin(): string | undefined;
+export function startPostgres(): Promise<PostgresTestState>;
+export function stopPostgres(state: PostgresTestState): void;
