@@ -1,5 +1,6 @@
 // A fixed set of worker threads that run one workload at the same time and report their rates.
 import { Worker } from "node:worker_threads";
+import { median } from "./report.mjs";
 
 const WORKER = new URL("./worker.mjs", import.meta.url);
 
@@ -43,7 +44,11 @@ export class Pool {
     const msg = { cmd: "run", alg, workload, warmupMs, windowMs, barrier, parties: this.#workers.length };
     const replies = await Promise.all(this.#workers.map((w) => this.#ask(w, msg)));
     const rates = replies.map((r) => r.result.rate);
-    return { rate: rates.reduce((a, b) => a + b, 0), perThread: rates };
+    const ops = replies.reduce((a, r) => a + r.result.ops, 0);
+    // The windows start at one barrier and last as long, so any thread's process-wide CPU time
+    // covers all of them: operations per CPU second, insensitive to time spent descheduled.
+    const cpuRate = ops / median(replies.map((r) => r.result.cpuSeconds));
+    return { rate: rates.reduce((a, b) => a + b, 0), cpuRate, perThread: rates };
   }
 
   async close() {

@@ -12,7 +12,7 @@ const fmt = (n) => Math.round(n).toLocaleString("en-US");
 
 /** Prints one row per algorithm × threads × operation. */
 export function printTable(rows) {
-  const header = ["algorithm", "threads", "operation", "raw ops/s", "ours ops/s", "ratio", "target", ""];
+  const header = ["algorithm", "threads", "operation", "raw ops/s", "ours ops/s", "ratio", "cpu", "target", ""];
   const body = rows.map((r) => [
     r.alg,
     String(r.threads),
@@ -20,11 +20,12 @@ export function printTable(rows) {
     fmt(r.raw.median),
     fmt(r.ours.median),
     r.ratio.toFixed(2),
+    r.cpuRatio.toFixed(2),
     `≥ ${r.target.toFixed(1)}`,
     r.ratio >= r.target ? "ok" : "BELOW",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const right = new Set([1, 3, 4, 5]);
+  const right = new Set([1, 3, 4, 5, 6]);
   const line = (cells) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
   console.log(line(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));

@@ -97,6 +97,8 @@ export async function measure(workload, { warmupMs, windowMs, beforeWindow }) {
   const cpu = process.cpuUsage();
   const { ops, elapsed } = await loop(windowMs);
   const { user, system } = process.cpuUsage(cpu);
-  // cpuRate: operations per CPU second of the whole process; meaningful with one busy thread.
-  return { ops, seconds: elapsed / 1000, rate: ops / (elapsed / 1000), cpuRate: ops / ((user + system) / 1e6) };
+  // cpuSeconds is the whole process's (Node 20 has no per-thread figure): with one busy thread,
+  // cpuRate is operations per CPU second; the pool divides by the sum over its threads.
+  const cpuSeconds = (user + system) / 1e6;
+  return { ops, seconds: elapsed / 1000, rate: ops / (elapsed / 1000), cpuSeconds, cpuRate: ops / cpuSeconds };
 }

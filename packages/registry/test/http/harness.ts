@@ -25,7 +25,7 @@ export interface CallOptions {
   readonly as?: KeyName;
   /** A JSON value to send (serialised), or raw text/bytes sent as they are. */
   readonly body?: unknown;
-  readonly raw?: string | Uint8Array;
+  readonly raw?: string | Uint8Array<ArrayBuffer>;
   /** Send the test cause headers. */
   readonly cause?: boolean;
   readonly headers?: Readonly<Record<string, string>>;
@@ -66,7 +66,7 @@ export async function httpWorld(): Promise<HttpWorld> {
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...(options.cause ? causeHeaders() : {}) };
       if (options.as) headers["Authorization"] = `Bearer ${w.keys[options.as]}`;
-      let body: string | Uint8Array | undefined;
+      let body: string | Uint8Array<ArrayBuffer> | undefined;
       if (options.raw !== undefined) body = options.raw;
       else if (options.body !== undefined) {
         body = JSON.stringify(options.body);

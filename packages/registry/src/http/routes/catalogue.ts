@@ -6,7 +6,7 @@
 import { LicenceError } from "@elicence/core";
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HttpEnv } from "../context.js";
-import { LicenceTypeSchema, TypeCodeParams, NoQuery } from "../schemas/requests.js";
+import { LicenceTypeSchema, NoQuery, TypeCodeParams } from "../schemas/requests.js";
 import { PrincipalSchema } from "../schemas/responses.js";
 import { BEARER, json, jsonRequest, problems, writable, type RouteMiddleware } from "./define.js";
 
@@ -53,7 +53,7 @@ export function registerCatalogueRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMidd
       summary: "One licence type",
       security: BEARER,
       middleware: [mw.authenticate] as const,
-      request: { query: NoQuery, params: TypeCodeParams },
+      request: { params: TypeCodeParams, query: NoQuery },
       responses: { 200: json(LicenceTypeSchema, "The licence type."), ...problems(400, 401, 403, 404) },
     }),
     async (c) => {

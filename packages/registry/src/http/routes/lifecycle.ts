@@ -10,8 +10,10 @@ import {
   IssueBatchRequestSchema,
   IssueRequestSchema,
   LicenceIdParams,
+  NoQuery,
   RenewRequestSchema,
-  StatusChangeRequestSchema, NoQuery } from "../schemas/requests.js";
+  StatusChangeRequestSchema,
+} from "../schemas/requests.js";
 import { IssueBatchResultSchema, IssuedRecordSchema, LicenceRecordSchema } from "../schemas/responses.js";
 import { BEARER, json, jsonRequest, problems, writable, type RouteMiddleware } from "./define.js";
 
@@ -71,7 +73,7 @@ export function registerLifecycleRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMidd
       summary: "Amend a licence: a new version supersedes it",
       security: BEARER,
       middleware: [mw.authenticate, mw.body] as const,
-      request: { query: NoQuery, params: LicenceIdParams, body: jsonRequest(AmendRequestSchema) },
+      request: { params: LicenceIdParams, query: NoQuery, body: jsonRequest(AmendRequestSchema) },
       responses: { 201: json(IssuedRecordSchema, "The new version."), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
     }),
     async (c) => {
@@ -89,7 +91,7 @@ export function registerLifecycleRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMidd
       summary: "Renew a licence: a new version with a new validity period",
       security: BEARER,
       middleware: [mw.authenticate, mw.body] as const,
-      request: { query: NoQuery, params: LicenceIdParams, body: jsonRequest(RenewRequestSchema) },
+      request: { params: LicenceIdParams, query: NoQuery, body: jsonRequest(RenewRequestSchema) },
       responses: { 201: json(IssuedRecordSchema, "The new version."), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
     }),
     async (c) => {
@@ -108,7 +110,7 @@ export function registerLifecycleRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMidd
         summary: STATUS_CHANGES[action],
         security: BEARER,
         middleware: [mw.authenticate, mw.body] as const,
-        request: { query: NoQuery, params: LicenceIdParams, body: jsonRequest(StatusChangeRequestSchema) },
+        request: { params: LicenceIdParams, query: NoQuery, body: jsonRequest(StatusChangeRequestSchema) },
         responses: { 200: json(LicenceRecordSchema, "The licence's record after the change."), ...problems(400, 401, 403, 404, 409, 413, 415) },
       }),
       async (c) => c.json(writable(await c.var.api[action](c.req.valid("param").id, c.req.valid("json"))), 200),

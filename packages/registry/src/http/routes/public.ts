@@ -6,7 +6,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HttpEnv, PublicRegistry } from "../context.js";
-import { ConsistencyQuery, InclusionQuery, StatusListParams, NoQuery } from "../schemas/requests.js";
+import { ConsistencyQuery, InclusionQuery, NoQuery, StatusListParams } from "../schemas/requests.js";
 import { ConsistencyProofSchema, HealthSchema, InclusionProofSchema, SignedTreeHeadSchema } from "../schemas/responses.js";
 import { json, problems, writable } from "./define.js";
 
@@ -40,7 +40,7 @@ export function registerPublicRoutes(app: OpenAPIHono<HttpEnv>, registry: Public
       path: "/v1/status-lists/{id}",
       tags: ["public"],
       summary: "A signed status list token",
-      request: { query: NoQuery, params: StatusListParams },
+      request: { params: StatusListParams, query: NoQuery },
       responses: {
         200: { description: "The status list token (IETF Token Status List).", content: { "application/statuslist+jwt": { schema: Jwt } } },
         ...problems(400, 404, 503),

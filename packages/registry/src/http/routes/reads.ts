@@ -7,7 +7,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { CauseHeaders, causeOf } from "../cause.js";
 import type { HttpEnv } from "../context.js";
-import { HolderLicencesQuery, HolderParams, LicenceIdParams, StatusAtQuery, VerifyDataRequestSchema, NoQuery } from "../schemas/requests.js";
+import { HolderLicencesQuery, HolderParams, LicenceIdParams, NoQuery, StatusAtQuery, VerifyDataRequestSchema } from "../schemas/requests.js";
 import { MatchSchema, SharedLicenceSchema, StatusAtSchema, StatusHistoryEntrySchema } from "../schemas/responses.js";
 import { BEARER, json, jsonRequest, problems, writable, type RouteMiddleware } from "./define.js";
 
@@ -45,7 +45,7 @@ export function registerReadRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddlewar
       summary: "One licence, by identifier",
       security: BEARER,
       middleware: [mw.authenticate] as const,
-      request: { query: NoQuery, params: LicenceIdParams, headers: CauseHeaders },
+      request: { params: LicenceIdParams, query: NoQuery, headers: CauseHeaders },
       responses: { 200: json(SharedLicenceSchema, "The licence, with the entitled disclosures."), ...problems(400, 401, 403, 404) },
     }),
     async (c) => c.json(writable(await c.var.api.get(c.req.valid("param").id, causeOf(c.req.valid("header")))), 200),
@@ -73,7 +73,7 @@ export function registerReadRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddlewar
       summary: "A licence's status history",
       security: BEARER,
       middleware: [mw.authenticate] as const,
-      request: { query: NoQuery, params: LicenceIdParams, headers: CauseHeaders },
+      request: { params: LicenceIdParams, query: NoQuery, headers: CauseHeaders },
       responses: { 200: json(z.array(StatusHistoryEntrySchema), "Every status change, oldest first."), ...problems(400, 401, 403, 404) },
     }),
     async (c) => c.json(writable(await c.var.api.statusHistory(c.req.valid("param").id, causeOf(c.req.valid("header")))), 200),
