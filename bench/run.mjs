@@ -38,7 +38,7 @@ const cores = availableParallelism();
 const config = {
   rounds: int(args.rounds ?? (args.quick ? "1" : "3"), "rounds"),
   windowMs: int(args.window ?? (args.quick ? "500" : "2000"), "window"),
-  warmupMs: int(args.warmup ?? (args.quick ? "200" : "500"), "warmup"),
+  warmupMs: int(args.warmup ?? "500", "warmup"),
   algorithms: args.alg ? args.alg.split(",") : ALGORITHMS,
   threads: args.threads ? args.threads.split(",").map((t) => int(t, "threads")) : [1, Math.max(2, cores)],
 };

@@ -43,6 +43,8 @@ const MIB = 1024 * 1024;
 function sendProblem(c: { body: (data: string, status: ContentfulStatusCode, headers: Record<string, string>) => Response }, doc: Problem): Response {
   const headers: Record<string, string> = { "Content-Type": PROBLEM_MEDIA_TYPE, "Cache-Control": "no-store" };
   if (doc.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="elicence"';
+  // The rest of an oversized body is left unread: the connection cannot carry another request.
+  if (doc.status === 413) headers["Connection"] = "close";
   return c.body(JSON.stringify(doc), doc.status as ContentfulStatusCode, headers);
 }
 

@@ -37,9 +37,11 @@ export const PROBLEM_MEDIA_TYPE = "application/problem+json";
 
 /**
  * HTTP status per code: 400 for a request that is wrong in itself (syntax, formats, values, a
- * missing cause), 422 for a well-formed one that names something the registry cannot accept (an
- * unknown licence type, an invalid signature). Codes that mean the server itself is misconfigured
- * map to 500 and are reported generically.
+ * missing cause), 404 for something named that does not exist (a licence, a licence type), 422 for
+ * a well-formed input the registry cannot accept (a bad signature or catalogue entry). Codes keep
+ * their meaning across transports: the SDK turns a problem back into the same LicenceError the
+ * in-process registry throws. Codes that mean the server itself is misconfigured map to 500 and
+ * are reported generically.
  */
 const STATUS: Readonly<Record<ProblemCode, number>> = {
   ERR_INPUT_MALFORMED: 400,
@@ -48,7 +50,6 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   ERR_CAUSE_REQUIRED: 400,
   ERR_VALIDATION: 400,
   ERR_CATALOGUE_INVALID: 422,
-  ERR_LICENCE_TYPE_UNKNOWN: 422,
   ERR_ALGORITHM_NOT_ALLOWED: 422,
   ERR_ALGORITHM_UNSUPPORTED: 422,
   ERR_JWS_INVALID: 422,
@@ -66,6 +67,7 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   ERR_FORBIDDEN: 403,
   ERR_ISSUER_NOT_AUTHORISED: 403,
   ERR_NOT_FOUND: 404,
+  ERR_LICENCE_TYPE_UNKNOWN: 404,
   ERR_CONFLICT: 409,
   ERR_STATE_INVALID: 409,
   ERR_UNAVAILABLE: 503,
@@ -104,15 +106,14 @@ export function statusOf(code: ProblemCode): number {
  * @param detail - a fixed sentence
  * @param requestId - the request's id
  * @param extra - issues and details
- * @param status - overrides the status of the code (the same code can mean 404 on a lookup by path)
  */
 export function problem(
   code: ProblemCode,
   detail: string,
   requestId: string,
   extra: { issues?: readonly ValidationIssue[]; details?: Readonly<Record<string, string | number | boolean>> } = {},
-  status = statusOf(code),
 ): Problem {
+  const status = statusOf(code);
   return {
     type: `urn:elicence:problem:${code}`,
     title: TITLES[status] ?? "Error",

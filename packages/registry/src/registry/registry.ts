@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createHmac, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import {
   LICENCE_TYP,
   LicenceError,
@@ -372,13 +372,22 @@ function protectedHeader(chain: ChainRow, iat: number): string {
 }
 
 async function chainId(tx: Queryable, context: IssuingContext): Promise<number> {
-  const digest = context.certificate.sha256;
   const x5c = JSON.stringify(context.x5c);
-  const found = await tx.get<{ id: number }>("SELECT id FROM signer_chains WHERE digest = ? AND x5c = ?", [digest, x5c]);
+  // The chain's digest covers the whole x5c, so one row serves every licence signed with it.
+  const digest = createHash("sha256").update(x5c).digest();
+  const found = await tx.get<{ id: number }>("SELECT id FROM signer_chains WHERE digest = ?", [digest]);
   if (found) return found.id;
   const next = await tx.get<{ value: number }>("UPDATE counters SET value = value + 1 WHERE name = 'signer_chains.next' RETURNING value");
-  await tx.run("INSERT INTO signer_chains (id, digest, alg, x5t, x5c) VALUES (?, ?, ?, ?, ?)", [next!.value, digest, context.signer.alg, context.x5tS256, x5c]);
-  return next!.value;
+  await tx.run("INSERT INTO signer_chains (id, digest, alg, x5t, x5c) VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING", [next!.value, digest, context.signer.alg, context.x5tS256, x5c]);
+  return (await tx.get<{ id: number }>("SELECT id FROM signer_chains WHERE digest = ?", [digest]))!.id;
+}
+
+/** Reads a licence row and locks it until the transaction ends (an UPDATE locks on both engines). */
+async function lockLicenceRow(tx: Queryable, id: unknown): Promise<LicenceRow> {
+  if (typeof id !== "string" || id.length > 128) throw notFound();
+  const row = await tx.get<LicenceRow>("UPDATE licences SET status = status WHERE id = ? RETURNING *", [id]);
+  if (!row) throw notFound();
+  return row;
 }
 
 function parseTime(value: string | null | undefined, path: string): Date | null | undefined {
@@ -442,6 +451,20 @@ class Session implements RegistryApi {
     checkRequestId(request?.requestId);
     const { requestId, ...item } = request;
     this.#requireIssuer(item.type);
+    return this.#onceOnly(() => this.#issueOnce(requestId, item));
+  }
+
+  /** Runs an idempotent write; if a concurrent call with the same request id won, retries to replay its result. */
+  async #onceOnly<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isLicenceError(err, "ERR_CONFLICT")) throw err;
+      return fn();
+    }
+  }
+
+  async #issueOnce(requestId: string, item: IssueItem): Promise<IssuedRecord> {
     return this.registry.db.transaction(async (tx) => {
       const replay = await this.#replay(tx, requestId, "issue");
       if (replay) return (await this.#records(tx, replay))[0]!;
@@ -457,6 +480,10 @@ class Session implements RegistryApi {
       throw new LicenceError("ERR_VALIDATION", "The batch is not valid.", { issues: [{ path: ["items"], message: `must hold 1 to ${MAX_BATCH} licences` }] });
     }
     requireRole(this.principal, "issuer");
+    return this.#onceOnly(() => this.#issueBatchOnce(request));
+  }
+
+  async #issueBatchOnce(request: IssueBatchRequest): Promise<IssueBatchResult> {
     return this.registry.db.transaction(async (tx) => {
       const replay = await this.#replay(tx, request.requestId, "batch");
       if (replay) {
@@ -508,7 +535,7 @@ class Session implements RegistryApi {
       const slot = slots[k]!;
       let prepared: Awaited<ReturnType<Session["prepareItem"]>>;
       try {
-        prepared = await this.prepareItem(tx, context, item, slot, now, extra);
+        prepared = await this.prepareItem(tx, context, item, slot, now, { ...extra, chain });
       } catch (err) {
         // Only validation and signing can fail per item, and they write nothing.
         if (!onError || !isLicenceError(err)) throw err;
@@ -562,7 +589,7 @@ class Session implements RegistryApi {
     item: IssueItem,
     slot: { list: number; idx: number },
     now: number,
-    extra: { supersedes?: LicenceRow; serial?: string },
+    extra: { supersedes?: LicenceRow; serial?: string; chain: number },
   ) {
     const type = await typeOf(tx, item?.type);
     const holder = { kind: type.holderKind, name: item.holder?.name, idType: item.holder?.idType, idNumber: item.holder?.idNumber };
@@ -587,7 +614,7 @@ class Session implements RegistryApi {
       ...(validUntil !== undefined ? { validUntil } : {}),
       status: { uri: this.registry.statusListUri(slot.list), idx: slot.idx },
     });
-    const chainRow = this.#chainRow ?? (await tx.get<ChainRow>("SELECT alg, x5t, x5c FROM signer_chains WHERE digest = ?", [context.certificate.sha256]));
+    const chainRow = this.#chainRow ?? (await tx.get<ChainRow>("SELECT alg, x5t, x5c FROM signer_chains WHERE id = ?", [extra.chain]));
     if (!chainRow || protectedHeader(chainRow, Math.floor(now / 1000)) !== issued.archive.protected) {
       throw new LicenceError("ERR_STATE_INVALID", "The stored header would not reproduce the signed one.");
     }
@@ -626,7 +653,7 @@ class Session implements RegistryApi {
   }
 
   async #ownLicence(tx: Queryable, id: string): Promise<LicenceRow> {
-    const row = await licenceRow(tx, id);
+    const row = await lockLicenceRow(tx, id);
     requireRole(this.principal, "issuer");
     if (row.issuer !== this.principal.department || !this.principal.licenceTypes.includes(row.type_code)) {
       throw new LicenceError("ERR_FORBIDDEN", "Only the issuing department may change this licence.");
@@ -637,16 +664,21 @@ class Session implements RegistryApi {
   async amend(id: string, request: { requestId: string; fields: Readonly<Record<string, unknown>>; reason: string }): Promise<IssuedRecord> {
     checkRequestId(request?.requestId);
     checkReason(request.reason);
-    return this.#supersede(id, request.requestId, "amend", request.reason, (old) => ({ fields: { ...old.fields, ...(request.fields ?? {}) } }));
+    return this.#supersedeOnce(id, request.requestId, "amend", request.reason, (old) => ({ fields: { ...old.fields, ...(request.fields ?? {}) } }));
   }
 
   async renew(id: string, request: { requestId: string; validUntil: string | null; reason: string }): Promise<IssuedRecord> {
     checkRequestId(request?.requestId);
     checkReason(request.reason);
-    return this.#supersede(id, request.requestId, "renew", request.reason, () => ({ validUntil: request.validUntil }));
+    return this.#supersedeOnce(id, request.requestId, "renew", request.reason, () => ({ validUntil: request.validUntil }));
   }
 
-  async #supersede(
+  #supersedeOnce(...args: Parameters<Session["supersede"]>): Promise<IssuedRecord> {
+    return this.#onceOnly(() => this.supersede(...args));
+  }
+
+  /** @internal */
+  async supersede(
     id: string,
     requestId: string,
     kind: "amend" | "renew",

@@ -54,11 +54,13 @@ export async function setStatusValues(tx: Queryable, changes: readonly { list: n
     byList.set(c.list, entries);
   }
   for (const [list, entries] of byList) {
-    const row = await tx.get<{ bytes: Uint8Array }>("SELECT bytes FROM status_lists WHERE id = ?", [list]);
+    // Lock the row before reading it (an UPDATE takes the lock on both engines; on PostgreSQL a
+    // plain SELECT would let two transactions read the same bytes and lose one change).
+    const row = await tx.get<{ bytes: Uint8Array }>("UPDATE status_lists SET revision = revision + 1 WHERE id = ? RETURNING bytes", [list]);
     if (!row) throw new LicenceError("ERR_UNAVAILABLE", "A status list is missing.");
     const statusList = StatusList.fromBytes(new Uint8Array(row.bytes), BITS);
     for (const e of entries) statusList.set(e.idx, e.value);
-    await tx.run("UPDATE status_lists SET bytes = ?, revision = revision + 1 WHERE id = ?", [statusList.toBytes(), list]);
+    await tx.run("UPDATE status_lists SET bytes = ? WHERE id = ?", [statusList.toBytes(), list]);
   }
 }
 

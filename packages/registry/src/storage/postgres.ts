@@ -134,7 +134,7 @@ class PostgresDatabase implements Database {
   }
 
   async all<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
-    assertOutsideTransaction(this);
+    this.#assertUsable();
     return normaliseRows<T>((await this.#query(this.#pool, sql, params)).rows);
   }
 
@@ -143,7 +143,7 @@ class PostgresDatabase implements Database {
   }
 
   async run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }> {
-    assertOutsideTransaction(this);
+    this.#assertUsable();
     return { changes: (await this.#query(this.#pool, sql, params)).rowCount ?? 0 };
   }
 
@@ -240,8 +240,14 @@ class PostgresDatabase implements Database {
     }
   }
 
-  async #connect(): Promise<pg.PoolClient> {
+  /** Checks a call on the database itself (a transaction's own queries may finish after close() began). */
+  #assertUsable(): void {
+    assertOutsideTransaction(this);
     if (this.#closed) throw new LicenceError("ERR_UNAVAILABLE", "The database is closed.");
+  }
+
+  async #connect(): Promise<pg.PoolClient> {
+    this.#assertUsable();
     try {
       return await this.#pool.connect();
     } catch (err) {
@@ -250,7 +256,6 @@ class PostgresDatabase implements Database {
   }
 
   async #query(client: Client, sql: string, params?: readonly SqlValue[]): Promise<pg.QueryResult<Record<string, unknown>>> {
-    if (this.#closed) throw new LicenceError("ERR_UNAVAILABLE", "The database is closed.");
     if (typeof sql !== "string") throw new TypeError("SQL must be a string.");
     const values = toDriverParams(params);
     const { text, count } = this.#rewrite(sql);

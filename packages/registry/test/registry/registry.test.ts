@@ -246,6 +246,21 @@ describe.each(ADAPTERS)("registry on %s", (adapter) => {
     });
   });
 
+  describe("concurrency", () => {
+    it("parallel retries of one request make one licence; parallel issues and status changes keep the records in agreement", async () => {
+      const requestId = rid();
+      const same = await Promise.all(Array.from({ length: 8 }, () => w.issuer.issue({ requestId, type: BUSINESS_LICENCE.code, holder: COMPANY, fields: BUSINESS_FIELDS })));
+      expect(new Set(same.map((r) => r.id)).size).toBe(1);
+      const many = await Promise.all(Array.from({ length: 12 }, () => issueBusiness()));
+      expect(new Set(many.map((r) => `${r.statusList.uri}#${r.statusList.idx}`)).size).toBe(12);
+      await Promise.all(many.map((r, i) => (i % 2 ? w.issuer.suspend(r.id, { reason: "并发" }) : w.issuer.revoke(r.id, { reason: "并发" }))));
+      const results = await Promise.allSettled(many.slice(0, 4).map((r) => w.issuer.cancel(r.id, { reason: "并发" })));
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(2);
+      const audit = await w.registry.audit();
+      expect(audit.problems).toEqual([]);
+    });
+  });
+
   describe("log", () => {
     it("every entry has an inclusion proof to a signed tree head, and heads are consistent", async () => {
       const head1 = await w.registry.public.treeHead();

@@ -11,7 +11,7 @@ import { isLicenceError, LicenceError } from "@elicence/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 
 import { openDatabase, type Database, type Migration, type OpenDatabaseOptions, type Queryable } from "../../src/storage/database.js";
-import { createTestDatabase } from "../support/postgres.js";
+import { createTestDatabase, createTestSchemaUrl } from "../support/postgres.js";
 
 const same = (sql: string): { sqlite: string; postgres: string } => ({ sqlite: sql, postgres: sql });
 
@@ -34,19 +34,13 @@ const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-const drops: (() => Promise<void>)[] = [];
 const opened: Database[] = [];
+let postgres: Promise<{ readonly url: string; drop(): Promise<void> }> | undefined;
 
+/** Each test gets a fresh store: a new SQLite file, or a new schema in this file's PostgreSQL database. */
 const ADAPTERS: [Database["dialect"], () => Promise<string>][] = [
   ["sqlite", async () => `sqlite:${join(mkdtempSync(join(tmpdir(), "elicence-storage-")), "test.db")}`],
-  [
-    "postgres",
-    async () => {
-      const db = await createTestDatabase();
-      drops.push(db.drop);
-      return db.url;
-    },
-  ],
+  ["postgres", async () => createTestSchemaUrl((await (postgres ??= createTestDatabase())).url)],
 ];
 
 async function open(url: string, options?: OpenDatabaseOptions): Promise<Database> {
@@ -60,7 +54,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(drops.splice(0).map((drop) => drop()));
+  await (await postgres)?.drop();
 });
 
 /** Resolves when `promise` rejects with a LicenceError of `code`, and returns it. */
@@ -77,6 +71,20 @@ function deferred(): { promise: Promise<void>; resolve(): void } {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+/** Starts a transaction that inserts items a and b, and pauses it between the two until `proceed()`. */
+async function pausedTransaction(db: Database): Promise<{ tx: Promise<void>; proceed(): void }> {
+  const midway = deferred();
+  const proceed = deferred();
+  const tx = db.transaction(async (t) => {
+    await t.run("INSERT INTO items (id, n) VALUES (?, ?)", ["a", 1]);
+    midway.resolve();
+    await proceed.promise;
+    await t.run("INSERT INTO items (id, n) VALUES (?, ?)", ["b", 2]);
+  });
+  await midway.promise;
+  return { tx, proceed: proceed.resolve };
 }
 
 describe.each(ADAPTERS)("storage on %s", (dialect, fresh) => {
@@ -247,19 +255,11 @@ describe.each(ADAPTERS)("storage on %s", (dialect, fresh) => {
 
   it("never shows a half-done transaction to queries outside it", async () => {
     const db = await migrated();
-    const midway = deferred();
-    const proceed = deferred();
-    const tx = db.transaction(async (t) => {
-      await t.run("INSERT INTO items (id, n) VALUES (?, ?)", ["a", 1]);
-      midway.resolve();
-      await proceed.promise;
-      await t.run("INSERT INTO items (id, n) VALUES (?, ?)", ["b", 2]);
-    });
-    await midway.promise;
+    const { tx, proceed } = await pausedTransaction(db);
     const outside = db.get<{ n: number }>("SELECT count(*) AS n FROM items");
     const plainWrite = db.run("UPDATE counter SET v = v + 1");
     await new Promise((r) => setTimeout(r, 20));
-    proceed.resolve();
+    proceed();
     await tx;
     expect([0, 2]).toContain((await outside)!.n);
     await plainWrite;
@@ -310,6 +310,17 @@ describe.each(ADAPTERS)("storage on %s", (dialect, fresh) => {
     await rejectsWith(db.migrate([{ ...MIGRATIONS[0]!, name: "renamed" }]), "ERR_STATE_INVALID");
     await expect(db.migrate([MIGRATIONS[0]!, MIGRATIONS[0]!])).rejects.toThrow(TypeError);
     await expect(db.migrate([{ ...MIGRATIONS[0]!, version: 0 }])).rejects.toThrow(TypeError);
+  });
+
+  it("lets a running transaction finish when closed", async () => {
+    const url = await fresh();
+    const db = await open(url);
+    await db.migrate(MIGRATIONS);
+    const { tx, proceed } = await pausedTransaction(db);
+    const closing = db.close();
+    proceed();
+    await Promise.all([tx, closing]);
+    expect(await (await open(url)).get("SELECT count(*) AS n FROM items")).toEqual({ n: 2 });
   });
 
   it("fails with ERR_UNAVAILABLE once closed", async () => {

@@ -27,6 +27,18 @@ export async function createTestDatabase(): Promise<{ readonly url: string; drop
   };
 }
 
+/**
+ * A fresh empty schema in the database at `databaseUrl`, and a URL whose connections use it
+ * (`search_path`). Far cheaper than a database per test; the database's advisory locks are shared.
+ */
+export async function createTestSchemaUrl(databaseUrl: string): Promise<string> {
+  const name = `test_${randomBytes(8).toString("hex")}`;
+  await adminQuery(databaseUrl, `CREATE SCHEMA ${name}`);
+  const url = new URL(databaseUrl);
+  url.searchParams.set("options", `-c search_path=${name}`);
+  return url.href;
+}
+
 /** The URL of a fresh empty database on the test cluster (thrown away with the cluster). */
 export async function createTestDatabaseUrl(): Promise<string> {
   return (await createTestDatabase()).url;

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { LicenceError } from "@elicence/core";
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HttpEnv } from "../context.js";
 import { LicenceTypeSchema, NoQuery, TypeCodeParams } from "../schemas/requests.js";
@@ -56,15 +55,7 @@ export function registerCatalogueRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMidd
       request: { params: TypeCodeParams, query: NoQuery },
       responses: { 200: json(LicenceTypeSchema, "The licence type."), ...problems(400, 401, 403, 404) },
     }),
-    async (c) => {
-      try {
-        return c.json(writable(await c.var.api.getLicenceType(c.req.valid("param").code)), 200);
-      } catch (err) {
-        // Looked up by path, an unknown type is a missing resource.
-        if (err instanceof LicenceError && err.code === "ERR_LICENCE_TYPE_UNKNOWN") throw new LicenceError("ERR_NOT_FOUND", err.message);
-        throw err;
-      }
-    },
+    async (c) => c.json(writable(await c.var.api.getLicenceType(c.req.valid("param").code)), 200),
   );
 
   app.openapi(

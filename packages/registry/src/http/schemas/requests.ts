@@ -11,8 +11,11 @@ import { FieldName, Fields, HolderCode, HolderIdNumber, HolderIdType, Instant, L
 /** Most items one batch may carry. */
 export const MAX_BATCH_ITEMS = 10_000;
 
-/** A licence type, exactly as core validates it. */
-export const LicenceTypeSchema = licenceTypeSchema.openapi("LicenceType");
+/**
+ * A licence type, exactly as core validates it. Named with zod's own `.meta`: core built the schema
+ * before `@hono/zod-openapi` added `.openapi` to zod, so the instance may not have that method.
+ */
+export const LicenceTypeSchema = licenceTypeSchema.meta({ id: "LicenceType" });
 
 const HolderInput = z
   .strictObject({ name: text(256), idType: HolderIdType, idNumber: HolderIdNumber })

@@ -1,0 +1,83 @@
+/**
+ * The public documents over HTTP, with no API key: what an offline verifier fetches.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyConsistency, verifyInclusion, verifyStatusListToken, verifyTreeHead, verifyTrustList, type TrustList } from "@elicence/core";
+import { BUSINESS_LICENCE } from "../../../../cli/src/workspace/samples.js";
+import { BUSINESS_FIELDS, COMPANY } from "../../registry/world.js";
+import { rid } from "../endpoints.js";
+import { expectProblem, httpWorld, type HttpWorld } from "../harness.js";
+
+let h: HttpWorld;
+let trust: TrustList;
+const b64 = (s: string) => new Uint8Array(Buffer.from(s, "base64url"));
+
+beforeAll(async () => {
+  h = await httpWorld();
+  await h.w.issuer.issue({ requestId: rid(), type: BUSINESS_LICENCE.code, holder: COMPANY, fields: BUSINESS_FIELDS });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe("GET /v1/trust-list", () => {
+  it("serves the compact JWS as application/jwt, revalidated, without a key", async () => {
+    const answer = await h.call("GET", "/v1/trust-list");
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toBe("application/jwt");
+    expect(answer.headers.get("cache-control")).toBe("no-cache");
+    expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
+    trust = await verifyTrustList(answer.text, { at: new Date(), algorithms: ["ES256"] });
+    expect(answer.text).toBe(await h.w.registry.public.trustList());
+  });
+});
+
+describe("GET /v1/status-lists/{id}", () => {
+  it("serves a status list token as application/statuslist+jwt", async () => {
+    const answer = await h.call("GET", "/v1/status-lists/0");
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toBe("application/statuslist+jwt");
+    const list = await verifyStatusListToken(answer.text, { trustList: trust, at: new Date(), algorithms: ["ES256"] });
+    expect(list).toBeDefined();
+  });
+
+  it("a list that does not exist is 404; a number that is not a number is 400", async () => {
+    expectProblem(await h.call("GET", "/v1/status-lists/4096"), 404, "ERR_NOT_FOUND");
+    for (const bad of ["-1", "01", "1e3", "x", "99999999999999999999"]) expectProblem(await h.call("GET", `/v1/status-lists/${bad}`), 400, "ERR_IDENTIFIER_INVALID");
+  });
+});
+
+describe("the log", () => {
+  it("serves a signed tree head, inclusion proofs and consistency proofs that verify offline", async () => {
+    const head1 = (await h.call("GET", "/v1/log/tree-head")).json;
+    await verifyTreeHead(head1, trust, ["ES256"]);
+    await h.w.issuer.issue({ requestId: rid(), type: BUSINESS_LICENCE.code, holder: COMPANY, fields: BUSINESS_FIELDS });
+    const head2 = (await h.call("GET", "/v1/log/tree-head")).json;
+    await verifyTreeHead(head2, trust, ["ES256"]);
+    expect(head2.treeSize).toBeGreaterThan(head1.treeSize);
+    const inclusion = await h.call("GET", `/v1/log/inclusion?index=0&treeSize=${head2.treeSize}`);
+    expect(inclusion.status).toBe(200);
+    const p = inclusion.json;
+    expect(verifyInclusion({ leafHash: b64(p.leafHash), index: 0, treeSize: head2.treeSize, proof: p.proof.map(b64), root: b64(head2.rootHash) })).toBe(true);
+    const consistency = (await h.call("GET", `/v1/log/consistency?oldSize=${head1.treeSize}&newSize=${head2.treeSize}`)).json;
+    expect(verifyConsistency({ oldSize: head1.treeSize, newSize: head2.treeSize, oldRoot: b64(head1.rootHash), newRoot: b64(head2.rootHash), proof: consistency.proof.map(b64) })).toBe(true);
+  });
+
+  it("refuses malformed proof parameters at the edge, and out-of-range ones with the registry's code", async () => {
+    for (const query of ["", "?index=0", "?index=-1&treeSize=2", "?index=1e0&treeSize=2", "?index=01&treeSize=2", "?index=0&treeSize=2&x=1", "?index=0&index=1&treeSize=2"]) {
+      expectProblem(await h.call("GET", `/v1/log/inclusion${query}`), 400, "ERR_VALIDATION");
+    }
+    for (const query of ["", "?oldSize=1", "?oldSize=a&newSize=2"]) expectProblem(await h.call("GET", `/v1/log/consistency${query}`), 400, "ERR_VALIDATION");
+    const { treeSize } = (await h.call("GET", "/v1/log/tree-head")).json;
+    expectProblem(await h.call("GET", `/v1/log/inclusion?index=${treeSize}&treeSize=${treeSize}`), 400, "ERR_VALIDATION");
+    expectProblem(await h.call("GET", `/v1/log/consistency?oldSize=1&newSize=${treeSize + 10}`), 400, "ERR_VALIDATION");
+  });
+});
+
+describe("GET /healthz", () => {
+  it("answers ok", async () => {
+    const answer = await h.call("GET", "/healthz");
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({ status: "ok" });
+  });
+});
