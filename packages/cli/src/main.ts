@@ -8,6 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { runInit } from "./commands/init.js";
 import { runIssue } from "./commands/issue.js";
 import { runTypeList } from "./commands/type.js";
+import { runServe } from "./commands/serve.js";
 import { runVerify } from "./commands/verify.js";
 import { CliError, EXIT, EXIT_HELP, reportError } from "./output.js";
 
@@ -15,6 +16,12 @@ function parseTime(value: string): Date {
   const date = new Date(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) throw new InvalidArgumentError("expected an ISO 8601 time, e.g. 2026-11-21T10:00:00Z");
   return date;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError("expected a port number from 0 to 65535");
+  return n;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -47,6 +54,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--json", "print JSON", false)
     .action(async (o) => {
       code = await runInit({ home: o.home, alg: o.alg, force: o.force, json: o.json, now: new Date() });
+    });
+
+  program
+    .command("serve")
+    .description("run the registry's HTTP API (the workspace serves with no other setting)")
+    .requiredOption("--home <dir>", "workspace directory")
+    .option("--db <url>", "sqlite:PATH or postgres://… (default: the workspace's registry.db)")
+    .option("--port <n>", "TCP port", parsePort, 8080)
+    .option("--host <addr>", "interface to listen on", "127.0.0.1")
+    .action(async (o) => {
+      code = await runServe({ home: o.home, db: o.db, port: o.port, host: o.host });
     });
 
   const type = program.command("type").description("the licence type catalogue");

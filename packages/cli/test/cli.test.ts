@@ -2,7 +2,7 @@
  * The `elicence` command as a user runs it: the built binary in a child process, a real workspace
  * on disk, real keys and signatures. `pnpm test` builds before testing.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,7 +52,7 @@ beforeAll(() => {
 
 describe("init", () => {
   it("makes a workspace whose private keys are encrypted, never in clear", () => {
-    for (const key of ["pki/root-ca.key.pem", "pki/operator.key.pem", "pki/status.key.pem", "departments/11330100MB0000019K/signing.key.pem"]) {
+    for (const key of ["pki/root-ca.key.pem", "pki/operator.key.pem", "pki/status.key.pem", "pki/log.key.pem", "pki/pseudonym.key.pem", "departments/11330100MB0000019K/signing.key.pem"]) {
       const text = readFileSync(join(home, key), "utf8");
       expect(text).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
       expect(text).not.toMatch(/BEGIN (EC )?PRIVATE KEY/);
@@ -211,6 +211,42 @@ describe("verify", () => {
     writeFileSync(locked, "x");
     chmodSync(locked, 0o000);
     if (process.getuid?.() !== 0) expect(elicence(["verify", locked, "--home", home]).code).toBe(66);
+  });
+});
+
+describe("serve", () => {
+  it("serves the workspace's registry on loopback with no other setting, and stops on SIGTERM", async () => {
+    const child = spawn(process.execPath, [BIN, "serve", "--home", home, "--port", "0"], {
+      env: { ...process.env, ELICENCE_PASSPHRASE: PASS },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => {
+        out += c.toString();
+        const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.on("exit", (code) => reject(new Error(`serve exited ${code}`)));
+    });
+    try {
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const trust = await fetch(`${url}/v1/trust-list`);
+      expect(trust.headers.get("content-type")).toContain("application/jwt");
+      expect((await trust.text()).split(".")).toHaveLength(3);
+      const unauth = await fetch(`${url}/v1/whoami`);
+      expect(unauth.status).toBe(401);
+      expect(unauth.headers.get("content-type")).toContain("application/problem+json");
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(code).toBe(0);
+  });
+
+  it("refuses a bad --db and a bad --port", () => {
+    expect(elicence(["serve", "--home", home, "--db", "mysql://x"]).code).toBe(64);
+    expect(elicence(["serve", "--home", home, "--port", "http"]).code).toBe(64);
   });
 });
 

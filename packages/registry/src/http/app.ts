@@ -40,7 +40,7 @@ export interface HttpAppOptions {
 
 const MIB = 1024 * 1024;
 
-function sendProblem(c: { body: (data: string, status: ContentfulStatusCode, headers: Record<string, string>) => Response }, doc: Problem): Response {
+function sendProblem(c: Context<HttpEnv>, doc: Problem): Response {
   const headers: Record<string, string> = { "Content-Type": PROBLEM_MEDIA_TYPE, "Cache-Control": "no-store" };
   if (doc.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="elicence"';
   // The rest of an oversized body is left unread: the connection cannot carry another request.

@@ -43,7 +43,7 @@ export const LicenceId = z
 export const FieldName = z.string().regex(FIELD_NAME_PATTERN, "must be lower camel case ASCII, 1 to 64 characters");
 
 /** A holder identifier type code. */
-export const HolderIdType = z.enum(HOLDER_ID_TYPES as readonly ["111", "001", "414", "990"]).openapi({ description: "Holder code type: 111 citizen ID, 001 USCC, 414 passport, 990 other." });
+export const HolderIdType = z.enum(HOLDER_ID_TYPES).openapi({ description: "Holder code type: 111 citizen ID, 001 USCC, 414 passport, 990 other." });
 
 /** A holder identifier number, checked against its type by {@link refineHolder}. */
 export const HolderIdNumber = z.string().min(1).max(64).openapi({ example: "91330100MA2B3C4D1A" });

@@ -1,0 +1,51 @@
+/**
+ * `elicence serve`: run the registry's HTTP API.
+ * @module
+ */
+import { Registry, serveRegistry } from "@elicence/registry";
+import { readPassphrase } from "../io/passphrase.js";
+import { CliError } from "../output.js";
+
+/** Options of the serve command. */
+export interface ServeCommandOptions {
+  readonly home: string;
+  readonly db?: string;
+  readonly port: number;
+  readonly host: string;
+}
+
+/** Runs `serve` until SIGINT or SIGTERM. */
+export async function runServe(options: ServeCommandOptions): Promise<number> {
+  if (options.db !== undefined && !/^(sqlite:|postgres(ql)?:\/\/)/.test(options.db)) {
+    throw new CliError("usage", "--db takes sqlite:PATH or postgres://… .");
+  }
+  const passphrase = await readPassphrase("Passphrase for the workspace keys: ");
+  const registry = await Registry.open({ home: options.home, passphrase, ...(options.db ? { db: options.db } : {}) });
+  let server;
+  try {
+    server = await serveRegistry(registry, {
+      port: options.port,
+      host: options.host,
+      logger: {
+        request: (entry) => process.stderr.write(`${JSON.stringify(entry)}\n`),
+        fault: (entry) => {
+          const error = entry.error instanceof Error ? { name: entry.error.name, message: entry.error.message } : {};
+          process.stderr.write(`${JSON.stringify({ ...entry, error })}\n`);
+        },
+      },
+    });
+  } catch (err) {
+    await registry.close();
+    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") throw new CliError("usage", `Port ${options.port} is in use.`, "Choose another with --port.");
+    throw err;
+  }
+  process.stdout.write(`eLicence registry listening on ${server.url} (database: ${options.db ?? "sqlite: registry.db in the workspace"})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await server.close();
+  await registry.close();
+  return 0;
+}
