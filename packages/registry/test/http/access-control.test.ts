@@ -1,0 +1,173 @@
+/**
+ * Access control, walked exhaustively: every role × every endpoint × every sharing class. No
+ * response ever carries a field the caller is not entitled to (by value or by disclosure), `none`
+ * fields never leave the registry through any read, and every successful read appears in the log
+ * with the caller's department and the fields it disclosed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_PERSON } from "../../../cli/src/workspace/samples.js";
+import { BUSINESS_FIELDS, COMPANY, CONSUMER } from "../registry/world.js";
+import { ENDPOINTS, type Fixtures } from "./endpoints.js";
+import { httpWorld, type HttpWorld, type KeyName } from "./harness.js";
+
+const ROLES: readonly KeyName[] = ["admin", "issuer", "consumer", "otherConsumer", "auditor"];
+const PERSON_FIELDS = { operationCategory: "电工作业", operationItem: "低压电工作业", firstIssuedOn: "2019-07-01", gender: "女", birthDate: "1949-12-31", homeAddress: "示例市某小区9幢" };
+
+/** Field values by sharing class, and the disclosures that carry them. */
+interface Secrets {
+  readonly values: Record<string, string>;
+  readonly disclosures: Record<string, string>;
+}
+
+let h: HttpWorld;
+let business: { id: string; secrets: Secrets };
+let person: { id: string; secrets: Secrets };
+
+function secretsOf(compact: string): Secrets["disclosures"] {
+  const out: Record<string, string> = {};
+  for (const d of compact.split("~").slice(1, -1)) {
+    const [, name] = JSON.parse(Buffer.from(d, "base64url").toString("utf8")) as [string, string, unknown];
+    out[name] = d;
+  }
+  return out;
+}
+
+/** Conditional fields each caller is entitled to, given the agreement and authorisation below. */
+function entitled(role: KeyName, type: string): Set<string> {
+  if (role === "issuer") return new Set(type === BUSINESS_LICENCE.code ? ["registeredCapital", "address"] : ["gender", "birthDate"]);
+  if (role === "consumer") return new Set(type === BUSINESS_LICENCE.code ? ["registeredCapital"] : ["birthDate"]);
+  return new Set();
+}
+
+const CONDITIONAL: Record<string, string[]> = {
+  [BUSINESS_LICENCE.code]: ["registeredCapital", "address"],
+  [OPERATOR_CERTIFICATE.code]: ["gender", "birthDate"],
+};
+const NONE: Record<string, string[]> = {
+  [BUSINESS_LICENCE.code]: ["legalRepresentativeIdNumber"],
+  [OPERATOR_CERTIFICATE.code]: ["homeAddress"],
+};
+
+/** Everything a caller must never see, for a licence of a type. */
+function hiddenFor(role: KeyName, type: string, secrets: Secrets): { name: string; needle: string }[] {
+  const allowed = entitled(role, type);
+  const hidden = [...NONE[type]!, ...CONDITIONAL[type]!.filter((f) => !allowed.has(f))];
+  return hidden.flatMap((name) => [
+    { name, needle: secrets.disclosures[name]! },
+    // Values that are distinctive enough to search for in any response text.
+    ...(secrets.values[name]!.length >= 4 ? [{ name, needle: secrets.values[name]! }] : []),
+  ]);
+}
+
+beforeAll(async () => {
+  h = await httpWorld();
+  const issue = async (body: Record<string, unknown>) => {
+    const r = await h.call("POST", "/v1/licences", { as: "issuer", body: { requestId: `acl-${Math.random()}`, ...body } });
+    expect(r.status, r.text).toBe(201);
+    return r.json as { id: string; licence: string };
+  };
+  const b = await issue({ type: BUSINESS_LICENCE.code, holder: COMPANY, fields: BUSINESS_FIELDS });
+  business = { id: b.id, secrets: { values: BUSINESS_FIELDS, disclosures: secretsOf(b.licence) } };
+  const p = await issue({ type: OPERATOR_CERTIFICATE.code, holder: SAMPLE_PERSON, fields: PERSON_FIELDS });
+  person = { id: p.id, secrets: { values: PERSON_FIELDS, disclosures: secretsOf(p.licence) } };
+  const future = new Date(Date.now() + 86400_000).toISOString();
+  expect((await h.call("POST", "/v1/agreements", { as: "admin", body: { consumer: CONSUMER, type: BUSINESS_LICENCE.code, fields: ["registeredCapital"], expiresAt: future } })).status).toBe(201);
+  expect(
+    (await h.call("POST", "/v1/authorisations", { as: "admin", body: { holder: { idType: SAMPLE_PERSON.idType, idNumber: SAMPLE_PERSON.idNumber }, consumer: CONSUMER, type: OPERATOR_CERTIFICATE.code, fields: ["birthDate"], expiresAt: future } }))
+      .status,
+  ).toBe(201);
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+async function logSize(): Promise<number> {
+  return ((await h.call("GET", "/v1/log/tree-head")).json as { treeSize: number }).treeSize;
+}
+
+describe("every role × every read endpoint × every sharing class", () => {
+  const reads = (id: string, holder: { idType: string; idNumber: string }, type: string) => [
+    { name: "get", path: `/v1/licences/${encodeURIComponent(id)}`, licences: 1 },
+    { name: "lookup", path: `/v1/holders/${holder.idType}/${holder.idNumber}/licences`, licences: 1 },
+    { name: "lookup by type", path: `/v1/holders/${holder.idType}/${holder.idNumber}/licences?type=${type}`, licences: 1 },
+  ];
+
+  for (const role of ROLES) {
+    for (const which of ["business", "person"] as const) {
+      it(`${role} reading the ${which} licence sees only what it is entitled to, and the read is logged`, async () => {
+        const lic = which === "business" ? business : person;
+        const type = which === "business" ? BUSINESS_LICENCE.code : OPERATOR_CERTIFICATE.code;
+        const holder = which === "business" ? COMPANY : SAMPLE_PERSON;
+        for (const read of reads(lic.id, holder, type)) {
+          const before = await logSize();
+          const r = await h.call("GET", read.path, { as: role, cause: true });
+          expect(r.status, `${read.name}: ${r.text}`).toBe(200);
+          for (const { name, needle } of hiddenFor(role, type, lic.secrets)) {
+            expect(r.text.includes(needle), `${role} ${read.name} leaked ${name}`).toBe(false);
+          }
+          // The disclosures it did get are exactly the entitled ones.
+          const shared = (Array.isArray(r.json) ? r.json : (r.json.licences ?? [r.json])) as { licence: string }[];
+          const got = new Set(shared.flatMap((s) => Object.keys(secretsOf(s.licence))));
+          expect(got).toEqual(entitled(role, type));
+          // One log entry per licence read, naming the caller's department.
+          const after = await logSize();
+          expect(after - before).toBe(read.licences);
+          const entries = await h.w.registry.database.all<{ entry: string }>("SELECT entry FROM log_entries WHERE idx >= ? ORDER BY idx", [before]);
+          const entry = JSON.parse(entries[0]!.entry);
+          expect(entry.kind).toBe("read");
+          expect(entry.licence).toBe(lic.id);
+          expect(entry.disclosed).toEqual(expect.arrayContaining([...entitled(role, type)]));
+          for (const name of NONE[type]!) expect(entry.disclosed).not.toContain(name);
+        }
+      });
+    }
+  }
+});
+
+describe("every role × every endpoint: no response leaks a field the caller may not see", () => {
+  // Readers first: the issuer's and the admin's walks create authorisations and agreements for
+  // the consumer, which change what it is entitled to (never what the admin is).
+  for (const role of ["consumer", "otherConsumer", "auditor", "issuer", "admin"] as const) {
+    it(`${role}`, async () => {
+      const fixtures: Fixtures = { id: business.id };
+      for (const endpoint of ENDPOINTS) {
+        const r = await h.call(endpoint.method, endpoint.path(fixtures), {
+          as: role,
+          cause: true,
+          ...(endpoint.body ? { body: endpoint.body() } : {}),
+        });
+        expect(r.status, `${endpoint.name} as ${role}`).toBeLessThan(500);
+        // Issuing answers the issuer with its own new licence in full: it is the source.
+        const issuesOwn = role === "issuer" && endpoint.method === "POST" && r.status === 201;
+        if (issuesOwn) continue;
+        for (const lic of [business, person]) {
+          const type = lic === business ? BUSINESS_LICENCE.code : OPERATOR_CERTIFICATE.code;
+          for (const { name, needle } of hiddenFor(role, type, lic.secrets)) {
+            expect(r.text.includes(needle), `${endpoint.name} as ${role} leaked ${name}`).toBe(false);
+          }
+        }
+      }
+    });
+  }
+});
+
+describe("verify data and status reads are logged too", () => {
+  it("verify-data", async () => {
+    const before = await logSize();
+    const r = await h.call("POST", "/v1/verify-data", { as: "otherConsumer", cause: true, body: { holder: { idType: COMPANY.idType, idNumber: COMPANY.idNumber }, type: BUSINESS_LICENCE.code, field: "address", value: BUSINESS_FIELDS.address } });
+    expect(r.status, r.text).toBe(200);
+    expect(r.json).toEqual({ match: true });
+    expect(r.text).not.toContain(BUSINESS_FIELDS.address);
+    expect((await logSize()) - before).toBe(1);
+  });
+
+  it("status history and status at a time", async () => {
+    for (const path of [`/v1/licences/${encodeURIComponent(business.id)}/status-history`, `/v1/licences/${encodeURIComponent(business.id)}/status?at=${encodeURIComponent(new Date().toISOString())}`]) {
+      const before = await logSize();
+      const r = await h.call("GET", path, { as: "auditor", cause: true });
+      expect(r.status, r.text).toBe(200);
+      expect((await logSize()) - before).toBe(1);
+    }
+  });
+});
