@@ -6,9 +6,11 @@ import { fileURLToPath } from "node:url";
 import { median } from "../report.mjs";
 const [op, alg, passes, ...variants] = process.argv.slice(2);
 const one = fileURLToPath(new URL("./one.mjs", import.meta.url));
+// The world is built with the snapshot, so a concurrent rebuild of packages/core cannot break a run.
+const env = { ...process.env, BENCH_CORE: process.env.BENCH_CORE ?? fileURLToPath(new URL("./base/dist/index.js", import.meta.url)) };
 const res = Object.fromEntries(variants.map((v) => [v, []]));
 for (let p = 0; p < Number(passes); p++) {
-  for (const v of p % 2 ? [...variants].reverse() : variants) res[v].push(JSON.parse(execFileSync(process.execPath, [one, v, op, alg, "3", "500"], { encoding: "utf8" })));
+  for (const v of p % 2 ? [...variants].reverse() : variants) res[v].push(JSON.parse(execFileSync(process.execPath, [one, v, op, alg, "3", "500"], { encoding: "utf8", env })));
 }
 console.log(`${alg} ${op}: median of ${passes} processes (CPU time)`);
 for (const v of variants) {

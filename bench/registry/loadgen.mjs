@@ -1,0 +1,102 @@
+// The load generator: its own process (forked by load.mjs), `concurrency` keep-alive connections
+// to a loopback URL, each sending its next request as soon as the previous answer is read
+// (closed loop). A warm-up, then a window bounded by time and by request count; latency is from
+// writing the request to reading the last byte of the answer.
+import http from "node:http";
+import { performance } from "node:perf_hooks";
+import { holderPath } from "./holders.mjs";
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function run(spec) {
+  const { url, headers, concurrency, warmupMs, windowMs, maxRequests, holders, path } = spec;
+  const base = new URL(url);
+  if (base.hostname !== "127.0.0.1" && base.hostname !== "localhost" && base.hostname !== "[::1]") throw new Error("The load generator only talks to loopback.");
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
+  const nextPath = holders ? () => holderPath(Math.floor(Math.random() * holders)) : () => path;
+
+  const get = (p) =>
+    new Promise((resolve, reject) => {
+      const req = http.request({ host: base.hostname, port: base.port, path: p, method: "GET", agent, headers }, (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+
+  const latencies = new Float64Array(Math.max(1, maxRequests));
+  const state = { phase: "warmup", count: 0, errors: 0, statuses: {}, bytes: 0, licences: 0, parsed: 0, firstError: undefined };
+  const loop = async () => {
+    while (state.phase !== "done") {
+      const phase = state.phase;
+      const started = performance.now();
+      let res;
+      try {
+        res = await get(nextPath());
+      } catch (err) {
+        state.errors++;
+        state.firstError ??= String(err);
+        continue;
+      }
+      const ms = performance.now() - started;
+      if (phase !== "window" || state.phase !== "window") continue;
+      if (state.count >= maxRequests) {
+        state.phase = "done";
+        break;
+      }
+      latencies[state.count++] = ms;
+      state.statuses[res.status] = (state.statuses[res.status] ?? 0) + 1;
+      state.bytes += res.body.length;
+      if (res.status !== 200) {
+        state.errors++;
+        state.firstError ??= res.body.toString("utf8").slice(0, 300);
+      } else if (state.count % 50 === 1) {
+        const doc = JSON.parse(res.body.toString("utf8"));
+        state.parsed++;
+        state.licences += Array.isArray(doc) ? doc.length : 0;
+      }
+    }
+  };
+  const loops = Array.from({ length: concurrency }, loop);
+  await new Promise((r) => setTimeout(r, warmupMs));
+  state.phase = "window";
+  const started = performance.now();
+  const timer = setTimeout(() => (state.phase = "done"), windowMs);
+  // Also stop when the count bound is reached (checked by the loops).
+  while (state.phase === "window") await new Promise((r) => setTimeout(r, 5));
+  const elapsed = performance.now() - started;
+  clearTimeout(timer);
+  await Promise.all(loops);
+  agent.destroy();
+  const sorted = latencies.slice(0, state.count).sort();
+  const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
+  return {
+    requests: state.count,
+    seconds: elapsed / 1000,
+    rps: state.count / (elapsed / 1000),
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1],
+    mean,
+    errors: state.errors,
+    statuses: state.statuses,
+    meanBytes: state.bytes / Math.max(1, state.count),
+    meanLicences: state.parsed ? state.licences / state.parsed : undefined,
+    firstError: state.firstError,
+  };
+}
+
+process.on("message", async (spec) => {
+  try {
+    process.send({ ok: true, result: await run(spec) });
+  } catch (err) {
+    process.send({ ok: false, error: String(err?.stack ?? err) });
+  }
+});

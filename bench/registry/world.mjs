@@ -1,0 +1,97 @@
+// A registry to measure: a fresh workspace (the CLI's sample operator, department and licence
+// types), the registry on SQLite or PostgreSQL, API keys for the roles the bench uses, and one
+// sharing agreement so that consumer reads disclose a conditional field.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Registry, initWorkspace } from "../../packages/registry/dist/index.js";
+import { startPostgres, stopPostgres } from "../../scripts/postgres-test.mjs";
+
+export const PASSPHRASE = "bench passphrase";
+// The sample data of packages/cli/src/workspace/samples.ts (a TypeScript source the bench cannot import).
+export const OPERATOR = { name: "示例省政务服务数据管理局", code: "12330100MB00000431" };
+export const DEPARTMENT = { name: "示例市行政审批局", code: "11330100MB0000019K" };
+export const CONSUMER = "11330100MB0000027E";
+const BUSINESS_LICENCE = {
+  code: `${DEPARTMENT.code}001`,
+  name: "营业执照",
+  holderKind: "legal-person",
+  issuers: [DEPARTMENT.code],
+  version: 1,
+  fields: [
+    { name: "name", label: "名称", type: "string", required: true, share: "unconditional" },
+    { name: "entityType", label: "类型", type: "string", required: true, share: "unconditional" },
+    { name: "legalRepresentative", label: "法定代表人", type: "string", required: true, share: "unconditional" },
+    { name: "establishedOn", label: "成立日期", type: "date", required: true, share: "unconditional" },
+    { name: "businessScope", label: "经营范围", type: "string", required: true, share: "unconditional", maxLength: 4000 },
+    { name: "registeredCapital", label: "注册资本（万元）", type: "decimal", required: true, share: "conditional" },
+    { name: "address", label: "住所", type: "string", required: true, share: "conditional" },
+    { name: "legalRepresentativeIdNumber", label: "法定代表人身份证件号码", type: "string", required: false, share: "none" },
+  ],
+};
+const OPERATOR_CERTIFICATE = {
+  code: `${DEPARTMENT.code}002`,
+  name: "特种作业操作证",
+  holderKind: "natural-person",
+  issuers: [DEPARTMENT.code],
+  version: 1,
+  validityTerm: { years: 6 },
+  fields: [
+    { name: "operationCategory", label: "作业类别", type: "enum", required: true, share: "unconditional", values: ["电工作业", "焊接与热切割作业", "高处作业"] },
+    { name: "operationItem", label: "操作项目", type: "string", required: true, share: "unconditional" },
+    { name: "firstIssuedOn", label: "初领日期", type: "date", required: true, share: "unconditional" },
+    { name: "gender", label: "性别", type: "enum", required: true, share: "conditional", values: ["男", "女"] },
+    { name: "birthDate", label: "出生日期", type: "date", required: true, share: "conditional" },
+    { name: "homeAddress", label: "住址", type: "string", required: false, share: "none" },
+  ],
+};
+export const TYPES = { business: BUSINESS_LICENCE.code, operator: OPERATOR_CERTIFICATE.code };
+
+/** A throwaway PostgreSQL cluster (scripts/postgres-test.mjs), or the server named by ELICENCE_BENCH_POSTGRES_URL. */
+export async function postgresServer() {
+  if (process.env.ELICENCE_BENCH_POSTGRES_URL) return { url: process.env.ELICENCE_BENCH_POSTGRES_URL, stop() {} };
+  const state = await startPostgres();
+  return { url: state.url, stop: () => stopPostgres(state) };
+}
+
+/**
+ * Makes a workspace and opens its registry.
+ *
+ * @param adapter "sqlite" | "postgres"
+ * @param pgUrl the PostgreSQL database (an empty one) when adapter is "postgres"
+ */
+export async function makeWorld(adapter, pgUrl) {
+  const home = mkdtempSync(join(tmpdir(), "elicence-bench-registry-"));
+  await initWorkspace(home, {
+    passphrase: PASSPHRASE,
+    now: new Date(),
+    operator: OPERATOR,
+    departments: [DEPARTMENT],
+    licenceTypes: [BUSINESS_LICENCE, OPERATOR_CERTIFICATE],
+    iterations: 1000,
+  });
+  const sqliteFile = join(home, "registry.db");
+  const db = adapter === "sqlite" ? `sqlite:${sqliteFile}` : pgUrl;
+  const registry = await Registry.open({ home, db, passphrase: PASSPHRASE });
+  const types = [TYPES.business, TYPES.operator];
+  const keys = {
+    admin: (await registry.createApiKey({ department: OPERATOR.code, roles: ["admin"] })).key,
+    issuer: (await registry.createApiKey({ department: DEPARTMENT.code, roles: ["issuer"], licenceTypes: types })).key,
+    consumer: (await registry.createApiKey({ department: CONSUMER, roles: ["consumer"] })).key,
+  };
+  const admin = await registry.session(keys.admin);
+  await admin.createAgreement({ consumer: CONSUMER, type: TYPES.business, fields: ["registeredCapital"], expiresAt: new Date(Date.now() + 365 * 86_400_000).toISOString() });
+  return {
+    adapter,
+    home,
+    sqliteFile: adapter === "sqlite" ? sqliteFile : undefined,
+    registry,
+    keys,
+    issuer: await registry.session(keys.issuer),
+    consumer: await registry.session(keys.consumer),
+    async close() {
+      await registry.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
