@@ -10,6 +10,22 @@ export { Registry } from "./registry/registry.js";
 export type { PublicRegistryApi, RegistryOptions } from "./registry/registry.js";
 export { MIGRATIONS } from "./storage/schema.js";
 export { createHttpApp, serveRegistry } from "./http/index.js";
-export type { HttpAppOptions, RunningServer, ServeRegistryOptions, PublicRegistry, RegistryBackend, HttpLogger, AccessLogEntry, FaultLogEntry, Problem, ProblemCode } from "./http/index.js";
+export type {
+  HttpAppOptions,
+  HttpEnv,
+  HttpVariables,
+  RunningServer,
+  ServeRegistryOptions,
+  PublicRegistry,
+  RegistryBackend,
+  HttpLogger,
+  AccessLogEntry,
+  FaultLogEntry,
+  Problem,
+  ProblemCode,
+  HttpOnlyCode,
+  ErrorOutcome,
+} from "./http/index.js";
+export type { NewApiKey } from "./registry/access.js";
 export { openDatabase } from "./storage/database.js";
-export type { Database, Queryable, Migration, SqlValue } from "./storage/database.js";
+export type { Database, Queryable, Migration, SqlValue, OpenDatabaseOptions } from "./storage/database.js";
