@@ -1,14 +1,11 @@
 // The framework's floor: a minimal Hono app on @hono/node-server (the registry's own copies)
 // answering GET /bare with a small JSON object, served on loopback by the same process as the
 // registry, so both see the same runtime, server adapter and load generator.
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
+const REGISTRY_MODULES = new URL("../../packages/registry/node_modules/", import.meta.url);
 
-const require = createRequire(new URL("../../packages/registry/package.json", import.meta.url));
-
-async function importFromRegistry(specifier, file) {
-  const root = require.resolve(`${specifier}/package.json`).replace(/package\.json$/, "");
-  return import(pathToFileURL(root + file).href);
+/** Imports a file of one of the registry package's dependencies (their exports hide package.json). */
+function importFromRegistry(specifier, file) {
+  return import(new URL(`${specifier}/${file}`, REGISTRY_MODULES).href);
 }
 
 /** Starts the bare app on a free port; returns `{ url, close }`. */

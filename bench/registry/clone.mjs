@@ -3,9 +3,12 @@
 // identifier, serial, holder (the keyed hash of a new, valid holder code, so lookups find it) and
 // status slot, with its status-history row and its `issue` event appended to the Merkle log
 // (leaf and subtree hashes computed as the registry computes them). One transaction per chunk.
-import { buildLicenceId, canonicalJson, hashChildren, hashLeaf } from "../../packages/core/dist/index.js";
+import { performance } from "node:perf_hooks";
+import { core } from "./dist.mjs";
 import { holderCode, licencesOf } from "./holders.mjs";
 import { DEPARTMENT } from "./world.mjs";
+
+const { buildLicenceId, canonicalJson, hashChildren, hashLeaf } = core;
 
 const STATUS_LIST_SIZE = 65536; // as packages/registry/src/registry/status-lists.ts
 const STATUS_LIST_BYTES = (STATUS_LIST_SIZE * 2) / 8;
@@ -33,7 +36,7 @@ async function templatesByType(db) {
 async function appendLog(tx, events) {
   const row = await tx.get("UPDATE counters SET value = value + ? WHERE name = 'log.size' RETURNING value", [events.length]);
   const first = row.value - events.length;
-  const frontier = new Map(); // level → { index, hash }: the newest complete subtree at each level
+  const frontier = new Map(); // level → { index, hash }: the newest complete left subtree at each level
   const sibling = async (level, index) => {
     const f = frontier.get(level);
     if (f && f.index === index) return f.hash;
@@ -51,7 +54,6 @@ async function appendLog(tx, events) {
     const idx = first + k;
     let hash = hashLeaf(new TextEncoder().encode(text));
     entries.push([idx, hash, events[k].kind, text, events[k].at]);
-    frontier.set(0, { index: idx, hash });
     let index = idx;
     let level = 0;
     while (index % 2 === 1) {
@@ -59,8 +61,9 @@ async function appendLog(tx, events) {
       level++;
       index = (index - 1) / 2;
       nodes.push([level, index, hash]);
-      frontier.set(level, { index, hash });
     }
+    // Only a left child (even index) is ever needed again, as the sibling of a later node.
+    frontier.set(level, { index, hash });
   }
   await insertRows(tx, "INSERT INTO log_entries", ["idx", "leaf_hash", "kind", "entry", "at"], entries);
   await insertRows(tx, "INSERT INTO log_nodes", ["level", "idx", "hash"], nodes);
@@ -86,7 +89,7 @@ async function allocateSlots(tx, count) {
  * Adds every licence of holders [from, to) as clones of real rows.
  *
  * @param onProgress called with the number of licences added so far
- * @returns {{ licences: number, ms: number }}
+ * @returns {{ licences: number, ms: number, phases: Record<string, number> }}
  */
 export async function cloneHolders(world, from, to, { chunkLicences = 25_000, onProgress } = {}) {
   const { registry } = world;
@@ -99,6 +102,15 @@ export async function cloneHolders(world, from, to, { chunkLicences = 25_000, on
   const int = db.dialect === "sqlite" ? "INTEGER" : "BIGINT";
   const year = new Date().getUTCFullYear();
   const started = Date.now();
+  const phases = { prepareMs: 0, stageMs: 0, copyMs: 0, logMs: 0, commitMs: 0 };
+  const lap = (() => {
+    let t = performance.now();
+    return (phase) => {
+      const now = performance.now();
+      phases[phase] += now - t;
+      t = now;
+    };
+  })();
   let done = 0;
   let n = from;
   let turn = 0;
@@ -109,6 +121,7 @@ export async function cloneHolders(world, from, to, { chunkLicences = 25_000, on
       chunkHolders.push(n);
       count += licencesOf(n++);
     }
+    lap("commitMs");
     await db.transaction(async (tx) => {
       const now = Date.now();
       const serialRow = await tx.get("UPDATE counters SET value = value + ? WHERE name = ? RETURNING value", [count, `serial.${DEPARTMENT.code}`]);
@@ -130,8 +143,10 @@ export async function cloneHolders(world, from, to, { chunkLicences = 25_000, on
           events.push({ kind: "issue", at: now, department: DEPARTMENT.code, licence: id, type, holder: key.toString("base64url") });
         }
       }
+      lap("prepareMs");
       await tx.run(`CREATE TEMP TABLE bench_clone (seq ${int} NOT NULL, id TEXT NOT NULL, template TEXT NOT NULL, holder_key ${blob} NOT NULL, serial TEXT NOT NULL, status_list ${int} NOT NULL, status_idx ${int} NOT NULL)`);
       await insertRows(tx, "INSERT INTO bench_clone", ["seq", "id", "template", "holder_key", "serial", "status_list", "status_idx"], rows);
+      lap("stageMs");
       await tx.run(
         `INSERT INTO licences (id, type_code, type_version, issuer, holder_key, serial, version, status, status_list, status_idx, issued_at, valid_from, valid_until, supersedes, superseded_by, chain_id, payload, signature, disclosures)
          SELECT c.id, l.type_code, l.type_version, l.issuer, c.holder_key, c.serial, l.version, l.status, c.status_list, c.status_idx, l.issued_at, l.valid_from, l.valid_until, NULL, NULL, l.chain_id, l.payload, l.signature, l.disclosures
@@ -141,12 +156,15 @@ export async function cloneHolders(world, from, to, { chunkLicences = 25_000, on
         `INSERT INTO status_history (licence_id, seq, status, at, reason, department, officer)
          SELECT c.id, 1, 'active', h.at, h.reason, h.department, NULL FROM bench_clone c JOIN status_history h ON h.licence_id = c.template AND h.seq = 1 ORDER BY c.seq`,
       );
-      await appendLog(tx, events);
       await tx.run("DROP TABLE bench_clone");
+      lap("copyMs");
+      await appendLog(tx, events);
+      lap("logMs");
     });
+    lap("commitMs");
     done += count;
     onProgress?.(done, Date.now() - started);
   }
   if (db.dialect === "postgres") await db.run("ANALYZE");
-  return { licences: done, ms: Date.now() - started };
+  return { licences: done, ms: Date.now() - started, phases };
 }

@@ -2,7 +2,9 @@
 // the load generator (another process) can name any holder without being sent a list.
 //   even n: a legal person (001, unified social credit code) holding business licences;
 //   odd n:  a natural person (111, citizen identity number) holding operator certificates.
-import { computeCitizenIdCheck, computeUsccCheck } from "../../packages/core/dist/index.js";
+import { core } from "./dist.mjs";
+
+const { computeCitizenIdCheck, computeUsccCheck } = core;
 
 const DAY = 86_400_000;
 const EPOCH_1950 = Date.UTC(1950, 0, 1);

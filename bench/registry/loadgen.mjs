@@ -11,6 +11,8 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+const cpuMs = (u) => (u.user + u.system) / 1000;
+
 async function run(spec) {
   const { url, headers, concurrency, warmupMs, windowMs, maxRequests, holders, path } = spec;
   const base = new URL(url);
@@ -31,7 +33,8 @@ async function run(spec) {
     });
 
   const latencies = new Float64Array(Math.max(1, maxRequests));
-  const state = { phase: "warmup", count: 0, errors: 0, statuses: {}, bytes: 0, licences: 0, parsed: 0, firstError: undefined };
+  const cpu = process.cpuUsage();
+  const state = { phase: "warmup", total: 0, count: 0, errors: 0, statuses: {}, bytes: 0, licences: 0, parsed: 0, firstError: undefined };
   const loop = async () => {
     while (state.phase !== "done") {
       const phase = state.phase;
@@ -45,6 +48,7 @@ async function run(spec) {
         continue;
       }
       const ms = performance.now() - started;
+      state.total++;
       if (phase !== "window" || state.phase !== "window") continue;
       if (state.count >= maxRequests) {
         state.phase = "done";
@@ -78,6 +82,9 @@ async function run(spec) {
   const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
   return {
     requests: state.count,
+    // Every answer read, warm-up included: the denominator of CPU per request.
+    allRequests: state.total,
+    loadgenCpuMs: cpuMs(process.cpuUsage(cpu)),
     seconds: elapsed / 1000,
     rps: state.count / (elapsed / 1000),
     p50: percentile(sorted, 50),

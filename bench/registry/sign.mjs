@@ -24,6 +24,20 @@ export async function rawSignRate({ threads = 2, warmupMs = 300, windowMs = 1000
   }
 }
 
+/**
+ * Signatures per CPU second of one thread (this one, alone): with two cores, twice this is what two
+ * threads reach on an idle machine, however busy the machine is now.
+ */
+export function rawSignCpuRate(windowMs = 1000) {
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const message = randomBytes(1024);
+  signFor(200, privateKey, message);
+  const cpu = process.cpuUsage();
+  const ops = signFor(windowMs, privateKey, message);
+  const d = process.cpuUsage(cpu);
+  return (ops / (d.user + d.system)) * 1e6;
+}
+
 function signFor(ms, key, message) {
   const end = performance.now() + ms;
   let ops = 0;

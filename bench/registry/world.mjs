@@ -4,8 +4,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Registry, initWorkspace } from "../../packages/registry/dist/index.js";
 import { startPostgres, stopPostgres } from "../../scripts/postgres-test.mjs";
+import { postmasterPid } from "./cpu.mjs";
+import { registry as registryPackage } from "./dist.mjs";
+
+const { Registry, initWorkspace } = registryPackage;
 
 export const PASSPHRASE = "bench passphrase";
 // The sample data of packages/cli/src/workspace/samples.ts (a TypeScript source the bench cannot import).
@@ -47,11 +50,21 @@ const OPERATOR_CERTIFICATE = {
 };
 export const TYPES = { business: BUSINESS_LICENCE.code, operator: OPERATOR_CERTIFICATE.code };
 
-/** A throwaway PostgreSQL cluster (scripts/postgres-test.mjs), or the server named by ELICENCE_BENCH_POSTGRES_URL. */
+/**
+ * A throwaway PostgreSQL cluster (scripts/postgres-test.mjs: fsync and synchronous_commit off), or
+ * the server named by ELICENCE_BENCH_POSTGRES_URL (then its CPU time is not counted).
+ */
 export async function postgresServer() {
-  if (process.env.ELICENCE_BENCH_POSTGRES_URL) return { url: process.env.ELICENCE_BENCH_POSTGRES_URL, stop() {} };
+  if (process.env.ELICENCE_BENCH_POSTGRES_URL) return { url: process.env.ELICENCE_BENCH_POSTGRES_URL, pid: undefined, stop() {} };
   const state = await startPostgres();
-  return { url: state.url, stop: () => stopPostgres(state) };
+  let running = true;
+  const stop = () => {
+    if (running) stopPostgres(state);
+    running = false;
+  };
+  // Also when the run is interrupted or fails: the cluster is ours, nobody else stops it.
+  process.on("exit", stop);
+  return { url: state.url, pid: postmasterPid(state.dataDir), stop };
 }
 
 /**

@@ -33,5 +33,34 @@ for (const [label, re, fix = (c) => c] of steps) {
 }
 body = body.replace(/  return finish\(\);\n}\n$/, `  var __t0 = performance.now(); const __r = finish(); globalThis.__T.finish = (globalThis.__T.finish ?? 0) + performance.now() - __t0; return __r;\n}\n`);
 s = s.slice(0, start) + "globalThis.__T = {};\n" + body + s.slice(end);
+// issueLicence: the same, on its steps (keys prefixed "issue.").
+{
+  const start = s.indexOf("async function issueLicence(context, input) {");
+  const end = s.indexOf("var TRUST_LIST_TYP");
+  let body = s.slice(start, end);
+  const mark = (label, re) => {
+    const m = re.exec(body);
+    if (!m) throw new Error(`issue step ${label} not found`);
+    body = body.replace(m[0], `globalThis.__T["issue.${label}"] = (globalThis.__T["issue.${label}"] ?? 0) - performance.now();\n${m[0]}`);
+  };
+  const stop = (label, re) => {
+    const m = re.exec(body);
+    if (!m) throw new Error(`issue step ${label} end not found`);
+    body = body.replace(m[0], `${m[0]}\nglobalThis.__T["issue.${label}"] += performance.now();`);
+  };
+  mark("checkInput", /  const issues = checkInput\(context, input\);/);
+  stop("checkInput", /  const issues = checkInput\(context, input\);/);
+  mark("id+dates", /  const \{ type, holder \} = input;/);
+  stop("id+dates", /    throw new LicenceError\("ERR_VALIDATION", "The licence is not valid.", \{ issues: \[\{ path: \["validUntil"\], message: "must be after validFrom" \}\] \}\);\n  \}/);
+  mark("disclosures", /  const plain = \{\};/);
+  stop("disclosures", /  if \(digests.length > 0\) plain._sd = digests;/);
+  mark("payload", /  const licenceClaims = \{/);
+  stop("payload", /  const header = \{ alg: context.signer.alg[^\n]*/);
+  mark("signJws", /  const signed = await signJws\([^\n]*/);
+  stop("signJws", /  const signed = await signJws\([^\n]*/);
+  mark("assemble", /  const jws = `\$\{signed.protectedB64\}/);
+  body = body.replace(/  return \{\n    id,\n    licence,/, `  globalThis.__T["issue.assemble"] += performance.now();\n  return {\n    id,\n    licence,`);
+  s = s.slice(0, start) + body + s.slice(end);
+}
 writeFileSync(file, s);
 console.log(file);

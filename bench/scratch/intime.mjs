@@ -14,7 +14,15 @@ for (const name of names) {
   rows[name] = Object.fromEntries(Object.entries(globalThis.__T).map(([k, ms]) => [k, (ms * 1000) / r.ops]));
   rows[name].whole = 1e6 / r.rate;
   globalThis.__T = {};
+  await measure(w.issue, { warmupMs: 1000, windowMs: 10 });
+  globalThis.__T = {};
+  const i = await measure(w.issue, { warmupMs: 0, windowMs: 3000 });
+  Object.assign(rows[name], Object.fromEntries(Object.entries(globalThis.__T).map(([k, ms]) => [k, (ms * 1000) / i.ops])));
+  rows[name]["issue.whole"] = 1e6 / i.rate;
+  rows[name].rawSign = 1e6 / (await measure(w.rawSign, { warmupMs: 200, windowMs: 1000 })).rate;
+  rows[name].rawVerify = 1e6 / (await measure(w.rawVerify, { warmupMs: 200, windowMs: 1000 })).rate;
+  globalThis.__T = {};
 }
-const keys = Object.keys(rows[names[0]]);
+const keys = [...new Set(names.flatMap((n) => Object.keys(rows[n])))];
 console.log("µs/op".padEnd(12) + names.map((n) => n.padStart(22)).join(""));
 for (const k of keys) console.log(k.padEnd(12) + names.map((n) => (rows[n][k] ?? 0).toFixed(1).padStart(22)).join(""));

@@ -30,6 +30,8 @@ function digest(algorithm: string, data: Uint8Array): Uint8Array {
 }
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
+const B64_VALUE = new Uint8Array(128);
+"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach((ch, i) => (B64_VALUE[ch.charCodeAt(0)] = i));
 
 /** Checks that a Node key object fits the algorithm; throws ERR_KEY_INVALID when not. */
 function checkKeyFits(key: nodeCrypto.KeyObject, alg: SignatureAlgorithm): void {
@@ -89,13 +91,16 @@ export const backend: CryptoBackend = {
   sha512: (data) => digest("sha512", data),
   randomBytes: (length) => toU8(nodeCrypto.randomBytes(length)),
   base64urlEncode: (data) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64url"),
+  base64urlEncodeText: (text) => Buffer.from(text, "utf8").toString("base64url"),
+  asciiBytes: (text) => toU8(Buffer.from(text, "latin1")),
   base64urlDecode(text) {
     // Buffer's decoder is lenient (skips junk, accepts padding): check the alphabet and length first.
-    if (!B64URL.test(text) || text.length % 4 === 1) return null;
-    const out = toU8(Buffer.from(text, "base64url"));
-    // Reject non-canonical trailing bits, so one byte string has exactly one encoding.
-    if (Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString("base64url") !== text) return null;
-    return out;
+    const rest = text.length % 4;
+    if (rest === 1 || !B64URL.test(text)) return null;
+    // Reject non-canonical trailing bits, so one byte string has exactly one encoding: the last
+    // character of a 2- or 3-character tail may only carry 4 or 2 significant bits.
+    if (rest !== 0 && (B64_VALUE[text.charCodeAt(text.length - 1)]! & (rest === 2 ? 0x0f : 0x03)) !== 0) return null;
+    return toU8(Buffer.from(text, "base64url"));
   },
   async importPublicKey(spki, alg) {
     let key: nodeCrypto.KeyObject;

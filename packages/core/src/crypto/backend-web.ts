@@ -49,6 +49,8 @@ function checkRsaSize(key: CryptoKey, alg: SignatureAlgorithm): void {
   if (bits < MIN_RSA_BITS) throw new LicenceError("ERR_KEY_INVALID", "The key does not fit the signature algorithm.", { details: { alg } });
 }
 
+const utf8 = new TextEncoder();
+
 function copy(data: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(data);
 }
@@ -66,6 +68,8 @@ export const backend: CryptoBackend = {
   },
   base64urlEncode: encodeBase64url,
   base64urlDecode: decodeBase64url,
+  base64urlEncodeText: (text) => encodeBase64url(utf8.encode(text)),
+  asciiBytes: (text) => utf8.encode(text),
   async importPublicKey(spki, alg) {
     let key: CryptoKey;
     try {

@@ -42,6 +42,10 @@ export interface CryptoBackend {
   sha512(data: Uint8Array): Uint8Array;
   randomBytes(length: number): Uint8Array;
   base64urlEncode(data: Uint8Array): string;
+  /** base64url of a string's UTF-8 bytes (one step, so Node can skip an intermediate copy). */
+  base64urlEncodeText(text: string): string;
+  /** The bytes of an ASCII string (JWS signing inputs are ASCII by construction). */
+  asciiBytes(text: string): Uint8Array;
   /** Decodes strict base64url (no padding, no other characters); returns `null` when malformed. */
   base64urlDecode(text: string): Uint8Array | null;
   importPublicKey(spki: Uint8Array, alg: SignatureAlgorithm): Promise<PublicKeyHandle>;

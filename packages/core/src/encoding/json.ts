@@ -59,6 +59,13 @@ export function parseStrictJson(text: string, limits: StrictJsonLimits = {}): un
  * be right for valid JSON: anything it lets through that is not JSON, JSON.parse refuses afterwards.
  */
 function checkMembers(text: string, maxDepth: number): void {
+  // No object, no member names: nothing can repeat (the common case for SD-JWT disclosures).
+  if (text.indexOf("{") < 0) {
+    if (text.length > maxDepth && depthOf(text) > maxDepth) {
+      throw new LicenceError("ERR_INPUT_TOO_LARGE", "The JSON text is nested too deeply.", { details: { limit: maxDepth } });
+    }
+    return;
+  }
   // Stack of containers: a Set of names for an object, null for an array.
   const stack: (Set<string> | null)[] = [];
   // After '{' or ',' inside an object, the next string is a member name.
@@ -67,23 +74,27 @@ function checkMembers(text: string, maxDepth: number): void {
   for (let i = 0; i < len; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
+      // Jump to the closing quote with a native scan; a quote preceded by an odd run of
+      // backslashes is escaped, so keep looking past it.
       const start = i + 1;
+      let end = text.indexOf('"', start);
       let escaped = false;
-      i++;
-      for (; i < len; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) {
-          escaped = true;
-          i++;
-        } else if (d === 0x22) break;
+      while (end > 0) {
+        let slashes = 0;
+        for (let k = end - 1; k >= start && text.charCodeAt(k) === 0x5c; k--) slashes++;
+        if (slashes > 0) escaped = true;
+        if (slashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
       }
-      if (i >= len) return; // unterminated: JSON.parse reports it
+      if (end < 0) return; // unterminated: JSON.parse reports it
+      if (!escaped && text.indexOf("\\", start) >= 0 && text.indexOf("\\", start) < end) escaped = true;
+      i = end;
       if (expectName) {
         expectName = false;
-        let name = text.slice(start, i);
+        let name = text.slice(start, end);
         if (escaped) {
           try {
-            name = JSON.parse(text.slice(start - 1, i + 1)) as string;
+            name = JSON.parse(text.slice(start - 1, end + 1)) as string;
           } catch {
             return; // invalid escape: JSON.parse reports it
           }
@@ -110,6 +121,23 @@ function checkMembers(text: string, maxDepth: number): void {
       expectName = stack.length > 0 && stack[stack.length - 1] !== null;
     }
   }
+}
+
+/** Nesting depth of brackets outside strings (for texts without objects). */
+function depthOf(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b) max = Math.max(max, ++depth);
+    else if (c === 0x5d) depth--;
+  }
+  return max;
 }
 
 /** True for a plain JSON object (not an array, not null). */

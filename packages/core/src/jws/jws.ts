@@ -57,8 +57,6 @@ const KEY_BEARING_MEMBERS = ["jwk", "jku", "x5u"] as const;
 /** Members RFC 7515 defines; `crit` may not list them. */
 const REGISTERED = new Set(["alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit"]);
 
-const ascii = new TextEncoder();
-
 function malformed(message: string, reason: string): LicenceError {
   return new LicenceError("ERR_JWS_INVALID", message, { details: { reason } });
 }
@@ -122,7 +120,7 @@ function assemble(protectedB64: string, payloadB64: string, signatureB64: string
     payloadB64,
     payload,
     signature,
-    signingInput: ascii.encode(`${protectedB64}.${payloadB64}`),
+    signingInput: backend.asciiBytes(`${protectedB64}.${payloadB64}`),
   };
 }
 
@@ -231,18 +229,18 @@ export interface SignedJws {
  * Signs a payload as a JWS with the given protected header (whose `alg` must be the signer's).
  *
  * @param header - the protected header
- * @param payload - the payload bytes
+ * @param payload - the payload: bytes, or a string signed as its UTF-8 bytes
  * @param signer - the signer
  * @example
  * ```ts
  * const jws = await signJws({ alg: "ES256", typ: "JWT" }, bytes, signer);
  * ```
  */
-export async function signJws(header: Record<string, unknown>, payload: Uint8Array, signer: Signer): Promise<SignedJws> {
+export async function signJws(header: Record<string, unknown>, payload: Uint8Array | string, signer: Signer): Promise<SignedJws> {
   if (header.alg !== signer.alg) throw new TypeError("The header's alg must be the signer's algorithm.");
-  const protectedB64 = backend.base64urlEncode(ascii.encode(JSON.stringify(header)));
-  const payloadB64 = backend.base64urlEncode(payload);
-  const signature = await signer.sign(ascii.encode(`${protectedB64}.${payloadB64}`));
+  const protectedB64 = backend.base64urlEncodeText(JSON.stringify(header));
+  const payloadB64 = typeof payload === "string" ? backend.base64urlEncodeText(payload) : backend.base64urlEncode(payload);
+  const signature = await signer.sign(backend.asciiBytes(`${protectedB64}.${payloadB64}`));
   return { protectedB64, payloadB64, signatureB64: backend.base64urlEncode(signature) };
 }
 

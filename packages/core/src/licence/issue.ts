@@ -9,7 +9,7 @@ import { LicenceError, type ValidationIssue } from "../errors/errors.js";
 import { checkLicenceFields, type LicenceType, type ValidityTerm } from "../catalogue/licence-type.js";
 import { buildLicenceId, isValidUscc, validateHolderId } from "../identifiers/index.js";
 import { signJws, type Signer } from "../jws/jws.js";
-import { createDisclosure, SD_ALG, type Disclosure } from "../sdjwt/disclosure.js";
+import { createDisclosures, SD_ALG, type Disclosure } from "../sdjwt/disclosure.js";
 import { parseCertificate, type Certificate } from "../x509/index.js";
 import { LICENCE_TYP, fromEpochSeconds, toEpochSeconds, type Holder, type Licence, type LicenceIssuerInfo, type StatusReference } from "./model.js";
 import type { ShareClass } from "../catalogue/licence-type.js";
@@ -165,8 +165,6 @@ function checkInput(context: IssuingContext, input: LicenceInput): ValidationIss
   return issues;
 }
 
-const ascii = new TextEncoder();
-
 /**
  * Issues one licence: validates it against its type and the holder's code, builds the SD-JWT and
  * signs it as a JAdES B-B JWS.
@@ -199,13 +197,14 @@ export async function issueLicence(context: IssuingContext, input: LicenceInput)
   }
 
   const plain: Record<string, unknown> = {};
-  const disclosures: IssuedDisclosure[] = [];
+  const hidden: { name: string; value: unknown; share: ShareClass }[] = [];
   for (const field of type.fields) {
     const value = input.fields[field.name];
     if (value === undefined || value === null) continue;
     if (field.share === "unconditional") plain[field.name] = value;
-    else disclosures.push({ ...createDisclosure(field.name, value), share: field.share });
+    else hidden.push({ name: field.name, value, share: field.share });
   }
+  const disclosures: IssuedDisclosure[] = createDisclosures(hidden.map((h) => [h.name, h.value] as const)).map((d, i) => ({ ...d, share: hidden[i]!.share }));
   const digests = disclosures.map((d) => d.digest);
   for (let i = 0; i < (input.decoys ?? 0); i++) digests.push(backend.base64urlEncode(backend.sha256(backend.randomBytes(32))));
   // Sorted digests say nothing about field order (RFC 9901 §4.2.5).
@@ -228,7 +227,7 @@ export async function issueLicence(context: IssuingContext, input: LicenceInput)
   if (input.status) payload.status = { status_list: { idx: input.status.idx, uri: input.status.uri } };
 
   const header = { alg: context.signer.alg, typ: LICENCE_TYP, "x5t#S256": context.x5tS256, x5c: context.x5c, iat };
-  const signed = await signJws(header, ascii.encode(JSON.stringify(payload)), context.signer);
+  const signed = await signJws(header, JSON.stringify(payload), context.signer);
   const jws = `${signed.protectedB64}.${signed.payloadB64}.${signed.signatureB64}`;
   const encoded = disclosures.map((d) => d.encoded);
   const allFields: Record<string, unknown> = {};

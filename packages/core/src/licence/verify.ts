@@ -14,8 +14,8 @@ import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
 import { parseLicenceId, validateHolderId, type HolderIdType } from "../identifiers/index.js";
 import { DEFAULT_JWS_LIMITS, parseCompactJws, parseFlattenedJws, type ParsedJws } from "../jws/jws.js";
 import { resolveDisclosures, DISCLOSURE_LIMITS } from "../sdjwt/disclosure.js";
-import { decodeStandardBase64, type TrustList } from "../trust/trust-list.js";
-import { parseCertificate, type Certificate } from "../x509/index.js";
+import type { TrustList } from "../trust/trust-list.js";
+import type { Certificate } from "../x509/index.js";
 import { statusFromValue } from "../status/index.js";
 import { verifyStatusListToken, type VerifiedStatusList } from "../status/token.js";
 import type { HolderKind } from "../catalogue/licence-type.js";
@@ -174,7 +174,18 @@ function toLicence(claims: LicenceClaims, resolved: Record<string, unknown>): Li
   };
 }
 
+const signerInfos = new WeakMap<Certificate, SignerInfo>();
+
 function signerInfo(cert: Certificate): SignerInfo {
+  let info = signerInfos.get(cert);
+  if (!info) {
+    info = describeSigner(cert);
+    signerInfos.set(cert, info);
+  }
+  return info;
+}
+
+function describeSigner(cert: Certificate): SignerInfo {
   return {
     subject: cert.subject,
     ...(cert.organizationIdentifier ? { organizationIdentifier: cert.organizationIdentifier } : {}),
@@ -261,13 +272,9 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     if (header.typ !== LICENCE_TYP) throw formatError("typ");
     if (!Array.isArray(header.x5c) || header.x5c.length === 0 || header.x5c.length > 10 || header.x5c.some((c) => typeof c !== "string")) throw formatError("x5c");
     x5c = header.x5c as string[];
-    const der = decodeStandardBase64(x5c[0]!);
-    if (!der) throw formatError("x5c");
-    try {
-      leaf = parseCertificate(der);
-    } catch {
-      throw formatError("x5c");
-    }
+    const cert = trustList.certificateFromX5c(x5c[0]!);
+    if (!cert) throw formatError("x5c");
+    leaf = cert;
     claims = readClaims(envelope.jws);
   } catch (err) {
     if (isLicenceError(err, "ERR_ALGORITHM_NOT_ALLOWED")) {
@@ -284,7 +291,7 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
 
   // 3. Signature, with the key of the certificate the header names (and only that one).
   const header = envelope.jws.header;
-  if (header["x5t#S256"] !== backend.base64urlEncode(leaf.sha256)) {
+  if (header["x5t#S256"] !== signer.certificateSha256) {
     record("signature", fail("SIG_CRYPTO_FAILURE", "x5t#S256", "The certificate digest in the header is not the signing certificate's."));
     return finish();
   }

@@ -27,11 +27,9 @@ export interface Disclosure {
   readonly value: unknown;
 }
 
-const ascii = new TextEncoder();
-
 /** Digest of an encoded disclosure, as it appears in `_sd`. */
 export function disclosureDigest(encoded: string): string {
-  return backend.base64urlEncode(backend.sha256(ascii.encode(encoded)));
+  return backend.base64urlEncode(backend.sha256(backend.asciiBytes(encoded)));
 }
 
 /**
@@ -47,8 +45,24 @@ export function disclosureDigest(encoded: string): string {
  */
 export function createDisclosure(name: string, value: unknown, salt?: string): Disclosure {
   const s = salt ?? backend.base64urlEncode(backend.randomBytes(16));
-  const encoded = backend.base64urlEncode(ascii.encode(JSON.stringify([s, name, value])));
+  const encoded = backend.base64urlEncodeText(JSON.stringify([s, name, value]));
   return { encoded, digest: disclosureDigest(encoded), name, value };
+}
+
+/**
+ * Creates several disclosures at once, drawing all their salts (128 bits each) in one call to the
+ * random source.
+ *
+ * @param claims - name and value of each claim
+ * @example
+ * ```ts
+ * const [a, b] = createDisclosures([["address", "…"], ["registeredCapital", "500"]]);
+ * ```
+ */
+export function createDisclosures(claims: readonly (readonly [string, unknown])[]): Disclosure[] {
+  if (claims.length === 0) return [];
+  const random = backend.randomBytes(16 * claims.length);
+  return claims.map(([name, value], i) => createDisclosure(name, value, backend.base64urlEncode(random.subarray(i * 16, i * 16 + 16))));
 }
 
 /** A disclosure after decoding, before it is matched to a digest. */
@@ -153,7 +167,10 @@ function resolveObject(
   for (const [key, value] of Object.entries(obj)) {
     if (key === "_sd") continue;
     if (key === "...") throw invalid("array-marker-in-object");
-    out[key] = resolveValue(value, byDigest, seen, paths, path ? `${path}.${key}` : key, depth);
+    const resolved = resolveValue(value, byDigest, seen, paths, path ? `${path}.${key}` : key, depth);
+    // A member named "__proto__" must stay a plain member, never become the object's prototype.
+    if (key === "__proto__") Object.defineProperty(out, key, { value: resolved, enumerable: true, writable: true, configurable: true });
+    else out[key] = resolved;
   }
   const sd = obj._sd;
   if (sd === undefined) return out;

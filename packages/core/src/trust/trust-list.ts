@@ -119,6 +119,7 @@ export class TrustList {
   readonly #departments: Map<string, TrustedDepartment>;
   readonly #services: { role: TrustedService["role"]; certificate: Certificate }[];
   readonly #paths = new Map<string, Promise<CachedPath>>();
+  readonly #certificates = new Map<string, Certificate | null>();
 
   /** @internal Use {@link verifyTrustList}. */
   constructor(document: TrustListDocument, operatorCertificate: Certificate, operatorPinned: boolean) {
@@ -133,6 +134,27 @@ export class TrustList {
   /** The department entry for a USCC, if listed. */
   department(code: string): TrustedDepartment | undefined {
     return this.#departments.get(code);
+  }
+
+  /**
+   * The certificate an `x5c` entry (standard base64 DER) encodes, parsed once and cached
+   * (parsing costs far more than verifying a signature); `null` when it is not a certificate.
+   *
+   * @internal used by `verifyLicence`
+   */
+  certificateFromX5c(x5c: string): Certificate | null {
+    let cert = this.#certificates.get(x5c);
+    if (cert === undefined) {
+      const der = decodeStandardBase64(x5c);
+      try {
+        cert = der ? parseCertificate(der) : null;
+      } catch {
+        cert = null;
+      }
+      if (this.#certificates.size >= MAX_CACHE) this.#certificates.delete(this.#certificates.keys().next().value!);
+      this.#certificates.set(x5c, cert);
+    }
+    return cert;
   }
 
   /** Every service certificate of a role. */

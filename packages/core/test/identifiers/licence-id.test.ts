@@ -183,7 +183,7 @@ describe("licence identifier: rejection", () => {
     const huge = `${LICENCE_ID_ROOT}.${"1.".repeat(500_000)}`;
     const started = performance.now();
     expect(validateLicenceId(huge)).toEqual({ ok: false, reason: "length" });
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(1000); // guards against super-linear parsing, not a timing claim
   });
 
   it("rejects whitespace anywhere, lower case and non-ASCII look-alikes", () => {

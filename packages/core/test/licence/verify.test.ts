@@ -429,3 +429,18 @@ describe("status", () => {
     expect(report.indication).toBe("INDETERMINATE");
   });
 });
+
+describe("prototype pollution", () => {
+  it("a payload member named __proto__ stays a plain member", async () => {
+    const w2 = await world();
+    const header = JSON.parse(Buffer.from(issued.archive.protected, "base64url").toString());
+    const text = Buffer.from(issued.archive.payload, "base64url").toString().replace('"fields":{', '"fields":{"__proto__":{"polluted":true},');
+    const signed = await signJws(header, new TextEncoder().encode(text), w2.departments.ES256.signer);
+    const report = await verifyLicence(`${toCompact(signed)}~`, { trustList: w2.trustList, at: LATER, algorithms: ALGS });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    if (report.licence) {
+      expect(Object.getPrototypeOf(report.licence.fields)).toBe(Object.prototype);
+      expect((report.licence.fields as Record<string, unknown>).polluted).toBeUndefined();
+    }
+  });
+});

@@ -412,7 +412,7 @@ describe("untrusted and unbounded inputs", () => {
     const l = await createLeaf(aByB, "CN=Loop Leaf");
     const start = performance.now();
     expectFail(await validate(l, [aByB, bByA], [root]), "PATH_NOT_FOUND");
-    expect(performance.now() - start).toBeLessThan(1000);
+    expect(performance.now() - start).toBeLessThan(10_000); // a hang guard, not a timing claim (performance lives in bench/)
   });
 
   it("terminates fast on a three-CA loop with duplicates (no anchor)", async () => {
@@ -427,7 +427,7 @@ describe("untrusted and unbounded inputs", () => {
     const start = performance.now();
     const result = await validate(l, [...ring, ...ring], [root]);
     expect(["PATH_NOT_FOUND", "WORK_LIMIT_EXCEEDED"]).toContain(result.ok ? "ok" : result.code);
-    expect(performance.now() - start).toBeLessThan(1000);
+    expect(performance.now() - start).toBeLessThan(10_000); // a hang guard, not a timing claim (performance lives in bench/)
   });
 
   it("never revisits a CA (same name and key) through a re-issued certificate", async () => {
@@ -451,7 +451,7 @@ describe("untrusted and unbounded inputs", () => {
     for (let i = 0; i < 120; i++) decoys.push(await createCa(root, "CN=Issuing CA,O=eLicence Test,C=CN", { key: decoyKey, ski: ca.ski }));
     const start = performance.now();
     expectFail(await validate(leaf2, [...decoys, ca], [root]), "WORK_LIMIT_EXCEEDED");
-    expect(performance.now() - start).toBeLessThan(1000);
+    expect(performance.now() - start).toBeLessThan(10_000); // a hang guard, not a timing claim (performance lives in bench/)
     // With a higher limit the genuine issuer is found after the decoys.
     expectOk(await validate(leaf2, [...decoys, ca], [root], { maxSignatureChecks: 200 }), [leaf2, ca, root]);
   });

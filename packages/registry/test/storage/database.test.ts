@@ -349,7 +349,7 @@ describe("openDatabase", () => {
     });
     const started = performance.now();
     const err = await rejectsWith(openDatabase(`postgres://nobody:hunter2@127.0.0.1:${port}/none`), "ERR_UNAVAILABLE");
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(10_000); // fails fast rather than waiting on TCP timeouts
     expect(err.message).not.toContain("hunter2");
   });
 

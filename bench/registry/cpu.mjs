@@ -1,0 +1,53 @@
+// CPU time, which a shared machine disturbs less than wall time: this process, and the PostgreSQL
+// server's processes (the postmaster's children, from /proc; Linux only).
+import { readFileSync, readdirSync } from "node:fs";
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+function procStat(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    return { ppid: Number(f[1]), ms: (Number(f[11]) + Number(f[12])) * TICK_MS };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU milliseconds of a process and its direct children (e.g. a postmaster and its backends). */
+export function treeCpuMs(rootPid) {
+  let ms = procStat(rootPid)?.ms ?? 0;
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const s = procStat(name);
+    if (s && s.ppid === rootPid) ms += s.ms;
+  }
+  return ms;
+}
+
+/** The postmaster's pid, from its data directory. */
+export function postmasterPid(dataDir) {
+  return Number(readFileSync(`${dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
+}
+
+/** Starts a CPU clock over this process (and `pgPid`'s tree); `stop()` returns milliseconds. */
+export function cpuClock(pgPid) {
+  const self = process.cpuUsage();
+  const pg = pgPid ? treeCpuMs(pgPid) : 0;
+  return {
+    stop() {
+      const d = process.cpuUsage(self);
+      return { selfMs: (d.user + d.system) / 1000, postgresMs: pgPid ? treeCpuMs(pgPid) - pg : 0 };
+    },
+  };
+}
+
+/** The 1-minute load average (how busy the shared machine was). */
+export function loadAverage() {
+  try {
+    return Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,300 @@
+#!/usr/bin/env node
+// The registry bench: lookups by holder over HTTP against the framework's bare JSON route, issuing
+// throughput against raw ES256 signing, and bytes per licence. See bench/registry/README.md.
+//
+//   node bench/registry/run.mjs [--quick] [--adapter sqlite|postgres|both] [--size 1000000]
+//                               [--small 10000] [--real 20000] [--concurrency 16] [--window 5000]
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { parseArgs } from "node:util";
+import { serveBare } from "./bare.mjs";
+import { cloneHolders } from "./clone.mjs";
+import { holderCode, licencesOf, population } from "./holders.mjs";
+import { issueHolders, issueRate } from "./issue.mjs";
+import { cpuClock, loadAverage } from "./cpu.mjs";
+import { registry as registryPackage } from "./dist.mjs";
+import { LoadGenerator } from "./load.mjs";
+import { rawSignCpuRate, rawSignRate } from "./sign.mjs";
+import { measureSize } from "./size.mjs";
+import { makeWorld, postgresServer } from "./world.mjs";
+
+const { serveRegistry } = registryPackage;
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    adapter: { type: "string", default: "both" },
+    size: { type: "string" },
+    small: { type: "string" },
+    real: { type: "string" },
+    concurrency: { type: "string", default: "16" },
+    window: { type: "string" },
+    rounds: { type: "string" },
+    batch: { type: "string", default: "1000" },
+  },
+});
+const quick = args.quick;
+const num = (v, d) => (v === undefined ? d : Number(v));
+const config = {
+  adapters: args.adapter === "both" ? ["sqlite", "postgres"] : [args.adapter],
+  small: num(args.small, 10_000),
+  size: num(args.size, quick ? 50_000 : 1_000_000),
+  concurrency: num(args.concurrency, 16),
+  warmupMs: quick ? 300 : 1000,
+  windowMs: num(args.window, quick ? 1500 : 5000),
+  rounds: num(args.rounds, quick ? 1 : 2),
+  batch: num(args.batch, 1000),
+  signWindowMs: quick ? 500 : 1500,
+};
+config.real = Math.min(config.size, num(args.real, quick ? config.small + 2000 : Math.max(20_000, config.small)));
+if (!config.adapters.every((a) => a === "sqlite" || a === "postgres")) throw new Error("--adapter is sqlite, postgres or both");
+if (!(config.small <= config.real && config.real <= config.size)) throw new Error("need --small ≤ --real ≤ --size");
+
+const log = (msg) => process.stderr.write(`[registry-bench] ${msg}\n`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (x, d = 0) => (x === undefined || Number.isNaN(x) ? x : Math.round(x * 10 ** d) / 10 ** d);
+
+/** Lookups and the bare route at the current size: interleaved rounds at full concurrency, then one connection. */
+async function measureLookups(world, load, bare, holders, pgPid) {
+  const server = await serveRegistry(world.registry, { port: 0 });
+  // CPU of the serving process (and PostgreSQL's) over the run, warm-up included, per answer.
+  const measured = async (spec) => {
+    const clock = cpuClock(pgPid);
+    const r = await load.run(spec);
+    const c = clock.stop();
+    return { ...r, serverCpuMs: c.selfMs, postgresCpuMs: c.postgresMs, cpuUsPerRequest: ((c.selfMs + c.postgresMs) * 1000) / r.allRequests, loadAverage: loadAverage() };
+  };
+  try {
+    const cause = { "X-Approval-Matter": "330100-BENCH-0001", "X-Read-Reason": encodeURIComponent("办理食品经营许可（性能测试）") };
+    const lookupSpec = (concurrency, windowMs) => ({
+      url: server.url,
+      headers: { Authorization: `Bearer ${world.keys.consumer}`, ...cause },
+      holders,
+      concurrency,
+      warmupMs: config.warmupMs,
+      windowMs,
+      maxRequests: 2_000_000,
+    });
+    const bareSpec = (concurrency, windowMs) => ({ url: bare.url, headers: {}, path: "/bare", concurrency, warmupMs: config.warmupMs, windowMs, maxRequests: 2_000_000 });
+    const rounds = [];
+    for (let r = 0; r < config.rounds; r++) {
+      const b = await measured(bareSpec(config.concurrency, config.windowMs));
+      const l = await measured(lookupSpec(config.concurrency, config.windowMs));
+      rounds.push({ bare: b, lookup: l, ratio: l.rps / b.rps, cpuRatio: b.cpuUsPerRequest / l.cpuUsPerRequest });
+      log(
+        `  round ${r + 1}: lookup ${round(l.rps)} req/s p50 ${round(l.p50, 2)} ms p99 ${round(l.p99, 2)} ms, ${round(l.cpuUsPerRequest)} µs CPU/req (errors ${l.errors}); ` +
+          `bare ${round(b.rps)} req/s, ${round(b.cpuUsPerRequest)} µs CPU/req; load average ${l.loadAverage}`,
+      );
+      if (l.errors) log(`  first error: ${l.firstError}`);
+    }
+    const single = await measured(lookupSpec(1, Math.max(1000, config.windowMs / 2)));
+    const singleBare = await measured(bareSpec(1, Math.max(1000, config.windowMs / 2)));
+    log(`  one connection: lookup p50 ${round(single.p50, 2)} ms p99 ${round(single.p99, 2)} ms; bare p50 ${round(singleBare.p50, 2)} ms`);
+    const pick = (f) => median(rounds.map(f));
+    return {
+      concurrency: config.concurrency,
+      holders,
+      lookupRps: pick((r) => r.lookup.rps),
+      bareRps: pick((r) => r.bare.rps),
+      ratio: pick((r) => r.ratio),
+      cpuUsPerLookup: pick((r) => r.lookup.cpuUsPerRequest),
+      cpuUsPerBare: pick((r) => r.bare.cpuUsPerRequest),
+      cpuRatio: pick((r) => r.cpuRatio),
+      p50: pick((r) => r.lookup.p50),
+      p99: pick((r) => r.lookup.p99),
+      bareP50: pick((r) => r.bare.p50),
+      bareP99: pick((r) => r.bare.p99),
+      errors: rounds.reduce((a, r) => a + r.lookup.errors, 0) + single.errors,
+      meanLicencesPerResponse: rounds[0].lookup.meanLicences,
+      meanResponseBytes: rounds[0].lookup.meanBytes,
+      single: { rps: single.rps, p50: single.p50, p99: single.p99, cpuUsPerRequest: single.cpuUsPerRequest, bareP50: singleBare.p50, bareP99: singleBare.p99 },
+      rounds,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+async function benchAdapter(adapter, load, bare) {
+  const pg = adapter === "postgres" ? await postgresServer() : undefined;
+  const world = await makeWorld(adapter, pg?.url);
+  const out = { adapter };
+  try {
+    const small = population(config.small);
+    const real = population(config.real);
+    const large = population(config.size);
+    const raw = [];
+    const rawCpu = [];
+    const signRef = async () => {
+      raw.push((await rawSignRate({ threads: 2, windowMs: config.signWindowMs })).rate);
+      rawCpu.push(rawSignCpuRate(config.signWindowMs / 2));
+    };
+
+    log(`${adapter}: raw ES256 sign on 2 threads`);
+    await signRef();
+    log(`${adapter}: issuing ${small.licences} real licences (holders 0–${small.holders - 1})`);
+    const a = await issueHolders(world, 0, small.holders, config.batch, pg?.pid);
+    await signRef();
+    log(`${adapter}: lookups at ${small.licences} licences`);
+    out.small = { licences: small.licences, ...(await measureLookups(world, load, bare, small.holders, pg?.pid)) };
+
+    log(`${adapter}: issuing ${real.licences - small.licences} more real licences`);
+    const b = await issueHolders(world, small.holders, real.holders, config.batch, pg?.pid);
+    await signRef();
+    const rate = issueRate([...a.calls, ...b.calls]);
+    const rawRate = median(raw);
+    const rawCpuRate = median(rawCpu);
+    out.issue = {
+      batch: config.batch,
+      ...rate,
+      raw2Threads: rawRate,
+      rawSamples: raw,
+      ratio: rate.rate / rawRate,
+      rawCpuRate1Thread: rawCpuRate,
+      // Licences per CPU second (PostgreSQL's included) ÷ two cores' worth of raw signing per CPU second.
+      cpuRatio: rate.cpuRate / (2 * rawCpuRate),
+    };
+    log(`${adapter}: issue ${round(rate.rate)} licences/s (${round(rate.cpuRate)} per CPU s), raw ${round(rawRate)} sign/s on 2 threads (${round(rawCpuRate)} per CPU s on 1), ratio ${round(out.issue.ratio, 3)} (CPU ${round(out.issue.cpuRatio, 3)})`);
+
+    log(`${adapter}: cloning to ${large.licences} licences`);
+    const clone = await cloneHolders(world, real.holders, large.holders, {
+      onProgress: (n, ms) => {
+        if (n % 100_000 < 25_000) log(`  ${n} cloned in ${round(ms / 1000, 1)} s`);
+      },
+    });
+    out.clone = { real: real.licences, cloned: clone.licences, seconds: clone.ms / 1000, phases: clone.phases };
+    log(`${adapter}: cloned ${clone.licences} in ${round(clone.ms / 1000, 1)} s (${Object.entries(clone.phases).map(([k, v]) => `${k} ${round(v / 1000, 1)} s`).join(", ")})`);
+    // The clones must be found like real licences, and (when it is quick enough) pass the registry's own audit.
+    const last = large.holders - 1;
+    const found = (await world.consumer.findByHolder(holderCode(last), { matter: "330100-BENCH-0001", reason: "核对" })).length;
+    if (found !== licencesOf(last)) throw new Error(`holder ${last} has ${found} licences, expected ${licencesOf(last)}`);
+    if (large.licences <= 200_000) {
+      const audit = await world.registry.audit();
+      out.clone.audit = { licences: audit.licences, logSize: audit.logSize, problems: audit.problems.length };
+      if (audit.problems.length) throw new Error(`the audit found ${audit.problems.length} problems, e.g. ${audit.problems[0]}`);
+      log(`${adapter}: audit clean (${audit.licences} licences, ${audit.logSize} log entries)`);
+    }
+    out.size = await measureSize(world);
+    log(`${adapter}: ${round(out.size.bytesPerLicence)} bytes per licence at ${out.size.licences} licences`);
+
+    log(`${adapter}: lookups at ${large.licences} licences`);
+    out.large = { licences: out.size.licences, ...(await measureLookups(world, load, bare, large.holders, pg?.pid)) };
+    return out;
+  } finally {
+    await world.close();
+    pg?.stop();
+  }
+}
+
+function commit() {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function printTable(results) {
+  const rows = [];
+  for (const r of results) {
+    for (const key of ["small", "large"]) {
+      const m = r[key];
+      if (!m) continue;
+      rows.push({
+        adapter: r.adapter,
+        licences: m.licences,
+        "lookup req/s": round(m.lookupRps),
+        "bare req/s": round(m.bareRps),
+        "ratio (≥0.5)": round(m.ratio, 3),
+        "CPU µs/lookup": round(m.cpuUsPerLookup),
+        "CPU µs/bare": round(m.cpuUsPerBare),
+        "CPU ratio": round(m.cpuRatio, 3),
+        "p50 ms": round(m.p50, 2),
+        "p99 ms (<10)": round(m.p99, 2),
+        "1-conn p50": round(m.single.p50, 2),
+        "1-conn p99": round(m.single.p99, 2),
+        errors: m.errors,
+      });
+    }
+  }
+  console.log(`\nLookups by holder over HTTP (${config.concurrency} keep-alive connections, consumer key, random holders)`);
+  console.table(rows);
+  console.log("Latency at the large size ÷ latency at the small size (target ≤ 1.5)");
+  console.table(
+    results
+      .filter((r) => r.small && r.large)
+      .map((r) => ({
+        adapter: r.adapter,
+        "p50 ratio": round(r.large.p50 / r.small.p50, 2),
+        "p99 ratio": round(r.large.p99 / r.small.p99, 2),
+        "1-conn p50 ratio": round(r.large.single.p50 / r.small.single.p50, 2),
+        "1-conn p99 ratio": round(r.large.single.p99 / r.small.single.p99, 2),
+      })),
+  );
+  console.log(`Issuing with persistence (issueBatch of ${config.batch}) ÷ raw ES256 crypto.sign on 2 threads (target ≥ 0.5)`);
+  console.table(
+    results
+      .filter((r) => r.issue)
+      .map((r) => ({
+        adapter: r.adapter,
+        "licences/s": round(r.issue.rate),
+        "raw sign/s (2 thr)": round(r.issue.raw2Threads),
+        ratio: round(r.issue.ratio, 3),
+        "licences/CPU s": round(r.issue.cpuRate),
+        "raw sign/CPU s (×2)": round(2 * r.issue.rawCpuRate1Thread),
+        "CPU ratio": round(r.issue.cpuRatio, 3),
+        "licences timed": r.issue.items,
+      })),
+  );
+  console.log("Bytes per licence");
+  console.table(
+    results
+      .filter((r) => r.size)
+      .map((r) => ({
+        adapter: r.adapter,
+        licences: r.size.licences,
+        "real / cloned": `${r.clone.real} / ${r.clone.cloned}`,
+        "MB total": round(r.size.totalBytes / 1e6, 1),
+        "bytes/licence": round(r.size.bytesPerLicence),
+        ...Object.fromEntries(Object.entries(r.size.perLicence).map(([k, v]) => [`${k} B`, round(v)])),
+      })),
+  );
+}
+
+async function main() {
+  log(`config ${JSON.stringify(config)}`);
+  const bare = await serveBare();
+  const load = new LoadGenerator();
+  const results = [];
+  const started = Date.now();
+  try {
+    for (const adapter of config.adapters) results.push(await benchAdapter(adapter, load, bare));
+  } finally {
+    load.close();
+    await bare.close();
+  }
+  printTable(results);
+  const report = {
+    date: new Date().toISOString(),
+    commit: commit(),
+    node: process.version,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    command: `node bench/registry/run.mjs ${process.argv.slice(2).join(" ")}`.trim(),
+    loadAverageAtEnd: loadAverage(),
+    config,
+    seconds: (Date.now() - started) / 1000,
+    results,
+  };
+  const dir = new URL("../results/", import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(new URL("registry-latest.json", dir), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\n${round(report.seconds)} s; written bench/results/registry-latest.json`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
