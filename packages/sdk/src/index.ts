@@ -1,6 +1,43 @@
 /**
- * `@elicence/sdk` (skeleton: the implementation arrives with its issue).
+ * `@elicence/sdk`: the client for approval systems and auditors — the registry over HTTP
+ * ({@link RegistryClient}), a caching, fail-closed verifier ({@link LicenceVerifier}), the
+ * materials check of an approval matter ({@link checkMaterials}) and offline audit bundles
+ * ({@link exportAuditBundle}, {@link verifyAuditBundle}). Depends on `@elicence/core` only.
  *
  * @packageDocumentation
  */
-export { LicenceError } from "@elicence/core";
+export { LicenceError, isLicenceError } from "@elicence/core";
+
+// The registry over HTTP
+export { RegistryClient } from "./client/registry-client.js";
+export type { RegistryClientOptions, RegistryCallOptions } from "./client/registry-client.js";
+
+// Verification with cached, refreshed trust and status lists
+export { LicenceVerifier, statusListIdOf } from "./verifier/licence-verifier.js";
+export type { DocumentSource, LicenceVerifierOptions, VerifyOptions } from "./verifier/licence-verifier.js";
+export { parseVerifierCache } from "./verifier/cache.js";
+export type { CachedDocument, VerifierCache } from "./verifier/cache.js";
+
+// Materials check of an approval matter
+export { checkMaterials } from "./materials/check-materials.js";
+export type {
+  CheckMaterialsOptions,
+  MaterialCandidate,
+  MaterialResult,
+  MaterialsReport,
+  MaterialsVerifier,
+  MaterialUnavailableReason,
+} from "./materials/check-materials.js";
+
+// Offline audit bundles
+export { exportAuditBundle, parseAuditBundle, verifyAuditBundle } from "./audit/bundle.js";
+export type {
+  AuditBundle,
+  AuditBundleReport,
+  AuditLogEntry,
+  AuditSource,
+  EvidenceResult,
+  ExportAuditBundleOptions,
+  KnownLogEntry,
+  VerifyAuditBundleOptions,
+} from "./audit/bundle.js";

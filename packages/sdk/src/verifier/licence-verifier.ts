@@ -1,0 +1,357 @@
+/**
+ * {@link LicenceVerifier}: verifies licences with a trust list and status lists it fetches,
+ * verifies, caches and refreshes itself, and keeps working offline from its cache — failing
+ * closed: a document that is missing, invalid or older than allowed makes the answer
+ * INDETERMINATE, never PASSED.
+ *
+ * Runs in browsers as in Node: no `node:` imports, timers only through the global `setTimeout`.
+ *
+ * @module
+ */
+import {
+  CHECK_ORDER,
+  verifyLicence,
+  verifyStatusListToken,
+  verifyTrustList,
+  type JwsAlgorithm,
+  type TrustList,
+  type VerificationReport,
+  type VerifiedStatusList,
+} from "@elicence/core";
+import { base64urlToBytes } from "../encoding/base64url.js";
+import { parseVerifierCache, type CachedDocument, type VerifierCache } from "./cache.js";
+
+/** Where a verifier gets its documents: a {@link RegistryClient}, or anything with these two calls. */
+export interface DocumentSource {
+  /** The signed trust list, a compact JWS. */
+  trustList(): Promise<string>;
+  /** A status list token by number. */
+  statusList(id: number): Promise<string>;
+}
+
+/** Options of {@link LicenceVerifier}. */
+export interface LicenceVerifierOptions {
+  /** Where documents come from; may be omitted only when `offline` is true. */
+  readonly source?: DocumentSource;
+  /** The registry operator's certificates, pinned out of band (PEM or DER); strongly advised. */
+  readonly operatorCertificates?: readonly (string | Uint8Array)[];
+  /** Algorithms accepted for licences, status lists and the trust list. */
+  readonly algorithms: readonly JwsAlgorithm[];
+  /** The wall clock, for document ages and the default verification time (default `new Date()`). */
+  readonly clock?: () => Date;
+  /**
+   * How old (since it was fetched) a cached document may be and still be used, in milliseconds.
+   * Older: the answer is INDETERMINATE. Online, documents are refetched at half this age.
+   */
+  readonly maxStaleness: number;
+  /** Never fetch: work from the cache alone (see {@link LicenceVerifier.importCache}). */
+  readonly offline?: boolean;
+  /** Refresh in the background before documents age or expire (default true when online). */
+  readonly backgroundRefresh?: boolean;
+}
+
+/** Options of {@link LicenceVerifier.verify}. */
+export interface VerifyOptions {
+  /** The verification time (default: the clock's now). */
+  readonly at?: Date;
+}
+
+/** Smallest delay between background refreshes, so a tiny `maxStaleness` cannot spin. */
+const MIN_REFRESH_DELAY_MS = 100;
+const STATUS_LIST_PATH = /\/status-lists\/(0|[1-9]\d{0,8})$/;
+
+function base64urlToText(segment: string): string {
+  const bytes = base64urlToBytes(segment);
+  if (!bytes) throw new TypeError("not base64url");
+  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+}
+
+/**
+ * The status list number a licence names, read without verifying anything (the verification
+ * itself checks the reference against the signed list). `undefined` when it names none or cannot
+ * be read — core then reports the format failure.
+ */
+export function statusListIdOf(licence: string | Record<string, unknown>): number | undefined {
+  try {
+    let payload: string | undefined;
+    if (typeof licence === "string" && !licence.trim().startsWith("{")) {
+      payload = licence.trim().split("~")[0]!.split(".")[1];
+    } else {
+      const archive = (typeof licence === "string" ? JSON.parse(licence) : licence) as { payload?: unknown };
+      payload = typeof archive.payload === "string" ? archive.payload : undefined;
+    }
+    if (payload === undefined || payload.length > 4 * 1024 * 1024) return undefined;
+    const claims = JSON.parse(base64urlToText(payload)) as { status?: { status_list?: { uri?: unknown } } };
+    const uri = claims?.status?.status_list?.uri;
+    if (typeof uri !== "string") return undefined;
+    const match = STATUS_LIST_PATH.exec(new URL(uri).pathname);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The report for a licence that cannot be judged because no usable trust list is at hand. */
+export function noTrustListReport(at: Date): VerificationReport {
+  return {
+    indication: "INDETERMINATE",
+    subIndication: "TRY_LATER",
+    checks: CHECK_ORDER.map((check) =>
+      check === "certificate-path"
+        ? { check, result: "indeterminate", subIndication: "TRY_LATER", code: "trust-list-unavailable", message: "No current, valid trust list is available." }
+        : { check, result: "skipped", message: "Not checked: no current, valid trust list is available." },
+    ),
+    disclosed: [],
+    verificationTime: at.toISOString(),
+  };
+}
+
+/**
+ * Verifies licences the way an approval system needs: the trust list and status lists are fetched
+ * from the registry (or any {@link DocumentSource}), verified with core, cached with their expiry
+ * and refreshed before they age; when the registry cannot be reached, or in `offline` mode, the
+ * cache alone is used — and a cache that is missing or older than `maxStaleness` gives
+ * INDETERMINATE, never PASSED.
+ *
+ * @example
+ * ```ts
+ * const verifier = new LicenceVerifier({ source: client, operatorCertificates: [operatorPem], algorithms: DEFAULT_ALGORITHMS, maxStaleness: 3_600_000 });
+ * const report = await verifier.verify(shared.licence);
+ * if (report.indication === "PASSED") accept(report.licence);
+ * verifier.close();
+ * ```
+ */
+export class LicenceVerifier {
+  readonly #options: LicenceVerifierOptions;
+  readonly #clock: () => Date;
+  #trustList: CachedDocument | undefined;
+  readonly #statusLists = new Map<number, CachedDocument>();
+  /** Verified forms, by token, so a hot path does not re-verify signatures. */
+  #verifiedTrustList: { token: string; list: TrustList } | undefined;
+  readonly #verifiedStatusLists = new Map<string, VerifiedStatusList>();
+  readonly #inFlight = new Map<string, Promise<boolean>>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+
+  /**
+   * @param options - source, pinned operator certificates, algorithms, clock and staleness limit
+   * @throws TypeError when an option is invalid
+   */
+  constructor(options: LicenceVerifierOptions) {
+    if (!options || !Array.isArray(options.algorithms) || options.algorithms.length === 0) throw new TypeError("algorithms must list at least one algorithm.");
+    if (typeof options.maxStaleness !== "number" || !(options.maxStaleness > 0)) throw new TypeError("maxStaleness must be a positive number of milliseconds.");
+    if (!options.offline && (typeof options.source?.trustList !== "function" || typeof options.source?.statusList !== "function")) {
+      throw new TypeError("source must offer trustList() and statusList(id), unless offline is true.");
+    }
+    this.#options = options;
+    this.#clock = options.clock ?? (() => new Date());
+  }
+
+  /** Whether this verifier never fetches. */
+  get offline(): boolean {
+    return this.#options.offline === true;
+  }
+
+  /**
+   * Verifies a licence (compact SD-JWT or archive form) and returns core's report.
+   *
+   * @param licence - the licence
+   * @param options - the verification time
+   * @example
+   * ```ts
+   * const { indication } = await verifier.verify(compact, { at: new Date("2026-01-01T00:00:00Z") });
+   * ```
+   */
+  async verify(licence: string | Record<string, unknown>, options: VerifyOptions = {}): Promise<VerificationReport> {
+    if (options.at !== undefined && (!(options.at instanceof Date) || Number.isNaN(options.at.getTime()))) throw new TypeError("at must be a valid Date.");
+    const listId = statusListIdOf(licence);
+    if (!this.offline) {
+      // The trust list first: a status list is verified against it.
+      await this.#ensure("trust-list");
+      if (listId !== undefined) await this.#ensure(listId);
+    }
+    // "Now" is read after fetching, so a document signed during the fetch is not in the future.
+    const at = options.at ?? this.#clock();
+    const trustList = await this.#usableTrustList(at);
+    if (!trustList) return noTrustListReport(at);
+    const statusLists: VerifiedStatusList[] = [];
+    if (listId !== undefined) {
+      const list = await this.#usableStatusList(listId, trustList, at);
+      // A missing list makes core's status check INDETERMINATE (TRY_LATER): fail closed.
+      if (list) statusLists.push(list);
+    }
+    return verifyLicence(licence, { trustList, at, algorithms: this.#options.algorithms, statusLists });
+  }
+
+  /**
+   * Fetches the trust list and every known status list (and the ones named) now, keeping the old
+   * documents when a fetch fails or returns something that does not verify.
+   *
+   * @param statusListIds - status lists to fetch besides those already cached
+   * @returns whether every fetch succeeded
+   */
+  async refresh(statusListIds: readonly number[] = []): Promise<boolean> {
+    if (this.offline) return false;
+    const ids = new Set([...this.#statusLists.keys(), ...statusListIds]);
+    const trusted = await this.#fetch("trust-list");
+    const results = await Promise.all([...ids].map((id) => this.#fetch(id)));
+    return trusted && results.every(Boolean);
+  }
+
+  /** The cache as a JSON value (public, signed documents only), to prime an offline verifier. */
+  exportCache(): VerifierCache {
+    const statusLists: Record<string, CachedDocument> = {};
+    for (const [id, doc] of [...this.#statusLists.entries()].sort((a, b) => a[0] - b[0])) statusLists[String(id)] = doc;
+    return { format: "elicence-verifier-cache", version: 1, ...(this.#trustList ? { trustList: this.#trustList } : {}), statusLists };
+  }
+
+  /**
+   * Loads a cache exported by {@link LicenceVerifier.exportCache}. Documents are verified again
+   * when used; their `fetchedAt` still bounds how long they may be used.
+   *
+   * @param cache - the cache, parsed or as JSON text
+   * @throws LicenceError `ERR_INPUT_MALFORMED` listing every problem
+   */
+  importCache(cache: VerifierCache | string): void {
+    const parsed = parseVerifierCache(typeof cache === "string" ? JSON.parse(cache) : cache);
+    if (parsed.trustList && (!this.#trustList || Date.parse(parsed.trustList.fetchedAt) > Date.parse(this.#trustList.fetchedAt))) this.#trustList = parsed.trustList;
+    for (const [id, doc] of Object.entries(parsed.statusLists)) {
+      const current = this.#statusLists.get(Number(id));
+      if (!current || Date.parse(doc.fetchedAt) > Date.parse(current.fetchedAt)) this.#statusLists.set(Number(id), doc);
+    }
+  }
+
+  /** Stops background refreshing. The verifier still verifies, from its cache and on demand. */
+  close(): void {
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #cached(key: "trust-list" | number): CachedDocument | undefined {
+    return key === "trust-list" ? this.#trustList : this.#statusLists.get(key);
+  }
+
+  #age(doc: CachedDocument): number {
+    return this.#clock().getTime() - Date.parse(doc.fetchedAt);
+  }
+
+  /** Refetches when missing, past half its allowed age, or close to its own expiry. */
+  async #ensure(key: "trust-list" | number): Promise<void> {
+    const doc = this.#cached(key);
+    if (doc && this.#age(doc) < this.#options.maxStaleness / 2 && !this.#nearExpiry(doc)) return;
+    await this.#fetch(key);
+  }
+
+  #nearExpiry(doc: CachedDocument): boolean {
+    if (doc.expiresAt === undefined) return false;
+    return Date.parse(doc.expiresAt) - this.#clock().getTime() < Math.min(this.#options.maxStaleness / 2, 60_000);
+  }
+
+  /** Fetches and verifies one document; true when it replaced the cached one. Never throws. */
+  #fetch(key: "trust-list" | number): Promise<boolean> {
+    const name = String(key);
+    const running = this.#inFlight.get(name);
+    if (running) return running;
+    const job = (async () => {
+      const source = this.#options.source!;
+      try {
+        // The clock is read once the document is in hand, so one signed during the fetch is not in the future.
+        if (key === "trust-list") {
+          const token = await source.trustList();
+          const now = this.#clock();
+          const list = await this.#verifyTrustList(token, now);
+          this.#trustList = { token, fetchedAt: now.toISOString(), expiresAt: new Date(list.document.nextUpdate).toISOString() };
+        } else {
+          const token = await source.statusList(key);
+          const now = this.#clock();
+          const trustList = await this.#usableTrustList(now);
+          if (!trustList) return false;
+          const verified = await this.#verifyStatusList(token, trustList, now);
+          this.#statusLists.set(key, { token, fetchedAt: now.toISOString(), ...(verified.expiresAt ? { expiresAt: verified.expiresAt.toISOString() } : {}) });
+        }
+        this.#schedule();
+        return true;
+      } catch {
+        // Unreachable or invalid: keep what we have; its age decides whether it may still be used.
+        return false;
+      } finally {
+        this.#inFlight.delete(name);
+      }
+    })();
+    this.#inFlight.set(name, job);
+    return job;
+  }
+
+  async #verifyTrustList(token: string, at: Date): Promise<TrustList> {
+    const memo = this.#verifiedTrustList;
+    if (memo && memo.token === token && this.#withinTrustList(memo.list, at)) return memo.list;
+    const list = await verifyTrustList(token, {
+      at,
+      algorithms: this.#options.algorithms,
+      ...(this.#options.operatorCertificates ? { operatorCertificates: this.#options.operatorCertificates } : {}),
+    });
+    this.#verifiedTrustList = { token, list };
+    this.#verifiedStatusLists.clear();
+    return list;
+  }
+
+  #withinTrustList(list: TrustList, at: Date): boolean {
+    const t = at.getTime();
+    const op = list.operatorCertificate;
+    return t >= Date.parse(list.document.issuedAt) && t <= Date.parse(list.document.nextUpdate) && t >= op.notBefore.getTime() && t <= op.notAfter.getTime();
+  }
+
+  async #verifyStatusList(token: string, trustList: TrustList, at: Date): Promise<VerifiedStatusList> {
+    const memo = this.#verifiedStatusLists.get(token);
+    if (memo && at.getTime() >= memo.issuedAt.getTime() && (!memo.expiresAt || at.getTime() <= memo.expiresAt.getTime())) return memo;
+    const verified = await verifyStatusListToken(token, { trustList, at, algorithms: this.#options.algorithms });
+    this.#verifiedStatusLists.set(token, verified);
+    return verified;
+  }
+
+  /** The cached trust list, when young enough and valid at `at`. */
+  async #usableTrustList(at: Date): Promise<TrustList | undefined> {
+    const doc = this.#trustList;
+    if (!doc || this.#age(doc) > this.#options.maxStaleness) return undefined;
+    try {
+      return await this.#verifyTrustList(doc.token, at);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #usableStatusList(id: number, trustList: TrustList, at: Date): Promise<VerifiedStatusList | undefined> {
+    const doc = this.#statusLists.get(id);
+    if (!doc || this.#age(doc) > this.#options.maxStaleness) return undefined;
+    try {
+      return await this.#verifyStatusList(doc.token, trustList, at);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Plans the next background refresh: before the first document ages past half its limit or expires. */
+  #schedule(): void {
+    if (this.#closed || this.offline || this.#options.backgroundRefresh === false) return;
+    const now = this.#clock().getTime();
+    let due = Infinity;
+    for (const doc of [this.#trustList, ...this.#statusLists.values()]) {
+      if (!doc) continue;
+      due = Math.min(due, Date.parse(doc.fetchedAt) + this.#options.maxStaleness / 2);
+      if (doc.expiresAt !== undefined) due = Math.min(due, Date.parse(doc.expiresAt) - Math.min(this.#options.maxStaleness / 2, 60_000));
+    }
+    if (due === Infinity) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    // setTimeout's limit is 2^31-1 ms; a longer wait is cut short and planned again.
+    // When a document is already due (the last fetch failed), retry at a modest pace, not at once.
+    const wait = due > now ? due - now : Math.min(this.#options.maxStaleness / 8, 60_000);
+    const delay = Math.min(Math.max(wait, MIN_REFRESH_DELAY_MS), 2 ** 31 - 1);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.refresh().finally(() => this.#schedule());
+    }, delay);
+    // In Node a pending refresh must not keep the process alive; browsers have no unref.
+    (this.#timer as { unref?: () => void }).unref?.();
+  }
+}

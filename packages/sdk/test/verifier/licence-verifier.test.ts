@@ -1,0 +1,189 @@
+/**
+ * LicenceVerifier against a real registry: online, after a revocation, offline from a fresh or a
+ * stale cache, and its background refresh.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_ALGORITHMS } from "@elicence/core";
+import { LicenceError, LicenceVerifier, statusListIdOf, type DocumentSource, type LicenceVerifierOptions } from "../../src/index.js";
+import { CAUSE, issueOne, sdkWorld, type SdkWorld } from "../support/world.js";
+
+let s: SdkWorld;
+let licence: string;
+let id: string;
+const MINUTE = 60_000;
+const verifiers: LicenceVerifier[] = [];
+
+function verifier(options: Partial<LicenceVerifierOptions> = {}): LicenceVerifier {
+  const v = new LicenceVerifier({ source: s.anonymous, operatorCertificates: [s.operatorPem], algorithms: DEFAULT_ALGORITHMS, maxStaleness: 10 * MINUTE, ...options });
+  verifiers.push(v);
+  return v;
+}
+
+/** A source that counts calls and can be switched off. */
+function countingSource(): DocumentSource & { calls: number; down: boolean } {
+  const source = {
+    calls: 0,
+    down: false,
+    trustList: async () => {
+      source.calls++;
+      if (source.down) throw new LicenceError("ERR_UNAVAILABLE", "down");
+      return s.anonymous.trustList();
+    },
+    statusList: async (n: number) => {
+      source.calls++;
+      if (source.down) throw new LicenceError("ERR_UNAVAILABLE", "down");
+      return s.anonymous.statusList(n);
+    },
+  };
+  return source;
+}
+
+beforeAll(async () => {
+  s = await sdkWorld();
+  id = (await issueOne(s.clients.issuer)).id;
+  licence = (await s.clients.consumer.get(id, CAUSE)).licence;
+});
+afterAll(async () => {
+  for (const v of verifiers) v.close();
+  await s?.close();
+});
+
+describe("online", () => {
+  it("verifies a shared licence: PASSED, with the status list the licence names", async () => {
+    expect(statusListIdOf(licence)).toBe(0);
+    const report = await verifier().verify(licence);
+    expect(report.indication).toBe("PASSED");
+    expect(report.status).toBe("valid");
+    expect(report.licence!.id).toBe(id);
+  });
+
+  it("a tampered licence FAILS", async () => {
+    const [jws, ...rest] = licence.split("~");
+    const [h, p, sig] = jws!.split(".");
+    const flipped = sig!.slice(0, 10) + (sig![10] === "A" ? "B" : "A") + sig!.slice(11);
+    expect((await verifier().verify([`${h}.${p}.${flipped}`, ...rest].join("~"))).indication).toBe("FAILED");
+  });
+
+  it("a licence revoked after its status list was cached FAILS once the verifier refreshes", async () => {
+    const { id: revokedId } = await issueOne(s.clients.issuer);
+    const compact = (await s.clients.consumer.get(revokedId, CAUSE)).licence;
+    const v = verifier();
+    expect((await v.verify(compact)).indication).toBe("PASSED");
+    await s.clients.issuer.revoke(revokedId, { reason: "违法经营" });
+    // Still within its age, the cached list is used as is.
+    expect((await v.verify(compact)).indication).toBe("PASSED");
+    expect(await v.refresh()).toBe(true);
+    const report = await v.verify(compact);
+    expect(report.indication).toBe("FAILED");
+    expect(report.status).toBe("invalid");
+  });
+
+  it("a trust list signed by another operator than the pinned one makes everything INDETERMINATE", async () => {
+    const logPem = readFileSync(join(s.h.w.home, "pki", "log.pem"), "utf8");
+    const report = await verifier({ operatorCertificates: [logPem] }).verify(licence);
+    expect(report.indication).toBe("INDETERMINATE");
+    expect(report.checks.find((c) => c.check === "certificate-path")?.code).toBe("trust-list-unavailable");
+  });
+});
+
+describe("offline", () => {
+  it("works from an imported fresh cache with no source at all", async () => {
+    const online = verifier();
+    expect((await online.verify(licence)).indication).toBe("PASSED");
+    const cache = JSON.stringify(online.exportCache());
+    const offline = verifier({ source: undefined, offline: true });
+    offline.importCache(cache);
+    expect((await offline.verify(licence)).indication).toBe("PASSED");
+  });
+
+  it("a stale cache gives INDETERMINATE (TRY_LATER), never PASSED", async () => {
+    let now = Date.now();
+    const online = verifier({ clock: () => new Date(now) });
+    expect((await online.verify(licence)).indication).toBe("PASSED");
+    const offline = verifier({ source: undefined, offline: true, clock: () => new Date(now) });
+    offline.importCache(online.exportCache());
+    expect((await offline.verify(licence)).indication).toBe("PASSED");
+    now += 11 * MINUTE;
+    const report = await offline.verify(licence);
+    expect(report.indication).toBe("INDETERMINATE");
+    expect(report.subIndication).toBe("TRY_LATER");
+  });
+
+  it("a stale status list alone gives INDETERMINATE from core's status check", async () => {
+    let now = Date.now();
+    const online = verifier({ clock: () => new Date(now) });
+    await online.verify(licence);
+    const cache = online.exportCache();
+    now += 11 * MINUTE;
+    const offline = verifier({ source: undefined, offline: true, clock: () => new Date(now) });
+    offline.importCache({ ...cache, trustList: { ...cache.trustList!, fetchedAt: new Date(now).toISOString() } });
+    const report = await offline.verify(licence);
+    expect(report.indication).toBe("INDETERMINATE");
+    expect(report.checks.find((c) => c.check === "status")).toMatchObject({ result: "indeterminate", code: "status-list-missing" });
+  });
+
+  it("no cache at all gives INDETERMINATE", async () => {
+    const report = await verifier({ source: undefined, offline: true }).verify(licence);
+    expect(report.indication).toBe("INDETERMINATE");
+  });
+
+  it("when the registry goes down, a fresh cache still works and a stale one does not", async () => {
+    let now = Date.now();
+    const source = countingSource();
+    const v = verifier({ source, clock: () => new Date(now), backgroundRefresh: false });
+    expect((await v.verify(licence)).indication).toBe("PASSED");
+    source.down = true;
+    now += 6 * MINUTE; // past half the allowed age: it tries to refetch, fails, keeps the cache
+    expect((await v.verify(licence)).indication).toBe("PASSED");
+    now += 5 * MINUTE;
+    expect((await v.verify(licence)).indication).toBe("INDETERMINATE");
+    expect(await v.refresh()).toBe(false);
+  });
+
+  it("tampered cached documents are never used", async () => {
+    const online = verifier();
+    await online.verify(licence);
+    const cache = online.exportCache();
+    const tampered = { ...cache, trustList: { ...cache.trustList!, token: cache.trustList!.token.slice(0, -4) + "AAAA" } };
+    const offline = verifier({ source: undefined, offline: true });
+    offline.importCache(tampered);
+    expect((await offline.verify(licence)).indication).toBe("INDETERMINATE");
+  });
+
+  it("a malformed cache is refused with every problem's path", () => {
+    const v = verifier({ source: undefined, offline: true });
+    const err = (() => {
+      try {
+        v.importCache({ format: "x", version: 2, statusLists: { a: {} } } as never);
+      } catch (e) {
+        return e as LicenceError;
+      }
+      return undefined;
+    })();
+    expect(err?.code).toBe("ERR_INPUT_MALFORMED");
+    expect(err!.issues.map((i) => i.path.join("."))).toEqual(["format", "version", "statusLists.a"]);
+  });
+});
+
+describe("background refresh", () => {
+  it("refreshes before documents age, and close() stops it", async () => {
+    const source = countingSource();
+    const v = verifier({ source, maxStaleness: 400 });
+    expect((await v.verify(licence)).indication).toBe("PASSED");
+    const after = source.calls;
+    await new Promise((r) => setTimeout(r, 700));
+    expect(source.calls).toBeGreaterThan(after);
+    v.close();
+    const closed = source.calls;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(source.calls).toBe(closed);
+  });
+
+  it("refuses bad options as TypeError", () => {
+    expect(() => new LicenceVerifier({ algorithms: DEFAULT_ALGORITHMS, maxStaleness: 1000 })).toThrow(TypeError);
+    expect(() => new LicenceVerifier({ source: s.anonymous, algorithms: [], maxStaleness: 1000 })).toThrow(TypeError);
+    expect(() => new LicenceVerifier({ source: s.anonymous, algorithms: DEFAULT_ALGORITHMS, maxStaleness: 0 })).toThrow(TypeError);
+  });
+});
