@@ -21,7 +21,17 @@ function run(args, { allowFail = false } = {}) {
 }
 
 rmSync(home, { recursive: true, force: true });
-run(["init", "--home", home]);
+// init prints the API keys once; the demo keeps the issuer's for the next steps (a real department
+// stores it somewhere safe).
+console.log(`\n$ elicence init --home ${home} --json`);
+const init = spawnSync(process.execPath, [bin, "init", "--home", home, "--json"], { env, encoding: "utf8" });
+if (init.status !== 0) {
+  process.stderr.write(init.stderr);
+  process.exit(init.status ?? 1);
+}
+const summary = JSON.parse(init.stdout);
+console.log(`Workspace ready: development CA, ${summary.departments.map((d) => d.name).join(", ")}, trust list, ${summary.licenceTypes.length} licence types, registry.db`);
+env.ELICENCE_API_KEY = summary.apiKeys.find((k) => k.role === "issuer").key;
 run(["type", "list", "--home", home]);
 run([
   "issue", "--home", home, "--type", "11330100MB0000019K001",

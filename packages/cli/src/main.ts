@@ -4,10 +4,15 @@
  *
  * @module
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { runInit } from "./commands/init.js";
-import { runIssue } from "./commands/issue.js";
-import { runTypeList } from "./commands/type.js";
+import { runIssue, runIssueBatch } from "./commands/issue.js";
+import { runTypeAdd, runTypeList, runTypeShow } from "./commands/type.js";
+import { runAmend, runRenew, runStatusChange, type StatusAction } from "./commands/lifecycle.js";
+import { runCheckData, runGet, runLookup } from "./commands/read.js";
+import { runAgreementAdd, runAgreementList } from "./commands/agreement.js";
+import { runLogHead, runLogVerify } from "./commands/log.js";
+import { completionScript } from "./commands/completion.js";
 import { runServe } from "./commands/serve.js";
 import { runVerify } from "./commands/verify.js";
 import { CliError, EXIT, EXIT_HELP, reportError } from "./output.js";
@@ -23,6 +28,34 @@ function parsePort(value: string): number {
   if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError("expected a port number from 0 to 65535");
   return n;
 }
+
+function parseValidUntil(value: string): Date | null {
+  return value === "none" ? null : parseTime(value);
+}
+
+function parseChunk(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 10_000) throw new InvalidArgumentError("expected an integer from 1 to 10000");
+  return n;
+}
+
+/** Adds where the registry is: the workspace in process, or a registry server over HTTP. */
+function withWhere(cmd: Command): Command {
+  return cmd
+    .option("--home <dir>", "the workspace's registry, in process (needs the passphrase)")
+    .option("--registry <url>", "a registry server, over HTTP")
+    .option("--json", "print JSON", false);
+}
+
+/** `--format` of a licence written with `--out`. */
+const formatOption = () => new Option("--format <format>", "format of --out").choices(["archive", "compact"]).default("archive");
+
+/** Adds the cause every read names (申请事由). */
+function withCause(cmd: Command): Command {
+  return cmd.requiredOption("--matter <code>", "approval matter code (事项编码) the read is for").requiredOption("--reason <text>", "a short reason, recorded in the log");
+}
+
+const where = (o: { home?: string; registry?: string }) => ({ ...(o.home !== undefined ? { home: o.home } : {}), ...(o.registry !== undefined ? { registry: o.registry } : {}) });
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -40,7 +73,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command("elicence")
     .description("eLicence: issue, serve and verify electronic licences (电子证照).")
     .version(VERSION)
-    .addHelpText("after", `\nThe key passphrase comes from ELICENCE_PASSPHRASE or a prompt, never from an argument.\n\n${EXIT_HELP}\n`)
+    .addHelpText(
+      "after",
+      `\nThe key passphrase comes from ELICENCE_PASSPHRASE or a prompt, never from an argument.\nRegistry commands take --home DIR (in process) or --registry URL, and the department's API key from ELICENCE_API_KEY.\n\n${EXIT_HELP}\n`,
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showSuggestionAfterError(true);
@@ -68,42 +104,188 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   const type = program.command("type").description("the licence type catalogue");
-  type
-    .command("list")
-    .description("list licence types with their fields")
-    .requiredOption("--home <dir>", "workspace directory")
-    .option("--json", "print JSON", false)
-    .action(async (o) => {
-      code = await runTypeList({ home: o.home, json: o.json });
-    });
+  withWhere(type.command("list").description("list licence types with their fields (without ELICENCE_API_KEY: the workspace's catalogue files)")).action(async (o) => {
+    code = await runTypeList({ ...where(o), json: o.json });
+  });
+  withWhere(type.command("show").description("show one licence type").argument("<code>", "licence type code")).action(async (c, o) => {
+    code = await runTypeShow({ ...where(o), code: c, json: o.json });
+  });
+  withWhere(type.command("add").description("register a licence type, or a new version of one, from a JSON file (admin)").argument("<file>", "the licence type as JSON")).action(async (file, o) => {
+    code = await runTypeAdd({ ...where(o), file, json: o.json });
+  });
 
-  program
-    .command("issue")
-    .description("issue one licence; prints its identifier and writes the file")
-    .requiredOption("--home <dir>", "workspace directory")
-    .requiredOption("--type <code>", "licence type code (see `elicence type list`)")
-    .requiredOption("--holder-id <id>", "holder code: citizen ID number or unified social credit code")
-    .requiredOption("--holder-name <name>", "holder name")
-    .option("--holder-id-type <code>", "holder code type: 111 citizen ID, 001 USCC, 414 passport, 990 other (default by holder kind)")
-    .option("--field <key=value>", "a surface field (repeat)", collect, [])
-    .option("--valid-until <time>", "end of validity (default: the type's validity term)", parseTime)
-    .option("--out <file>", "also write the licence to FILE")
-    .addOption(new Option("--format <format>", "format of --out").choices(["archive", "compact"]).default("archive"))
-    .option("--json", "print JSON", false)
+  withWhere(
+    program
+      .command("issue")
+      .description("issue one licence (prints its identifier), or a batch with --batch FILE")
+      .option("--type <code>", "licence type code (see `elicence type list`); with --batch, for rows that name none")
+      .option("--holder-id <id>", "holder code: citizen ID number or unified social credit code")
+      .option("--holder-name <name>", "holder name")
+      .option("--holder-id-type <code>", "holder code type: 111 citizen ID, 001 USCC, 414 passport, 990 other (default by holder kind)")
+      .option("--field <key=value>", "a surface field (repeat)", collect, [])
+      .option("--valid-until <time>", "end of validity (default: the type's validity term)", parseTime)
+      .option("--request-id <id>", "idempotency key: the same id never issues twice (default: a new one)")
+      .option("--out <file>", "also write the licence to FILE")
+      .addOption(formatOption())
+      .option("--batch <file>", "issue every row of a CSV (header: type,holderName,holderIdType,holderId,<field>…) or JSON Lines file")
+      .addOption(new Option("--input-format <format>", "format of --batch (default: by extension)").choices(["csv", "jsonl"]))
+      .option("--chunk-size <n>", "rows per registry call with --batch", parseChunk, 500),
+  )
+    .addHelpText(
+      "after",
+      `\nBatch files: CSV with a header row; columns type, holderName, holderIdType, holderId, number, validFrom, validUntil are the\nlicence's own, every other column is a field; empty cells are left out. JSON Lines: one IssueItem object per line.\nFailed rows are reported by line and never stop the good ones (exit 65 when any failed). Running the same file\nagain issues nothing twice: each chunk's request id comes from the file's SHA-256, --chunk-size and the chunk index.`,
+    )
     .action(async (o) => {
+      if (o.batch !== undefined) {
+        for (const flag of ["holderId", "holderName", "holderIdType", "validUntil", "requestId", "out"] as const) {
+          if (o[flag] !== undefined) throw new CliError("usage", `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not go with --batch: put it in the file.`);
+        }
+        if (o.field.length) throw new CliError("usage", "--field does not go with --batch: put fields in the file's columns.");
+        code = await runIssueBatch({ ...where(o), batch: o.batch, type: o.type, inputFormat: o.inputFormat, chunkSize: o.chunkSize, json: o.json });
+        return;
+      }
+      for (const flag of ["type", "holderId", "holderName"] as const) {
+        if (o[flag] === undefined) throw new CliError("usage", `issue needs --${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} (or --batch FILE).`);
+      }
       code = await runIssue({
-        home: o.home,
+        ...where(o),
         type: o.type,
         holderId: o.holderId,
         holderName: o.holderName,
         holderIdType: o.holderIdType,
         field: o.field,
+        requestId: o.requestId,
         out: o.out,
         format: o.format,
         json: o.json,
-        now: new Date(),
         ...(o.validUntil ? { validUntil: o.validUntil } : {}),
       });
+    });
+
+  withWhere(
+    program
+      .command("amend")
+      .description("amend fields: a new version supersedes the licence; prints the new identifier")
+      .argument("<id>", "licence identifier")
+      .option("--field <key=value>", "a changed field (repeat)", collect, [])
+      .requiredOption("--reason <text>", "why, recorded in the log")
+      .option("--request-id <id>", "idempotency key")
+      .option("--out <file>", "also write the new version to FILE")
+      .addOption(formatOption()),
+  ).action(async (id, o) => {
+    code = await runAmend({ ...where(o), id, field: o.field, reason: o.reason, requestId: o.requestId, out: o.out, format: o.format, json: o.json });
+  });
+
+  withWhere(
+    program
+      .command("renew")
+      .description("renew: a new version with a new end of validity; prints the new identifier")
+      .argument("<id>", "licence identifier")
+      .requiredOption("--valid-until <time>", "new end of validity (ISO 8601), or none", parseValidUntil)
+      .requiredOption("--reason <text>", "why, recorded in the log")
+      .option("--request-id <id>", "idempotency key")
+      .option("--out <file>", "also write the new version to FILE")
+      .addOption(formatOption()),
+  ).action(async (id, o) => {
+    code = await runRenew({ ...where(o), id, validUntil: o.validUntil, reason: o.reason, requestId: o.requestId, out: o.out, format: o.format, json: o.json });
+  });
+
+  const STATUS: Record<StatusAction, string> = { suspend: "suspend a licence", resume: "resume a suspended licence", revoke: "revoke a licence (吊销)", cancel: "cancel a licence (注销)" };
+  for (const action of Object.keys(STATUS) as StatusAction[]) {
+    withWhere(
+      program
+        .command(action)
+        .description(`${STATUS[action]}; the status list changes at once`)
+        .argument("<id>", "licence identifier")
+        .requiredOption("--reason <text>", "why, recorded in the log")
+        .option("--officer <id>", "officer identifier within the department (hashed in the log)"),
+    ).action(async (id, o) => {
+      code = await runStatusChange(action, { ...where(o), id, reason: o.reason, officer: o.officer, json: o.json });
+    });
+  }
+
+  withWhere(
+    withCause(
+      program
+        .command("lookup")
+        .description("find a holder's licences; shows only the fields you are entitled to")
+        .requiredOption("--holder-id <id>", "holder code")
+        .option("--holder-id-type <code>", "111 citizen ID, 001 USCC, … (default: guessed from the code)")
+        .option("--type <code>", "only this licence type"),
+    ),
+  ).action(async (o) => {
+    code = await runLookup({ ...where(o), holderId: o.holderId, holderIdType: o.holderIdType, type: o.type, matter: o.matter, reason: o.reason, json: o.json });
+  });
+
+  withWhere(
+    withCause(
+      program
+        .command("get")
+        .description("fetch one licence by identifier; shows only the fields you are entitled to")
+        .argument("<id>", "licence identifier")
+        .option("--out <file>", "write the licence (entitled disclosures only) to FILE")
+        .addOption(formatOption()),
+    ),
+  ).action(async (id, o) => {
+    code = await runGet({ ...where(o), id, out: o.out, format: o.format, matter: o.matter, reason: o.reason, json: o.json });
+  });
+
+  withWhere(
+    withCause(
+      program
+        .command("check-data")
+        .description("does the holder's active licence say FIELD=VALUE? yes (exit 0) or no (exit 1), without handing the data over")
+        .requiredOption("--holder-id <id>", "holder code")
+        .option("--holder-id-type <code>", "111 citizen ID, 001 USCC, … (default: guessed from the code)")
+        .requiredOption("--type <code>", "licence type code")
+        .requiredOption("--field <name>", "field name")
+        .requiredOption("--value <value>", "value to compare"),
+    ),
+  ).action(async (o) => {
+    code = await runCheckData({ ...where(o), holderId: o.holderId, holderIdType: o.holderIdType, type: o.type, field: o.field, value: o.value, matter: o.matter, reason: o.reason, json: o.json });
+  });
+
+  const agreement = program.command("agreement").description("sharing agreements: a consumer department may see conditional fields of a type");
+  withWhere(
+    agreement
+      .command("add")
+      .description("create a sharing agreement (admin); prints its id")
+      .requiredOption("--consumer <uscc>", "the consumer department's unified social credit code")
+      .requiredOption("--type <code>", "licence type code")
+      .option("--field <name>", "a conditional field it may see (repeat)", collect, [])
+      .requiredOption("--expires <time>", "end of the agreement (ISO 8601)", parseTime),
+  ).action(async (o) => {
+    code = await runAgreementAdd({ ...where(o), consumer: o.consumer, type: o.type, field: o.field, expires: o.expires, json: o.json });
+  });
+  withWhere(agreement.command("list").description("list sharing agreements")).action(async (o) => {
+    code = await runAgreementList({ ...where(o), json: o.json });
+  });
+
+  const log = program.command("log").description("the registry's tamper-evident log");
+  const trustOptions = (cmd: Command) =>
+    cmd.option("--trust <file>", "check tree heads against this signed trust list (default with --home: the workspace's)").option("--operator-cert <pem>", "pin the trust list's signer");
+  withWhere(trustOptions(log.command("head").description("print the current signed tree head, verified; --out saves it for `log verify`").option("--out <file>", "save the tree head to FILE"))).action(
+    async (o) => {
+      code = await runLogHead({ ...where(o), trust: o.trust, operatorCert: o.operatorCert, out: o.out, json: o.json });
+    },
+  );
+  withWhere(
+    trustOptions(
+      log
+        .command("verify")
+        .description("check offline that the current log extends a saved tree head (exit 0 only if consistent)")
+        .requiredOption("--tree-head <file>", "a tree head saved with `log head --out`"),
+    ),
+  ).action(async (o) => {
+    code = await runLogVerify({ ...where(o), trust: o.trust, operatorCert: o.operatorCert, treeHead: o.treeHead, json: o.json });
+  });
+
+  program
+    .command("completion")
+    .description("print a shell completion script: eval \"$(elicence completion bash)\"")
+    .addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh"]))
+    .action((shell: "bash" | "zsh") => {
+      process.stdout.write(completionScript(program, shell));
     });
 
   program
@@ -124,7 +306,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         trust: o.trust,
         operatorCert: o.operatorCert,
         statusList: o.statusList,
-        at: o.at ?? new Date(),
+        at: o.at,
         algorithms: o.alg,
         json: o.json,
       });

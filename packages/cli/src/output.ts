@@ -19,6 +19,8 @@ export const EXIT = Object.freeze({
   data: 65,
   /** An input file cannot be read. */
   noInput: 66,
+  /** The registry cannot be reached or did not answer. */
+  unavailable: 69,
   /** Unexpected internal error (a bug: please report it). */
   software: 70,
   /** An output file cannot be written. */
@@ -33,8 +35,9 @@ export const EXIT_HELP = `Exit codes:
   1   verify: FAILED
   2   verify: INDETERMINATE
   64  usage error (unknown command, missing or invalid option)
-  65  invalid input data (malformed file, invalid licence or field)
+  65  invalid input data (malformed file, invalid licence or field; issue --batch: some rows failed)
   66  an input file cannot be read
+  69  the registry cannot be reached
   70  internal error (please report it)
   73  an output file cannot be written
   77  wrong passphrase or not permitted`;
@@ -57,6 +60,14 @@ export function fromLicenceError(err: LicenceError): CliError {
   switch (err.code) {
     case "ERR_PASSPHRASE_INCORRECT":
       return new CliError("noPerm", "The passphrase is wrong.", `Check ${"ELICENCE_PASSPHRASE"} or type it again.`);
+    case "ERR_UNAUTHENTICATED":
+      return new CliError("noPerm", "The registry does not know this API key.", "Check ELICENCE_API_KEY (`elicence init` prints the first keys).");
+    case "ERR_FORBIDDEN":
+      return new CliError("noPerm", `Not permitted: ${err.message}`, "Use an API key whose department and role may do this.");
+    case "ERR_UNAVAILABLE":
+      return new CliError("unavailable", err.message, "Check --registry URL and that the registry is running.");
+    case "ERR_LOG_PROOF_INVALID":
+      return new CliError("failed", `${err.message} (${err.code})`, "The log is not consistent with what you saved: keep both tree heads as evidence.");
     case "ERR_ISSUER_NOT_AUTHORISED":
       return new CliError("data", `${err.message}${detail}`, "Add the department to the licence type's issuers in the catalogue.");
     default:

@@ -2,9 +2,11 @@
  * `elicence verify FILE`: verify a licence offline and print the report.
  * @module
  */
-import { readFile } from "node:fs/promises";
 import { DEFAULT_ALGORITHMS, isJwsAlgorithm, verifyLicence, verifyTrustList, type JwsAlgorithm, type TrustList, type VerificationReport } from "@elicence/core";
-import { openWorkspace } from "@elicence/registry";
+import { Registry, openWorkspace } from "@elicence/registry";
+import { statusListIdOf } from "@elicence/sdk";
+import { readInput } from "../io/files.js";
+import { PASSPHRASE_ENV } from "../io/passphrase.js";
 import { CliError, EXIT } from "../output.js";
 
 /** Options of the verify command. */
@@ -14,33 +16,10 @@ export interface VerifyCommandOptions {
   readonly trust?: string;
   readonly operatorCert?: string;
   readonly statusList: readonly string[];
-  readonly at: Date;
+  /** Verification time; now (after any status list was fetched) when omitted. */
+  readonly at?: Date;
   readonly algorithms?: string;
   readonly json: boolean;
-}
-
-const MAX_INPUT = 1024 * 1024;
-
-async function readInput(path: string, what: string): Promise<string> {
-  try {
-    const text = path === "-" ? await readStdin() : await readFile(path, "utf8");
-    if (text.length > MAX_INPUT) throw new CliError("data", `${what} is larger than ${MAX_INPUT} bytes.`);
-    return text;
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError("noInput", `Cannot read ${what} ${path}.`, "Check the path and the file's permissions.");
-  }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_INPUT) throw new CliError("data", `The input is larger than ${MAX_INPUT} bytes.`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function parseAlgorithms(list: string | undefined): JwsAlgorithm[] {
@@ -82,16 +61,39 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
   const input = await readInput(options.file, "the licence");
   let trustList: TrustList;
   if (options.home !== undefined) {
-    trustList = await (await openWorkspace(options.home)).trustList(options.at, algorithms);
+    trustList = await (await openWorkspace(options.home)).trustList(options.at ?? new Date(), algorithms);
   } else {
     const token = await readInput(options.trust!, "the trust list");
     const pinned = options.operatorCert ? [await readInput(options.operatorCert, "the operator certificate")] : undefined;
-    trustList = await verifyTrustList(token, { at: options.at, algorithms, ...(pinned ? { operatorCertificates: pinned } : {}) });
+    trustList = await verifyTrustList(token, { at: options.at ?? new Date(), algorithms, ...(pinned ? { operatorCertificates: pinned } : {}) });
   }
   const statusLists: string[] = [];
   for (const path of options.statusList) statusLists.push((await readInput(path, "the status list")).trim());
-  const report = await verifyLicence(input.trim(), { trustList, at: options.at, algorithms, statusLists });
+  if (statusLists.length === 0 && options.home !== undefined) {
+    const fromWorkspace = await workspaceStatusList(options.home, input);
+    if (fromWorkspace) statusLists.push(fromWorkspace);
+  }
+  const report = await verifyLicence(input.trim(), { trustList, at: options.at ?? new Date(), algorithms, statusLists });
   if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(formatReport(report));
   return report.indication === "PASSED" ? EXIT.ok : report.indication === "FAILED" ? EXIT.failed : EXIT.indeterminate;
+}
+
+/**
+ * The licence's current status list from the workspace's own registry, when the passphrase is in
+ * the environment (no prompt: verification stays non-interactive). Without it, status is
+ * INDETERMINATE unless `--status-list` is given.
+ */
+async function workspaceStatusList(home: string, licence: string): Promise<string | undefined> {
+  const passphrase = process.env[PASSPHRASE_ENV];
+  const id = statusListIdOf(licence);
+  if (!passphrase || id === undefined) return undefined;
+  const registry = await Registry.open({ home, passphrase });
+  try {
+    return await registry.public.statusList(id);
+  } catch {
+    return undefined;
+  } finally {
+    await registry.close();
+  }
 }

@@ -1,0 +1,71 @@
+/**
+ * `elicence lookup|get|check-data`: the sharing-interface reads. Every read names its cause
+ * (`--matter`, `--reason`) and is recorded in the registry's log.
+ * @module
+ */
+import type { HolderIdType, SharedLicence } from "@elicence/core";
+import { withApi, type ApiOptions } from "../api.js";
+import { guessHolderIdType, holderIdType } from "../io/fields.js";
+import { licenceFile, shownFields, writeOutput } from "../io/files.js";
+import { EXIT } from "../output.js";
+
+/** The cause flags every read takes. */
+export interface CauseOptions {
+  readonly matter: string;
+  readonly reason: string;
+}
+
+function sharedJson(s: SharedLicence) {
+  return { ...s, fields: shownFields(s.licence) };
+}
+
+function sharedText(s: SharedLicence): string {
+  const lines = [`${s.id}  ${s.status}${s.supersededBy ? ` (superseded by ${s.supersededBy})` : ""}`];
+  const fields = shownFields(s.licence);
+  const width = Math.max(8, ...Object.keys(fields).map((k) => k.length));
+  for (const [k, v] of Object.entries(fields)) lines.push(`  ${k.padEnd(width)} ${typeof v === "string" ? v : JSON.stringify(v)}`);
+  if (s.withheld.length) lines.push(`  withheld: ${s.withheld.join(", ")}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Runs `lookup --holder-id … --matter … --reason …`. */
+export async function runLookup(options: ApiOptions & CauseOptions & { holderId: string; holderIdType?: string; type?: string; json: boolean }): Promise<number> {
+  const idType: HolderIdType = options.holderIdType ? holderIdType(undefined, options.holderIdType) : guessHolderIdType(options.holderId);
+  return withApi(options, async (api) => {
+    const found = await api.findByHolder({ idType, idNumber: options.holderId }, { matter: options.matter, reason: options.reason }, options.type);
+    if (options.json) process.stdout.write(`${JSON.stringify(found.map(sharedJson), null, 2)}\n`);
+    else if (found.length === 0) process.stdout.write("No licences found for this holder.\n");
+    else for (const s of found) process.stdout.write(sharedText(s));
+    return 0;
+  });
+}
+
+/** Runs `get ID --matter --reason [--out]`. */
+export async function runGet(options: ApiOptions & CauseOptions & { id: string; out?: string; format: "archive" | "compact"; json: boolean }): Promise<number> {
+  return withApi(options, async (api) => {
+    const shared = await api.get(options.id, { matter: options.matter, reason: options.reason });
+    if (options.out) await writeOutput(options.out, licenceFile(shared.licence, options.format));
+    if (options.json) process.stdout.write(`${JSON.stringify({ ...sharedJson(shared), ...(options.out ? { file: options.out } : {}) }, null, 2)}\n`);
+    else {
+      process.stdout.write(sharedText(shared));
+      if (options.out) process.stderr.write(`Written to ${options.out}\n`);
+    }
+    return 0;
+  });
+}
+
+/** Runs `check-data`: exit 0 when the holder's licence says so, 1 when it does not. */
+export async function runCheckData(
+  options: ApiOptions & CauseOptions & { holderId: string; holderIdType?: string; type: string; field: string; value: string; json: boolean },
+): Promise<number> {
+  const idType: HolderIdType = options.holderIdType ? holderIdType(undefined, options.holderIdType) : guessHolderIdType(options.holderId);
+  return withApi(options, async (api) => {
+    const type = await api.getLicenceType(options.type);
+    const def = type.fields.find((f) => f.name === options.field);
+    const value = def?.type === "integer" && /^-?\d+$/.test(options.value) ? Number(options.value) : def?.type === "boolean" && /^(true|false)$/.test(options.value) ? options.value === "true" : options.value;
+    const { match } = await api.verifyData({ holder: { idType, idNumber: options.holderId }, type: type.code, field: options.field, value }, { matter: options.matter, reason: options.reason });
+    if (options.json) process.stdout.write(`${JSON.stringify({ match })}\n`);
+    else process.stdout.write(match ? "yes: an active licence of the holder says so\n" : "no: no active licence of the holder says so\n");
+    return match ? EXIT.ok : EXIT.failed;
+  });
+}
