@@ -100,6 +100,9 @@ export type {
   VerifyDataRequest,
   InclusionProof,
   ConsistencyProof,
+  LogEntry,
+  DepartmentStats,
+  RegistryStats,
 } from "./registry/api.js";
 
 // Status lists

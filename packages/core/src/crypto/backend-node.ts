@@ -65,6 +65,24 @@ function toU8(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
+// Small random requests (salts) are served from a pool refilled 4 KiB at a time: one call into the
+// CSPRNG per ~256 salts instead of one each. Bytes handed out are copied and wiped from the pool.
+const POOL_SIZE = 4096;
+const pool = new Uint8Array(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+
+function randomBytes(length: number): Uint8Array {
+  if (length > 256) return toU8(nodeCrypto.randomBytes(length));
+  if (poolOffset + length > POOL_SIZE) {
+    nodeCrypto.randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const out = pool.slice(poolOffset, poolOffset + length);
+  pool.fill(0, poolOffset, poolOffset + length);
+  poolOffset += length;
+  return out;
+}
+
 /** Synchronous verification, for callers on the hot path. Returns false on any malformed input. */
 export function verifySync(handle: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean {
   const { key, alg } = handle as NodePublicKey;
@@ -89,8 +107,11 @@ export const backend: CryptoBackend = {
   sha256: (data) => digest("sha256", data),
   sha384: (data) => digest("sha384", data),
   sha512: (data) => digest("sha512", data),
-  randomBytes: (length) => toU8(nodeCrypto.randomBytes(length)),
+  randomBytes,
   base64urlEncode: (data) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64url"),
+  sha256Base64url: hasOneShotHash
+    ? (text) => (nodeCrypto as unknown as { hash(a: string, d: string, e: "base64url"): string }).hash("sha256", text, "base64url")
+    : (text) => nodeCrypto.createHash("sha256").update(text, "utf8").digest("base64url"),
   base64urlEncodeText: (text) => Buffer.from(text, "utf8").toString("base64url"),
   asciiBytes: (text) => toU8(Buffer.from(text, "latin1")),
   base64urlDecode(text) {

@@ -68,6 +68,7 @@ export const backend: CryptoBackend = {
   },
   base64urlEncode: encodeBase64url,
   base64urlDecode: decodeBase64url,
+  sha256Base64url: (text) => encodeBase64url(sha256(utf8.encode(text))),
   base64urlEncodeText: (text) => encodeBase64url(utf8.encode(text)),
   asciiBytes: (text) => utf8.encode(text),
   async importPublicKey(spki, alg) {

@@ -42,6 +42,8 @@ export interface CryptoBackend {
   sha512(data: Uint8Array): Uint8Array;
   randomBytes(length: number): Uint8Array;
   base64urlEncode(data: Uint8Array): string;
+  /** base64url of the SHA-256 of a string's UTF-8 bytes (disclosure digests: one native call on Node). */
+  sha256Base64url(text: string): string;
   /** base64url of a string's UTF-8 bytes (one step, so Node can skip an intermediate copy). */
   base64urlEncodeText(text: string): string;
   /** The bytes of an ASCII string (JWS signing inputs are ASCII by construction). */

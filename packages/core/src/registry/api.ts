@@ -168,6 +168,39 @@ export interface VerifyDataRequest {
   readonly value: string | number | boolean;
 }
 
+/** One entry of the registry's log: its index and its bytes as hashed (RFC 8785 canonical JSON). */
+export interface LogEntry {
+  readonly index: number;
+  readonly entry: string;
+}
+
+/** Sharing figures of one department over a period (see {@link RegistryApi.stats}). */
+export interface DepartmentStats {
+  /** The department's USCC. */
+  readonly department: string;
+  /** Licence types the department may issue, as its issuer keys name them. */
+  readonly typesCatalogued: number;
+  /** Of those, types with at least one licence issued in the period. */
+  readonly typesProvided: number;
+  /** typesProvided / typesCatalogued (0 when none are catalogued). */
+  readonly provisionRate: number;
+  /** Licences the department issued in the period (issue, amend, renew). */
+  readonly licencesIssued: number;
+  /** Reads of the department's licences by other departments in the period. */
+  readonly readsByOthers: number;
+  /** Licences the department read (served to it electronically) in the period, by approval matter. */
+  readonly servedByMatter: Readonly<Record<string, number>>;
+}
+
+/** Sharing figures over a period. */
+export interface RegistryStats {
+  /** ISO 8601, inclusive. */
+  readonly from: string;
+  /** ISO 8601, exclusive. */
+  readonly to: string;
+  readonly departments: readonly DepartmentStats[];
+}
+
 /** Proofs from the registry's log. */
 export interface InclusionProof {
   readonly index: number;
@@ -209,6 +242,12 @@ export interface RegistryApi {
   verifyData(request: VerifyDataRequest, cause: ReadCause): Promise<{ readonly match: boolean }>;
   statusHistory(id: string, cause: ReadCause): Promise<StatusHistoryEntry[]>;
   statusAt(id: string, at: string, cause: ReadCause): Promise<{ readonly status: LicenceStatus | "expired" | "not-issued" }>;
+  /**
+   * Every log entry about a licence (its issue, status changes and reads — this read included),
+   * oldest first, so an auditor can fetch inclusion proofs. Auditors, admins and the issuing
+   * department only.
+   */
+  logEntries(licenceId: string, cause: ReadCause): Promise<LogEntry[]>;
 
   createAgreement(agreement: Omit<SharingAgreement, "id" | "createdAt">): Promise<SharingAgreement>;
   listAgreements(): Promise<SharingAgreement[]>;

@@ -29,7 +29,7 @@ export interface Disclosure {
 
 /** Digest of an encoded disclosure, as it appears in `_sd`. */
 export function disclosureDigest(encoded: string): string {
-  return backend.base64urlEncode(backend.sha256(backend.asciiBytes(encoded)));
+  return backend.sha256Base64url(encoded);
 }
 
 /**

@@ -13,3 +13,30 @@ describe.each([nodeBackend, webBackend])("$name backend", (backend) => {
     expect(await backend.verify(pair.publicKey, data, sig)).toBe(false);
   });
 });
+
+describe.each([nodeBackend, webBackend])("$name backend helpers agree", (backend) => {
+  it("sha256Base64url, base64urlEncodeText and asciiBytes", () => {
+    for (const text of ["", "abc", "证照 ✓", "x".repeat(1000)]) {
+      expect(backend.sha256Base64url(text)).toBe(Buffer.from(nodeBackend.sha256(new TextEncoder().encode(text))).toString("base64url"));
+      expect(backend.base64urlEncodeText(text)).toBe(Buffer.from(text).toString("base64url"));
+    }
+    expect([...backend.asciiBytes("a.b")]).toEqual([97, 46, 98]);
+  });
+
+  it("random bytes are fresh on every call, small and large", () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) seen.add(Buffer.from(backend.randomBytes(16)).toString("hex"));
+    expect(seen.size).toBe(2000);
+    expect(backend.randomBytes(5000)).toHaveLength(5000);
+    expect(backend.randomBytes(0)).toHaveLength(0);
+  });
+
+  it("base64urlDecode refuses non-canonical and foreign text", () => {
+    expect(backend.base64urlDecode("AB")).toBeNull();
+    expect(backend.base64urlDecode("AQ")).toEqual(new Uint8Array([1]));
+    expect(backend.base64urlDecode("A")).toBeNull();
+    expect(backend.base64urlDecode("AQ==")).toBeNull();
+    expect(backend.base64urlDecode("A+")).toBeNull();
+    expect(backend.base64urlDecode("")).toEqual(new Uint8Array());
+  });
+});
