@@ -24,7 +24,6 @@ export type {
   Problem,
   ProblemCode,
   HttpOnlyCode,
-  ErrorOutcome,
 } from "./http/index.js";
 export type { NewApiKey } from "./registry/access.js";
 export { openDatabase } from "./storage/database.js";
