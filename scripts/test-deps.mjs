@@ -15,6 +15,8 @@ const hasPostgresServer = () =>
   existsSync("/usr/lib/postgresql") &&
   readdirSync("/usr/lib/postgresql").some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
 if (!hasPostgresServer()) missing.push("postgresql");
+// The operator guide's backup commands (run by the docs test) use the sqlite3 shell.
+if (!has("sqlite3", ["-version"])) missing.push("sqlite3");
 
 if (missing.length === 0) process.exit(0);
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
