@@ -8,14 +8,15 @@ function importFromRegistry(specifier, file) {
   return import(new URL(`${specifier}/${file}`, REGISTRY_MODULES).href);
 }
 
-/** Starts the bare app on a free port; returns `{ url, close }`. */
-export async function serveBare() {
+/** Serves the Hono app `build(app)` makes on a free loopback port; returns `{ url, close }`. */
+export async function serveApp(build) {
   const { Hono } = await importFromRegistry("hono", "dist/index.js");
   const { serve } = await importFromRegistry("@hono/node-server", "dist/index.mjs");
   const app = new Hono();
-  app.get("/bare", (c) => c.json({ ok: true, service: "bare", n: 1 }));
+  // `build` adds routes to a fresh app, or returns another app to serve instead.
+  const served = build(app) ?? app;
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+    const server = serve({ fetch: served.fetch, port: 0, hostname: "127.0.0.1" });
     server.once("error", reject);
     server.once("listening", () => {
       const { port } = server.address();
@@ -29,4 +30,9 @@ export async function serveBare() {
       });
     });
   });
+}
+
+/** Starts the bare app (GET /bare → a small JSON object) on a free port; returns `{ url, close }`. */
+export function serveBare() {
+  return serveApp((app) => app.get("/bare", (c) => c.json({ ok: true, service: "bare", n: 1 })));
 }

@@ -7,12 +7,15 @@
 //      by function (written as .cpuprofile files to bench/results/ for Chrome DevTools).
 //
 //   node bench/registry/profile.mjs [--adapter sqlite|postgres] [--licences 5000] [--seconds 4]
+//                                   [--clone 200000]            grow to this many licences (clones) before the lookups
+//                                   [--sqlite-synchronous NORMAL] an experiment: no fsync per commit (what group commit would approach)
 import { Session } from "node:inspector/promises";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { cpuClock } from "./cpu.mjs";
 import { registry as registryPackage } from "./dist.mjs";
+import { cloneHolders } from "./clone.mjs";
 import { holderCode, population } from "./holders.mjs";
 import { issueHolders } from "./issue.mjs";
 import { LoadGenerator } from "./load.mjs";
@@ -27,6 +30,8 @@ const { values: args } = parseArgs({
     licences: { type: "string", default: "5000" },
     seconds: { type: "string", default: "4" },
     concurrency: { type: "string", default: "16" },
+    clone: { type: "string" },
+    "sqlite-synchronous": { type: "string" },
   },
 });
 const CAUSE = { matter: "330100-BENCH-0001", reason: "办理食品经营许可（性能测试）" };
@@ -181,13 +186,30 @@ async function main() {
     console.log("issueBatch inclusive time by function");
     console.table(issueProfile.inclusive.slice(0, 25));
 
+    let lookupHolders = holders;
+    if (args.clone) {
+      const target = population(Number(args.clone));
+      const grown = await cloneHolders(world, holders, target.holders);
+      lookupHolders = target.holders;
+      console.log(`\ngrown to ${target.licences} licences (${grown.licences} clones) in ${round(grown.ms / 1000, 1)} s`);
+    }
+    if (args["sqlite-synchronous"]) {
+      await world.registry.database.run(`PRAGMA synchronous = ${args["sqlite-synchronous"] === "NORMAL" ? "NORMAL" : "FULL"}`);
+      console.log(`\nEXPERIMENT: PRAGMA synchronous = ${args["sqlite-synchronous"]}`);
+    }
+    if (adapter === "postgres") {
+      const key = world.registry.holderKey(holderCode(lookupHolders - 1));
+      const plan = await world.registry.database.all("EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM licences WHERE holder_key = ? ORDER BY issued_at, id", [key]);
+      console.log(`\nthe holder query's plan:\n${plan.map((r) => Object.values(r)[0]).join("\n")}`);
+    }
+
     // Lookups in process: SQL per lookup and the transaction's own cost.
     const n = 2000;
     probe.reset();
     let found = 0;
     const inproc = cpuClock(pg?.pid);
     const t0 = performance.now();
-    for (let i = 0; i < n; i++) found += (await world.consumer.findByHolder(holderCode(Math.floor(Math.random() * holders)), CAUSE)).length;
+    for (let i = 0; i < n; i++) found += (await world.consumer.findByHolder(holderCode(Math.floor(Math.random() * lookupHolders)), CAUSE)).length;
     const wallUs = ((performance.now() - t0) * 1000) / n;
     const c2 = inproc.stop();
     const lookupSql = probe.report(n);
@@ -203,7 +225,7 @@ async function main() {
       const spec = {
         url: server.url,
         headers: { Authorization: `Bearer ${world.keys.consumer}`, "X-Approval-Matter": CAUSE.matter, "X-Read-Reason": encodeURIComponent(CAUSE.reason) },
-        holders,
+        holders: lookupHolders,
         concurrency: Number(args.concurrency),
         warmupMs: 500,
         windowMs: Number(args.seconds) * 1000,

@@ -44,7 +44,7 @@ const config = {
   concurrency: num(args.concurrency, 16),
   warmupMs: quick ? 300 : 1000,
   windowMs: num(args.window, quick ? 1500 : 5000),
-  rounds: num(args.rounds, quick ? 1 : 2),
+  rounds: num(args.rounds, quick ? 1 : 3),
   batch: num(args.batch, 1000),
   signWindowMs: quick ? 500 : 1500,
 };
@@ -56,9 +56,12 @@ const log = (msg) => process.stderr.write(`[registry-bench] ${msg}\n`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x, d = 0) => (x === undefined || Number.isNaN(x) ? x : Math.round(x * 10 ** d) / 10 ** d);
 
-/** Lookups and the bare route at the current size: interleaved rounds at full concurrency, then one connection. */
-async function measureLookups(world, load, bare, holders, pgPid) {
-  const server = await serveRegistry(world.registry, { port: 0 });
+/**
+ * Lookups on both databases (the small one is a copy taken when it held `small` licences) and the
+ * bare route, interleaved round by round so that a busy spell of the shared machine hits all three
+ * alike; then one connection each, for latency without queueing.
+ */
+async function measureLookups(targets, load, bare, pgPid) {
   // CPU of the serving process (and PostgreSQL's) over the run, warm-up included, per answer.
   const measured = async (spec) => {
     const clock = cpuClock(pgPid);
@@ -66,60 +69,72 @@ async function measureLookups(world, load, bare, holders, pgPid) {
     const c = clock.stop();
     return { ...r, serverCpuMs: c.selfMs, postgresCpuMs: c.postgresMs, cpuUsPerRequest: ((c.selfMs + c.postgresMs) * 1000) / r.allRequests, loadAverage: loadAverage() };
   };
+  const cause = { "X-Approval-Matter": "330100-BENCH-0001", "X-Read-Reason": encodeURIComponent("办理食品经营许可（性能测试）") };
+  const servers = await Promise.all(targets.map((t) => serveRegistry(t.world.registry, { port: 0 })));
   try {
-    const cause = { "X-Approval-Matter": "330100-BENCH-0001", "X-Read-Reason": encodeURIComponent("办理食品经营许可（性能测试）") };
-    const lookupSpec = (concurrency, windowMs) => ({
-      url: server.url,
-      headers: { Authorization: `Bearer ${world.keys.consumer}`, ...cause },
-      holders,
+    const lookupSpec = (k, concurrency, windowMs) => ({
+      url: servers[k].url,
+      headers: { Authorization: `Bearer ${targets[k].world.keys.consumer}`, ...cause },
+      holders: targets[k].holders,
       concurrency,
       warmupMs: config.warmupMs,
       windowMs,
       maxRequests: 2_000_000,
     });
     const bareSpec = (concurrency, windowMs) => ({ url: bare.url, headers: {}, path: "/bare", concurrency, warmupMs: config.warmupMs, windowMs, maxRequests: 2_000_000 });
-    const rounds = [];
+    const rounds = targets.map(() => []);
     for (let r = 0; r < config.rounds; r++) {
       const b = await measured(bareSpec(config.concurrency, config.windowMs));
-      const l = await measured(lookupSpec(config.concurrency, config.windowMs));
-      rounds.push({ bare: b, lookup: l, ratio: l.rps / b.rps, cpuRatio: b.cpuUsPerRequest / l.cpuUsPerRequest });
-      log(
-        `  round ${r + 1}: lookup ${round(l.rps)} req/s p50 ${round(l.p50, 2)} ms p99 ${round(l.p99, 2)} ms, ${round(l.cpuUsPerRequest)} µs CPU/req (errors ${l.errors}); ` +
-          `bare ${round(b.rps)} req/s, ${round(b.cpuUsPerRequest)} µs CPU/req; load average ${l.loadAverage}`,
-      );
-      if (l.errors) log(`  first error: ${l.firstError}`);
+      // Alternate which size goes first.
+      const order = r % 2 === 0 ? targets.map((_, k) => k) : targets.map((_, k) => targets.length - 1 - k);
+      for (const k of order) {
+        const l = await measured(lookupSpec(k, config.concurrency, config.windowMs));
+        rounds[k].push({ bare: b, lookup: l, ratio: l.rps / b.rps, cpuRatio: b.cpuUsPerRequest / l.cpuUsPerRequest });
+        log(
+          `  round ${r + 1}, ${targets[k].licences} licences: lookup ${round(l.rps)} req/s p50 ${round(l.p50, 2)} ms p99 ${round(l.p99, 2)} ms, ${round(l.cpuUsPerRequest)} µs CPU/req (errors ${l.errors}); ` +
+            `bare ${round(b.rps)} req/s, ${round(b.cpuUsPerRequest)} µs CPU/req; load average ${l.loadAverage}`,
+        );
+        if (l.errors) log(`  first error: ${l.firstError}`);
+      }
     }
-    const single = await measured(lookupSpec(1, Math.max(1000, config.windowMs / 2)));
-    const singleBare = await measured(bareSpec(1, Math.max(1000, config.windowMs / 2)));
-    log(`  one connection: lookup p50 ${round(single.p50, 2)} ms p99 ${round(single.p99, 2)} ms; bare p50 ${round(singleBare.p50, 2)} ms`);
-    const pick = (f) => median(rounds.map(f));
-    return {
-      concurrency: config.concurrency,
-      holders,
-      lookupRps: pick((r) => r.lookup.rps),
-      bareRps: pick((r) => r.bare.rps),
-      ratio: pick((r) => r.ratio),
-      cpuUsPerLookup: pick((r) => r.lookup.cpuUsPerRequest),
-      cpuUsPerBare: pick((r) => r.bare.cpuUsPerRequest),
-      cpuRatio: pick((r) => r.cpuRatio),
-      p50: pick((r) => r.lookup.p50),
-      p99: pick((r) => r.lookup.p99),
-      bareP50: pick((r) => r.bare.p50),
-      bareP99: pick((r) => r.bare.p99),
-      errors: rounds.reduce((a, r) => a + r.lookup.errors, 0) + single.errors,
-      meanLicencesPerResponse: rounds[0].lookup.meanLicences,
-      meanResponseBytes: rounds[0].lookup.meanBytes,
-      single: { rps: single.rps, p50: single.p50, p99: single.p99, cpuUsPerRequest: single.cpuUsPerRequest, bareP50: singleBare.p50, bareP99: singleBare.p99 },
-      rounds,
-    };
+    const singleMs = Math.max(1000, config.windowMs / 2);
+    const singles = [];
+    for (let k = 0; k < targets.length; k++) singles.push(await measured(lookupSpec(k, 1, singleMs)));
+    const singleBare = await measured(bareSpec(1, singleMs));
+    log(`  one connection: lookup p50 ${singles.map((x) => round(x.p50, 2)).join(" / ")} ms, p99 ${singles.map((x) => round(x.p99, 2)).join(" / ")} ms; bare p50 ${round(singleBare.p50, 2)} ms`);
+    return targets.map((t, k) => {
+      const pick = (f) => median(rounds[k].map(f));
+      const single = singles[k];
+      return {
+        licences: t.licences,
+        holders: t.holders,
+        concurrency: config.concurrency,
+        lookupRps: pick((r) => r.lookup.rps),
+        bareRps: pick((r) => r.bare.rps),
+        ratio: pick((r) => r.ratio),
+        cpuUsPerLookup: pick((r) => r.lookup.cpuUsPerRequest),
+        cpuUsPerBare: pick((r) => r.bare.cpuUsPerRequest),
+        cpuRatio: pick((r) => r.cpuRatio),
+        p50: pick((r) => r.lookup.p50),
+        p99: pick((r) => r.lookup.p99),
+        bareP50: pick((r) => r.bare.p50),
+        bareP99: pick((r) => r.bare.p99),
+        errors: rounds[k].reduce((a, r) => a + r.lookup.errors, 0) + single.errors,
+        meanLicencesPerResponse: rounds[k][0].lookup.meanLicences,
+        meanResponseBytes: rounds[k][0].lookup.meanBytes,
+        single: { rps: single.rps, p50: single.p50, p99: single.p99, cpuUsPerRequest: single.cpuUsPerRequest, bareP50: singleBare.p50, bareP99: singleBare.p99 },
+        rounds: rounds[k],
+      };
+    });
   } finally {
-    await server.close();
+    await Promise.all(servers.map((s) => s.close()));
   }
 }
 
 async function benchAdapter(adapter, load, bare) {
   const pg = adapter === "postgres" ? await postgresServer() : undefined;
   const world = await makeWorld(adapter, pg?.url);
+  let smallWorld;
   const out = { adapter };
   try {
     const small = population(config.small);
@@ -137,8 +152,8 @@ async function benchAdapter(adapter, load, bare) {
     log(`${adapter}: issuing ${small.licences} real licences (holders 0–${small.holders - 1})`);
     const a = await issueHolders(world, 0, small.holders, config.batch, pg?.pid);
     await signRef();
-    log(`${adapter}: lookups at ${small.licences} licences`);
-    out.small = { licences: small.licences, ...(await measureLookups(world, load, bare, small.holders, pg?.pid)) };
+    log(`${adapter}: copying the database at ${small.licences} licences`);
+    smallWorld = await world.copy();
 
     log(`${adapter}: issuing ${real.licences - small.licences} more real licences`);
     const b = await issueHolders(world, small.holders, real.holders, config.batch, pg?.pid);
@@ -179,10 +194,19 @@ async function benchAdapter(adapter, load, bare) {
     out.size = await measureSize(world);
     log(`${adapter}: ${round(out.size.bytesPerLicence)} bytes per licence at ${out.size.licences} licences`);
 
-    log(`${adapter}: lookups at ${large.licences} licences`);
-    out.large = { licences: out.size.licences, ...(await measureLookups(world, load, bare, large.holders, pg?.pid)) };
+    log(`${adapter}: lookups at ${small.licences} and ${large.licences} licences`);
+    [out.small, out.large] = await measureLookups(
+      [
+        { world: smallWorld, licences: small.licences, holders: small.holders },
+        { world, licences: out.size.licences, holders: large.holders },
+      ],
+      load,
+      bare,
+      pg?.pid,
+    );
     return out;
   } finally {
+    await smallWorld?.close();
     await world.close();
     pg?.stop();
   }

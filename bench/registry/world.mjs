@@ -1,14 +1,14 @@
 // A registry to measure: a fresh workspace (the CLI's sample operator, department and licence
 // types), the registry on SQLite or PostgreSQL, API keys for the roles the bench uses, and one
 // sharing agreement so that consumer reads disclose a conditional field.
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPostgres, stopPostgres } from "../../scripts/postgres-test.mjs";
 import { postmasterPid } from "./cpu.mjs";
 import { registry as registryPackage } from "./dist.mjs";
 
-const { Registry, initWorkspace } = registryPackage;
+const { Registry, initWorkspace, openDatabase } = registryPackage;
 
 export const PASSPHRASE = "bench passphrase";
 // The sample data of packages/cli/src/workspace/samples.ts (a TypeScript source the bench cannot import).
@@ -94,17 +94,51 @@ export async function makeWorld(adapter, pgUrl) {
   };
   const admin = await registry.session(keys.admin);
   await admin.createAgreement({ consumer: CONSUMER, type: TYPES.business, fields: ["registeredCapital"], expiresAt: new Date(Date.now() + 365 * 86_400_000).toISOString() });
-  return {
+  const world = {
     adapter,
     home,
     sqliteFile: adapter === "sqlite" ? sqliteFile : undefined,
-    registry,
     keys,
-    issuer: await registry.session(keys.issuer),
-    consumer: await registry.session(keys.consumer),
+    async open(url) {
+      this.registry = await Registry.open({ home, db: url, passphrase: PASSPHRASE });
+      this.issuer = await this.registry.session(keys.issuer);
+      this.consumer = await this.registry.session(keys.consumer);
+    },
+    /**
+     * A frozen copy of the database as it is now, opened as a second registry on the same
+     * workspace (same keys): SQLite copies the checkpointed file; PostgreSQL makes a database
+     * from this one as a template (the registry is closed and reopened around it).
+     */
+    async copy() {
+      const twin = { adapter, home, keys, open: world.open };
+      if (adapter === "sqlite") {
+        await world.registry.database.get("PRAGMA wal_checkpoint(TRUNCATE)");
+        twin.sqliteFile = join(home, "registry-copy.db");
+        copyFileSync(sqliteFile, twin.sqliteFile);
+        await twin.open(`sqlite:${twin.sqliteFile}`);
+      } else {
+        const name = `${new URL(pgUrl).pathname.slice(1)}_copy`;
+        const maintenanceUrl = Object.assign(new URL(pgUrl), { pathname: "/postgres" }).href;
+        await world.registry.close();
+        const maintenance = await openDatabase(maintenanceUrl);
+        try {
+          await maintenance.run(`CREATE DATABASE ${name} TEMPLATE ${new URL(pgUrl).pathname.slice(1)}`);
+        } finally {
+          await maintenance.close();
+        }
+        await world.open(pgUrl);
+        await twin.open(Object.assign(new URL(pgUrl), { pathname: `/${name}` }).href);
+      }
+      twin.close = () => twin.registry.close();
+      return twin;
+    },
     async close() {
-      await registry.close();
+      await world.registry.close();
       rmSync(home, { recursive: true, force: true });
     },
   };
+  world.registry = registry;
+  world.issuer = await registry.session(keys.issuer);
+  world.consumer = await registry.session(keys.consumer);
+  return world;
 }

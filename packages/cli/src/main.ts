@@ -15,6 +15,8 @@ import { runLogHead, runLogVerify } from "./commands/log.js";
 import { completionScript } from "./commands/completion.js";
 import { runServe } from "./commands/serve.js";
 import { runVerify } from "./commands/verify.js";
+import { runBundleExport, runBundleVerify, runVerifyFromBundle } from "./commands/bundle.js";
+import { runStats } from "./commands/stats.js";
 import { CliError, EXIT, EXIT_HELP, reportError } from "./output.js";
 
 function parseTime(value: string): Date {
@@ -280,6 +282,40 @@ export async function main(argv: readonly string[]): Promise<number> {
     code = await runLogVerify({ ...where(o), trust: o.trust, operatorCert: o.operatorCert, treeHead: o.treeHead, json: o.json });
   });
 
+  const bundle = program.command("bundle").description("offline audit bundles: licences, trust list, status lists, a signed tree head and inclusion proofs");
+  withWhere(
+    withCause(
+      bundle
+        .command("export")
+        .description("read licences (each read logged) and write an audit bundle proving every log entry of them (auditor, admin or the issuing department)")
+        .requiredOption("--ids <id,…>", "licence identifiers, comma separated (repeat)", collect, [])
+        .requiredOption("--out <file>", "write the bundle to FILE"),
+    ),
+  ).action(async (o) => {
+    code = await runBundleExport({ ...where(o), ids: o.ids, out: o.out, matter: o.matter, reason: o.reason, json: o.json });
+  });
+  bundle
+    .command("verify")
+    .description("verify an audit bundle with no network; exit 0 only when everything PASSED")
+    .argument("<file>", "the bundle, or - for standard input")
+    .option("--operator-cert <pem>", "pin the trust list's signer to this certificate (strongly advised)")
+    .option("--at <time>", "verification time (default: when the bundle was made)", parseTime)
+    .option("--json", "print the report as JSON", false)
+    .action(async (file, o) => {
+      code = await runBundleVerify({ file, operatorCert: o.operatorCert, at: o.at, json: o.json });
+    });
+
+  withWhere(
+    program
+      .command("stats")
+      .description("sharing figures per department over a period: types provided electronically, reads by others, licences served per matter (admin, auditor)")
+      .requiredOption("--from <time>", "start of the period (ISO 8601, inclusive)", parseTime)
+      .requiredOption("--to <time>", "end of the period (ISO 8601, exclusive)", parseTime),
+  ).action(async (o) => {
+    if (o.from.getTime() >= o.to.getTime()) throw new CliError("usage", "--from must be before --to.");
+    code = await runStats({ ...where(o), from: o.from, to: o.to, json: o.json });
+  });
+
   program
     .command("completion")
     .description("print a shell completion script: eval \"$(elicence completion bash)\"")
@@ -290,17 +326,28 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   program
     .command("verify")
-    .description("verify a licence file (archive or compact form; - for standard input) offline; exit 0 only when PASSED")
-    .argument("<file>", "the licence file, or - for standard input")
+    .description("verify a licence file (archive or compact form; - for standard input) offline, or licence ID of an audit bundle with --bundle; exit 0 only when PASSED")
+    .argument("<file>", "the licence file, or - for standard input (with --bundle: the licence identifier)")
     .option("--home <dir>", "use the workspace's trust list")
     .option("--trust <file>", "use this signed trust list")
     .option("--operator-cert <pem>", "pin the trust list's signer to this certificate")
     .option("--status-list <file>", "a status list token to check status against (repeat)", collect, [])
     .option("--at <time>", "verification time (default: now)", parseTime)
     .option("--alg <list>", "allowed algorithms, comma separated (default: ES256,EdDSA,PS256)")
+    .option("--offline", "never contact a registry (with --home: no status list from the workspace's registry)", false)
+    .option("--bundle <file>", "verify licence ID (the argument) from this audit bundle, with its evidence")
     .option("--json", "print the report as JSON", false)
     .action(async (file, o) => {
+      if (o.bundle !== undefined) {
+        for (const flag of ["home", "trust", "alg"] as const) {
+          if (o[flag] !== undefined) throw new CliError("usage", `--${flag} does not go with --bundle: the bundle carries its trust list.`);
+        }
+        if (o.statusList.length) throw new CliError("usage", "--status-list does not go with --bundle: the bundle carries its status lists.");
+        code = await runVerifyFromBundle({ file: o.bundle, id: file, operatorCert: o.operatorCert, at: o.at, json: o.json });
+        return;
+      }
       code = await runVerify({
+        offline: o.offline,
         file,
         home: o.home,
         trust: o.trust,

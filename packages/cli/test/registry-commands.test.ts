@@ -376,6 +376,108 @@ describe("where and who", () => {
   });
 });
 
+describe("bundle", () => {
+  let file: string;
+  let id: string;
+  const operatorCert = () => join(home, "pki", "operator.pem");
+
+  beforeAll(async () => {
+    id = issueBusiness("审计包有限公司");
+    const read = ws(["get", id, "--matter", "330100-TEST-1", "--reason", "办理"]);
+    expect(read.code, read.stderr).toBe(0);
+    file = join(dir, "audit-bundle.json");
+    const { url, child } = await startServe(BIN, home, PASS);
+    try {
+      const r = run(["bundle", "export", "--registry", url, "--ids", id, "--out", file, "--matter", "330100-AUDIT-1", "--reason", "年度审计"], admin);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^Wrote .*1 licence\(s\), 4 log entries/);
+    } finally {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }
+  });
+
+  it("bundle verify: PASSED with the registry stopped, every log entry of the licence proven", () => {
+    const r = run(["bundle", "verify", file, "--operator-cert", operatorCert()], undefined);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^PASSED/);
+    expect(r.stdout).toContain("4 of 4 inclusion proofs verify");
+    const j = run(["bundle", "verify", file, "--operator-cert", operatorCert(), "--json"], undefined);
+    expect(j.code).toBe(0);
+    const report = JSON.parse(j.stdout);
+    expect(report.indication).toBe("PASSED");
+    expect(report.log.licencesWithoutProof).toEqual([]);
+    // issue, the earlier get, the export's read and its log-entries read
+    const bundle = JSON.parse(readFileSync(file, "utf8"));
+    expect(bundle.log.entries.map((e: { entry: string }) => JSON.parse(e.entry).kind)).toEqual(["issue", "read", "read", "read"]);
+    expect(bundle.log.entries.map((e: { entry: string }) => JSON.parse(e.entry).matter)).toEqual([undefined, "330100-TEST-1", "330100-AUDIT-1", "330100-AUDIT-1"]);
+    expect(report.licences[0].id).toBe(id);
+  });
+
+  it("verify --offline --bundle FILE ID verifies one licence from the bundle", () => {
+    const r = run(["verify", "--offline", "--bundle", file, id, "--operator-cert", operatorCert()], undefined);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^PASSED/);
+    expect(r.stdout).toContain("4 of 4 inclusion proofs verify");
+    const missing = run(["verify", "--bundle", file, id.slice(0, -1) + (id.endsWith("A") ? "B" : "A")], undefined);
+    expect(missing.code).toBe(65);
+    expectShortError(missing);
+    expect(run(["verify", "--bundle", file, id, "--home", home], undefined).code).toBe(64);
+  });
+
+  it("a tampered log entry or licence is FAILED (exit 1); a file that is not a bundle is exit 65", () => {
+    const bundle = JSON.parse(readFileSync(file, "utf8"));
+    const entry = structuredClone(bundle);
+    entry.log.entries[1].entry = entry.log.entries[1].entry.replace('"matter":"330100-TEST-1"', '"matter":"330100-TEST-2"');
+    const entryFile = join(dir, "tampered-entry.json");
+    writeFileSync(entryFile, JSON.stringify(entry));
+    const r = run(["bundle", "verify", entryFile, "--operator-cert", operatorCert()], undefined);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^FAILED/);
+    expect(r.stdout).toContain("leaf-hash");
+
+    const licence = structuredClone(bundle);
+    const compact: string = licence.licences[0].licence;
+    const at = compact.indexOf(".") + 10;
+    licence.licences[0].licence = compact.slice(0, at) + (compact[at] === "A" ? "B" : "A") + compact.slice(at + 1);
+    const licenceFile = join(dir, "tampered-licence.json");
+    writeFileSync(licenceFile, JSON.stringify(licence));
+    expect(run(["bundle", "verify", licenceFile, "--operator-cert", operatorCert()], undefined).code).toBe(1);
+
+    const junk = join(dir, "junk-bundle.json");
+    writeFileSync(junk, JSON.stringify({ format: "nope" }));
+    const bad = run(["bundle", "verify", junk], undefined);
+    expect(bad.code).toBe(65);
+    // One line, then each problem with its path.
+    expect(bad.stderr).toMatch(/^elicence: The audit bundle is malformed/);
+    expect(bad.stderr).toContain("log.treeHead");
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    expect(run(["bundle", "verify", "/nonexistent/bundle.json"], undefined).code).toBe(66);
+  });
+});
+
+describe("stats", () => {
+  it("prints per-department figures for admins; refuses issuers (77) and a bad period (64)", () => {
+    const from = "2000-01-01T00:00:00Z";
+    const to = new Date(Date.now() + 3600_000).toISOString();
+    const r = ws(["stats", "--from", from, "--to", to, "--json"], admin);
+    expect(r.code, r.stderr).toBe(0);
+    const stats = JSON.parse(r.stdout);
+    const dept = stats.departments.find((d: { typesCatalogued: number }) => d.typesCatalogued > 0);
+    expect(dept.licencesIssued).toBeGreaterThan(0);
+    expect(dept.typesProvided).toBeGreaterThan(0);
+    const human = ws(["stats", "--from", from, "--to", to], admin);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/types provided electronically\s+\d+ of \d+ catalogued/);
+    const refused = ws(["stats", "--from", from, "--to", to]);
+    expect(refused.code).toBe(77);
+    expectShortError(refused);
+    expect(ws(["stats", "--from", to, "--to", from], admin).code).toBe(64);
+    expect(ws(["stats", "--from", "yesterday", "--to", to], admin).code).toBe(64);
+  });
+});
+
 describe("completion", () => {
   it("prints a bash script that bash accepts, naming the commands", () => {
     const r = run(["completion", "bash"]);

@@ -20,6 +20,8 @@ export interface VerifyCommandOptions {
   readonly at?: Date;
   readonly algorithms?: string;
   readonly json: boolean;
+  /** Never contact a registry (no status list from the workspace's registry). */
+  readonly offline?: boolean;
 }
 
 function parseAlgorithms(list: string | undefined): JwsAlgorithm[] {
@@ -69,7 +71,7 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
   }
   const statusLists: string[] = [];
   for (const path of options.statusList) statusLists.push((await readInput(path, "the status list")).trim());
-  if (statusLists.length === 0 && options.home !== undefined) {
+  if (statusLists.length === 0 && options.home !== undefined && !options.offline) {
     const fromWorkspace = await workspaceStatusList(options.home, input);
     if (fromWorkspace) statusLists.push(fromWorkspace);
   }

@@ -178,17 +178,17 @@ export interface LogEntry {
 export interface DepartmentStats {
   /** The department's USCC. */
   readonly department: string;
-  /** Licence types the department may issue, as its issuer keys name them. */
+  /** Licence types (latest versions) whose catalogue entry names the department as an issuer. */
   readonly typesCatalogued: number;
-  /** Of those, types with at least one licence issued in the period. */
+  /** Of those, types with at least one licence issued by the department by the end of the period. */
   readonly typesProvided: number;
   /** typesProvided / typesCatalogued (0 when none are catalogued). */
   readonly provisionRate: number;
   /** Licences the department issued in the period (issue, amend, renew). */
   readonly licencesIssued: number;
-  /** Reads of the department's licences by other departments in the period. */
+  /** Reads of the department's licences by other departments in the period (licence reads, not status or log look-ups). */
   readonly readsByOthers: number;
-  /** Licences the department read (served to it electronically) in the period, by approval matter. */
+  /** Licences served to the department electronically (its licence reads) in the period, by approval matter. */
   readonly servedByMatter: Readonly<Record<string, number>>;
 }
 
@@ -259,4 +259,7 @@ export interface RegistryApi {
   treeHead(): Promise<SignedTreeHead>;
   inclusionProof(index: number, treeSize: number): Promise<InclusionProof>;
   consistencyProof(oldSize: number, newSize: number): Promise<ConsistencyProof>;
+
+  /** Admins and auditors: sharing figures per department over `[from, to)` (ISO 8601). */
+  stats(period: { readonly from: string; readonly to: string }): Promise<RegistryStats>;
 }

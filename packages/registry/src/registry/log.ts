@@ -72,7 +72,8 @@ export async function appendLogEvents(tx: Queryable, events: readonly LogEvent[]
     const event = events[k]!;
     const idx = first + k;
     const leaf = hashLeaf(encodeLogEvent(event));
-    await tx.run("INSERT INTO log_entries (idx, leaf_hash, kind, entry, at) VALUES (?, ?, ?, ?, ?)", [idx, leaf, event.kind, canonicalJson(event), event.at]);
+    const licence = typeof event.licence === "string" ? event.licence : null;
+    await tx.run("INSERT INTO log_entries (idx, leaf_hash, kind, entry, at, licence) VALUES (?, ?, ?, ?, ?, ?)", [idx, leaf, event.kind, canonicalJson(event), event.at, licence]);
     local.set(`0:${idx}`, leaf);
     // Each completed perfect subtree is hashed once, when its last leaf arrives.
     let hash = leaf;
@@ -88,6 +89,12 @@ export async function appendLogEvents(tx: Queryable, events: readonly LogEvent[]
     }
   }
   return first;
+}
+
+/** Every entry about a licence (`licence` member), oldest first. */
+export async function logEntriesOf(db: Queryable, licence: string): Promise<{ index: number; entry: string }[]> {
+  const rows = await db.all<{ idx: number; entry: string }>("SELECT idx, entry FROM log_entries WHERE licence = ? ORDER BY idx", [licence]);
+  return rows.map((r) => ({ index: Number(r.idx), entry: r.entry }));
 }
 
 /** Current size of the log. */

@@ -26,6 +26,9 @@ import {
   type HolderAuthorisation,
   type HolderCode,
   type InclusionProof,
+  type LogEntry,
+  type RegistryStats,
+  type DepartmentStats,
   type IssueBatchRequest,
   type IssueBatchResult,
   type IssuedRecord,
@@ -52,7 +55,7 @@ import { openDatabase, type Database, type Queryable } from "../storage/database
 import { MIGRATIONS } from "../storage/schema.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
 import { authenticate, entitledConditionalFields, insertApiKey, isRole, requireCause, requireRole, type NewApiKey } from "./access.js";
-import { appendLogEvents, logConsistencyProof, logInclusionProof, logRoot, logSize, type LogEvent } from "./log.js";
+import { appendLogEvents, logConsistencyProof, logEntriesOf, logInclusionProof, logRoot, logSize, type LogEvent } from "./log.js";
 import { allocateStatusSlots, readStatusList, setStatusValues, statusListValue } from "./status-lists.js";
 
 /** Options of {@link Registry.open}. */
@@ -883,6 +886,22 @@ class Session implements RegistryApi {
     });
   }
 
+  async logEntries(id: string, cause: ReadCause): Promise<LogEntry[]> {
+    requireRole(this.principal, "auditor", "admin", "issuer");
+    const c = requireCause(cause);
+    const now = this.registry.now();
+    return this.registry.db.transaction(async (tx) => {
+      const row = await licenceRow(tx, id);
+      const overseer = this.principal.roles.includes("auditor") || this.principal.roles.includes("admin");
+      if (!overseer && row.issuer !== this.principal.department) {
+        throw new LicenceError("ERR_FORBIDDEN", "Only auditors, admins and the issuing department may list a licence's log entries.");
+      }
+      // Logged first, so the answer proves this read too.
+      await appendLogEvents(tx, [{ kind: "read", at: now, department: this.principal.department, licence: row.id, matter: c.matter, disclosed: ["log-entries"] }]);
+      return logEntriesOf(tx, row.id);
+    });
+  }
+
   // ---- sharing ----
 
   async createAgreement(input: Omit<SharingAgreement, "id" | "createdAt">): Promise<SharingAgreement> {
@@ -956,6 +975,59 @@ class Session implements RegistryApi {
       [this.registry.holderKey(holder)],
     );
     return rows.map((r) => ({ id: r.id, holder: { ...holder }, consumer: r.consumer, type: r.type_code, fields: JSON.parse(r.fields) as string[], expiresAt: new Date(r.expires_at).toISOString() }));
+  }
+
+  // ---- figures ----
+
+  async stats(period: { from: string; to: string }): Promise<RegistryStats> {
+    requireRole(this.principal, "admin", "auditor");
+    const from = parseTime(period?.from, "from");
+    const to = parseTime(period?.to, "to");
+    if (!from || !to || from.getTime() >= to.getTime()) {
+      throw new LicenceError("ERR_VALIDATION", "The period is not valid.", { issues: [{ path: ["to"], message: "from and to must be ISO 8601 times with from before to" }] });
+    }
+    const [f, t] = [from.getTime(), to.getTime()];
+    const db = this.registry.db;
+    const types = await this.listLicenceTypes();
+    const provided = await db.all<{ issuer: string; type_code: string }>("SELECT DISTINCT issuer, type_code FROM licences WHERE issued_at < ?", [Math.ceil(t / 1000)]);
+    // From the log: its times are exact to the millisecond (the licences table keeps seconds).
+    const issued = await db.all<{ issuer: string; n: number }>(
+      "SELECT l.issuer AS issuer, COUNT(*) AS n FROM log_entries e JOIN licences l ON l.id = e.licence WHERE e.kind IN ('issue', 'amend', 'renew') AND e.at >= ? AND e.at < ? GROUP BY l.issuer",
+      [f, t],
+    );
+    const reads = await db.all<{ entry: string; issuer: string | null }>(
+      "SELECT e.entry AS entry, l.issuer AS issuer FROM log_entries e LEFT JOIN licences l ON l.id = e.licence WHERE e.kind = 'read' AND e.at >= ? AND e.at < ? AND e.licence IS NOT NULL",
+      [f, t],
+    );
+    const rows = new Map<string, { typesCatalogued: number; typesProvided: number; licencesIssued: number; readsByOthers: number; servedByMatter: Record<string, number> }>();
+    const row = (d: string) => {
+      let r = rows.get(d);
+      if (!r) rows.set(d, (r = { typesCatalogued: 0, typesProvided: 0, licencesIssued: 0, readsByOthers: 0, servedByMatter: {} }));
+      return r;
+    };
+    const providedSet = new Set(provided.map((p) => `${p.issuer} ${p.type_code}`));
+    for (const type of types) {
+      for (const d of type.issuers) {
+        const r = row(d);
+        r.typesCatalogued++;
+        if (providedSet.has(`${d} ${type.code}`)) r.typesProvided++;
+      }
+    }
+    for (const i of issued) row(i.issuer).licencesIssued = Number(i.n);
+    // Status and log look-ups are oversight, not sharing: only licence reads count.
+    const META = new Set(["status", "status-history", "log-entries"]);
+    for (const read of reads) {
+      const event = JSON.parse(read.entry) as { department: string; matter?: string; disclosed?: string[] };
+      if (event.disclosed?.length === 1 && META.has(event.disclosed[0]!)) continue;
+      if (read.issuer !== null && read.issuer !== event.department) row(read.issuer).readsByOthers++;
+      const served = row(event.department).servedByMatter;
+      const matter = event.matter ?? "";
+      served[matter] = (served[matter] ?? 0) + 1;
+    }
+    const departments: DepartmentStats[] = [...rows.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([department, r]) => ({ department, ...r, provisionRate: r.typesCatalogued === 0 ? 0 : r.typesProvided / r.typesCatalogued }));
+    return { from: from.toISOString(), to: to.toISOString(), departments };
   }
 
   // ---- public ----

@@ -135,5 +135,23 @@ INSERT INTO counters (name, value) VALUES ('status.next', 0);
 INSERT INTO counters (name, value) VALUES ('signer_chains.next', 0);
 `;
 
+/**
+ * V2: log entries name their licence in a column (indexed), so a licence's events are found
+ * without scanning the log; reads and issues are found by kind and time for the sharing figures.
+ */
+const V2 = `
+ALTER TABLE log_entries ADD COLUMN licence TEXT;
+CREATE INDEX log_entries_by_licence ON log_entries (licence, idx);
+CREATE INDEX log_entries_by_kind ON log_entries (kind, at);
+`;
+
 /** Every migration, in order. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([{ version: 1, name: "initial schema", ...both(V1) }]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  { version: 1, name: "initial schema", ...both(V1) },
+  {
+    version: 2,
+    name: "log entries by licence",
+    sqlite: `${V2}UPDATE log_entries SET licence = json_extract(entry, '$.licence');\n`,
+    postgres: `${V2}UPDATE log_entries SET licence = (entry::jsonb ->> 'licence');\n`,
+  },
+]);

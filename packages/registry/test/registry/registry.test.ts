@@ -10,10 +10,11 @@ import {
   verifyLicence,
   verifyTreeHead,
   verifyTrustList,
+  hashLeaf,
   type TrustList,
 } from "@elicence/core";
-import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_PERSON } from "../../../cli/src/workspace/samples.js";
-import { ADAPTERS, BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER, registryWorld, type RegistryWorld } from "./world.js";
+import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_PERSON } from "../../../cli/src/workspace/samples.js";
+import { ADAPTERS, BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER, OTHER_CONSUMER, registryWorld, type RegistryWorld } from "./world.js";
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, "base64url"));
 
@@ -277,6 +278,38 @@ describe.each(ADAPTERS)("registry on %s", (adapter) => {
       }
     });
 
+    it("lists a licence's log entries (issue, status changes, reads, this read) with proofs to the tree head", async () => {
+      const record = await issueBusiness();
+      await w.consumer.get(record.id, CAUSE);
+      await w.issuer.suspend(record.id, { reason: "检查" });
+      const entries = await w.auditor.logEntries(record.id, CAUSE);
+      const events = entries.map((e) => JSON.parse(e.entry) as { kind: string; licence: string; department: string; disclosed?: string[] });
+      expect(events.map((e) => e.kind)).toEqual(["issue", "read", "status", "read"]);
+      expect(events.every((e) => e.licence === record.id)).toBe(true);
+      expect(events[3]!.disclosed).toEqual(["log-entries"]);
+      expect(entries.map((e) => e.index)).toEqual([...entries.map((e) => e.index)].sort((a, b) => a - b));
+      const head = await w.registry.public.treeHead();
+      for (const e of entries) {
+        const p = await w.registry.public.inclusionProof(e.index, head.treeSize);
+        expect(p.leafHash).toBe(Buffer.from(hashLeaf(new TextEncoder().encode(e.entry))).toString("base64url"));
+        expect(verifyInclusion({ leafHash: b64(p.leafHash), index: e.index, treeSize: head.treeSize, proof: p.proof.map(b64), root: b64(head.rootHash) })).toBe(true);
+      }
+      // The issuing department and admins may list them too; each listing is itself logged.
+      expect(await w.issuer.logEntries(record.id, CAUSE)).toHaveLength(5);
+      expect(await w.admin.logEntries(record.id, CAUSE)).toHaveLength(6);
+    });
+
+    it("log entries: consumers and other issuing departments are refused, a cause is required, nothing is logged for a refusal", async () => {
+      const record = await issueBusiness();
+      const other = await w.registry.session((await w.registry.createApiKey({ department: CONSUMER, roles: ["issuer"], licenceTypes: [BUSINESS_LICENCE.code] })).key);
+      const before = await w.registry.public.treeHead();
+      expect(await code(w.consumer.logEntries(record.id, CAUSE))).toBe("ERR_FORBIDDEN");
+      expect(await code(other.logEntries(record.id, CAUSE))).toBe("ERR_FORBIDDEN");
+      expect(await code(w.auditor.logEntries(record.id, undefined as never))).toBe("ERR_CAUSE_REQUIRED");
+      expect(await code(w.auditor.logEntries("nonsense", CAUSE))).toBe("ERR_NOT_FOUND");
+      expect((await w.registry.public.treeHead()).treeSize).toBe(before.treeSize);
+    });
+
     it("a forged tree head does not verify", async () => {
       const head = await w.registry.public.treeHead();
       await expect(verifyTreeHead({ ...head, treeSize: head.treeSize + 1 }, trust, ["ES256"])).rejects.toThrow(LicenceError);
@@ -287,6 +320,43 @@ describe.each(ADAPTERS)("registry on %s", (adapter) => {
       expect(await code(w.registry.public.inclusionProof(head.treeSize, head.treeSize))).toBe("ERR_VALIDATION");
       expect(await code(w.registry.public.consistencyProof(5, head.treeSize + 10))).toBe("ERR_VALIDATION");
       expect(await code(w.registry.public.inclusionProof(-1, head.treeSize))).toBe("ERR_VALIDATION");
+    });
+  });
+
+  describe("stats", () => {
+    it("per department: types catalogued vs provided, licences issued, reads by others, licences served per matter", async () => {
+      const pause = () => new Promise((r) => setTimeout(r, 5));
+      await pause();
+      const from = new Date().toISOString();
+      await pause();
+      const record = await issueBusiness();
+      await w.consumer.get(record.id, { matter: "STATS-A", reason: "r" });
+      await w.consumer.get(record.id, { matter: "STATS-A", reason: "r" });
+      const holderLicences = (await w.otherConsumer.findByHolder(COMPANY, { matter: "STATS-B", reason: "r" }, BUSINESS_LICENCE.code)).length;
+      await w.consumer.statusHistory(record.id, { matter: "STATS-A", reason: "r" }); // oversight reads do not count
+      const to = new Date(Date.now() + 1000).toISOString();
+      const stats = await w.auditor.stats({ from, to });
+      expect(stats.from).toBe(from);
+      const issuer = stats.departments.find((d) => d.department === SAMPLE_DEPARTMENT.code)!;
+      expect(issuer.typesCatalogued).toBe(2);
+      expect(issuer.typesProvided).toBeGreaterThanOrEqual(1);
+      expect(issuer.provisionRate).toBe(issuer.typesProvided / 2);
+      expect(issuer.licencesIssued).toBe(1);
+      expect(issuer.readsByOthers).toBe(2 + holderLicences);
+      expect(stats.departments.find((d) => d.department === CONSUMER)!.servedByMatter).toEqual({ "STATS-A": 2 });
+      expect(stats.departments.find((d) => d.department === OTHER_CONSUMER)!.servedByMatter).toEqual({ "STATS-B": holderLicences });
+      // A period before anything happened has no reads or issues.
+      const empty = await w.admin.stats({ from: "2000-01-01T00:00:00Z", to: "2000-01-02T00:00:00Z" });
+      expect(empty.departments.every((d) => d.licencesIssued === 0 && d.readsByOthers === 0 && d.typesProvided === 0)).toBe(true);
+    });
+
+    it("admins and auditors only; the period must be valid", async () => {
+      const period = { from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z" };
+      expect(await code(w.consumer.stats(period))).toBe("ERR_FORBIDDEN");
+      expect(await code(w.issuer.stats(period))).toBe("ERR_FORBIDDEN");
+      expect(await code(w.auditor.stats({ from: period.to, to: period.from }))).toBe("ERR_VALIDATION");
+      expect(await code(w.auditor.stats({ from: "x", to: period.to }))).toBe("ERR_VALIDATION");
+      expect(await code(w.auditor.stats(undefined as never))).toBe("ERR_VALIDATION");
     });
   });
 

@@ -60,12 +60,12 @@ export interface AuditBundle {
   readonly log: {
     /** A signed tree head fetched after every read of the bundle was logged. */
     readonly treeHead: SignedTreeHead;
-    /** Inclusion proofs of the licences' log entries, when the exporter knew their indices. */
+    /** Inclusion proofs of the licences' log entries (issue, status changes, reads). */
     readonly entries: readonly AuditLogEntry[];
   };
 }
 
-/** A log entry whose index the exporter knows (the registry's API does not yet say it). */
+/** A log entry of a licence, with its index (as `RegistryApi.logEntries` returns them). */
 export interface KnownLogEntry {
   readonly licence: string;
   readonly index: number;
@@ -79,21 +79,26 @@ export interface ExportAuditBundleOptions {
   readonly ids: readonly string[];
   /** Why they are read (each is a logged read). */
   readonly cause: ReadCause;
-  /** Log entries to prove (e.g. from the operator's database); none by default. */
+  /**
+   * Log entries to prove. By default every entry of each licence, as the registry's
+   * `logEntries` returns them (auditors, admins and the issuing department may call it);
+   * pass `[]` for a bundle without inclusion proofs (e.g. exported by a consumer).
+   */
   readonly logEntries?: readonly KnownLogEntry[];
   /** The bundle's creation time (default now). */
   readonly now?: Date;
 }
 
 /** The registry calls an export needs. */
-export type AuditSource = Pick<RegistryApi, "get" | "trustList" | "statusList" | "treeHead" | "inclusionProof">;
+export type AuditSource = Pick<RegistryApi, "get" | "logEntries" | "trustList" | "statusList" | "treeHead" | "inclusionProof">;
 
 /**
- * Exports an audit bundle for some licences: reads each (with the cause), then the trust list,
- * their status lists, a signed tree head and inclusion proofs for the given log entries.
+ * Exports an audit bundle for some licences: reads each (with the cause) and its log entries,
+ * then the trust list, their status lists, a signed tree head and an inclusion proof for every
+ * log entry.
  *
  * @param client - the registry (a {@link RegistryClient} with an auditor's key, or a session)
- * @param options - licence identifiers, cause, known log entries
+ * @param options - licence identifiers, cause, log entries (fetched by default)
  * @throws LicenceError from the registry (e.g. `ERR_NOT_FOUND`, `ERR_CAUSE_REQUIRED`)
  * @example
  * ```ts
@@ -107,6 +112,13 @@ export async function exportAuditBundle(client: AuditSource, options: ExportAudi
   }
   const licences: SharedLicence[] = [];
   for (const id of [...new Set(options.ids)]) licences.push(await client.get(id, options.cause));
+  // After the reads, so their log entries are proven too.
+  let known: readonly KnownLogEntry[] = options.logEntries ?? [];
+  if (options.logEntries === undefined) {
+    const fetched: KnownLogEntry[] = [];
+    for (const l of licences) for (const e of await client.logEntries(l.id, options.cause)) fetched.push({ licence: l.id, index: e.index, entry: e.entry });
+    known = fetched;
+  }
   const trustList = await client.trustList();
   const statusLists: Record<string, string> = {};
   for (const listId of new Set(licences.map((l) => statusListIdOf(l.licence)))) {
@@ -115,8 +127,8 @@ export async function exportAuditBundle(client: AuditSource, options: ExportAudi
   // Last, so the head covers the reads this export made.
   const treeHead = await client.treeHead();
   const entries: AuditLogEntry[] = [];
-  for (const known of options.logEntries ?? []) {
-    entries.push({ licence: known.licence, index: known.index, entry: known.entry, proof: await client.inclusionProof(known.index, treeHead.treeSize) });
+  for (const k of known) {
+    entries.push({ licence: k.licence, index: k.index, entry: k.entry, proof: await client.inclusionProof(k.index, treeHead.treeSize) });
   }
   // Read last, so every document of the bundle was signed no later than it.
   const createdAt = (options.now ?? new Date()).toISOString();

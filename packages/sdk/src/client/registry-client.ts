@@ -18,9 +18,11 @@ import type {
   LicenceRecord,
   LicenceStatus,
   LicenceType,
+  LogEntry,
   Principal,
   ReadCause,
   RegistryApi,
+  RegistryStats,
   RenewRequest,
   SharedLicence,
   SharingAgreement,
@@ -352,6 +354,26 @@ export class RegistryClient implements RegistryApi {
    */
   statusAt(id: string, at: string, cause: ReadCause): Promise<{ readonly status: LicenceStatus | "expired" | "not-issued" }> {
     return this.#get(`/v1/licences/${seg(id)}/status?at=${seg(at)}`, causeHeaders(cause));
+  }
+
+  /**
+   * `GET /v1/licences/{id}/log-entries`: every log entry about a licence, oldest first (auditors,
+   * admins and the issuing department).
+   *
+   * @param id - the licence identifier
+   * @param cause - why it is read
+   */
+  logEntries(id: string, cause: ReadCause): Promise<LogEntry[]> {
+    return this.#get(`/v1/licences/${seg(id)}/log-entries`, causeHeaders(cause));
+  }
+
+  /**
+   * `GET /v1/stats?from=&to=`: sharing figures per department (admins and auditors).
+   *
+   * @param period - from (inclusive) and to (exclusive), ISO 8601
+   */
+  stats(period: { readonly from: string; readonly to: string }): Promise<RegistryStats> {
+    return this.#get(`/v1/stats?from=${seg(period.from)}&to=${seg(period.to)}`);
   }
 
   /**

@@ -7,6 +7,7 @@ import { CAUSE, issueOne, sdkWorld } from "../support/world.js";
 
 let bundle: AuditBundle;
 let withProofs: AuditBundle;
+let supplied: AuditBundle;
 let operatorPem: string;
 let ids: string[];
 
@@ -19,16 +20,19 @@ beforeAll(async () => {
   try {
     operatorPem = s.operatorPem;
     ids = [(await issueOne(s.clients.issuer)).id, (await issueOne(s.clients.issuer)).id];
-    bundle = copy(await exportAuditBundle(s.clients.auditor, { ids, cause: CAUSE }));
-    // The registry's API does not say where a licence's events are in the log; the operator's
-    // database does, so this is how an operator would supply them.
+    // By default the export asks the registry for each licence's log entries and proves them all.
+    withProofs = copy(await exportAuditBundle(s.clients.auditor, { ids, cause: CAUSE }));
+    // A bundle without inclusion proofs (what a consumer, who may not list log entries, can make).
+    bundle = copy(await exportAuditBundle(s.clients.consumer, { ids, cause: CAUSE, logEntries: [] }));
+    await expect(exportAuditBundle(s.clients.consumer, { ids, cause: CAUSE })).rejects.toMatchObject({ code: "ERR_FORBIDDEN" });
+    // Entries the caller supplies (e.g. from the operator's database) are proven instead.
     const rows = await s.h.w.registry.database.all<{ idx: number; entry: string }>("SELECT idx, entry FROM log_entries WHERE kind = 'issue' ORDER BY idx");
     const logEntries: KnownLogEntry[] = rows.flatMap((r) => {
       const licence = (JSON.parse(r.entry) as { licence: string }).licence;
       return ids.includes(licence) ? [{ licence, index: Number(r.idx), entry: r.entry }] : [];
     });
     expect(logEntries).toHaveLength(2);
-    withProofs = copy(await exportAuditBundle(s.clients.auditor, { ids, cause: CAUSE, logEntries }));
+    supplied = copy(await exportAuditBundle(s.clients.auditor, { ids, cause: CAUSE, logEntries }));
   } finally {
     // Everything below runs with no registry at all.
     await s.close();
@@ -45,11 +49,21 @@ describe("verifyAuditBundle, offline", () => {
     expect(report.log.licencesWithoutProof).toEqual(ids);
   });
 
-  it("inclusion proofs of the licences' log entries verify against the signed tree head", async () => {
+  it("a default bundle carries inclusion proofs of every event of each licence, verified against the signed tree head", async () => {
     const report = await verifyAuditBundle(JSON.stringify(withProofs), { operatorCertificates: [operatorPem], at: new Date(withProofs.createdAt) });
     expect(report.indication).toBe("PASSED");
-    expect(report.log.entries.map((e) => e.ok)).toEqual([true, true]);
+    // Per licence: its issue, the export's read and the log-entries read.
+    const kinds = withProofs.log.entries.map((e) => [e.licence, (JSON.parse(e.entry) as { kind: string; disclosed?: string[] }).kind]);
+    for (const id of ids) expect(kinds.filter(([l]) => l === id).map(([, k]) => k)).toEqual(["issue", "read", "read"]);
+    expect(report.log.entries).toHaveLength(6);
+    expect(report.log.entries.every((e) => e.ok)).toBe(true);
     expect(report.log.licencesWithoutProof).toEqual([]);
+  });
+
+  it("entries the caller supplies are proven instead", async () => {
+    const report = await verifyAuditBundle(supplied, { operatorCertificates: [operatorPem], at: new Date(supplied.createdAt) });
+    expect(report.indication).toBe("PASSED");
+    expect(report.log.entries.map((e) => e.ok)).toEqual([true, true]);
   });
 
   it("a tampered licence is FAILED", async () => {

@@ -103,6 +103,20 @@ describe("reads with a cause", () => {
     expect(await s.clients.consumer.statusAt(id, "2001-01-01T00:00:00.000Z", CAUSE)).toEqual({ status: "not-issued" });
   });
 
+  it("lists a licence's log entries (auditor, issuing department) and the sharing figures (auditor)", async () => {
+    const entries = await s.clients.auditor.logEntries(id, CAUSE);
+    expect(entries[0]!.index).toBeGreaterThanOrEqual(0);
+    expect(JSON.parse(entries[0]!.entry)).toMatchObject({ kind: "issue", licence: id });
+    expect(JSON.parse(entries.at(-1)!.entry)).toMatchObject({ kind: "read", licence: id, disclosed: ["log-entries"] });
+    const proof = await s.anonymous.inclusionProof(entries[0]!.index, (await s.anonymous.treeHead()).treeSize);
+    expect(proof.leafHash).toBe(Buffer.from(hashLeaf(new TextEncoder().encode(entries[0]!.entry))).toString("base64url"));
+    expect((await s.clients.issuer.logEntries(id, CAUSE)).length).toBe(entries.length + 1);
+    expect(await codeOf(s.clients.consumer.logEntries(id, CAUSE))).toBe("ERR_FORBIDDEN");
+    const stats = await s.clients.auditor.stats({ from: "2020-01-01T00:00:00Z", to: inAYear() });
+    expect(stats.departments.some((d) => d.licencesIssued > 0 && d.readsByOthers > 0)).toBe(true);
+    expect(await codeOf(s.clients.consumer.stats({ from: "2020-01-01T00:00:00Z", to: inAYear() }))).toBe("ERR_FORBIDDEN");
+  });
+
   it("carries a Chinese reason percent-encoded", async () => {
     const shared = await s.clients.consumer.get(id, { matter: "330100-ZZ-0002", reason: "办理 食品经营许可：变更/延续" });
     expect(shared.id).toBe(id);

@@ -8,11 +8,12 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { CauseHeaders, causeOf } from "../cause.js";
 import type { HttpEnv } from "../context.js";
 import { HolderLicencesQuery, HolderParams, LicenceIdParams, NoQuery, StatusAtQuery, VerifyDataRequestSchema } from "../schemas/requests.js";
-import { MatchSchema, SharedLicenceSchema, StatusAtSchema, StatusHistoryEntrySchema } from "../schemas/responses.js";
+import { LogEntrySchema, MatchSchema, SharedLicenceSchema, StatusAtSchema, StatusHistoryEntrySchema } from "../schemas/responses.js";
 import { BEARER, json, jsonRequest, problems, writable, type RouteMiddleware } from "./define.js";
 
 /**
- * Adds the reads: a holder's licences, one licence, verify-data, status history and status at.
+ * Adds the reads: a holder's licences, one licence, verify-data, status history, status at and a
+ * licence's log entries.
  *
  * @param app - the app
  * @param mw - authentication and body readers
@@ -91,5 +92,20 @@ export function registerReadRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddlewar
       responses: { 200: json(StatusAtSchema, "The status at that instant."), ...problems(400, 401, 403, 404) },
     }),
     async (c) => c.json(writable(await c.var.api.statusAt(c.req.valid("param").id, c.req.valid("query").at, causeOf(c.req.valid("header")))), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/licences/{id}/log-entries",
+      tags: ["reads"],
+      summary: "A licence's log entries (for inclusion proofs)",
+      description: "Every log entry about the licence, oldest first, this read included. Auditors, admins and the issuing department only.",
+      security: BEARER,
+      middleware: [mw.authenticate] as const,
+      request: { params: LicenceIdParams, query: NoQuery, headers: CauseHeaders },
+      responses: { 200: json(z.array(LogEntrySchema), "The entries, with their log indices."), ...problems(400, 401, 403, 404) },
+    }),
+    async (c) => c.json(writable(await c.var.api.logEntries(c.req.valid("param").id, causeOf(c.req.valid("header")))), 200),
   );
 }

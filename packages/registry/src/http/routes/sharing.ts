@@ -5,12 +5,12 @@
  */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HttpEnv } from "../context.js";
-import { AuthorisationsQuery, CreateAgreementSchema, CreateAuthorisationSchema, NoQuery } from "../schemas/requests.js";
-import { HolderAuthorisationSchema, SharingAgreementSchema } from "../schemas/responses.js";
+import { AuthorisationsQuery, CreateAgreementSchema, CreateAuthorisationSchema, NoQuery, StatsQuery } from "../schemas/requests.js";
+import { HolderAuthorisationSchema, RegistryStatsSchema, SharingAgreementSchema } from "../schemas/responses.js";
 import { BEARER, json, jsonRequest, problems, writable, type RouteMiddleware } from "./define.js";
 
 /**
- * Adds `GET|POST /v1/agreements` and `GET|POST /v1/authorisations`.
+ * Adds `GET|POST /v1/agreements`, `GET|POST /v1/authorisations` and `GET /v1/stats`.
  *
  * @param app - the app
  * @param mw - authentication and body readers
@@ -74,5 +74,21 @@ export function registerSharingRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddle
       responses: { 201: json(HolderAuthorisationSchema, "The authorisation."), ...problems(400, 401, 403, 409, 413, 415, 422) },
     }),
     async (c) => c.json(writable(await c.var.api.createAuthorisation(c.req.valid("json"))), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/stats",
+      tags: ["sharing"],
+      summary: "Sharing figures per department over a period",
+      description:
+        "Per department: licence types catalogued vs provided electronically (provision rate), licences issued, reads of its licences by other departments, and licences served to it per approval matter. Admins and auditors only.",
+      security: BEARER,
+      middleware: [mw.authenticate] as const,
+      request: { query: StatsQuery },
+      responses: { 200: json(RegistryStatsSchema, "The figures, one row per department."), ...problems(400, 401, 403) },
+    }),
+    async (c) => c.json(writable(await c.var.api.stats(c.req.valid("query"))), 200),
   );
 }

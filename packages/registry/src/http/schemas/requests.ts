@@ -108,6 +108,12 @@ export const HolderLicencesQuery = z.strictObject({ type: TypeCode.optional().op
 /** `?at=`: the instant to report the status at. */
 export const StatusAtQuery = z.strictObject({ at: Instant.openapi({ param: { name: "at", in: "query" } }) });
 
+/** `?from=&to=`: a period, from inclusive, to exclusive. */
+export const StatsQuery = z.strictObject({
+  from: Instant.openapi({ param: { name: "from", in: "query" } }),
+  to: Instant.openapi({ param: { name: "to", in: "query" } }),
+});
+
 /** `?index=&treeSize=` */
 export const InclusionQuery = z.strictObject({
   index: QueryInteger.openapi({ param: { name: "index", in: "query" } }),

@@ -74,6 +74,32 @@ export const StatusHistoryEntrySchema = z
 /** A licence's status at an instant. */
 export const StatusAtSchema = z.object({ status: z.union([LicenceStatus, z.enum(["expired", "not-issued"])]) }).openapi("StatusAt");
 
+/** One log entry of a licence: its index and its canonical JSON. */
+export const LogEntrySchema = z
+  .object({ index: z.number().int().nonnegative(), entry: z.string().openapi({ description: "The entry as the log hashed it (RFC 8785 canonical JSON)." }) })
+  .openapi("LogEntry");
+
+/** Sharing figures per department over a period. */
+export const RegistryStatsSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    departments: z.array(
+      z
+        .object({
+          department: z.string(),
+          typesCatalogued: z.number().int().nonnegative(),
+          typesProvided: z.number().int().nonnegative(),
+          provisionRate: z.number().min(0).max(1),
+          licencesIssued: z.number().int().nonnegative(),
+          readsByOthers: z.number().int().nonnegative(),
+          servedByMatter: z.record(z.string(), z.number().int().nonnegative()),
+        })
+        .openapi("DepartmentStats"),
+    ),
+  })
+  .openapi("RegistryStats");
+
 /** A yes/no answer to verify-data. */
 export const MatchSchema = z.object({ match: z.boolean() }).openapi("Match");
 

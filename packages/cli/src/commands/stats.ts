@@ -1,0 +1,35 @@
+/**
+ * `elicence stats --from T --to T`: sharing figures per department (admins and auditors).
+ * @module
+ */
+import { withApi, type ApiOptions } from "../api.js";
+import { EXIT } from "../output.js";
+
+/** Options of `stats`. */
+export interface StatsOptions extends ApiOptions {
+  readonly from: Date;
+  readonly to: Date;
+  readonly json: boolean;
+}
+
+/** Runs `stats`: one row per department. */
+export async function runStats(options: StatsOptions): Promise<number> {
+  const stats = await withApi(options, (api) => api.stats({ from: options.from.toISOString(), to: options.to.toISOString() }));
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(stats)}\n`);
+    return EXIT.ok;
+  }
+  const lines = [`Sharing figures from ${stats.from} to ${stats.to}`];
+  if (stats.departments.length === 0) lines.push("  (no departments)");
+  for (const d of stats.departments) {
+    lines.push(d.department);
+    lines.push(`  types provided electronically  ${d.typesProvided} of ${d.typesCatalogued} catalogued (${(d.provisionRate * 100).toFixed(1)}%)`);
+    lines.push(`  licences issued                ${d.licencesIssued}`);
+    lines.push(`  reads by other departments     ${d.readsByOthers}`);
+    const matters = Object.entries(d.servedByMatter).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    lines.push(`  licences served to it          ${matters.reduce((n, [, k]) => n + k, 0)}`);
+    for (const [matter, n] of matters) lines.push(`    ${matter.padEnd(28)} ${n}`);
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+  return EXIT.ok;
+}
