@@ -19,6 +19,9 @@ import {
   parseStrictJson,
   signStatusListToken,
   signTreeHead,
+  signTrustList,
+  verifyTrustList,
+  type TrustListDocument,
   validateHolderId,
   hashLeaf,
   computeRoot,
@@ -135,6 +138,8 @@ export class Registry {
   readonly #statusSigner: Signer;
   readonly #statusPem: string;
   readonly #logSigner: Signer;
+  readonly #operatorSigner: Signer;
+  readonly #operatorPem: string;
   readonly #holderSecret: Uint8Array;
   readonly #statusTokens = new Map<number, { revision: number; token: string; expires: number }>();
   readonly #treeHeads = new Map<number, SignedTreeHead>();
@@ -148,6 +153,8 @@ export class Registry {
     statusPem: string;
     logSigner: Signer;
     holderSecret: Uint8Array;
+    operatorSigner: Signer;
+    operatorPem: string;
   }) {
     this.#db = init.db;
     this.#ws = init.ws;
@@ -155,6 +162,8 @@ export class Registry {
     this.#contexts = init.contexts;
     this.#statusSigner = init.statusSigner;
     this.#statusPem = init.statusPem;
+    this.#operatorSigner = init.operatorSigner;
+    this.#operatorPem = init.operatorPem;
     this.#logSigner = init.logSigner;
     this.#holderSecret = init.holderSecret;
   }
@@ -179,12 +188,15 @@ export class Registry {
     const logPem = await readFile(ws.path("pki", "log.pem"), "utf8");
     const statusSigner = await createKeySigner(await decrypt("pki/status.key.pem"), algorithmOf(statusPem));
     const logSigner = await createKeySigner(await decrypt("pki/log.key.pem"), algorithmOf(logPem));
+    // The operator's key re-signs the trust list when the catalogue changes (one source per datum).
+    const operatorPem = await readFile(ws.path("pki", "operator.pem"), "utf8");
+    const operatorSigner = await createKeySigner(await decrypt("pki/operator.key.pem"), algorithmOf(operatorPem));
     // The holder pseudonymisation secret: a random key kept encrypted like every other key.
     const holderSecret = await decrypt("pki/pseudonym.key.pem");
     const db = await openDatabase(options.db ?? `sqlite:${ws.path("registry.db")}`);
     try {
       await db.migrate(MIGRATIONS);
-      const registry = new Registry({ db, ws, now: options.now ?? (() => new Date()), contexts, statusSigner, statusPem, logSigner, holderSecret });
+      const registry = new Registry({ db, ws, now: options.now ?? (() => new Date()), contexts, statusSigner, statusPem, logSigner, holderSecret, operatorSigner, operatorPem });
       await registry.#loadCatalogue();
       return registry;
     } catch (err) {
@@ -282,6 +294,33 @@ export class Registry {
       if (Buffer.compare(Buffer.from(fresh), Buffer.from(await logRoot(db, size))) !== 0) problems.push("the stored subtree hashes do not give the log's root");
     }
     return { licences: licences.length, logSize: size, problems };
+  }
+
+  /**
+   * Re-signs the trust list so that each department is listed for exactly the licence types the
+   * catalogue names it as an issuer of (called after the catalogue changes).
+   *
+   * @internal
+   */
+  async refreshTrustList(): Promise<void> {
+    const now = this.#now();
+    const current = await verifyTrustList(await this.#ws.trustListToken(), {
+      at: now,
+      algorithms: [this.#operatorSigner.alg],
+      operatorCertificates: [this.#operatorPem],
+    });
+    const rows = await this.#db.all<{ definition: string }>(
+      "SELECT t.definition FROM licence_types t WHERE t.version = (SELECT MAX(u.version) FROM licence_types u WHERE u.code = t.code) ORDER BY t.code",
+    );
+    const types = rows.map((r) => JSON.parse(r.definition) as LicenceType);
+    const document: TrustListDocument = {
+      ...current.document,
+      sequence: current.document.sequence + 1,
+      issuedAt: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString(),
+      nextUpdate: new Date(now.getTime() + 365 * 24 * 3600 * 1000).toISOString(),
+      departments: current.document.departments.map((d) => ({ ...d, licenceTypes: types.filter((t) => t.issuers.includes(d.code)).map((t) => t.code) })),
+    };
+    await this.#ws.writeTrustList(await signTrustList(document, this.#operatorSigner, [this.#operatorPem]));
   }
 
   /** Public operations: trust list, status lists, log. */
@@ -430,7 +469,7 @@ class Session implements RegistryApi {
     requireRole(this.principal, "admin");
     const type = parseLicenceType(input);
     const now = this.registry.now();
-    return this.registry.db.transaction(async (tx) => {
+    const registered = await this.registry.db.transaction(async (tx) => {
       const latest = await tx.get<{ version: number }>("SELECT MAX(version) AS version FROM licence_types WHERE code = ?", [type.code]);
       if (latest?.version != null && type.version <= latest.version) {
         throw new LicenceError("ERR_CONFLICT", "A licence type with this code and an equal or later version exists.");
@@ -439,6 +478,8 @@ class Session implements RegistryApi {
       await appendLogEvents(tx, [{ kind: "licence-type", at: now, department: this.principal.department, type: type.code, version: type.version }]);
       return type;
     });
+    await this.registry.refreshTrustList();
+    return registered;
   }
 
   // ---- issuing ----

@@ -295,6 +295,11 @@ export class Workspace {
     return (await readFile(this.path("trust-list.jwt"), "utf8")).trim();
   }
 
+  /** Replaces the signed trust list (atomically). */
+  async writeTrustList(token: string): Promise<void> {
+    await writeAtomic(this.path("trust-list.jwt"), `${token.trim()}\n`);
+  }
+
   /** The trust list, verified against the workspace's pinned operator certificate. */
   async trustList(at: Date, algorithms: readonly JwsAlgorithm[]): Promise<TrustList> {
     const operatorPem = await readFile(this.path("pki", "operator.pem"), "utf8");

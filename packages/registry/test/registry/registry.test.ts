@@ -380,6 +380,21 @@ describe.each(ADAPTERS)("registry on %s", (adapter) => {
       }
     });
 
+    it("a newly catalogued type is added to the trust list, so its licences verify", async () => {
+      const newType = { ...BUSINESS_LICENCE, code: BUSINESS_LICENCE.code.replace(/001$/, "009"), name: "食品经营许可证", version: 1 };
+      await w.admin.registerLicenceType(newType);
+      const list = await verifyTrustList(await w.registry.public.trustList(), { at: new Date(), algorithms: ["ES256"] });
+      expect(list.department(BUSINESS_LICENCE.issuers[0]!)!.licenceTypes).toContain(newType.code);
+      expect(list.document.sequence).toBeGreaterThan(trust.document.sequence);
+      const key = await w.registry.createApiKey({ department: BUSINESS_LICENCE.issuers[0]!, roles: ["issuer"], licenceTypes: [newType.code] });
+      const record = await (await w.registry.session(key.key)).issue({ requestId: rid(), type: newType.code, holder: COMPANY, fields: BUSINESS_FIELDS });
+      const report = await verifyLicence(record.licence, { trustList: list, at: new Date(), algorithms: DEFAULT_ALGORITHMS, statusLists: [await w.registry.public.statusList(0)] });
+      expect(report.indication).toBe("PASSED");
+      // With the trust list of before, the department was not listed for the new type.
+      const old = await verifyLicence(record.licence, { trustList: trust, at: new Date(), algorithms: DEFAULT_ALGORITHMS, statusLists: [await w.registry.public.statusList(0)] });
+      expect(old.checks.find((c) => c.check === "issuer-authorised")!.code).toBe("type-not-authorised");
+    });
+
     it("registers a new version of a licence type (admin only)", async () => {
       const next = { ...BUSINESS_LICENCE, version: 2 };
       expect(await code(w.consumer.registerLicenceType(next))).toBe("ERR_FORBIDDEN");
