@@ -143,6 +143,9 @@ export class Registry {
   readonly #holderSecret: Uint8Array;
   readonly #statusTokens = new Map<number, { revision: number; token: string; expires: number }>();
   readonly #treeHeads = new Map<number, SignedTreeHead>();
+  readonly #chains = new Map<number, ChainRow>();
+  /** @internal Licence type versions by `code@version` (immutable once registered). */
+  readonly typeVersions = new Map<string, LicenceType>();
 
   private constructor(init: {
     db: Database;
@@ -393,8 +396,13 @@ export class Registry {
   }
   /** @internal The compact SD-JWT with the given disclosures, rebuilt from its row. */
   async compact(db: Queryable, row: LicenceRow, disclosureNames: readonly string[]): Promise<string> {
-    const chain = await db.get<ChainRow>("SELECT alg, x5t, x5c FROM signer_chains WHERE id = ?", [row.chain_id]);
-    if (!chain) throw new LicenceError("ERR_UNAVAILABLE", "A signer chain is missing.");
+    // Signer chains never change once stored: keep them in memory (there are few).
+    let chain = this.#chains.get(row.chain_id);
+    if (!chain) {
+      chain = await db.get<ChainRow>("SELECT alg, x5t, x5c FROM signer_chains WHERE id = ?", [row.chain_id]);
+      if (!chain) throw new LicenceError("ERR_UNAVAILABLE", "A signer chain is missing.");
+      this.#chains.set(row.chain_id, chain);
+    }
     const header = protectedHeader(chain, row.issued_at);
     const disclosures = JSON.parse(row.disclosures) as Record<string, string>;
     const selected = disclosureNames.map((n) => disclosures[n]).filter((d): d is string => d !== undefined);
@@ -810,7 +818,7 @@ class Session implements RegistryApi {
   }
 
   async #share(tx: Queryable, row: LicenceRow, cause: ReadCause, now: number): Promise<{ shared: SharedLicence; event: LogEvent }> {
-    const type = await typeOf(tx, row.type_code, row.type_version);
+    const type = await typeOf(tx, row.type_code, row.type_version, this.registry.typeVersions);
     const available = Object.keys(JSON.parse(row.disclosures) as Record<string, string>);
     const conditional = type.fields.filter((f) => f.share === "conditional").map((f) => f.name);
     const own = row.issuer === this.principal.department && this.principal.roles.includes("issuer");
@@ -1090,8 +1098,23 @@ class Session implements RegistryApi {
   }
 }
 
-async function typeOf(db: Queryable, code: unknown, version?: number): Promise<LicenceType> {
+/**
+ * A licence type by code (latest version) or by code and version. Versions never change once
+ * registered, so versioned lookups may use the registry's cache.
+ */
+async function typeOf(db: Queryable, code: unknown, version?: number, typeVersions?: Map<string, LicenceType>): Promise<LicenceType> {
   if (typeof code !== "string") throw new LicenceError("ERR_LICENCE_TYPE_UNKNOWN", "The catalogue has no licence type with this code.");
+  if (version !== undefined) {
+    const key = `${code}@${version}`;
+    const cached = typeVersions?.get(key);
+    if (cached) return cached;
+    const row = await db.get<{ definition: string }>("SELECT definition FROM licence_types WHERE code = ? AND version = ?", [code, version]);
+    if (!row) throw new LicenceError("ERR_LICENCE_TYPE_UNKNOWN", "The catalogue has no licence type with this code.");
+    const type = JSON.parse(row.definition) as LicenceType;
+    if (typeVersions && typeVersions.size > 10_000) typeVersions.clear();
+    typeVersions?.set(key, type);
+    return type;
+  }
   const row =
     version === undefined
       ? await db.get<{ definition: string }>("SELECT definition FROM licence_types WHERE code = ? ORDER BY version DESC LIMIT 1", [code])
