@@ -32,8 +32,18 @@ async function templatesByType(db) {
   return out;
 }
 
+/** Whether log entries name their licence in a column (schema version 2 and later). */
+async function logHasLicenceColumn(db) {
+  try {
+    await db.all("SELECT licence FROM log_entries WHERE 1 = 0");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The registry's log append, for many events at once: leaves, then each perfect subtree as it completes. */
-async function appendLog(tx, events) {
+async function appendLog(tx, events, licenceColumn) {
   const row = await tx.get("UPDATE counters SET value = value + ? WHERE name = 'log.size' RETURNING value", [events.length]);
   const first = row.value - events.length;
   const frontier = new Map(); // level → { index, hash }: the newest complete left subtree at each level
@@ -53,7 +63,7 @@ async function appendLog(tx, events) {
     const text = canonicalJson(events[k]);
     const idx = first + k;
     let hash = hashLeaf(new TextEncoder().encode(text));
-    entries.push([idx, hash, events[k].kind, text, events[k].at]);
+    entries.push(licenceColumn ? [idx, hash, events[k].kind, text, events[k].at, events[k].licence] : [idx, hash, events[k].kind, text, events[k].at]);
     let index = idx;
     let level = 0;
     while (index % 2 === 1) {
@@ -65,7 +75,7 @@ async function appendLog(tx, events) {
     // Only a left child (even index) is ever needed again, as the sibling of a later node.
     frontier.set(level, { index, hash });
   }
-  await insertRows(tx, "INSERT INTO log_entries", ["idx", "leaf_hash", "kind", "entry", "at"], entries);
+  await insertRows(tx, "INSERT INTO log_entries", ["idx", "leaf_hash", "kind", "entry", "at", ...(licenceColumn ? ["licence"] : [])], entries);
   await insertRows(tx, "INSERT INTO log_nodes", ["level", "idx", "hash"], nodes);
 }
 
@@ -98,6 +108,7 @@ export async function cloneHolders(world, from, to, { chunkLicences = 25_000, on
   const businessType = [...templates.keys()].find((t) => t.endsWith("001"));
   const operatorType = [...templates.keys()].find((t) => t.endsWith("002"));
   if (!businessType || !operatorType) throw new Error("Cloning needs real licences of both types first.");
+  const licenceColumn = await logHasLicenceColumn(db);
   const blob = db.dialect === "sqlite" ? "BLOB" : "BYTEA";
   const int = db.dialect === "sqlite" ? "INTEGER" : "BIGINT";
   const year = new Date().getUTCFullYear();
@@ -158,7 +169,7 @@ export async function cloneHolders(world, from, to, { chunkLicences = 25_000, on
       );
       await tx.run("DROP TABLE bench_clone");
       lap("copyMs");
-      await appendLog(tx, events);
+      await appendLog(tx, events, licenceColumn);
       lap("logMs");
     });
     lap("commitMs");

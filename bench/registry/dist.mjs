@@ -69,6 +69,8 @@ async function snapshot() {
     if (root) {
       process.env.ELICENCE_BENCH_DIST = root;
       process.on("exit", () => rmSync(root, { recursive: true, force: true }));
+      // A signal would skip the exit handlers (and leave the copy behind) unless it ends the process through exit().
+      for (const signal of ["SIGINT", "SIGTERM"]) if (process.listenerCount(signal) === 0) process.once(signal, () => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
       return root;
     }
     await new Promise((r) => setTimeout(r, 2000));

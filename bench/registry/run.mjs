@@ -3,7 +3,7 @@
 // throughput against raw ES256 signing, and bytes per licence. See bench/registry/README.md.
 //
 //   node bench/registry/run.mjs [--quick] [--adapter sqlite|postgres|both] [--size 1000000]
-//                               [--small 10000] [--real 20000] [--concurrency 16] [--window 5000]
+//                               [--small 10000] [--real 20000] [--concurrency 16] [--window 5000] [--rounds 3] [--batch 1000]
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -59,7 +59,7 @@ const round = (x, d = 0) => (x === undefined || Number.isNaN(x) ? x : Math.round
 /**
  * Lookups on both databases (the small one is a copy taken when it held `small` licences) and the
  * bare route, interleaved round by round so that a busy spell of the shared machine hits all three
- * alike; then one connection each, for latency without queueing.
+ * alike; each round ends with one connection to each, for latency without queueing.
  */
 async function measureLookups(targets, load, bare, pgPid) {
   // CPU of the serving process (and PostgreSQL's) over the run, warm-up included, per answer.
@@ -82,7 +82,10 @@ async function measureLookups(targets, load, bare, pgPid) {
       maxRequests: 2_000_000,
     });
     const bareSpec = (concurrency, windowMs) => ({ url: bare.url, headers: {}, path: "/bare", concurrency, warmupMs: config.warmupMs, windowMs, maxRequests: 2_000_000 });
+    const singleMs = Math.max(1000, config.windowMs / 2);
     const rounds = targets.map(() => []);
+    const singles = targets.map(() => []);
+    const singleBares = [];
     for (let r = 0; r < config.rounds; r++) {
       const b = await measured(bareSpec(config.concurrency, config.windowMs));
       // Alternate which size goes first.
@@ -96,15 +99,21 @@ async function measureLookups(targets, load, bare, pgPid) {
         );
         if (l.errors) log(`  first error: ${l.firstError}`);
       }
+      // One connection: latency without queueing, in the same alternating order.
+      for (const k of order) singles[k].push(await measured(lookupSpec(k, 1, singleMs)));
+      singleBares.push(await measured(bareSpec(1, singleMs)));
+      log(`  round ${r + 1}, one connection: lookup p50 ${singles.map((x) => round(x.at(-1).p50, 2)).join(" / ")} ms, p99 ${singles.map((x) => round(x.at(-1).p99, 2)).join(" / ")} ms; bare p50 ${round(singleBares.at(-1).p50, 2)} ms`);
     }
-    const singleMs = Math.max(1000, config.windowMs / 2);
-    const singles = [];
-    for (let k = 0; k < targets.length; k++) singles.push(await measured(lookupSpec(k, 1, singleMs)));
-    const singleBare = await measured(bareSpec(1, singleMs));
-    log(`  one connection: lookup p50 ${singles.map((x) => round(x.p50, 2)).join(" / ")} ms, p99 ${singles.map((x) => round(x.p99, 2)).join(" / ")} ms; bare p50 ${round(singleBare.p50, 2)} ms`);
+    const medianOf = (xs, f) => median(xs.map(f));
     return targets.map((t, k) => {
       const pick = (f) => median(rounds[k].map(f));
-      const single = singles[k];
+      const single = {
+        rps: medianOf(singles[k], (x) => x.rps),
+        p50: medianOf(singles[k], (x) => x.p50),
+        p99: medianOf(singles[k], (x) => x.p99),
+        cpuUsPerRequest: medianOf(singles[k], (x) => x.cpuUsPerRequest),
+        errors: singles[k].reduce((a, x) => a + x.errors, 0),
+      };
       return {
         licences: t.licences,
         holders: t.holders,
@@ -122,8 +131,9 @@ async function measureLookups(targets, load, bare, pgPid) {
         errors: rounds[k].reduce((a, r) => a + r.lookup.errors, 0) + single.errors,
         meanLicencesPerResponse: rounds[k][0].lookup.meanLicences,
         meanResponseBytes: rounds[k][0].lookup.meanBytes,
-        single: { rps: single.rps, p50: single.p50, p99: single.p99, cpuUsPerRequest: single.cpuUsPerRequest, bareP50: singleBare.p50, bareP99: singleBare.p99 },
+        single: { ...single, bareP50: medianOf(singleBares, (x) => x.p50), bareP99: medianOf(singleBares, (x) => x.p99) },
         rounds: rounds[k],
+        singleRounds: singles[k],
       };
     });
   } finally {

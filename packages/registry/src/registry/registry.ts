@@ -817,12 +817,25 @@ class Session implements RegistryApi {
     requireRole(this.principal, "consumer", "auditor", "admin", "issuer");
   }
 
-  async #share(tx: Queryable, row: LicenceRow, cause: ReadCause, now: number): Promise<{ shared: SharedLicence; event: LogEvent }> {
+  async #share(
+    tx: Queryable,
+    row: LicenceRow,
+    cause: ReadCause,
+    now: number,
+    entitlements?: Map<string, Promise<Set<string>>>,
+  ): Promise<{ shared: SharedLicence; event: LogEvent }> {
     const type = await typeOf(tx, row.type_code, row.type_version, this.registry.typeVersions);
     const available = Object.keys(JSON.parse(row.disclosures) as Record<string, string>);
     const conditional = type.fields.filter((f) => f.share === "conditional").map((f) => f.name);
     const own = row.issuer === this.principal.department && this.principal.roles.includes("issuer");
-    const entitled = own ? new Set(conditional) : await entitledConditionalFields(tx, this.principal.department, row.type_code, row.holder_key, now);
+    // Within one request (one holder), licences of the same type share their entitlement.
+    const key = `${row.type_code}:${Buffer.from(row.holder_key).toString("base64url")}`;
+    let pending = entitlements?.get(key);
+    if (!own && !pending) {
+      pending = entitledConditionalFields(tx, this.principal.department, row.type_code, row.holder_key, now);
+      entitlements?.set(key, pending);
+    }
+    const entitled = own ? new Set(conditional) : await pending!;
     // `none` fields never leave the issuer: no read path hands them out.
     const disclose = available.filter((name) => conditional.includes(name) && entitled.has(name));
     const withheld = available.filter((name) => !disclose.includes(name));
@@ -861,8 +874,9 @@ class Session implements RegistryApi {
           : await tx.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? ORDER BY issued_at, id", [key, type]);
       const out: SharedLicence[] = [];
       const events: LogEvent[] = [];
+      const entitlements = new Map<string, Promise<Set<string>>>();
       for (const row of rows) {
-        const { shared, event } = await this.#share(tx, row, c, now);
+        const { shared, event } = await this.#share(tx, row, c, now, entitlements);
         out.push(shared);
         events.push(event);
       }
