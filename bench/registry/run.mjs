@@ -299,6 +299,7 @@ function printTable(results) {
 
 async function main() {
   log(`config ${JSON.stringify(config)}`);
+  const startCommit = commit();
   const bare = await serveBare();
   const load = new LoadGenerator();
   const results = [];
@@ -312,7 +313,8 @@ async function main() {
   printTable(results);
   const report = {
     date: new Date().toISOString(),
-    commit: commit(),
+    // HEAD when the run began, i.e. when dist.mjs copied the build (a build may hold uncommitted work).
+    commit: startCommit,
     node: process.version,
     cpus: cpus().length,
     cpu: cpus()[0]?.model,
