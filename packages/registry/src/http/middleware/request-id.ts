@@ -18,6 +18,7 @@ export const requestId: MiddlewareHandler<HttpEnv> = async (c, next) => {
   const offered = c.req.header(REQUEST_ID_HEADER);
   const id = offered !== undefined && WELL_FORMED.test(offered) ? offered : randomUUID();
   c.set("requestId", id);
-  await next();
+  // Before the route, so the header is part of the response it builds (no rebuild afterwards).
   c.header(REQUEST_ID_HEADER, id);
+  await next();
 };

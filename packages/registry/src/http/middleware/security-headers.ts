@@ -6,11 +6,15 @@
  */
 import type { MiddlewareHandler } from "hono";
 
-/** Sets the security headers after the route ran (keeps a route's own `Cache-Control`). */
+/**
+ * Sets the security headers before the route runs, so they are part of the response the route
+ * builds (setting them afterwards makes Hono rebuild every response, which the registry bench
+ * measured at ~150 µs a request). `Cache-Control: no-store` is the default a route may override.
+ */
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
-  await next();
   c.header("X-Content-Type-Options", "nosniff");
   c.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   c.header("Referrer-Policy", "no-referrer");
-  if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+  c.header("Cache-Control", "no-store");
+  await next();
 };
