@@ -11,6 +11,7 @@ import { buildLicenceId, isValidUscc, validateHolderId } from "../identifiers/in
 import { signJws, type Signer } from "../jws/jws.js";
 import { createDisclosures, SD_ALG, type Disclosure } from "../sdjwt/disclosure.js";
 import { parseCertificate, type Certificate } from "../x509/index.js";
+import { encodeStandardBase64 } from "../trust/trust-list.js";
 import { LICENCE_TYP, fromEpochSeconds, toEpochSeconds, type Holder, type Licence, type LicenceIssuerInfo, type StatusReference } from "./model.js";
 import type { ShareClass } from "../catalogue/licence-type.js";
 
@@ -31,10 +32,6 @@ export interface IssuingContextOptions {
   readonly signer: Signer;
   /** The department's certificate chain, leaf first (PEM or DER); the root may be left out. */
   readonly certificateChain: readonly (string | Uint8Array)[];
-}
-
-function standardBase64(der: Uint8Array): string {
-  return backend.base64urlEncode(der).replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil((der.length * 4) / 3 / 4) * 4, "=");
 }
 
 /**
@@ -80,7 +77,7 @@ export async function createIssuingContext(options: IssuingContextOptions): Prom
     signer,
     issuer: { name: leaf.organizationName ?? leaf.commonName ?? code!, code: code! },
     certificate: leaf,
-    x5c: chain.map((c) => standardBase64(c.der)),
+    x5c: chain.map((c) => encodeStandardBase64(c.der)),
     x5tS256: backend.base64urlEncode(leaf.sha256),
   };
 }

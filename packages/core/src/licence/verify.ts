@@ -384,7 +384,7 @@ function checkIssuer(trustList: TrustList, leaf: Certificate, claims: LicenceCla
   if (t < Date.parse(department.validFrom) || (department.validUntil !== undefined && t > Date.parse(department.validUntil))) {
     throw fail("SIG_CONSTRAINTS_FAILURE", "department-period", "The department was not listed at the signing time.");
   }
-  if (department.certificates.length > 0 && !department.certificates.includes(backend.base64urlEncode(leaf.sha256))) {
+  if (department.certificates.length > 0 && !department.certificates.includes(signerInfo(leaf).certificateSha256)) {
     throw fail("SIG_CONSTRAINTS_FAILURE", "certificate-not-listed", "The trust list does not list this signing certificate for the department.");
   }
 }

@@ -13,7 +13,7 @@ import { LicenceError, type ValidationIssue } from "../errors/errors.js";
 import { decodeUtf8, parseStrictJson } from "../encoding/json.js";
 import { isValidUscc } from "../identifiers/index.js";
 import { parseCompactJws, signJws, toCompact, type Signer } from "../jws/jws.js";
-import { parseCertificate, validateCertificatePath, type Certificate } from "../x509/index.js";
+import { parseCertificate, pathValidityWindow, validateCertificatePath, type Certificate } from "../x509/index.js";
 import type { PublicKeyHandle } from "../crypto/backend.js";
 
 /** The JWS `typ` of a trust list. */
@@ -217,9 +217,8 @@ export class TrustList {
     } catch {
       return { ok: false, code: "ALGORITHM_UNSUPPORTED" };
     }
-    const notBefore = Math.max(...result.path.map((c) => c.notBefore.getTime()));
-    const notAfter = Math.min(...result.path.map((c) => c.notAfter.getTime()));
-    return { ok: true, path: result.path, notBefore, notAfter, key };
+    const window = pathValidityWindow(result.path);
+    return { ok: true, path: result.path, notBefore: window.notBefore.getTime(), notAfter: window.notAfter.getTime(), key };
   }
 }
 
