@@ -195,9 +195,12 @@ export function checkLicenceFields(type: LicenceType, fields: unknown): Validati
   if (typeof fields !== "object" || fields === null || Array.isArray(fields)) return [{ path: ["fields"], message: "must be an object" }];
   const issues: ValidationIssue[] = [];
   const record = fields as Record<string, unknown>;
-  const known = new Map(type.fields.map((f) => [f.name, f]));
+  const defs = type.fields;
   for (const name of Object.keys(record)) {
-    if (!known.has(name)) issues.push({ path: ["fields", name], message: "is not a field of this licence type" });
+    // A linear scan: types have tens of fields, and this runs for every licence issued.
+    let known = false;
+    for (let i = 0; i < defs.length && !known; i++) known = defs[i]!.name === name;
+    if (!known) issues.push({ path: ["fields", name], message: "is not a field of this licence type" });
   }
   for (const field of type.fields) {
     const value = record[field.name];

@@ -46,98 +46,75 @@ export function parseStrictJson(text: string, limits: StrictJsonLimits = {}): un
   if (text.length > maxLength) {
     throw new LicenceError("ERR_INPUT_TOO_LARGE", "The JSON text is larger than allowed.", { details: { limit: maxLength } });
   }
-  checkMembers(text, limits.maxDepth ?? DEFAULT_MAX_DEPTH);
+  const members = scan(text, limits.maxDepth ?? DEFAULT_MAX_DEPTH);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (cause) {
     throw new LicenceError("ERR_INPUT_MALFORMED", "The input is not valid JSON.", { cause });
   }
+  // JSON.parse keeps the last of two members with the same name, so the parsed value has fewer
+  // members than the text has name separators exactly when some object repeats a name.
+  if (members > 0 && countMembers(value) !== members) {
+    throw new LicenceError("ERR_JSON_DUPLICATE_MEMBER", "The JSON text has a duplicate object member.");
+  }
+  return value;
 }
 
 /**
- * One pass over the text that tracks, per open object, the member names seen so far. It only has to
- * be right for valid JSON: anything it lets through that is not JSON, JSON.parse refuses afterwards.
+ * One pass over the text, outside strings: counts the name separators (`:`), which in valid JSON
+ * are exactly the object members, and refuses nesting deeper than `maxDepth` before JSON.parse and
+ * the member walk see it. It only has to be right for valid JSON: anything it lets through that is
+ * not JSON, JSON.parse refuses afterwards.
  */
-function checkMembers(text: string, maxDepth: number): void {
-  // No object, no member names: nothing can repeat (the common case for SD-JWT disclosures).
-  if (text.indexOf("{") < 0) {
-    if (text.length > maxDepth && depthOf(text) > maxDepth) {
-      throw new LicenceError("ERR_INPUT_TOO_LARGE", "The JSON text is nested too deeply.", { details: { limit: maxDepth } });
-    }
-    return;
-  }
-  // Stack of containers: a Set of names for an object, null for an array.
-  const stack: (Set<string> | null)[] = [];
-  // After '{' or ',' inside an object, the next string is a member name.
-  let expectName = false;
+function scan(text: string, maxDepth: number): number {
+  let colons = 0;
+  let depth = 0;
   const len = text.length;
   for (let i = 0; i < len; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
       // Jump to the closing quote with a native scan; a quote preceded by an odd run of
       // backslashes is escaped, so keep looking past it.
-      const start = i + 1;
-      let end = text.indexOf('"', start);
-      let escaped = false;
-      while (end > 0) {
-        let slashes = 0;
-        for (let k = end - 1; k >= start && text.charCodeAt(k) === 0x5c; k--) slashes++;
-        if (slashes > 0) escaped = true;
+      let end = text.indexOf('"', i + 1);
+      while (end > 0 && text.charCodeAt(end - 1) === 0x5c) {
+        let slashes = 1;
+        while (end - slashes - 1 > i && text.charCodeAt(end - slashes - 1) === 0x5c) slashes++;
         if (slashes % 2 === 0) break;
         end = text.indexOf('"', end + 1);
       }
-      if (end < 0) return; // unterminated: JSON.parse reports it
-      if (!escaped && text.indexOf("\\", start) >= 0 && text.indexOf("\\", start) < end) escaped = true;
+      if (end < 0) return colons; // unterminated: JSON.parse reports it
       i = end;
-      if (expectName) {
-        expectName = false;
-        let name = text.slice(start, end);
-        if (escaped) {
-          try {
-            name = JSON.parse(text.slice(start - 1, end + 1)) as string;
-          } catch {
-            return; // invalid escape: JSON.parse reports it
-          }
-        }
-        const names = stack[stack.length - 1];
-        if (names) {
-          if (names.has(name)) {
-            throw new LicenceError("ERR_JSON_DUPLICATE_MEMBER", "The JSON text has a duplicate object member.");
-          }
-          names.add(name);
-        }
-      }
+    } else if (c === 0x3a /* : */) {
+      colons++;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      if (stack.length >= maxDepth) {
+      if (++depth > maxDepth) {
         throw new LicenceError("ERR_INPUT_TOO_LARGE", "The JSON text is nested too deeply.", { details: { limit: maxDepth } });
       }
-      const isObject = c === 0x7b;
-      stack.push(isObject ? new Set() : null);
-      expectName = isObject;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      stack.pop();
-      expectName = false;
-    } else if (c === 0x2c /* , */) {
-      expectName = stack.length > 0 && stack[stack.length - 1] !== null;
+      depth--;
     }
   }
+  return colons;
 }
 
-/** Nesting depth of brackets outside strings (for texts without objects). */
-function depthOf(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b) max = Math.max(max, ++depth);
-    else if (c === 0x5d) depth--;
+/** Object members in a parsed value, at every depth (bounded: the scan limited the nesting). */
+function countMembers(value: unknown): number {
+  let n = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const e: unknown = value[i];
+      if (typeof e === "object" && e !== null) n += countMembers(e);
+    }
+    return n;
   }
-  return max;
+  const obj = value as Record<string, unknown>;
+  for (const key in obj) {
+    n++;
+    const e = obj[key];
+    if (typeof e === "object" && e !== null) n += countMembers(e);
+  }
+  return n;
 }
 
 /** True for a plain JSON object (not an array, not null). */

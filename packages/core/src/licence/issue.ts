@@ -8,8 +8,8 @@ import { backend } from "../crypto/index.js";
 import { LicenceError, type ValidationIssue } from "../errors/errors.js";
 import { checkLicenceFields, type LicenceType, type ValidityTerm } from "../catalogue/licence-type.js";
 import { buildLicenceId, isValidUscc, validateHolderId } from "../identifiers/index.js";
-import { signJws, type Signer } from "../jws/jws.js";
-import { createDisclosures, SD_ALG, type Disclosure } from "../sdjwt/disclosure.js";
+import type { Signer } from "../jws/jws.js";
+import { SD_ALG, disclosureDigest, type Disclosure } from "../sdjwt/disclosure.js";
 import { parseCertificate, type Certificate } from "../x509/index.js";
 import { encodeStandardBase64 } from "../trust/trust-list.js";
 import { LICENCE_TYP, fromEpochSeconds, toEpochSeconds, type Holder, type Licence, type LicenceIssuerInfo, type StatusReference } from "./model.js";
@@ -162,6 +162,36 @@ function checkInput(context: IssuingContext, input: LicenceInput): ValidationIss
   return issues;
 }
 
+const headers = new WeakMap<IssuingContext, { readonly iat: number; readonly x5c: readonly string[]; readonly alg: string; readonly b64: string }>();
+
+/** The base64url protected header of a licence signed at `iat`: `{alg, typ, x5t#S256, x5c, iat}`. */
+function protectedHeader(context: IssuingContext, iat: number): string {
+  const hit = headers.get(context);
+  if (hit && hit.iat === iat && hit.x5c === context.x5c && hit.alg === context.signer.alg) return hit.b64;
+  const header = { alg: context.signer.alg, typ: LICENCE_TYP, "x5t#S256": context.x5tS256, x5c: context.x5c, iat };
+  const b64 = backend.base64urlEncodeText(JSON.stringify(header));
+  headers.set(context, { iat, x5c: context.x5c, alg: context.signer.alg, b64 });
+  return b64;
+}
+
+// Salts of 18 random bytes (144 bits; RFC 9901 §4.2.1 asks for at least 128): 18 bytes are exactly
+// 24 base64url characters, so one encoding of every salt's bytes is cut into the salts.
+const SALT_BYTES = 18;
+const SALT_CHARS = 24;
+
+/** The disclosures of a licence's withheld fields, each with a fresh salt. */
+function makeDisclosures(hidden: readonly { name: string; value: unknown; share: ShareClass }[]): IssuedDisclosure[] {
+  if (hidden.length === 0) return [];
+  const salts = backend.base64urlEncode(backend.randomBytes(SALT_BYTES * hidden.length));
+  const out: IssuedDisclosure[] = [];
+  for (let i = 0; i < hidden.length; i++) {
+    const { name, value, share } = hidden[i]!;
+    const encoded = backend.base64urlEncodeText(JSON.stringify([salts.slice(i * SALT_CHARS, (i + 1) * SALT_CHARS), name, value]));
+    out.push({ encoded, digest: disclosureDigest(encoded), name, value, share });
+  }
+  return out;
+}
+
 /**
  * Issues one licence: validates it against its type and the holder's code, builds the SD-JWT and
  * signs it as a JAdES B-B JWS.
@@ -195,13 +225,17 @@ export async function issueLicence(context: IssuingContext, input: LicenceInput)
 
   const plain: Record<string, unknown> = {};
   const hidden: { name: string; value: unknown; share: ShareClass }[] = [];
-  for (const field of type.fields) {
+  const allFields: Record<string, unknown> = {};
+  const fieldDefs = type.fields;
+  for (let i = 0; i < fieldDefs.length; i++) {
+    const field = fieldDefs[i]!;
     const value = input.fields[field.name];
     if (value === undefined || value === null) continue;
+    allFields[field.name] = value;
     if (field.share === "unconditional") plain[field.name] = value;
     else hidden.push({ name: field.name, value, share: field.share });
   }
-  const disclosures: IssuedDisclosure[] = createDisclosures(hidden.map((h) => [h.name, h.value] as const)).map((d, i) => ({ ...d, share: hidden[i]!.share }));
+  const disclosures = makeDisclosures(hidden);
   const digests = disclosures.map((d) => d.digest);
   for (let i = 0; i < (input.decoys ?? 0); i++) digests.push(backend.base64urlEncode(backend.sha256(backend.randomBytes(32))));
   // Sorted digests say nothing about field order (RFC 9901 §4.2.5).
@@ -223,12 +257,14 @@ export async function issueLicence(context: IssuingContext, input: LicenceInput)
   payload.fields = plain;
   if (input.status) payload.status = { status_list: { idx: input.status.idx, uri: input.status.uri } };
 
-  const header = { alg: context.signer.alg, typ: LICENCE_TYP, "x5t#S256": context.x5tS256, x5c: context.x5c, iat };
-  const signed = await signJws(header, JSON.stringify(payload), context.signer);
-  const jws = `${signed.protectedB64}.${signed.payloadB64}.${signed.signatureB64}`;
+  // The JWS, as signJws makes it, with the protected header reused while the signing second is
+  // the same (a batch): most of it is the x5c chain, the same for every licence of a department.
+  const protectedB64 = protectedHeader(context, iat);
+  const payloadB64 = backend.base64urlEncodeText(JSON.stringify(payload));
+  const pending = context.signer.sign(backend.asciiBytes(`${protectedB64}.${payloadB64}`));
+  const signatureB64 = backend.base64urlEncode(pending instanceof Uint8Array ? pending : await pending);
+  const jws = `${protectedB64}.${payloadB64}.${signatureB64}`;
   const encoded = disclosures.map((d) => d.encoded);
-  const allFields: Record<string, unknown> = {};
-  for (const field of type.fields) if (input.fields[field.name] !== undefined && input.fields[field.name] !== null) allFields[field.name] = input.fields[field.name];
   const licence: Licence = {
     id,
     number: input.number ?? input.serial,
@@ -248,7 +284,7 @@ export async function issueLicence(context: IssuingContext, input: LicenceInput)
     licence,
     jws,
     compact: `${jws}~${encoded.map((e) => `${e}~`).join("")}`,
-    archive: { protected: signed.protectedB64, payload: signed.payloadB64, signature: signed.signatureB64, header: { disclosures: encoded } },
+    archive: { protected: protectedB64, payload: payloadB64, signature: signatureB64, header: { disclosures: encoded } },
     disclosures,
   };
 }

@@ -19,7 +19,7 @@ import type { Certificate } from "../x509/index.js";
 import { statusFromValue } from "../status/index.js";
 import { verifyStatusListToken, type VerifiedStatusList } from "../status/token.js";
 import type { HolderKind } from "../catalogue/licence-type.js";
-import { LICENCE_TYP, fromEpochSeconds, type Licence } from "./model.js";
+import { LICENCE_TYP, fromEpochSeconds, isoFromMillis, type Licence } from "./model.js";
 import {
   CHECK_ORDER,
   type CheckName,
@@ -258,7 +258,7 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
       ...(signer ? { signer } : {}),
       ...(envelope ? { algorithm: envelope.jws.header.alg } : {}),
       ...(claims ? { signingTime: fromEpochSeconds(claims.iat) } : {}),
-      verificationTime: at.toISOString(),
+      verificationTime: isoFromMillis(at.getTime()),
       ...(status ? { status } : {}),
     };
   };
@@ -300,7 +300,7 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     return finish();
   }
   const signingTime = new Date(claims.iat * 1000);
-  const chain = await trustList.validateChain(x5c, signingTime);
+  const chain = trustList.validateChainCached(x5c, signingTime) ?? (await trustList.validateChain(x5c, signingTime));
   let key: PublicKeyHandle;
   try {
     key = chain.ok ? chain.key : await backend.importPublicKey(leaf.spki, header.alg);

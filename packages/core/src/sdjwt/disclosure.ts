@@ -133,8 +133,7 @@ export function resolveDisclosures(payload: Record<string, unknown>, disclosures
   }
   const seenDigests = new Set<string>();
   const disclosedPaths: string[] = [];
-  const claims = resolveObject(payload, byDigest, seenDigests, disclosedPaths, "", 0) as Record<string, unknown>;
-  delete claims._sd_alg;
+  const claims = resolveObject(payload, byDigest, seenDigests, disclosedPaths, "", 0, true);
   for (const d of byDigest.values()) if (!d.used) throw invalid("unreferenced");
   return { claims, disclosedPaths };
 }
@@ -142,9 +141,9 @@ export function resolveDisclosures(payload: Record<string, unknown>, disclosures
 const MAX_DEPTH = 16;
 
 function resolveValue(value: unknown, byDigest: Map<string, DecodedDisclosure>, seen: Set<string>, paths: string[], path: string, depth: number): unknown {
+  if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) return resolveArray(value, byDigest, seen, paths, path, depth + 1);
-  if (isJsonObject(value)) return resolveObject(value, byDigest, seen, paths, path, depth + 1);
-  return value;
+  return resolveObject(value as Record<string, unknown>, byDigest, seen, paths, path, depth + 1, false);
 }
 
 function claimDigest(digest: unknown, seen: Set<string>): string {
@@ -154,6 +153,14 @@ function claimDigest(digest: unknown, seen: Set<string>): string {
   return digest;
 }
 
+/** Sets a member; a member named "__proto__" stays a plain data member, never the prototype. */
+function setMember(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
+// Hot path: member paths are only built for values that are objects or arrays (where a nested
+// disclosure may need one) and for disclosed claims, not for every primitive member.
 function resolveObject(
   obj: Record<string, unknown>,
   byDigest: Map<string, DecodedDisclosure>,
@@ -161,34 +168,29 @@ function resolveObject(
   paths: string[],
   path: string,
   depth: number,
+  top: boolean,
 ): Record<string, unknown> {
   if (depth > MAX_DEPTH) throw invalid("depth");
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(obj)) {
-    if (key === "_sd") continue;
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key === "_sd" || (top && key === "_sd_alg")) continue;
     if (key === "...") throw invalid("array-marker-in-object");
-    const resolved = resolveValue(value, byDigest, seen, paths, path ? `${path}.${key}` : key, depth);
-    // A member named "__proto__" must stay a plain member, never become the object's prototype.
-    if (key === "__proto__") Object.defineProperty(out, key, { value: resolved, enumerable: true, writable: true, configurable: true });
-    else out[key] = resolved;
+    const value = obj[key];
+    setMember(out, key, typeof value === "object" && value !== null ? resolveValue(value, byDigest, seen, paths, path ? `${path}.${key}` : key, depth) : value);
   }
   const sd = obj._sd;
   if (sd === undefined) return out;
   if (!Array.isArray(sd)) throw invalid("sd-type");
-  for (const entry of sd) {
-    const disclosure = byDigest.get(claimDigest(entry, seen));
+  for (let i = 0; i < sd.length; i++) {
+    const disclosure = byDigest.get(claimDigest(sd[i], seen));
     if (!disclosure) continue; // a withheld claim or a decoy
     if (disclosure.name === null) throw invalid("array-disclosure-in-object");
     if (Object.prototype.hasOwnProperty.call(out, disclosure.name)) throw invalid("name-collision");
     disclosure.used = true;
     const childPath = path ? `${path}.${disclosure.name}` : disclosure.name;
-    // Defining via defineProperty keeps a disclosed "__proto__" a plain data member.
-    Object.defineProperty(out, disclosure.name, {
-      value: resolveValue(disclosure.value, byDigest, seen, paths, childPath, depth),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setMember(out, disclosure.name, resolveValue(disclosure.value, byDigest, seen, paths, childPath, depth));
     paths.push(childPath);
   }
   return out;

@@ -103,6 +103,21 @@ interface CachedPath {
 
 const MAX_CACHE = 1024;
 
+/** The outcome of validating a signer's chain (see {@link TrustList.validateChain}). */
+export type ChainResult = { readonly ok: true; readonly path: readonly Certificate[]; readonly key: PublicKeyHandle } | { readonly ok: false; readonly code: string };
+
+interface PathEntry {
+  readonly x5c: readonly string[];
+  readonly pending: Promise<CachedPath>;
+  settled?: CachedPath;
+}
+
+function sameChain(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * A verified trust list, ready to verify licences with. Keep one instance per list: it caches
  * parsed certificates, validated paths and imported keys (bounded).
@@ -118,7 +133,8 @@ export class TrustList {
   readonly operatorPinned: boolean;
   readonly #departments: Map<string, TrustedDepartment>;
   readonly #services: { role: TrustedService["role"]; certificate: Certificate }[];
-  readonly #paths = new Map<string, Promise<CachedPath>>();
+  /** Validated paths, by the leaf's x5c text; each entry remembers the whole chain it was built from. */
+  readonly #paths = new Map<string, PathEntry>();
   readonly #certificates = new Map<string, Certificate | null>();
 
   /** @internal Use {@link verifyTrustList}. */
@@ -173,15 +189,42 @@ export class TrustList {
    *
    * @internal used by `verifyLicence`
    */
-  async validateChain(x5c: readonly string[], at: Date): Promise<{ ok: true; path: readonly Certificate[]; key: PublicKeyHandle } | { ok: false; code: string }> {
-    const cacheKey = x5c.join(".");
-    let entry = this.#paths.get(cacheKey);
-    if (!entry) {
-      entry = this.#buildPath(x5c);
-      if (this.#paths.size >= MAX_CACHE) this.#paths.delete(this.#paths.keys().next().value!);
-      this.#paths.set(cacheKey, entry);
+  async validateChain(x5c: readonly string[], at: Date): Promise<ChainResult> {
+    return this.validateChainCached(x5c, at) ?? this.#judge(await this.#entry(x5c).pending, at);
+  }
+
+  /**
+   * The same answer as {@link validateChain} when this chain's path is already validated (no
+   * promise on the hot path), `undefined` when it is not yet.
+   *
+   * @internal used by `verifyLicence`
+   */
+  validateChainCached(x5c: readonly string[], at: Date): ChainResult | undefined {
+    const settled = this.#entry(x5c).settled;
+    return settled ? this.#judge(settled, at) : undefined;
+  }
+
+  #entry(x5c: readonly string[]): PathEntry {
+    // Keyed by the leaf's text (its hash is already computed: certificateFromX5c looked it up),
+    // not by the joined chain, which would be a new 3 KB string to hash on every call.
+    const leaf = x5c[0] ?? "";
+    let entry = this.#paths.get(leaf);
+    if (!entry || !sameChain(entry.x5c, x5c)) {
+      const chain = [...x5c];
+      const pending = this.#buildPath(chain);
+      const made: PathEntry = { x5c: chain, pending };
+      pending.then(
+        (settled) => (made.settled = settled),
+        () => undefined, // the caller awaiting `pending` sees the error
+      );
+      if (!entry && this.#paths.size >= MAX_CACHE) this.#paths.delete(this.#paths.keys().next().value!);
+      this.#paths.set(leaf, made);
+      entry = made;
     }
-    const cached = await entry;
+    return entry;
+  }
+
+  #judge(cached: CachedPath, at: Date): ChainResult {
     if (!cached.ok) return { ok: false, code: cached.code! };
     const t = at.getTime();
     if (t < cached.notBefore!) return { ok: false, code: "NOT_YET_VALID" };

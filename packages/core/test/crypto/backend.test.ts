@@ -38,5 +38,18 @@ describe.each([nodeBackend, webBackend])("$name backend helpers agree", (backend
     expect(backend.base64urlDecode("AQ==")).toBeNull();
     expect(backend.base64urlDecode("A+")).toBeNull();
     expect(backend.base64urlDecode("")).toEqual(new Uint8Array());
+    // Every character a lenient decoder would skip or map, in every position of a longer text.
+    const good = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) & 0xff)).toString("base64url");
+    expect(backend.base64urlDecode(good)).toEqual(new Uint8Array(Buffer.from(good, "base64url")));
+    for (const bad of ["+", "/", "=", " ", "\n", ".", "é", "Ａ", "\u0000", "~", "%"]) {
+      for (const at of [0, 1, 150, good.length - 1, good.length]) {
+        const text = good.slice(0, at) + bad + good.slice(at);
+        expect(backend.base64urlDecode(text), JSON.stringify([bad, at])).toBeNull();
+        const replaced = good.slice(0, at) + bad + good.slice(at + 1);
+        if (replaced.length % 4 !== 1) expect(backend.base64urlDecode(replaced), JSON.stringify([bad, at, "replaced"])).toBeNull();
+      }
+    }
+    expect(backend.base64urlDecode(`${good}==`)).toBeNull();
+    expect(backend.base64urlDecode("QQ==QUFB")).toBeNull();
   });
 });

@@ -104,3 +104,26 @@ describe("issue builds the identifier and the validity", () => {
     expect(a.disclosures.map((d) => d.digest)).not.toEqual(b.disclosures.map((d) => d.digest));
   });
 });
+
+describe("isoFromMillis", () => {
+  it("matches Date#toISOString from year 0 to 9999, and falls back outside", async () => {
+    const { isoFromMillis } = await import("../../src/licence/model.js");
+    const edges = [0, -1, 1, 951782400000, 951868800000, 4107542400000, -62167219200000, 253402300799999, 253402300800000, -62167219200001, 1.5, Number.NaN];
+    for (const ms of edges) {
+      const expected = Number.isNaN(ms) ? "throws" : new Date(ms).toISOString();
+      let got: string;
+      try {
+        got = isoFromMillis(ms);
+      } catch {
+        got = "throws";
+      }
+      expect(got, String(ms)).toBe(expected);
+    }
+    let seed = 7;
+    for (let i = 0; i < 20000; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const ms = Math.floor((seed / 2 ** 32) * 315537897600000) - 62167219200000;
+      expect(isoFromMillis(ms)).toBe(new Date(ms).toISOString());
+    }
+  });
+});

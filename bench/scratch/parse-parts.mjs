@@ -1,0 +1,20 @@
+import { core } from "../core.mjs";
+import { buildSeed, licenceInput, loadWorld } from "../world.mjs";
+const world = await loadWorld(await buildSeed(), "ES256");
+const c = (await core.issueLicence(world.context, licenceInput(world.type, 1))).compact;
+const [jws, ...ds] = c.split("~"); ds.pop();
+const [h, p] = jws.split(".");
+const ht = Buffer.from(h, "base64url").toString(), pt = Buffer.from(p, "base64url").toString();
+const dt = ds.map((d) => Buffer.from(d, "base64url").toString());
+console.log("header", ht.length, "payload", pt.length, "disclosures", dt.map((d) => d.length).join(","));
+const N = 20000;
+function t(name, fn) { for (let i = 0; i < 3000; i++) fn(); const cpu = process.cpuUsage(); for (let i = 0; i < N; i++) fn(); const e = process.cpuUsage(cpu); console.log(name.padEnd(30), ((e.user + e.system) / N).toFixed(2), "µs"); }
+t("JSON.parse header", () => JSON.parse(ht));
+t("parseStrictJson header", () => core.parseStrictJson(ht));
+t("JSON.parse payload", () => JSON.parse(pt));
+t("parseStrictJson payload", () => core.parseStrictJson(pt));
+t("JSON.parse 10 disclosures", () => { for (const d of dt) JSON.parse(d); });
+t("parseStrictJson 10 discl", () => { for (const d of dt) core.parseStrictJson(d); });
+t("b64 decode header", () => Buffer.from(h, "base64url"));
+t("utf8 decode payload", () => new TextDecoder().decode(Buffer.from(p, "base64url")));
+console.log(pt);
