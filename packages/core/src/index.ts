@@ -57,7 +57,7 @@ export type { Holder, Licence, LicenceIssuerInfo, LicenceStatus, StatusReference
 export { addValidityTerm, createIssuingContext, issueLicence } from "./licence/issue.js";
 export type { ArchiveLicence, IssuedDisclosure, IssuedLicence, IssuingContext, IssuingContextOptions, LicenceInput } from "./licence/issue.js";
 export { verifyLicence } from "./licence/verify.js";
-export type { VerifyLicenceOptions } from "./licence/verify.js";
+export type { StatusListResolver, VerifyLicenceOptions } from "./licence/verify.js";
 export { CHECK_ORDER } from "./licence/report.js";
 export type { CheckName, CheckResult, Indication, ReportCheck, SignerInfo, SubIndication, VerificationReport } from "./licence/report.js";
 export { createDisclosure, disclosureDigest, resolveDisclosures } from "./sdjwt/disclosure.js";

@@ -43,9 +43,23 @@ export interface VerifyLicenceOptions {
    * Status lists available to the verifier: verified ones, or status list tokens (compact JWTs)
    * that are verified here against the trust list. A licence that names a list not given here is
    * INDETERMINATE.
+   *
+   * Or a resolver, called with the status reference the licence names once its signature has been
+   * verified (so a verifier that fetches or caches lists need not read the licence twice); it
+   * returns the list or its token, or `undefined` when it has none (INDETERMINATE).
    */
-  readonly statusLists?: readonly (VerifiedStatusList | string)[];
+  readonly statusLists?: readonly (VerifiedStatusList | string)[] | StatusListResolver;
 }
+
+/**
+ * Finds the status list a licence names: a verified list, a token to verify against the trust
+ * list, or `undefined` when none is available.
+ */
+export type StatusListResolver = (reference: { readonly uri: string; readonly idx: number }) =>
+  | VerifiedStatusList
+  | string
+  | undefined
+  | Promise<VerifiedStatusList | string | undefined>;
 
 const HOLDER_KINDS = new Set<HolderKind>(["natural-person", "legal-person", "other"]);
 
@@ -390,9 +404,11 @@ function checkIssuer(trustList: TrustList, leaf: Certificate, claims: LicenceCla
 }
 
 async function checkStatus(ref: { uri: string; idx: number }, options: VerifyLicenceOptions): Promise<"valid" | "suspended" | "invalid"> {
-  const candidates = options.statusLists ?? [];
+  const given = options.statusLists ?? [];
+  const candidates = typeof given === "function" ? [await given(ref)] : given;
   let list: VerifiedStatusList | undefined;
   for (const candidate of candidates) {
+    if (candidate === undefined) continue;
     if (typeof candidate === "string") {
       const verified = await verifyStatusListToken(candidate, { trustList: options.trustList, at: options.at, algorithms: options.algorithms });
       if (verified.uri === ref.uri) list = verified;

@@ -430,6 +430,53 @@ describe("status", () => {
   });
 });
 
+describe("status through a resolver", () => {
+  const URI = "https://registry.example/v1/status-lists/2";
+  let withStatus: IssuedLicence;
+  const token = (value: number, uri = URI) => {
+    const list = new StatusList(16, 2);
+    list.set(7, value);
+    return signStatusListToken({
+      uri,
+      list,
+      issuedAt: new Date("2026-05-01T00:00:00Z"),
+      expiresAt: new Date("2026-07-01T00:00:00Z"),
+      signer: w.statusSigner,
+      certificateChain: [w.status.certificatePem],
+    });
+  };
+  beforeAll(async () => {
+    withStatus = await issueLicence(w.departments.ES256.context, { type: BUSINESS, holder: HOLDER, fields: FIELDS, serial: "RESOLVE", issuedAt: ISSUED_AT, status: { uri: URI, idx: 7 } });
+  });
+
+  it("is asked for the reference the licence names, and its list decides", async () => {
+    const asked: unknown[] = [];
+    const valid = await token(0);
+    const report = await verify(withStatus.compact, { statusLists: (ref) => (asked.push(ref), valid) });
+    expect(asked).toEqual([{ uri: URI, idx: 7 }]);
+    expect(report.indication).toBe("PASSED");
+    const revoked = await token(1);
+    expect((await verify(withStatus.compact, { statusLists: async () => revoked })).subIndication).toBe("REVOKED");
+  });
+
+  it("no list, another list, or a resolver that throws → INDETERMINATE, never PASSED", async () => {
+    const other = await token(0, "https://registry.example/v1/status-lists/3");
+    for (const statusLists of [() => undefined, () => other, () => Promise.reject(new Error("offline")), () => "not a token"]) {
+      const report = await verify(withStatus.compact, { statusLists });
+      expect(report.indication).toBe("INDETERMINATE");
+      expect(report.subIndication).toBe("TRY_LATER");
+    }
+  });
+
+  it("is not asked when the signature does not verify", async () => {
+    const [h, p] = withStatus.jws.split(".");
+    let asked = 0;
+    const report = await verify(`${h}.${p}.${"A".repeat(86)}~`, { statusLists: () => (asked++, undefined) });
+    expect(report.indication).toBe("FAILED");
+    expect(asked).toBe(0);
+  });
+});
+
 describe("prototype pollution", () => {
   it("a payload member named __proto__ stays a plain member", async () => {
     const w2 = await world();
