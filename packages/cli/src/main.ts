@@ -11,6 +11,8 @@ import { runTypeAdd, runTypeList, runTypeShow } from "./commands/type.js";
 import { runAmend, runRenew, runStatusChange, type StatusAction } from "./commands/lifecycle.js";
 import { runCheckData, runGet, runLookup } from "./commands/read.js";
 import { runAgreementAdd, runAgreementList } from "./commands/agreement.js";
+import { runKeyCreate, runKeyList, runKeyRevoke } from "./commands/key.js";
+import { runDepartmentAdd, runDepartmentList } from "./commands/department.js";
 import { runLogHead, runLogVerify } from "./commands/log.js";
 import { completionScript } from "./commands/completion.js";
 import { runServe } from "./commands/serve.js";
@@ -262,6 +264,48 @@ export async function main(argv: readonly string[]): Promise<number> {
   withWhere(agreement.command("list").description("list sharing agreements")).action(async (o) => {
     code = await runAgreementList({ ...where(o), json: o.json });
   });
+
+  const key = program.command("key").description("departments' API keys (admin): create, list, revoke");
+  withWhere(
+    key
+      .command("create")
+      .description("create an API key for a department (admin); prints the key once")
+      .requiredOption("--department <uscc>", "the department's unified social credit code")
+      .option("--role <role>", "issuer, consumer, auditor or admin (repeat)", collect, [])
+      .option("--type <code>", "for an issuer: a licence type it may issue (repeat)", collect, [])
+      .option("--label <text>", "what the key is for, e.g. the approval system's name"),
+  ).action(async (o) => {
+    code = await runKeyCreate({ ...where(o), department: o.department, role: o.role, type: o.type, label: o.label, json: o.json });
+  });
+  withWhere(key.command("list").description("list API keys, without secrets (admin)")).action(async (o) => {
+    code = await runKeyList({ ...where(o), json: o.json });
+  });
+  withWhere(key.command("revoke").description("revoke an API key at once (admin)").addArgument(new Argument("<id>", "the key id: the 16 hex digits after elk_"))).action(async (id, o) => {
+    code = await runKeyRevoke({ ...where(o), id, json: o.json });
+  });
+
+  const department = program.command("department").description("issuing departments of a workspace (operator, with --home)");
+  department
+    .command("add")
+    .description("add an issuing department: signing certificate from the workspace CA, encrypted key, re-signed trust list")
+    .requiredOption("--home <dir>", "the workspace (needs the passphrase)")
+    .option("--db <url>", "sqlite:PATH or postgres://… (default: the workspace's registry.db)")
+    .requiredOption("--name <name>", "the department's name, as its certificate will carry it")
+    .requiredOption("--code <uscc>", "its unified social credit code")
+    .addOption(new Option("--alg <alg>", "signature algorithm of its key").choices(["ES256", "EdDSA", "PS256"]).default("ES256"))
+    .option("--json", "print JSON", false)
+    .action(async (o) => {
+      const iterations = process.env.ELICENCE_PBKDF2_ITERATIONS ? Number(process.env.ELICENCE_PBKDF2_ITERATIONS) : undefined;
+      code = await runDepartmentAdd({ home: o.home, db: o.db, name: o.name, code: o.code, alg: o.alg, ...(iterations ? { iterations } : {}), json: o.json });
+    });
+  department
+    .command("list")
+    .description("list the departments of the workspace's trust list, with the licence types each may issue")
+    .requiredOption("--home <dir>", "the workspace")
+    .option("--json", "print JSON", false)
+    .action(async (o) => {
+      code = await runDepartmentList({ home: o.home, json: o.json });
+    });
 
   const log = program.command("log").description("the registry's tamper-evident log");
   const trustOptions = (cmd: Command) =>

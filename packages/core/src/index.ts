@@ -104,6 +104,9 @@ export type {
   LogEntry,
   DepartmentStats,
   RegistryStats,
+  ApiKeyInfo,
+  ApiKeyRequest,
+  NewApiKeyResult,
 } from "./registry/api.js";
 
 // Status lists

@@ -32,6 +32,38 @@ export interface Principal {
   readonly keyId: string;
 }
 
+/** An API key as admins see it: never its secret, which is shown once when the key is made. */
+export interface ApiKeyInfo {
+  readonly id: string;
+  /** The department's USCC. */
+  readonly department: string;
+  readonly roles: readonly Role[];
+  /** For issuers: the licence type codes the key may issue. */
+  readonly licenceTypes: readonly string[];
+  readonly label: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  /** ISO 8601, when revoked. */
+  readonly revokedAt?: string;
+}
+
+/** A request for a new API key. */
+export interface ApiKeyRequest {
+  /** The department's USCC. */
+  readonly department: string;
+  readonly roles: readonly Role[];
+  /** For issuers: the licence type codes the key may issue. */
+  readonly licenceTypes?: readonly string[];
+  /** What the key is for (e.g. the approval system's name), up to 128 characters. */
+  readonly label?: string;
+}
+
+/** A new API key: `key` is the secret, returned this once and never stored. */
+export interface NewApiKeyResult {
+  readonly id: string;
+  readonly key: string;
+}
+
 /** A holder's code, as approval systems query by it. */
 export interface HolderCode {
   readonly idType: HolderIdType;
@@ -259,6 +291,13 @@ export interface RegistryApi {
   treeHead(): Promise<SignedTreeHead>;
   inclusionProof(index: number, treeSize: number): Promise<InclusionProof>;
   consistencyProof(oldSize: number, newSize: number): Promise<ConsistencyProof>;
+
+  /** Admins: a new API key for a department (the secret is in the answer only). */
+  createApiKey(request: ApiKeyRequest): Promise<NewApiKeyResult>;
+  /** Admins: every API key, without secrets. */
+  listApiKeys(): Promise<ApiKeyInfo[]>;
+  /** Admins: revokes a key at once; revoking a revoked key changes nothing. */
+  revokeApiKey(id: string): Promise<ApiKeyInfo>;
 
   /** Admins and auditors: sharing figures per department over `[from, to)` (ISO 8601). */
   stats(period: { readonly from: string; readonly to: string }): Promise<RegistryStats>;

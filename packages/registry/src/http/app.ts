@@ -26,6 +26,7 @@ import { registerLifecycleRoutes } from "./routes/lifecycle.js";
 import { registerPublicRoutes } from "./routes/public.js";
 import { registerReadRoutes } from "./routes/reads.js";
 import { registerSharingRoutes } from "./routes/sharing.js";
+import { registerApiKeyRoutes } from "./routes/api-keys.js";
 import { validationError } from "./validation.js";
 
 /** Options of {@link createHttpApp}. */
@@ -93,6 +94,7 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
   registerLifecycleRoutes(app, mw);
   registerReadRoutes(app, mw);
   registerSharingRoutes(app, mw);
+  registerApiKeyRoutes(app, mw);
   registerPublicRoutes(app, registry.public);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

@@ -32,7 +32,8 @@ export interface LogEvent {
     | "agreement"
     | "authorisation"
     | "licence-type"
-    | "api-key";
+    | "api-key"
+    | "department";
   readonly at: number;
   readonly department: string;
   readonly [member: string]: string | number | boolean | readonly string[] | undefined;

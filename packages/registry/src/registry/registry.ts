@@ -31,6 +31,9 @@ import {
   type InclusionProof,
   type LogEntry,
   type RegistryStats,
+  type JwsAlgorithm,
+  type ApiKeyInfo,
+  type ApiKeyRequest,
   type DepartmentStats,
   type IssueBatchRequest,
   type IssueBatchResult,
@@ -44,7 +47,6 @@ import {
   type Principal,
   type ReadCause,
   type RegistryApi,
-  type Role,
   type SharedLicence,
   type SharingAgreement,
   type SignedTreeHead,
@@ -56,8 +58,9 @@ import {
 import { readFile } from "node:fs/promises";
 import { openDatabase, type Database, type Queryable } from "../storage/database.js";
 import { MIGRATIONS } from "../storage/schema.js";
-import { openWorkspace, type Workspace } from "../workspace/workspace.js";
-import { authenticate, entitledConditionalFields, insertApiKey, isRole, requireCause, requireRole, type NewApiKey } from "./access.js";
+import { openWorkspace, type AddDepartmentOptions, type Workspace } from "../workspace/workspace.js";
+import { authenticate, entitledConditionalFields, requireCause, requireRole, type NewApiKey } from "./access.js";
+import { createApiKeyIn, listApiKeysIn, revokeApiKeyIn } from "./api-keys.js";
 import { appendLogEvents, logConsistencyProof, logEntriesOf, logInclusionProof, logRoot, logSize, type LogEvent } from "./log.js";
 import { allocateStatusSlots, readStatusList, setStatusValues, statusListValue } from "./status-lists.js";
 
@@ -234,14 +237,20 @@ export class Registry {
    * Creates an API key (shown once; only its hash is stored). Used by `elicence init` to bootstrap
    * the admin, and by admins through their session.
    */
-  async createApiKey(options: { department: string; roles: readonly Role[]; licenceTypes?: readonly string[]; label?: string }): Promise<NewApiKey> {
-    if (options.roles.length === 0 || !options.roles.every(isRole)) throw new TypeError("roles must name at least one known role.");
+  async createApiKey(options: ApiKeyRequest): Promise<NewApiKey> {
     const now = this.#now().getTime();
-    return this.#db.transaction(async (tx) => {
-      const key = await insertApiKey(tx, { department: options.department, roles: options.roles, licenceTypes: options.licenceTypes ?? [], label: options.label ?? "", now });
-      await appendLogEvents(tx, [{ kind: "api-key", at: now, department: options.department, key: key.id, roles: [...options.roles] }]);
-      return key;
-    });
+    return this.#db.transaction((tx) => createApiKeyIn(tx, options, now, this.#ws.config.operator.code));
+  }
+
+  /** Every API key, without secrets (the operator's view; admins have the same through their session). */
+  async listApiKeys(): Promise<ApiKeyInfo[]> {
+    return listApiKeysIn(this.#db);
+  }
+
+  /** Revokes an API key at once (the operator's view; admins have the same through their session). */
+  async revokeApiKey(id: string): Promise<ApiKeyInfo> {
+    const now = this.#now().getTime();
+    return this.#db.transaction((tx) => revokeApiKeyIn(tx, id, now, this.#ws.config.operator.code));
   }
 
   /**
@@ -305,7 +314,7 @@ export class Registry {
    *
    * @internal
    */
-  async refreshTrustList(): Promise<void> {
+  async refreshTrustList(added?: TrustListDocument["departments"][number]): Promise<void> {
     const now = this.#now();
     const current = await verifyTrustList(await this.#ws.trustListToken(), {
       at: now,
@@ -316,14 +325,51 @@ export class Registry {
       "SELECT t.definition FROM licence_types t WHERE t.version = (SELECT MAX(u.version) FROM licence_types u WHERE u.code = t.code) ORDER BY t.code",
     );
     const types = rows.map((r) => JSON.parse(r.definition) as LicenceType);
+    const departments = added ? [...current.document.departments.filter((d) => d.code !== added.code), added] : current.document.departments;
     const document: TrustListDocument = {
       ...current.document,
       sequence: current.document.sequence + 1,
       issuedAt: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString(),
       nextUpdate: new Date(now.getTime() + 365 * 24 * 3600 * 1000).toISOString(),
-      departments: current.document.departments.map((d) => ({ ...d, licenceTypes: types.filter((t) => t.issuers.includes(d.code)).map((t) => t.code) })),
+      departments: departments.map((d) => ({ ...d, licenceTypes: types.filter((t) => t.issuers.includes(d.code)).map((t) => t.code) })),
     };
     await this.#ws.writeTrustList(await signTrustList(document, this.#operatorSigner, [this.#operatorPem]));
+  }
+
+  /**
+   * Onboards an issuing department (the operator's job, in process with the workspace): creates its
+   * signing certificate and encrypted key (see `Workspace.addDepartment`), lists it in a re-signed
+   * trust list for every licence type the catalogue names it an issuer of, logs the event, and
+   * makes it ready to issue here. A registry server started before must be restarted to load the
+   * new key.
+   *
+   * @param options - name, USCC, algorithm and the workspace passphrase
+   * @returns the department and its certificate's thumbprint
+   * @throws LicenceError `ERR_VALIDATION`, `ERR_CONFLICT`, `ERR_PASSPHRASE_INCORRECT`
+   */
+  async addDepartment(options: Omit<AddDepartmentOptions, "now">): Promise<{ name: string; code: string; alg: JwsAlgorithm; thumbprint: string }> {
+    const now = this.#now();
+    let added: { name: string; code: string; alg: JwsAlgorithm; thumbprint: string };
+    const listed = (await verifyTrustList(await this.#ws.trustListToken(), { at: now, algorithms: [this.#operatorSigner.alg], operatorCertificates: [this.#operatorPem] })).department(options.code);
+    const known = this.#ws.config.departments.find((d) => d.code === options.code);
+    if (known && !listed) {
+      // Added to the workspace, but the trust list was not re-signed (an interrupted add): finish it.
+      added = { name: known.name, code: known.code, alg: known.alg, thumbprint: await this.#ws.departmentThumbprint(known.code) };
+    } else {
+      added = await this.#ws.addDepartment({ ...options, now });
+    }
+    this.#contexts.set(added.code, await this.#ws.issuingContext(added.code, options.passphrase));
+    await this.refreshTrustList({
+      code: added.code,
+      name: added.name,
+      licenceTypes: [],
+      certificates: [added.thumbprint],
+      validFrom: new Date(Math.floor(now.getTime() / 1000) * 1000 - 60_000).toISOString(),
+    });
+    await this.#db.transaction((tx) =>
+      appendLogEvents(tx, [{ kind: "department", at: now.getTime(), department: this.#ws.config.operator.code, code: added.code, certificate: added.thumbprint }]),
+    );
+    return added;
   }
 
   /** Public operations: trust list, status lists, log. */
@@ -963,6 +1009,25 @@ class Session implements RegistryApi {
       await appendLogEvents(tx, [{ kind: "read", at: now, department: this.principal.department, licence: row.id, matter: c.matter, disclosed: ["log-entries"] }]);
       return logEntriesOf(tx, row.id);
     });
+  }
+
+  // ---- API keys (admins) ----
+
+  async createApiKey(request: ApiKeyRequest): Promise<NewApiKey> {
+    requireRole(this.principal, "admin");
+    const now = this.registry.now();
+    return this.registry.db.transaction((tx) => createApiKeyIn(tx, request, now, this.principal.department));
+  }
+
+  async listApiKeys(): Promise<ApiKeyInfo[]> {
+    requireRole(this.principal, "admin");
+    return listApiKeysIn(this.registry.db);
+  }
+
+  async revokeApiKey(id: string): Promise<ApiKeyInfo> {
+    requireRole(this.principal, "admin");
+    const now = this.registry.now();
+    return this.registry.db.transaction((tx) => revokeApiKeyIn(tx, id, now, this.principal.department));
   }
 
   // ---- sharing ----

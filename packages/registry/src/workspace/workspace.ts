@@ -27,6 +27,8 @@ import {
   decryptPrivateKey,
   encryptPrivateKey,
   encodeStandardBase64,
+  isJwsAlgorithm,
+  isValidUscc,
   issueLicence,
   parseCertificate,
   parseLicenceType,
@@ -249,6 +251,21 @@ export interface WorkspaceIssueOptions {
   readonly validUntil?: Date | null;
 }
 
+/** Options of {@link Workspace.addDepartment}. */
+export interface AddDepartmentOptions {
+  /** The department's name as its certificate will carry it. */
+  readonly name: string;
+  /** Its unified social credit code (GB 32100). */
+  readonly code: string;
+  /** Signature algorithm of its key (default ES256). */
+  readonly alg?: JwsAlgorithm;
+  /** The workspace passphrase: decrypts the root CA key and encrypts the new one. */
+  readonly passphrase: string;
+  readonly now: Date;
+  /** PBKDF2 iterations for the new key (default: the core's). */
+  readonly iterations?: number;
+}
+
 /** An opened workspace. */
 export class Workspace {
   readonly #contexts = new Map<string, IssuingContext>();
@@ -320,6 +337,62 @@ export class Workspace {
     const context = await createIssuingContext({ signer, certificateChain: certs });
     this.#contexts.set(dept.code, context);
     return context;
+  }
+
+  /**
+   * Adds an issuing department: a signing certificate from the workspace's root CA (organization
+   * identifier = its USCC; digitalSignature + nonRepudiation; three years) and its encrypted key,
+   * recorded in `elicence.json`. The trust list is re-signed by the registry (see
+   * `Registry.addDepartment`), which is the only caller that should use this directly.
+   *
+   * @param options - name, USCC, algorithm, the workspace passphrase and the time
+   * @returns the department and its certificate's base64url SHA-256 thumbprint
+   * @throws LicenceError `ERR_VALIDATION`, `ERR_CONFLICT` (already a department), `ERR_PASSPHRASE_INCORRECT`
+   */
+  async addDepartment(options: AddDepartmentOptions): Promise<{ name: string; code: string; alg: JwsAlgorithm; thumbprint: string }> {
+    const issues: { path: string[]; message: string }[] = [];
+    if (typeof options.code !== "string" || !isValidUscc(options.code)) issues.push({ path: ["code"], message: "must be a valid unified social credit code" });
+    // eslint-disable-next-line no-control-regex
+    if (typeof options.name !== "string" || options.name.trim().length === 0 || options.name.length > 128 || /[\u0000-\u001f\u007f]/.test(options.name)) {
+      issues.push({ path: ["name"], message: "must be 1 to 128 characters without control characters" });
+    }
+    const alg = options.alg ?? "ES256";
+    if (!["ES256", "EdDSA", "PS256"].includes(alg)) issues.push({ path: ["alg"], message: "must be ES256, EdDSA or PS256" });
+    if (issues.length > 0) throw new LicenceError("ERR_VALIDATION", "The department is not valid.", { issues });
+    const current = JSON.parse(await readFile(this.path(CONFIG), "utf8")) as WorkspaceConfig;
+    // A directory without an entry in elicence.json is what an interrupted add leaves: redone below.
+    if (current.departments.some((d) => d.code === options.code) || options.code === current.operator.code) {
+      throw new LicenceError("ERR_CONFLICT", "The workspace already has a department with this code.");
+    }
+    const { createDepartmentCertificate } = await import("@elicence/core/pki");
+    const rootPem = await readFile(this.path("pki", "root-ca.pem"), "utf8");
+    const rootKey = await decryptPrivateKey(await readFile(this.path("pki", "root-ca.key.pem"), "utf8"), options.passphrase);
+    const rootAlg = parseCertificate(rootPem).publicKeyAlgorithm;
+    if (!rootAlg || !isJwsAlgorithm(rootAlg)) throw new LicenceError("ERR_KEY_INVALID", "The workspace root CA has an unsupported key.");
+    const notBefore = new Date(Math.floor(options.now.getTime() / 1000) * 1000 - 60_000);
+    const cert = await createDepartmentCertificate({
+      issuer: { certificatePem: rootPem, privateKeyPkcs8: rootKey, alg: rootAlg },
+      department: { name: options.name, uscc: options.code },
+      alg,
+      notBefore,
+      notAfter: new Date(notBefore.getTime() + 3 * YEAR),
+    });
+    const dir = this.path("departments", options.code);
+    await mkdir(dir, { recursive: true });
+    const key = await encryptPrivateKey(cert.privateKeyPkcs8, options.passphrase, options.iterations ? { iterations: options.iterations } : {});
+    await writeAtomic(join(dir, "signing.key.pem"), key, 0o600);
+    await writeAtomic(join(dir, "signing.pem"), cert.certificatePem);
+    await writeAtomic(join(dir, "chain.pem"), cert.certificatePem + rootPem);
+    // The description last: a department is only there once its key and certificate are.
+    this.config = { ...current, departments: [...current.departments, { name: options.name, code: options.code, alg }] };
+    await writeAtomic(this.path(CONFIG), `${JSON.stringify(this.config, null, 2)}\n`);
+    return { name: options.name, code: options.code, alg, thumbprint: Buffer.from(parseCertificate(cert.certificateDer).sha256).toString("base64url") };
+  }
+
+  /** The base64url SHA-256 thumbprint of a workspace department's signing certificate. */
+  async departmentThumbprint(code: string): Promise<string> {
+    const pem = await readFile(this.path("departments", code, "signing.pem"), "utf8");
+    return Buffer.from(parseCertificate(pem).sha256).toString("base64url");
   }
 
   /** Reserves the next serial for a department (`YYYY` + 8 digits), persisting the counter. */

@@ -144,7 +144,8 @@ describe.each(ENDPOINTS.map((e) => [e.name, e] as const))("%s", (_name, e) => {
       expect(issuePaths(answer)).toContain("sneaky");
     });
 
-    it("refuses a member of the wrong type, reported at its path (400)", async () => {
+    // A body without members (revoking an API key) has no member to get wrong.
+    it.skipIf(!e.wrongType)("refuses a member of the wrong type, reported at its path (400)", async () => {
       const answer = await refused(() => send(e, { body: e.wrongType!.body() }), 400, "ERR_VALIDATION");
       expect(issuePaths(answer)).toContain(e.wrongType!.path);
     });

@@ -1,6 +1,8 @@
 /**
  * The registry's operations, run against both storage adapters with one suite.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DEFAULT_ALGORITHMS,
@@ -14,7 +16,7 @@ import {
   type TrustList,
 } from "@elicence/core";
 import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_PERSON } from "../../../cli/src/workspace/samples.js";
-import { ADAPTERS, BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER, OTHER_CONSUMER, registryWorld, type RegistryWorld } from "./world.js";
+import { ADAPTERS, BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER, OTHER_CONSUMER, PASSPHRASE, registryWorld, type RegistryWorld } from "./world.js";
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, "base64url"));
 
@@ -393,6 +395,72 @@ describe.each(ADAPTERS)("registry on %s", (adapter) => {
       // With the trust list of before, the department was not listed for the new type.
       const old = await verifyLicence(record.licence, { trustList: trust, at: new Date(), algorithms: DEFAULT_ALGORITHMS, statusLists: [await w.registry.public.statusList(0)] });
       expect(old.checks.find((c) => c.check === "issuer-authorised")!.code).toBe("type-not-authorised");
+    });
+
+    it("admins create, list and revoke API keys; a revoked key stops working at once; secrets are never listed", async () => {
+      const made = await w.admin.createApiKey({ department: OTHER_CONSUMER, roles: ["consumer"], label: "审批系统 A" });
+      expect(made.key).toMatch(new RegExp(`^elk_${made.id}_[A-Za-z0-9_-]{43}$`));
+      const session = await w.registry.session(made.key);
+      expect((await session.whoami()).department).toBe(OTHER_CONSUMER);
+      const listed = await w.admin.listApiKeys();
+      const mine = listed.find((k) => k.id === made.id)!;
+      expect(mine).toMatchObject({ department: OTHER_CONSUMER, roles: ["consumer"], licenceTypes: [], label: "审批系统 A" });
+      expect(mine.revokedAt).toBeUndefined();
+      expect(JSON.stringify(listed)).not.toContain(made.key.slice(22));
+      const before = (await w.registry.public.treeHead()).treeSize;
+      const revoked = await w.admin.revokeApiKey(made.id);
+      expect(revoked.revokedAt).toBeDefined();
+      expect(await code(w.registry.session(made.key))).toBe("ERR_UNAUTHENTICATED");
+      expect(await code(session.whoami())).toBe("accepted"); // a session already open is the caller's own object
+      // Revoking again changes nothing (and logs nothing); creation and revocation were logged.
+      expect((await w.admin.revokeApiKey(made.id)).revokedAt).toBe(revoked.revokedAt);
+      expect((await w.registry.public.treeHead()).treeSize).toBe(before + 1);
+    });
+
+    it("only admins manage keys, and a bad request is refused whole, with every problem", async () => {
+      expect(await code(w.consumer.listApiKeys())).toBe("ERR_FORBIDDEN");
+      expect(await code(w.issuer.createApiKey({ department: CONSUMER, roles: ["admin"] }))).toBe("ERR_FORBIDDEN");
+      expect(await code(w.consumer.revokeApiKey("0123456789abcdef"))).toBe("ERR_FORBIDDEN");
+      const count = (await w.admin.listApiKeys()).length;
+      let err: unknown;
+      try {
+        await w.admin.createApiKey({ department: "91330100MA2B3C4D1B", roles: ["issuer", "issuer"] as never, label: "x\u0000" });
+      } catch (e) {
+        err = e;
+      }
+      expect((err as LicenceError).code).toBe("ERR_VALIDATION");
+      expect((err as LicenceError).issues.map((i) => i.path.join("."))).toEqual(["department", "roles", "licenceTypes", "label"]);
+      expect(await code(w.admin.createApiKey({ department: CONSUMER, roles: ["issuer"] }))).toBe("ERR_VALIDATION");
+      expect(await code(w.admin.createApiKey({ department: CONSUMER, roles: ["consumer"], licenceTypes: [BUSINESS_LICENCE.code] }))).toBe("ERR_VALIDATION");
+      expect(await code(w.admin.revokeApiKey("0123456789abcdef"))).toBe("ERR_NOT_FOUND");
+      expect(await code(w.admin.revokeApiKey("'; DROP TABLE api_keys; --"))).toBe("ERR_NOT_FOUND");
+      expect((await w.admin.listApiKeys()).length).toBe(count);
+    });
+
+    it("onboards an issuing department: its certificate, the trust list, then its licences verify", async () => {
+      const configBefore = readFileSync(join(w.home, "elicence.json"), "utf8");
+      expect(await code(w.registry.addDepartment({ name: "示例市市场监督管理局", code: OTHER_CONSUMER, passphrase: "wrong passphrase" }))).toBe("ERR_PASSPHRASE_INCORRECT");
+      expect(await code(w.registry.addDepartment({ name: "x", code: "91330100MA2B3C4D1B", passphrase: PASSPHRASE }))).toBe("ERR_VALIDATION");
+      expect(await code(w.registry.addDepartment({ name: "重复", code: SAMPLE_DEPARTMENT.code, passphrase: PASSPHRASE }))).toBe("ERR_CONFLICT");
+      expect(readFileSync(join(w.home, "elicence.json"), "utf8")).toBe(configBefore);
+      expect(existsSync(join(w.home, "departments", OTHER_CONSUMER))).toBe(false);
+
+      const added = await w.registry.addDepartment({ name: "示例市市场监督管理局", code: OTHER_CONSUMER, alg: "EdDSA", passphrase: PASSPHRASE });
+      expect(readFileSync(join(w.home, "departments", OTHER_CONSUMER, "signing.key.pem"), "utf8")).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+      const listed = (await verifyTrustList(await w.registry.public.trustList(), { at: new Date(), algorithms: ["ES256"] })).department(OTHER_CONSUMER)!;
+      expect(listed).toMatchObject({ name: "示例市市场监督管理局", certificates: [added.thumbprint], licenceTypes: [] });
+
+      const type = { ...BUSINESS_LICENCE, code: `${OTHER_CONSUMER}001`, name: "食品生产许可证", issuers: [OTHER_CONSUMER], version: 1 };
+      await w.admin.registerLicenceType(type);
+      const list = await verifyTrustList(await w.registry.public.trustList(), { at: new Date(), algorithms: ["ES256"] });
+      expect(list.department(OTHER_CONSUMER)!.licenceTypes).toEqual([type.code]);
+      const key = await w.admin.createApiKey({ department: OTHER_CONSUMER, roles: ["issuer"], licenceTypes: [type.code] });
+      const record = await (await w.registry.session(key.key)).issue({ requestId: rid(), type: type.code, holder: COMPANY, fields: BUSINESS_FIELDS });
+      const report = await verifyLicence(record.licence, { trustList: list, at: new Date(), algorithms: DEFAULT_ALGORITHMS, statusLists: [await w.registry.public.statusList(0)] });
+      expect(report.indication).toBe("PASSED");
+      expect(report.algorithm).toBe("EdDSA");
+      expect(report.signer!.organizationIdentifier).toBe(OTHER_CONSUMER);
+      expect((await w.registry.audit()).problems).toEqual([]);
     });
 
     it("registers a new version of a licence type (admin only)", async () => {

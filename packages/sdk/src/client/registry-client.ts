@@ -6,6 +6,9 @@
  * @module
  */
 import type {
+  ApiKeyInfo,
+  ApiKeyRequest,
+  NewApiKeyResult,
   AmendRequest,
   ConsistencyProof,
   HolderAuthorisation,
@@ -383,6 +386,30 @@ export class RegistryClient implements RegistryApi {
    */
   createAgreement(agreement: Omit<SharingAgreement, "id" | "createdAt">): Promise<SharingAgreement> {
     return this.#post("/v1/agreements", agreement);
+  }
+
+  /**
+   * `POST /v1/api-keys` (admins): a new API key for a department. The secret is in this answer
+   * only; the request is sent once (never retried), so a lost answer leaves an unused key to revoke.
+   *
+   * @param request - department, roles, licence types (issuers) and a label
+   */
+  createApiKey(request: ApiKeyRequest): Promise<NewApiKeyResult> {
+    return this.#post("/v1/api-keys", request);
+  }
+
+  /** `GET /v1/api-keys` (admins): every key, without secrets. */
+  listApiKeys(): Promise<ApiKeyInfo[]> {
+    return this.#get("/v1/api-keys");
+  }
+
+  /**
+   * `POST /v1/api-keys/{id}/revoke` (admins): revokes a key at once.
+   *
+   * @param id - the key id (the 16 hex digits after `elk_`)
+   */
+  revokeApiKey(id: string): Promise<ApiKeyInfo> {
+    return this.#post(`/v1/api-keys/${encodeURIComponent(id)}/revoke`, {});
   }
 
   /** `GET /v1/agreements`: the agreements the caller may see. */

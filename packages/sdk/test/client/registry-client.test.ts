@@ -143,6 +143,21 @@ describe("agreements and authorisations", () => {
   });
 });
 
+describe("API keys (admins)", () => {
+  it("creates a key that works at once, lists it without its secret, and revokes it", async () => {
+    const made = await s.clients.admin.createApiKey({ department: CONSUMER, roles: ["consumer"], label: "审批系统 B" });
+    const client = new RegistryClient({ baseUrl: s.url, apiKey: made.key });
+    expect((await client.whoami()).keyId).toBe(made.id);
+    const listed = await s.clients.admin.listApiKeys();
+    expect(listed.find((k) => k.id === made.id)).toMatchObject({ department: CONSUMER, roles: ["consumer"], label: "审批系统 B" });
+    expect(JSON.stringify(listed)).not.toContain(made.key);
+    expect((await s.clients.admin.revokeApiKey(made.id)).revokedAt).toBeDefined();
+    expect(await codeOf(client.whoami())).toBe("ERR_UNAUTHENTICATED");
+    expect(await codeOf(s.clients.consumer.createApiKey({ department: CONSUMER, roles: ["admin"] }))).toBe("ERR_FORBIDDEN");
+    expect(await codeOf(s.clients.admin.revokeApiKey("nope"))).toBe("ERR_IDENTIFIER_INVALID");
+  });
+});
+
 describe("public documents and log proofs, without a key", () => {
   it("the trust list, a status list and a tree head verify", async () => {
     expect(trust.operatorPinned).toBe(true);

@@ -78,6 +78,16 @@ export const CreateAuthorisationSchema = z
   .strictObject({ holder: HolderCode, consumer: Uscc, type: TypeCode, fields: z.array(FieldName).min(1).max(200), expiresAt: Instant })
   .openapi("CreateAuthorisation");
 
+/** `POST /v1/api-keys`. */
+export const CreateApiKeySchema = z
+  .strictObject({
+    department: Uscc,
+    roles: z.array(z.enum(["issuer", "consumer", "auditor", "admin"])).min(1).max(4),
+    licenceTypes: z.array(TypeCode).max(256).optional(),
+    label: z.string().max(128).optional(),
+  })
+  .openapi("CreateApiKey");
+
 // Path parameters
 
 /** `{id}`: a licence identifier. */
@@ -93,6 +103,14 @@ export const HolderParams = z
     idNumber: HolderIdNumber.openapi({ param: { name: "idNumber", in: "path" }, description: "Percent-encoded in the path when not ASCII." }),
   })
   .superRefine(refineHolder);
+
+/** `{id}`: an API key id (the 16 hex digits after `elk_`). */
+export const ApiKeyIdParams = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/, "must be 16 lower-case hexadecimal digits")
+    .openapi({ param: { name: "id", in: "path" }, example: "3f2a9c0d5e6b7a81" }),
+});
 
 /** `{id}`: a status list number. */
 export const StatusListParams = z.object({ id: QueryInteger.openapi({ param: { name: "id", in: "path" } }) });

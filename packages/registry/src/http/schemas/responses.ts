@@ -108,6 +108,22 @@ export const SharingAgreementSchema = z
   .object({ id: z.string(), consumer: z.string(), type: z.string(), fields: z.array(z.string()), expiresAt: z.string(), createdAt: z.string() })
   .openapi("SharingAgreement");
 
+/** An API key, without its secret. */
+export const ApiKeyInfoSchema = z
+  .object({
+    id: z.string(),
+    department: z.string(),
+    roles: z.array(z.enum(["issuer", "consumer", "auditor", "admin"])),
+    licenceTypes: z.array(z.string()),
+    label: z.string(),
+    createdAt: z.string(),
+    revokedAt: z.string().optional(),
+  })
+  .openapi("ApiKeyInfo");
+
+/** A new API key: the secret `key` is in this answer only. */
+export const NewApiKeySchema = z.object({ id: z.string(), key: z.string() }).openapi("NewApiKey");
+
 /** A holder's authorisation. */
 export const HolderAuthorisationSchema = z
   .object({ id: z.string(), holder: HolderCode, consumer: z.string(), type: z.string(), fields: z.array(z.string()), expiresAt: z.string() })
