@@ -83,12 +83,22 @@ export function statusListIdOf(licence: string | Record<string, unknown>): numbe
     if (payload === undefined || payload.length > 4 * 1024 * 1024) return undefined;
     const claims = JSON.parse(base64urlToText(payload)) as { status?: { status_list?: { uri?: unknown } } };
     const uri = claims?.status?.status_list?.uri;
-    if (typeof uri !== "string") return undefined;
-    const match = STATUS_LIST_PATH.exec(new URL(uri).pathname);
-    return match ? Number(match[1]) : undefined;
+    return typeof uri === "string" ? statusListIdOfUri(uri) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The registry's number of a status list, from its URI (`…/status-lists/{id}`). */
+function statusListIdOfUri(uri: string): number | undefined {
+  let path: string;
+  try {
+    path = new URL(uri).pathname;
+  } catch {
+    return undefined;
+  }
+  const match = STATUS_LIST_PATH.exec(path);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** The report for a licence that cannot be judged because no usable trust list is at hand. */
@@ -164,22 +174,22 @@ export class LicenceVerifier {
    */
   async verify(licence: string | Record<string, unknown>, options: VerifyOptions = {}): Promise<VerificationReport> {
     if (options.at !== undefined && (!(options.at instanceof Date) || Number.isNaN(options.at.getTime()))) throw new TypeError("at must be a valid Date.");
-    const listId = statusListIdOf(licence);
-    if (!this.offline) {
-      // The trust list first: a status list is verified against it.
-      await this.#ensure("trust-list");
-      if (listId !== undefined) await this.#ensure(listId);
-    }
+    // The trust list first: a status list is verified against it.
+    if (!this.offline) await this.#ensure("trust-list");
     // "Now" is read after fetching, so a document signed during the fetch is not in the future.
     const at = options.at ?? this.#clock();
     const trustList = await this.#usableTrustList(at);
     if (!trustList) return noTrustListReport(at);
-    const statusLists: VerifiedStatusList[] = [];
-    if (listId !== undefined) {
-      const list = await this.#usableStatusList(listId, trustList, at);
-      // A missing list makes core's status check INDETERMINATE (TRY_LATER): fail closed.
-      if (list) statusLists.push(list);
-    }
+    // The status list is found once core has read the licence and checked its signature (no
+    // second parse here); a missing or unusable list makes the status check INDETERMINATE.
+    const statusLists = async (ref: { readonly uri: string }): Promise<VerifiedStatusList | undefined> => {
+      const id = statusListIdOfUri(ref.uri);
+      if (id === undefined) return undefined;
+      if (!this.offline) await this.#ensure(id);
+      // A list fetched just now may be signed after `at` was read: judge it at the later instant.
+      const listAt = options.at ?? new Date(Math.max(at.getTime(), this.#clock().getTime()));
+      return this.#usableStatusList(id, trustList, listAt);
+    };
     return verifyLicence(licence, { trustList, at, algorithms: this.#options.algorithms, statusLists });
   }
 
