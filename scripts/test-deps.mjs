@@ -2,7 +2,8 @@
 // Checks (and with --install, installs through apt-get when running as root) the system tools the
 // test suite uses: OpenSSL and Debian's python3-jwcrypto (an independent JOSE implementation) for
 // interoperability, and Debian's PostgreSQL server, from which the storage tests build a throwaway
-// cluster (scripts/postgres-test.mjs). Tests that need them fail when they are missing; they never skip.
+// cluster (scripts/postgres-test.mjs), the sqlite3 shell and Chromium (browser tests). Tests that
+// need them fail when they are missing; they never skip.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 
@@ -17,6 +18,9 @@ const hasPostgresServer = () =>
 if (!hasPostgresServer()) missing.push("postgresql");
 // The operator guide's backup commands (run by the docs test) use the sqlite3 shell.
 if (!has("sqlite3", ["-version"])) missing.push("sqlite3");
+// The SDK's verification runs in a real headless browser (driven by playwright-core, which
+// downloads nothing): Debian's Chromium.
+if (!existsSync("/usr/bin/chromium")) missing.push("chromium");
 
 if (missing.length === 0) process.exit(0);
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
