@@ -103,8 +103,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--db <url>", "sqlite:PATH or postgres://… (default: the workspace's registry.db)")
     .option("--port <n>", "TCP port", parsePort, 8080)
     .option("--host <addr>", "interface to listen on", "127.0.0.1")
+    .option("--cors-origin <origin>", "a browser origin allowed to call the authenticated API (repeat); the public documents are open to every origin", collect, [])
     .action(async (o) => {
-      code = await runServe({ home: o.home, db: o.db, port: o.port, host: o.host });
+      code = await runServe({ home: o.home, db: o.db, port: o.port, host: o.host, corsOrigins: o.corsOrigin });
     });
 
   const type = program.command("type").description("the licence type catalogue");

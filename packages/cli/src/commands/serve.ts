@@ -12,12 +12,24 @@ export interface ServeCommandOptions {
   readonly db?: string;
   readonly port: number;
   readonly host: string;
+  /** Browser origins allowed to call the authenticated API (CORS). */
+  readonly corsOrigins?: readonly string[];
 }
 
 /** Runs `serve` until SIGINT or SIGTERM. */
 export async function runServe(options: ServeCommandOptions): Promise<number> {
   if (options.db !== undefined && !/^(sqlite:|postgres(ql)?:\/\/)/.test(options.db)) {
     throw new CliError("usage", "--db takes sqlite:PATH or postgres://… .");
+  }
+  for (const origin of options.corsOrigins ?? []) {
+    let ok = false;
+    try {
+      const u = new URL(origin);
+      ok = (u.protocol === "https:" || u.protocol === "http:") && u.origin === origin;
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new CliError("usage", `--cors-origin takes an origin such as https://approval.example.gov.cn, got "${origin.slice(0, 80)}".`);
   }
   const passphrase = await readPassphrase("Passphrase for the workspace keys: ");
   const registry = await Registry.open({ home: options.home, passphrase, ...(options.db ? { db: options.db } : {}) });
@@ -26,6 +38,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
     server = await serveRegistry(registry, {
       port: options.port,
       host: options.host,
+      ...(options.corsOrigins && options.corsOrigins.length > 0 ? { corsOrigins: options.corsOrigins } : {}),
       logger: {
         request: (entry) => process.stderr.write(`${JSON.stringify(entry)}\n`),
         fault: (entry) => {

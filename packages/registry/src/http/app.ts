@@ -19,6 +19,7 @@ import { authenticate } from "./middleware/authenticate.js";
 import { jsonBody } from "./middleware/json-body.js";
 import { requestId } from "./middleware/request-id.js";
 import { securityHeaders } from "./middleware/security-headers.js";
+import { cors } from "./middleware/cors.js";
 import { openApiConfig } from "./openapi.js";
 import { PROBLEM_MEDIA_TYPE, problem, problemFromError, type Problem } from "./problem.js";
 import { registerCatalogueRoutes } from "./routes/catalogue.js";
@@ -37,6 +38,12 @@ export interface HttpAppOptions {
   readonly maxBatchBodyBytes?: number;
   /** Access log and fault log (default: faults only, as JSON lines on stderr). */
   readonly logger?: HttpLogger;
+  /**
+   * Browser origins (e.g. `https://approval.example.gov.cn`) allowed to call the authenticated API
+   * (CORS). The public documents may be read from any origin; by default no origin may call the
+   * rest.
+   */
+  readonly corsOrigins?: readonly string[];
 }
 
 const MIB = 1024 * 1024;
@@ -76,7 +83,7 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
     return sendProblem(c, outcome.problem);
   };
 
-  app.use("*", requestId, accessLog(logger), securityHeaders, async (c, next) => {
+  app.use("*", requestId, accessLog(logger), securityHeaders, cors(options.corsOrigins), async (c, next) => {
     // Hono hands only Error instances to onError; anything else thrown is caught here.
     try {
       await next();

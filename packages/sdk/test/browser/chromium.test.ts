@@ -10,14 +10,19 @@ import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { serveRegistry, type RunningServer } from "../../../registry/src/http/index.js";
+import { COMPANY } from "../../../registry/test/registry/world.js";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportAuditBundle, type AuditBundle } from "../../src/index.js";
-import { CAUSE, issueOne, sdkWorld } from "../support/world.js";
+import { CAUSE, issueOne, sdkWorld, type SdkWorld } from "../support/world.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 
 let server: Server;
+let world: SdkWorld;
+let registryServer: RunningServer;
+let pageOrigin: string;
 let browser: Browser;
 let page: Page;
 let inputs: { trustList: string; statusList: string; licences: string[]; bundle: AuditBundle; operatorPem: string; at: string };
@@ -25,13 +30,14 @@ let inputs: { trustList: string; statusList: string; licences: string[]; bundle:
 /** What the page exposes, from the bundle below. */
 const ENTRY = `
 export { DEFAULT_ALGORITHMS, verifyLicence, verifyTrustList } from "@elicence/core";
-export { verifyAuditBundle } from "./src/index.ts";
+export { LicenceVerifier, RegistryClient, verifyAuditBundle } from "./src/index.ts";
 `;
 
 beforeAll(async () => {
   expect(existsSync(CHROMIUM), "Debian's chromium is needed (scripts/test-deps.mjs --install installs it)").toBe(true);
-  const s = await sdkWorld();
-  try {
+  world = await sdkWorld();
+  const s = world;
+  {
     const a = await issueOne(s.clients.issuer);
     const b = await issueOne(s.clients.issuer);
     const bundle = await exportAuditBundle(s.clients.auditor, { ids: [a.id, b.id], cause: CAUSE });
@@ -43,8 +49,6 @@ beforeAll(async () => {
       operatorPem: s.operatorPem,
       at: new Date().toISOString(),
     };
-  } finally {
-    await s.close();
   }
   const sdkRoot = fileURLToPath(new URL("../../", import.meta.url));
   const bundled = await build({
@@ -67,20 +71,25 @@ beforeAll(async () => {
     }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  pageOrigin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The same registry on a second port, open to the page's origin (CORS): a cross-origin server.
+  registryServer = await serveRegistry(world.h.w.registry, { port: 0, corsOrigins: [pageOrigin], logger: {} });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   page = await browser.newPage();
-  // The page may reach the loopback server that serves it, and nothing else.
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await page.route("**/*", (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort()));
-  await page.goto(`${origin}/`);
+  // The page may reach the loopback servers of this test, and nothing else.
+  const reachable = [pageOrigin, registryServer.url, world.h.url];
+  await page.route("**/*", (route) => (reachable.some((o) => route.request().url().startsWith(`${o}/`)) ? route.continue() : route.abort()));
+  await page.goto(`${pageOrigin}/`);
   await page.waitForFunction(() => typeof (globalThis as { elicence?: unknown }).elicence === "object");
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
+  await registryServer?.close();
+  await world?.close();
   await new Promise((resolve) => server?.close(resolve));
 });
 
@@ -152,5 +161,50 @@ describe("in headless Chromium", () => {
     const bad = await run(forged);
     expect(bad.indication).toBe("FAILED");
     expect(bad.entries[0]).toBe(false);
+  });
+});
+
+describe("in headless Chromium, online against a registry on another origin", () => {
+  it("LicenceVerifier fetches the trust list and status list itself (public, any origin) and PASSES", async () => {
+    const out = await page.evaluate(
+      async ({ url, licences, operatorPem }) => {
+        const e = (globalThis as unknown as { elicence: any }).elicence;
+        const verifier = new e.LicenceVerifier({
+          source: new e.RegistryClient({ baseUrl: url }),
+          operatorCertificates: [operatorPem],
+          algorithms: e.DEFAULT_ALGORITHMS,
+          maxStaleness: 60_000,
+          backgroundRefresh: false,
+        });
+        const reports = [];
+        for (const l of licences) reports.push((await verifier.verify(l)).indication);
+        const cache = verifier.exportCache();
+        verifier.close();
+        return { reports, cached: Object.keys(cache.statusLists) };
+      },
+      { url: registryServer.url, licences: inputs.licences, operatorPem: inputs.operatorPem },
+    );
+    expect(out.reports).toEqual(["PASSED", "PASSED"]);
+    expect(out.cached).toEqual(["0"]);
+  });
+
+  it("a consumer's lookup from the allowed origin works; from an origin not listed, the browser refuses it", async () => {
+    const lookup = (url: string) =>
+      page.evaluate(
+        async ({ url, key, holder, cause }) => {
+          const e = (globalThis as unknown as { elicence: any }).elicence;
+          const client = new e.RegistryClient({ baseUrl: url, apiKey: key, retries: 0 });
+          try {
+            return { count: (await client.findByHolder(holder, cause)).length };
+          } catch (err) {
+            return { error: (err as { code?: string }).code ?? String(err) };
+          }
+        },
+        { url, key: world.h.w.keys.consumer, holder: { idType: COMPANY.idType, idNumber: COMPANY.idNumber }, cause: CAUSE },
+      );
+    const allowed = await lookup(registryServer.url);
+    expect(allowed.count).toBeGreaterThanOrEqual(2);
+    // The test world's own server lists no origin: the preflight gets no CORS headers.
+    expect(await lookup(world.h.url)).toEqual({ error: "ERR_UNAVAILABLE" });
   });
 });
