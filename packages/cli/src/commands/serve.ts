@@ -16,9 +16,6 @@ export interface ServeCommandOptions {
 
 /** Runs `serve` until SIGINT or SIGTERM. */
 export async function runServe(options: ServeCommandOptions): Promise<number> {
-  if (options.db !== undefined && !/^(sqlite:|postgres(ql)?:\/\/)/.test(options.db)) {
-    throw new CliError("usage", "--db takes sqlite:PATH or postgres://… .");
-  }
   const passphrase = await readPassphrase("Passphrase for the workspace keys: ");
   const registry = await Registry.open({ home: options.home, passphrase, ...(options.db ? { db: options.db } : {}) });
   let server;
