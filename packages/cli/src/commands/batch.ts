@@ -11,7 +11,7 @@
 import { createHash } from "node:crypto";
 import { extname } from "node:path";
 import cliProgress from "cli-progress";
-import { formatIssues, isLicenceError, type BatchItemError, type IssueBatchResult, type IssueItem, type LicenceType, type RegistryApi, type ValidationIssue } from "@elicence/core";
+import { formatIssues, isLicenceError, type BatchItemError, type IssueBatchResult, type IssueItem, type LicenceErrorCode, type LicenceType, type RegistryApi, type ValidationIssue } from "@elicence/core";
 import { withApi, type ApiOptions } from "../api.js";
 import { BatchFileError, parseCsvBatch, parseJsonLinesBatch, RESERVED_COLUMNS, type BatchRow } from "../io/batch-file.js";
 import { holderIdType, typeValue } from "../io/fields.js";
@@ -20,6 +20,9 @@ import { CliError, EXIT } from "../output.js";
 
 /** The largest batch file read. */
 export const MAX_BATCH_FILE = 512 * 1024 * 1024;
+
+/** Errors that are about the call, not the row: they stop the batch. */
+const STOP_BATCH: ReadonlySet<LicenceErrorCode> = new Set(["ERR_UNAVAILABLE", "ERR_UNAUTHENTICATED", "ERR_FORBIDDEN"]);
 
 /** Options of `issue --batch`. */
 export interface IssueBatchCommandOptions extends ApiOptions {
@@ -50,7 +53,9 @@ async function typeResolver(api: RegistryApi): Promise<(code: string) => Promise
       try {
         t = await api.getLicenceType(code);
       } catch (err) {
-        if (!isLicenceError(err)) throw err;
+        // Only an answer about this type is a row error; a registry that is down or refuses the
+        // key stops the whole batch (exit 69 or 77), not every row one by one.
+        if (!isLicenceError(err) || STOP_BATCH.has(err.code)) throw err;
         t = new Error(`${err.message} (${err.code})`);
       }
       cache.set(code, t);
