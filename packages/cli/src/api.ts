@@ -41,6 +41,18 @@ function apiKey(): string {
   return key;
 }
 
+/** The base URL of `--registry URL`, checked: http(s) only, no trailing slash. */
+export function registryBaseUrl(registry: string): string {
+  let url: URL;
+  try {
+    url = new URL(registry);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("scheme");
+  } catch {
+    throw new CliError("usage", `--registry expects an http(s) URL, got "${registry.slice(0, 60)}".`);
+  }
+  return url.toString().replace(/\/$/, "");
+}
+
 /**
  * Opens the registry the options name and authenticates with `ELICENCE_API_KEY`.
  *
@@ -49,17 +61,7 @@ function apiKey(): string {
 export async function openApi(options: ApiOptions): Promise<OpenedApi> {
   const kind = where(options);
   const key = apiKey();
-  if (kind === "registry") {
-    let url: URL;
-    try {
-      url = new URL(options.registry!);
-      if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("scheme");
-    } catch {
-      throw new CliError("usage", `--registry expects an http(s) URL, got "${options.registry!.slice(0, 60)}".`);
-    }
-    const client = new RegistryClient({ baseUrl: url.toString().replace(/\/$/, ""), apiKey: key });
-    return { api: client, close: async () => {} };
-  }
+  if (kind === "registry") return { api: new RegistryClient({ baseUrl: registryBaseUrl(options.registry!), apiKey: key }), close: async () => {} };
   const passphrase = await readPassphrase("Passphrase for the workspace keys: ");
   const registry = await Registry.open({ home: options.home!, passphrase, ...(options.db ? { db: options.db } : {}) });
   try {

@@ -33,6 +33,11 @@ function parsePort(value: string): number {
   return n;
 }
 
+function parseDatabaseUrl(value: string): string {
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(value)) throw new InvalidArgumentError("expected sqlite:PATH or postgres://…");
+  return value;
+}
+
 function parseValidUntil(value: string): Date | null {
   return value === "none" ? null : parseTime(value);
 }
@@ -90,17 +95,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description("create a workspace: development CA, a sample issuing department, its encrypted key, a trust list and sample licence types")
     .requiredOption("--home <dir>", "workspace directory")
     .addOption(new Option("--alg <alg>", "department signing algorithm").choices(["ES256", "EdDSA", "PS256"]).default("ES256"))
+    .option("--db <url>", "the registry database, sqlite:PATH or an empty postgres://… database (default: the workspace's registry.db); serve with the same --db", parseDatabaseUrl)
     .option("--force", "overwrite an existing workspace", false)
     .option("--json", "print JSON", false)
     .action(async (o) => {
-      code = await runInit({ home: o.home, alg: o.alg, force: o.force, json: o.json, now: new Date() });
+      code = await runInit({ home: o.home, alg: o.alg, force: o.force, json: o.json, now: new Date(), ...(o.db !== undefined ? { db: o.db } : {}) });
     });
 
   program
     .command("serve")
     .description("run the registry's HTTP API (the workspace serves with no other setting)")
     .requiredOption("--home <dir>", "workspace directory")
-    .option("--db <url>", "sqlite:PATH or postgres://… (default: the workspace's registry.db)")
+    .option("--db <url>", "sqlite:PATH or postgres://… (default: the workspace's registry.db)", parseDatabaseUrl)
     .option("--port <n>", "TCP port", parsePort, 8080)
     .option("--host <addr>", "interface to listen on", "127.0.0.1")
     .option("--cors-origin <origin>", "a browser origin allowed to call the authenticated API (repeat); the public documents are open to every origin", collect, [])
@@ -371,35 +377,45 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   program
     .command("verify")
-    .description("verify a licence file (archive or compact form; - for standard input) offline, or licence ID of an audit bundle with --bundle; exit 0 only when PASSED")
-    .argument("<file>", "the licence file, or - for standard input (with --bundle: the licence identifier)")
-    .option("--home <dir>", "use the workspace's trust list")
+    .description("verify a licence — a file, - for standard input, a compact licence, or an identifier fetched from --registry/--home — or one of an audit bundle with --bundle; exit 0 only when PASSED")
+    .argument("<licence>", "a licence file (archive or compact form), - for standard input, a compact licence (eyJ…~…~), or a licence identifier (1.2.156.3005.2.…) to fetch; with --bundle, the identifier")
+    .option("--home <dir>", "use the workspace's trust list, and its registry for status lists and fetching")
+    .option("--registry <url>", "a registry server: status lists (public) and fetching by identifier (ELICENCE_API_KEY) over HTTP; needs --trust")
     .option("--trust <file>", "use this signed trust list")
     .option("--operator-cert <pem>", "pin the trust list's signer to this certificate")
+    .option("--matter <code>", "fetching by identifier: approval matter code (事项编码) the read is for")
+    .option("--reason <text>", "fetching by identifier: a short reason, recorded in the log")
     .option("--status-list <file>", "a status list token to check status against (repeat)", collect, [])
     .option("--at <time>", "verification time (default: now)", parseTime)
     .option("--alg <list>", "allowed algorithms, comma separated (default: ES256,EdDSA,PS256)")
     .option("--offline", "never contact a registry (with --home: no status list from the workspace's registry)", false)
     .option("--bundle <file>", "verify licence ID (the argument) from this audit bundle, with its evidence")
     .option("--json", "print the report as JSON", false)
-    .action(async (file, o) => {
+    .addHelpText(
+      "after",
+      `\nExamples:\n  elicence verify licence.json --home ws                      a file; status from the workspace's registry\n  elicence verify "$(cat licence.txt)" --trust trust-list.jwt --operator-cert operator.pem --registry URL\n  elicence verify 1.2.156.3005.2.… --registry URL --trust trust-list.jwt --matter M --reason R\n  elicence verify --offline --bundle audit.json 1.2.156.3005.2.… --operator-cert operator.pem\nExit codes: 0 PASSED, 1 FAILED, 2 INDETERMINATE (e.g. no status list: give --status-list, --registry or --home).`,
+    )
+    .action(async (licence, o) => {
       if (o.bundle !== undefined) {
-        for (const flag of ["home", "trust", "alg"] as const) {
-          if (o[flag] !== undefined) throw new CliError("usage", `--${flag} does not go with --bundle: the bundle carries its trust list.`);
+        for (const flag of ["home", "registry", "trust", "alg", "matter", "reason"] as const) {
+          if (o[flag] !== undefined) throw new CliError("usage", `--${flag} does not go with --bundle: the bundle carries its trust list and licences.`);
         }
         if (o.statusList.length) throw new CliError("usage", "--status-list does not go with --bundle: the bundle carries its status lists.");
-        code = await runVerifyFromBundle({ file: o.bundle, id: file, operatorCert: o.operatorCert, at: o.at, json: o.json });
+        code = await runVerifyFromBundle({ file: o.bundle, id: licence, operatorCert: o.operatorCert, at: o.at, json: o.json });
         return;
       }
       code = await runVerify({
         offline: o.offline,
-        file,
+        licence,
         home: o.home,
+        registry: o.registry,
         trust: o.trust,
         operatorCert: o.operatorCert,
         statusList: o.statusList,
         at: o.at,
         algorithms: o.alg,
+        matter: o.matter,
+        reason: o.reason,
         json: o.json,
       });
     });

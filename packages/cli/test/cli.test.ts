@@ -203,6 +203,28 @@ describe("verify", () => {
     expect(r.code).toBe(0);
   });
 
+  it("takes a compact licence as the argument, or fetches one by identifier with its cause", () => {
+    const id = JSON.parse(elicence(["verify", licence, "--home", home, "--json"]).stdout).licence.id as string;
+    const compact = join(dir, "licence-compact.txt");
+    expect(elicence(["get", id, "--home", home, "--matter", "M-1", "--reason", "copy", "--format", "compact", "--out", compact]).code).toBe(0);
+    const inline = elicence(["verify", readFileSync(compact, "utf8").trim(), "--home", home]);
+    expect(inline.code, inline.stderr).toBe(0);
+    expect(inline.stdout).toMatch(/^PASSED/);
+    const fetched = elicence(["verify", id, "--home", home, "--matter", "M-1", "--reason", "check", "--json"]);
+    expect(fetched.code, fetched.stderr).toBe(0);
+    expect(JSON.parse(fetched.stdout).licence.id).toBe(id);
+    // A read needs its cause; --offline cannot fetch; a cause does not go with a file.
+    for (const args of [["verify", id, "--home", home], ["verify", id, "--home", home, "--offline", "--matter", "M", "--reason", "r"], ["verify", licence, "--home", home, "--matter", "M", "--reason", "r"]]) {
+      const r = elicence(args);
+      expect(r.code).toBe(64);
+      expect(r.stderr.trim().split("\n").length).toBeLessThanOrEqual(2);
+    }
+    // An unknown identifier: one line, exit 65.
+    const unknown = elicence(["verify", id.replace(/\.\d{3}\.([0-9A-Z])$/, ".009.$1"), "--home", home, "--matter", "M", "--reason", "r"]);
+    expect([65]).toContain(unknown.code);
+    expect(unknown.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it.each([
     [["verify", "/nonexistent/licence.json", "--home", "HOME"], 66],
     [["verify", "LICENCE"], 64],

@@ -11,7 +11,7 @@
 import { createHash } from "node:crypto";
 import { extname } from "node:path";
 import cliProgress from "cli-progress";
-import { formatIssues, isLicenceError, type BatchItemError, type IssueItem, type LicenceType, type RegistryApi } from "@elicence/core";
+import { formatIssues, isLicenceError, type BatchItemError, type IssueBatchResult, type IssueItem, type LicenceErrorCode, type LicenceType, type RegistryApi, type ValidationIssue } from "@elicence/core";
 import { withApi, type ApiOptions } from "../api.js";
 import { BatchFileError, parseCsvBatch, parseJsonLinesBatch, RESERVED_COLUMNS, type BatchRow } from "../io/batch-file.js";
 import { holderIdType, typeValue } from "../io/fields.js";
@@ -20,6 +20,9 @@ import { CliError, EXIT } from "../output.js";
 
 /** The largest batch file read. */
 export const MAX_BATCH_FILE = 512 * 1024 * 1024;
+
+/** Errors that are about the call, not the row: they stop the batch. */
+const STOP_BATCH: ReadonlySet<LicenceErrorCode> = new Set(["ERR_UNAVAILABLE", "ERR_UNAUTHENTICATED", "ERR_FORBIDDEN"]);
 
 /** Options of `issue --batch`. */
 export interface IssueBatchCommandOptions extends ApiOptions {
@@ -50,7 +53,9 @@ async function typeResolver(api: RegistryApi): Promise<(code: string) => Promise
       try {
         t = await api.getLicenceType(code);
       } catch (err) {
-        if (!isLicenceError(err)) throw err;
+        // Only an answer about this type is a row error; a registry that is down or refuses the
+        // key stops the whole batch (exit 69 or 77), not every row one by one.
+        if (!isLicenceError(err) || STOP_BATCH.has(err.code)) throw err;
         t = new Error(`${err.message} (${err.code})`);
       }
       cache.set(code, t);
@@ -115,6 +120,46 @@ function progressBar(total: number, enabled: boolean) {
   return bar;
 }
 
+/**
+ * Issues one chunk. A registry server checks the shape of every item before the batch is taken
+ * (a bad holder code rejects the whole request with issues at `items.N…`): those rows are reported
+ * with the registry's own messages and the rest of the chunk is sent again, under a request id
+ * derived from the first, so re-running the same file still issues nothing twice.
+ */
+async function issueChunk(
+  api: RegistryApi,
+  requestId: string,
+  rows: readonly { line: number; item: IssueItem }[],
+  errors: RowError[],
+): Promise<{ sent: readonly { line: number; item: IssueItem }[]; result: IssueBatchResult }> {
+  let sent = rows;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { sent, result: await api.issueBatch({ requestId: attempt === 0 ? requestId : `${requestId}-r${attempt}`, items: sent.map((s) => s.item) }) };
+    } catch (err) {
+      if (!isLicenceError(err) || err.code !== "ERR_VALIDATION") throw err;
+      const rejected = rejectedItems(err.issues, sent.length);
+      if (!rejected) throw err;
+      for (const [index, issues] of rejected) errors.push({ line: sent[index]!.line, code: err.code, message: `The licence is not valid. ${formatIssues(issues).slice(0, 4).join("; ")}` });
+      sent = sent.filter((_, index) => !rejected.has(index));
+      if (sent.length === 0) return { sent, result: { issued: [], errors: [] } };
+    }
+  }
+}
+
+/** The items a validation error names (issues at `items.N…`, paths from the item), or undefined when any issue is about the request itself. */
+function rejectedItems(issues: readonly ValidationIssue[] | undefined, count: number): Map<number, ValidationIssue[]> | undefined {
+  if (!issues?.length) return undefined;
+  const byItem = new Map<number, ValidationIssue[]>();
+  for (const issue of issues) {
+    const [head, at, ...rest] = issue.path;
+    const index = typeof at === "string" && /^\d+$/.test(at) ? Number(at) : at;
+    if (head !== "items" || typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= count) return undefined;
+    byItem.set(index, [...(byItem.get(index) ?? []), { ...issue, path: rest }]);
+  }
+  return byItem;
+}
+
 /** Runs `issue --batch FILE`. Exit 0 when every row was issued, 65 when some failed. */
 export async function runIssueBatch(options: IssueBatchCommandOptions): Promise<number> {
   if (!Number.isSafeInteger(options.chunkSize) || options.chunkSize < 1 || options.chunkSize > 10_000) {
@@ -150,9 +195,9 @@ export async function runIssueBatch(options: IssueBatchCommandOptions): Promise<
           else good.push({ line: row.line, item });
         }
         if (good.length > 0) {
-          const result = await api.issueBatch({ requestId: `batch-${digest}-${options.chunkSize}-${chunk}`, items: good.map((s) => s.item) });
-          for (const r of result.issued) issued.push({ line: good[r.index]!.line, id: r.id });
-          for (const e of result.errors as readonly BatchItemError[]) errors.push({ line: good[e.index]?.line ?? 0, code: e.code, message: describe(e) });
+          const { sent, result } = await issueChunk(api, `batch-${digest}-${options.chunkSize}-${chunk}`, good, errors);
+          for (const r of result.issued) issued.push({ line: sent[r.index]!.line, id: r.id });
+          for (const e of result.errors as readonly BatchItemError[]) errors.push({ line: sent[e.index]?.line ?? 0, code: e.code, message: describe(e) });
         }
         const done = Math.min(rows.length, start + options.chunkSize);
         const seconds = (Date.now() - started) / 1000;

@@ -7,7 +7,7 @@
 import type { VerificationReport } from "@elicence/core";
 import { exportAuditBundle, parseAuditBundle, verifyAuditBundle, type AuditBundle, type AuditBundleReport, type EvidenceResult } from "@elicence/sdk";
 import { withApi, type ApiOptions } from "../api.js";
-import { readInput, writeOutput } from "../io/files.js";
+import { checkWritable, readInput, writeOutput } from "../io/files.js";
 import { CliError, EXIT } from "../output.js";
 import { formatReport } from "./verify.js";
 
@@ -27,6 +27,7 @@ export interface BundleExportOptions extends ApiOptions {
 export async function runBundleExport(options: BundleExportOptions): Promise<number> {
   const ids = [...new Set(options.ids.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== ""))];
   if (ids.length === 0) throw new CliError("usage", "bundle export needs --ids ID[,ID…] (repeat or separate with commas).");
+  await checkWritable(options.out);
   const bundle = await withApi(options, (api) => exportAuditBundle(api, { ids, cause: { matter: options.matter, reason: options.reason } }));
   await writeOutput(options.out, `${JSON.stringify(bundle, null, 2)}\n`);
   const summary = { out: options.out, licences: bundle.licences.length, logEntries: bundle.log.entries.length, treeSize: bundle.log.treeHead.treeSize, createdAt: bundle.createdAt };

@@ -14,6 +14,8 @@ export interface InitCommandOptions {
   readonly force: boolean;
   readonly json: boolean;
   readonly now: Date;
+  /** The registry database (`sqlite:PATH` or `postgres://…`); default the workspace's registry.db. */
+  readonly db?: string;
 }
 
 /** Runs `init`. */
@@ -32,7 +34,7 @@ export async function runInit(options: InitCommandOptions): Promise<number> {
   });
   const types = await ws.catalogue();
   // Bootstrap access: the operator's admin key and the sample department's issuer key, shown once.
-  const registry = await Registry.open({ home: ws.home, passphrase });
+  const registry = await Registry.open({ home: ws.home, passphrase, ...(options.db !== undefined ? { db: options.db } : {}) });
   let keys: { role: string; department: string; key: string }[];
   try {
     const admin = await registry.createApiKey({ department: ws.config.operator.code, roles: ["admin", "auditor"], label: "bootstrap admin" });
@@ -62,14 +64,20 @@ export async function runInit(options: InitCommandOptions): Promise<number> {
         ...ws.config.departments.map((d) => `  issuing department      ${d.name} (${d.code}), ${d.alg}`),
         `  trust list              trust-list.jwt`,
         ...types.map((t) => `  licence type            ${t.code} ${t.name}`),
-        `  registry database       registry.db (SQLite)`,
+        `  registry database       ${options.db === undefined ? "registry.db (SQLite)" : redactDatabaseUrl(options.db)}`,
         `Private keys are encrypted with your passphrase (PKCS#8, PBES2/AES-256).`,
         `API keys (shown once: only their hashes are stored; keep them now):`,
         ...keys.map((k) => `  ${k.role.padEnd(8)} ${k.department}  ${k.key}`),
+        ...(options.db !== undefined ? [`Serve it with: elicence serve --home ${options.home} --db <the same URL>`] : []),
         `Next: elicence issue --home ${options.home} --type ${types[0]?.code ?? "CODE"} --holder-id … --holder-name … --field name=value …`,
         "",
       ].join("\n"),
     );
   }
   return 0;
+}
+
+/** A database URL without its password, for printing. */
+function redactDatabaseUrl(db: string): string {
+  return db.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, "$1:***@");
 }

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { IssueItem } from "@elicence/core";
 import { withApi, type ApiOptions } from "../api.js";
 import { holderIdType, parseFieldPairs, typeFields } from "../io/fields.js";
-import { licenceFile, writeOutput } from "../io/files.js";
+import { checkWritable, licenceFile, writeOutput } from "../io/files.js";
 
 /** Options of the issue command. */
 export interface IssueCommandOptions extends ApiOptions {
@@ -25,6 +25,7 @@ export interface IssueCommandOptions extends ApiOptions {
 /** Runs `issue` for one licence; prints its identifier. */
 export async function runIssue(options: IssueCommandOptions): Promise<number> {
   const raw = parseFieldPairs(options.field);
+  if (options.out) await checkWritable(options.out);
   return withApi(options, async (api) => {
     const type = await api.getLicenceType(options.type);
     const idType = holderIdType(type, options.holderIdType);

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { IssuedRecord, LicenceRecord, LicenceType } from "@elicence/core";
 import { withApi, type ApiOptions } from "../api.js";
 import { parseFieldPairs, typeCodeOf, typeFields } from "../io/fields.js";
-import { licenceFile, writeOutput } from "../io/files.js";
+import { checkWritable, licenceFile, writeOutput } from "../io/files.js";
 import { CliError } from "../output.js";
 
 /** Options shared by the commands that make a new version. */
@@ -33,6 +33,7 @@ async function printNewVersion(record: IssuedRecord, from: string, what: string,
 export async function runAmend(options: NewVersionOptions & { readonly field: readonly string[] }): Promise<number> {
   const raw = parseFieldPairs(options.field);
   if (Object.keys(raw).length === 0) throw new CliError("usage", "amend needs at least one --field KEY=VALUE to change.");
+  if (options.out) await checkWritable(options.out);
   return withApi(options, async (api) => {
     const code = typeCodeOf(options.id);
     let type: LicenceType | undefined;
@@ -44,6 +45,7 @@ export async function runAmend(options: NewVersionOptions & { readonly field: re
 
 /** Runs `renew ID --valid-until T|none --reason`. */
 export async function runRenew(options: NewVersionOptions & { readonly validUntil: Date | null }): Promise<number> {
+  if (options.out) await checkWritable(options.out);
   return withApi(options, async (api) => {
     const record = await api.renew(options.id, {
       requestId: options.requestId ?? `cli-${randomUUID()}`,

@@ -6,7 +6,7 @@
  */
 import { DEFAULT_ALGORITHMS, verifyConsistency, verifyTreeHead, type SignedTreeHead } from "@elicence/core";
 import { loadTrustList, withApi, type ApiOptions } from "../api.js";
-import { readJson, writeOutput } from "../io/files.js";
+import { checkWritable, readJson, writeOutput } from "../io/files.js";
 import { CliError, EXIT } from "../output.js";
 
 /** Options of the log commands. */
@@ -31,6 +31,7 @@ const bytes = (b64u: string) => new Uint8Array(Buffer.from(b64u, "base64url"));
 
 /** Runs `log head [--out FILE]`: prints (and saves) the current signed tree head, verified. */
 export async function runLogHead(options: LogOptions & { out?: string }): Promise<number> {
+  if (options.out) await checkWritable(options.out);
   const trustList = await loadTrustList(options, new Date());
   return withApi(options, async (api) => {
     const head = await api.treeHead();

@@ -6,7 +6,7 @@
 import type { HolderIdType, SharedLicence } from "@elicence/core";
 import { withApi, type ApiOptions } from "../api.js";
 import { guessHolderIdType, holderIdType } from "../io/fields.js";
-import { licenceFile, shownFields, writeOutput } from "../io/files.js";
+import { checkWritable, licenceFile, shownFields, writeOutput } from "../io/files.js";
 import { EXIT } from "../output.js";
 
 /** The cause flags every read takes. */
@@ -42,6 +42,7 @@ export async function runLookup(options: ApiOptions & CauseOptions & { holderId:
 
 /** Runs `get ID --matter --reason [--out]`. */
 export async function runGet(options: ApiOptions & CauseOptions & { id: string; out?: string; format: "archive" | "compact"; json: boolean }): Promise<number> {
+  if (options.out) await checkWritable(options.out);
   return withApi(options, async (api) => {
     const shared = await api.get(options.id, { matter: options.matter, reason: options.reason });
     if (options.out) await writeOutput(options.out, licenceFile(shared.licence, options.format));

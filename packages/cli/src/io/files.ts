@@ -2,7 +2,9 @@
  * Reading input files and writing output files with the CLI's errors (66 unreadable, 73 unwritable).
  * @module
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, readFile, stat, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { CliError } from "../output.js";
 
 /** The largest single document the CLI reads (a licence, a trust list, a licence type, a tree head). */
@@ -43,6 +45,21 @@ export async function readJson(path: string, what: string): Promise<unknown> {
     return JSON.parse(text) as unknown;
   } catch {
     throw new CliError("data", `${what} ${path} is not valid JSON.`, "Check the file's syntax.");
+  }
+}
+
+/**
+ * Checks, before any work is done, that `path` can be written: a command that issues, amends or
+ * reads (each logged) must not do it and then fail to save the result. Creates nothing.
+ */
+export async function checkWritable(path: string): Promise<void> {
+  const full = resolve(path);
+  try {
+    const existing = await stat(full).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? undefined : Promise.reject(err)));
+    if (existing?.isDirectory()) throw new Error("a directory");
+    await access(existing ? full : dirname(full), constants.W_OK);
+  } catch {
+    throw new CliError("cantCreate", `Cannot write ${path}.`, "Check that the directory exists and is writable; nothing was done.");
   }
 }
 
