@@ -18,7 +18,7 @@ import { startServe, stopServe } from "../support/serve.js";
 
 const BIN = fileURLToPath(new URL("../../dist/bin.js", import.meta.url));
 const PASS = "correct horse battery staple";
-const OPERATOR = "12330100MB00000431";
+const CONSUMER = "11330100MB0000027E"; // an approval system's department
 const PERSON = "11330100MB0000019K002";
 const NEW_TYPE = "11330100MB0000019K003";
 const ROWS = 10_000;
@@ -66,6 +66,7 @@ export function endToEnd(adapter: "sqlite" | "postgres"): void {
     let url: string;
     let server: ChildProcess | undefined;
     let admin = "";
+    let consumer = "";
     let issuer = "";
     const trust = () => ["--trust", join(home, "trust-list.jwt"), "--operator-cert", join(home, "pki", "operator.pem")];
     const cause = (reason: string) => ["--matter", "330100-E2E-1", "--reason", reason];
@@ -104,6 +105,10 @@ export function endToEnd(adapter: "sqlite" | "postgres"): void {
       admin = init.apiKeys.find((k) => k.role === "admin")!.key;
       issuer = init.apiKeys.find((k) => k.role === "issuer")!.key;
       ({ url, child: server } = await startServe(BIN, home, PASS, { ...(db ? { db } : {}), log: join(dir, "serve.log") }));
+      // An approval system's department gets its own consumer key from an admin, over HTTP.
+      const made = remote(["key", "create", "--department", CONSUMER, "--role", "consumer", "--label", "某某审批系统", "--json"], admin);
+      expect(made.code, made.stderr).toBe(0);
+      consumer = json<{ key: string }>(made).key;
     });
 
     afterAll(async () => {
@@ -129,6 +134,13 @@ export function endToEnd(adapter: "sqlite" | "postgres"): void {
       expect(json<{ code: string }>(remote(["type", "add", file, "--json"], admin)).code).toBe(NEW_TYPE);
       expect(json<{ name: string }>(remote(["type", "show", NEW_TYPE, "--json"], issuer)).name).toBe("端到端测试许可证");
       expect(json<{ code: string }[]>(remote(["type", "list", "--json"], issuer)).map((t) => t.code)).toEqual(expect.arrayContaining([PERSON, NEW_TYPE]));
+      // The first issuer key predates the type; an admin gives the department a key for it.
+      const args = ["issue", "--type", NEW_TYPE, "--holder-id", "91330100MA2B3C4D1A", "--holder-name", "示例科技有限公司", "--field", "scope=端到端", "--field", "contact=0571-00000000"];
+      expect(remote(args, issuer).code).toBe(77);
+      const key = json<{ key: string }>(remote(["key", "create", "--department", "11330100MB0000019K", "--role", "issuer", "--type", NEW_TYPE, "--json"], admin)).key;
+      const issued = remote(args, key);
+      expect(issued.code, issued.stderr).toBe(0);
+      expect(issued.stdout.trim()).toMatch(new RegExp(`^1\\.2\\.156\\.3005\\.2\\.${NEW_TYPE}\\.`));
     }, TEST_TIMEOUT_MS);
 
     it(`issue --batch: ${ROWS} licences from a CSV through --registry; bad rows reported by line`, () => {
@@ -154,21 +166,21 @@ export function endToEnd(adapter: "sqlite" | "postgres"): void {
 
     it("lookup by a consumer: conditional fields only with a sharing agreement, `none` fields never", () => {
       const holder = citizen(7);
-      const lookup = () => json<{ id: string; fields: Record<string, unknown>; withheld: string[] }[]>(remote(["lookup", "--holder-id", holder, "--type", PERSON, ...cause("lookup"), "--json"], admin));
+      const lookup = () => json<{ id: string; fields: Record<string, unknown>; withheld: string[] }[]>(remote(["lookup", "--holder-id", holder, "--type", PERSON, ...cause("lookup"), "--json"], consumer));
       const before = lookup();
       expect(before).toHaveLength(1);
       expect(before[0]!.fields).toMatchObject({ operationCategory: "电工作业", operationItem: "低压电工作业" });
       for (const hidden of ["gender", "birthDate", "homeAddress"]) expect(before[0]!.fields).not.toHaveProperty(hidden);
       expect(before[0]!.withheld).toEqual(expect.arrayContaining(["gender", "birthDate", "homeAddress"]));
 
-      const agreement = remote(["agreement", "add", "--consumer", OPERATOR, "--type", PERSON, "--field", "gender", "--field", "birthDate", "--expires", "2099-01-01T00:00:00Z", "--json"], admin);
+      const agreement = remote(["agreement", "add", "--consumer", CONSUMER, "--type", PERSON, "--field", "gender", "--field", "birthDate", "--expires", "2099-01-01T00:00:00Z", "--json"], admin);
       expect(agreement.code, agreement.stderr).toBe(0);
       const after = lookup();
       expect(after[0]!.fields).toMatchObject({ gender: "男", birthDate: `${holder.slice(6, 10)}-${holder.slice(10, 12)}-${holder.slice(12, 14)}` });
       expect(after[0]!.fields).not.toHaveProperty("homeAddress");
       expect(after[0]!.withheld).toEqual(["homeAddress"]);
       // An agreement never opens a `none` field.
-      const none = remote(["agreement", "add", "--consumer", OPERATOR, "--type", PERSON, "--field", "homeAddress", "--expires", "2099-01-01T00:00:00Z"], admin);
+      const none = remote(["agreement", "add", "--consumer", CONSUMER, "--type", PERSON, "--field", "homeAddress", "--expires", "2099-01-01T00:00:00Z"], admin);
       expect(none.code).not.toBe(0);
       expect(lookup()[0]!.fields).not.toHaveProperty("homeAddress");
     }, TEST_TIMEOUT_MS);
