@@ -58,7 +58,8 @@ import { openDatabase, type Database, type Queryable } from "../storage/database
 import { MIGRATIONS } from "../storage/schema.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
 import { authenticate, entitledConditionalFields, insertApiKey, isRole, requireCause, requireRole, type NewApiKey } from "./access.js";
-import { appendLogEvents, logConsistencyProof, logEntriesOf, logInclusionProof, logRoot, logSize, type LogEvent } from "./log.js";
+import { GroupCommitLog } from "./group-log.js";
+import { appendLogEvents, insertRows, LogFrontier, logConsistencyProof, logEntriesOf, logInclusionProof, logRoot, logSize, type LogEvent } from "./log.js";
 import { allocateStatusSlots, readStatusList, setStatusValues, statusListValue } from "./status-lists.js";
 
 /** Options of {@link Registry.open}. */
@@ -146,6 +147,10 @@ export class Registry {
   readonly #chains = new Map<number, ChainRow>();
   /** @internal Licence type versions by `code@version` (immutable once registered). */
   readonly typeVersions = new Map<string, LicenceType>();
+  /** @internal The log's right edge, as of the last commit this process made. */
+  readonly logFrontier = new LogFrontier();
+  /** @internal Read events, committed in groups. */
+  readonly readLog = new GroupCommitLog((events) => this.transaction((tx) => appendLogEvents(tx, events, this.logFrontier)).then(() => undefined));
 
   private constructor(init: {
     db: Database;
@@ -210,7 +215,22 @@ export class Registry {
 
   /** Closes the database. */
   async close(): Promise<void> {
+    await this.readLog.idle();
     await this.#db.close();
+  }
+
+  /**
+   * @internal A database transaction after whose COMMIT the log's right edge it left is kept
+   * in memory (nothing is kept from an attempt that rolled back).
+   */
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    let last: Queryable | undefined;
+    const result = await this.#db.transaction((tx) => {
+      last = tx;
+      return fn(tx);
+    });
+    if (last) this.logFrontier.confirm(this.logFrontier.pendingOf(last));
+    return result;
   }
 
   /** The database (for operators' tools and tests). */
@@ -221,11 +241,11 @@ export class Registry {
   async #loadCatalogue(): Promise<void> {
     const now = this.#now().getTime();
     for (const type of await this.#ws.catalogue()) {
-      await this.#db.transaction(async (tx) => {
+      await this.transaction(async (tx) => {
         const exists = await tx.get("SELECT 1 AS one FROM licence_types WHERE code = ? AND version = ?", [type.code, type.version]);
         if (exists) return;
         await tx.run("INSERT INTO licence_types (code, version, definition, created_at) VALUES (?, ?, ?, ?)", [type.code, type.version, JSON.stringify(type), now]);
-        await appendLogEvents(tx, [{ kind: "licence-type", at: now, department: this.#ws.config.operator.code, type: type.code, version: type.version }]);
+        await appendLogEvents(tx, [{ kind: "licence-type", at: now, department: this.#ws.config.operator.code, type: type.code, version: type.version }], this.logFrontier);
       });
     }
   }
@@ -237,9 +257,9 @@ export class Registry {
   async createApiKey(options: { department: string; roles: readonly Role[]; licenceTypes?: readonly string[]; label?: string }): Promise<NewApiKey> {
     if (options.roles.length === 0 || !options.roles.every(isRole)) throw new TypeError("roles must name at least one known role.");
     const now = this.#now().getTime();
-    return this.#db.transaction(async (tx) => {
+    return this.transaction(async (tx) => {
       const key = await insertApiKey(tx, { department: options.department, roles: options.roles, licenceTypes: options.licenceTypes ?? [], label: options.label ?? "", now });
-      await appendLogEvents(tx, [{ kind: "api-key", at: now, department: options.department, key: key.id, roles: [...options.roles] }]);
+      await appendLogEvents(tx, [{ kind: "api-key", at: now, department: options.department, key: key.id, roles: [...options.roles] }], this.logFrontier);
       return key;
     });
   }
@@ -477,13 +497,13 @@ class Session implements RegistryApi {
     requireRole(this.principal, "admin");
     const type = parseLicenceType(input);
     const now = this.registry.now();
-    const registered = await this.registry.db.transaction(async (tx) => {
+    const registered = await this.registry.transaction(async (tx) => {
       const latest = await tx.get<{ version: number }>("SELECT MAX(version) AS version FROM licence_types WHERE code = ?", [type.code]);
       if (latest?.version != null && type.version <= latest.version) {
         throw new LicenceError("ERR_CONFLICT", "A licence type with this code and an equal or later version exists.");
       }
       await tx.run("INSERT INTO licence_types (code, version, definition, created_at) VALUES (?, ?, ?, ?)", [type.code, type.version, JSON.stringify(type), now]);
-      await appendLogEvents(tx, [{ kind: "licence-type", at: now, department: this.principal.department, type: type.code, version: type.version }]);
+      await appendLogEvents(tx, [{ kind: "licence-type", at: now, department: this.principal.department, type: type.code, version: type.version }], this.registry.logFrontier);
       return type;
     });
     await this.registry.refreshTrustList();
@@ -517,7 +537,7 @@ class Session implements RegistryApi {
   }
 
   async #issueOnce(requestId: string, item: IssueItem): Promise<IssuedRecord> {
-    return this.registry.db.transaction(async (tx) => {
+    return this.registry.transaction(async (tx) => {
       const replay = await this.#replay(tx, requestId, "issue");
       if (replay) return (await this.#records(tx, replay))[0]!;
       const [record] = await this.#issueItems(tx, [item], "issue");
@@ -536,7 +556,7 @@ class Session implements RegistryApi {
   }
 
   async #issueBatchOnce(request: IssueBatchRequest): Promise<IssueBatchResult> {
-    return this.registry.db.transaction(async (tx) => {
+    return this.registry.transaction(async (tx) => {
       const replay = await this.#replay(tx, request.requestId, "batch");
       if (replay) {
         const stored = JSON.parse(replay[0]!) as { ids: (string | null)[]; errors: IssueBatchResult["errors"] };
@@ -569,7 +589,12 @@ class Session implements RegistryApi {
     });
   }
 
-  /** Issues items inside the transaction; with `onError`, a failing item is reported and skipped. */
+  /**
+   * Issues items inside the transaction; with `onError`, a failing item is reported and skipped.
+   * Per batch: the latest version of each type is read once, serials are taken with one counter
+   * update, and rows go in with multi-row INSERTs; each item is still validated and signed on its
+   * own, so a bad item never stops the good ones.
+   */
   async #issueItems(
     tx: Queryable,
     items: readonly IssueItem[],
@@ -579,100 +604,109 @@ class Session implements RegistryApi {
   ): Promise<(IssuedRecord | undefined)[]> {
     const context = this.registry.context(this.principal.department);
     const now = this.registry.now();
+    const department = this.principal.department;
     const slots = await allocateStatusSlots(tx, items.length);
     const chain = await chainId(tx, context);
-    const out: (IssuedRecord | undefined)[] = [];
-    const events: LogEvent[] = [];
+    const out: (IssuedRecord | undefined)[] = items.map(() => undefined);
+    // Only validation and signing can fail per item, and they write nothing.
+    const fail = (k: number, err: unknown): void => {
+      if (!onError || !isLicenceError(err)) throw err;
+      onError(k, err);
+    };
+    // 1. Validation: type, holder code, times.
+    const types = new Map<string, Promise<LicenceType>>();
+    const checked: { k: number; type: LicenceType; holder: { kind: string; name: unknown; idType: unknown; idNumber: unknown }; validFrom: Date | null | undefined; validUntil: Date | null | undefined }[] = [];
     for (const [k, item] of items.entries()) {
-      const slot = slots[k]!;
-      let prepared: Awaited<ReturnType<Session["prepareItem"]>>;
       try {
-        prepared = await this.prepareItem(tx, context, item, slot, now, { ...extra, chain });
+        const code = item?.type;
+        let pending = typeof code === "string" ? types.get(code) : undefined;
+        if (!pending) {
+          pending = typeOf(tx, code);
+          if (typeof code === "string") types.set(code, pending);
+        }
+        const type = await pending;
+        const holder = { kind: type.holderKind, name: item.holder?.name, idType: item.holder?.idType, idNumber: item.holder?.idNumber };
+        const holderCheck = validateHolderId(String(holder.idType), String(holder.idNumber));
+        if (!holderCheck.ok) {
+          throw new LicenceError("ERR_VALIDATION", "The licence is not valid.", { issues: [{ path: ["holder", "idNumber"], message: `is not a valid holder code (${holderCheck.reason})` }] });
+        }
+        checked.push({ k, type, holder, validFrom: parseTime(item.validFrom, "validFrom"), validUntil: parseTime(item.validUntil, "validUntil") });
       } catch (err) {
-        // Only validation and signing can fail per item, and they write nothing.
-        if (!onError || !isLicenceError(err)) throw err;
-        onError(k, err);
-        out.push(undefined);
+        fail(k, err);
+      }
+    }
+    // 2. Serials for the items that passed, with one counter update.
+    const serials = extra.serial !== undefined ? checked.map(() => extra.serial!) : await nextSerials(tx, department, now, checked.length);
+    const version = extra.supersedes ? extra.supersedes.version + 1 : 1;
+    // 3. Signing; the protected header the rows will rebuild is checked against each signed one.
+    const chainRow = this.#chainRow ?? (await tx.get<ChainRow>("SELECT alg, x5t, x5c FROM signer_chains WHERE id = ?", [chain]));
+    const expectedHeader = chainRow ? protectedHeader(chainRow, Math.floor(now / 1000)) : undefined;
+    const licenceRows: (string | number | Uint8Array | null)[][] = [];
+    const historyRows: (string | number | null)[][] = [];
+    const events: LogEvent[] = [];
+    for (const [j, c] of checked.entries()) {
+      const item = items[c.k]!;
+      const slot = slots[c.k]!;
+      let issued: Awaited<ReturnType<typeof issueLicence>>;
+      try {
+        issued = await issueLicence(context, {
+          type: c.type,
+          holder: c.holder as never,
+          fields: item.fields ?? {},
+          serial: serials[j]!,
+          version,
+          ...(item.number !== undefined ? { number: item.number } : {}),
+          ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}),
+          issuedAt: new Date(now),
+          ...(c.validFrom ? { validFrom: c.validFrom } : {}),
+          ...(c.validUntil !== undefined ? { validUntil: c.validUntil } : {}),
+          status: { uri: this.registry.statusListUri(slot.list), idx: slot.idx },
+        });
+        if (expectedHeader === undefined || expectedHeader !== issued.archive.protected) {
+          throw new LicenceError("ERR_STATE_INVALID", "The stored header would not reproduce the signed one.");
+        }
+      } catch (err) {
+        fail(c.k, err);
         continue;
       }
-      const { issued, type, serial, version, holderKey } = prepared;
+      this.#chainRow = chainRow;
+      const holderKey = this.registry.holderKey({ idType: c.holder.idType as never, idNumber: String(c.holder.idNumber) });
       const disclosures: Record<string, string> = {};
       for (const d of issued.disclosures) disclosures[d.name] = d.encoded;
-      await tx.run(
-        `INSERT INTO licences (id, type_code, type_version, issuer, holder_key, serial, version, status, status_list, status_idx, issued_at, valid_from, valid_until, supersedes, superseded_by, chain_id, payload, signature, disclosures)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
-        [
-          issued.id,
-          type.code,
-          type.version,
-          this.principal.department,
-          holderKey,
-          serial,
-          version,
-          slot.list,
-          slot.idx,
-          Math.floor(now / 1000),
-          Math.floor(Date.parse(issued.licence.validFrom) / 1000),
-          issued.licence.validUntil ? Math.floor(Date.parse(issued.licence.validUntil) / 1000) : null,
-          extra.supersedes?.id ?? null,
-          chain,
-          Buffer.from(issued.archive.payload, "base64url"),
-          Buffer.from(issued.archive.signature, "base64url"),
-          JSON.stringify(disclosures),
-        ],
-      );
-      await tx.run("INSERT INTO status_history (licence_id, seq, status, at, reason, department, officer) VALUES (?, 1, 'active', ?, ?, ?, NULL)", [
+      licenceRows.push([
         issued.id,
-        now,
-        kind,
-        this.principal.department,
+        c.type.code,
+        c.type.version,
+        department,
+        holderKey,
+        serials[j]!,
+        version,
+        slot.list,
+        slot.idx,
+        Math.floor(now / 1000),
+        Math.floor(Date.parse(issued.licence.validFrom) / 1000),
+        issued.licence.validUntil ? Math.floor(Date.parse(issued.licence.validUntil) / 1000) : null,
+        extra.supersedes?.id ?? null,
+        chain,
+        Buffer.from(issued.archive.payload, "base64url"),
+        Buffer.from(issued.archive.signature, "base64url"),
+        JSON.stringify(disclosures),
       ]);
-      events.push({ kind, at: now, department: this.principal.department, licence: issued.id, type: type.code, holder: b64u(holderKey), ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}) });
-      out.push({ id: issued.id, licence: issued.compact, status: "active", statusList: { uri: this.registry.statusListUri(slot.list), idx: slot.idx } });
+      historyRows.push([issued.id, now, kind, department]);
+      events.push({ kind, at: now, department, licence: issued.id, type: c.type.code, holder: b64u(holderKey), ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}) });
+      out[c.k] = { id: issued.id, licence: issued.compact, status: "active", statusList: { uri: this.registry.statusListUri(slot.list), idx: slot.idx } };
     }
-    await appendLogEvents(tx, events);
+    // 4. Rows, a few hundred per statement.
+    await insertRows(
+      tx,
+      "INSERT INTO licences (id, type_code, type_version, issuer, holder_key, serial, version, status, status_list, status_idx, issued_at, valid_from, valid_until, supersedes, superseded_by, chain_id, payload, signature, disclosures) VALUES ",
+      "(?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+      licenceRows,
+      200,
+    );
+    await insertRows(tx, "INSERT INTO status_history (licence_id, seq, status, at, reason, department, officer) VALUES ", "(?, 1, 'active', ?, ?, ?, NULL)", historyRows);
+    await appendLogEvents(tx, events, this.registry.logFrontier);
     return out;
-  }
-
-  /** @internal Validates and signs one item; writes nothing. */
-  async prepareItem(
-    tx: Queryable,
-    context: IssuingContext,
-    item: IssueItem,
-    slot: { list: number; idx: number },
-    now: number,
-    extra: { supersedes?: LicenceRow; serial?: string; chain: number },
-  ) {
-    const type = await typeOf(tx, item?.type);
-    const holder = { kind: type.holderKind, name: item.holder?.name, idType: item.holder?.idType, idNumber: item.holder?.idNumber };
-    const holderCheck = validateHolderId(String(holder.idType), String(holder.idNumber));
-    if (!holderCheck.ok) {
-      throw new LicenceError("ERR_VALIDATION", "The licence is not valid.", { issues: [{ path: ["holder", "idNumber"], message: `is not a valid holder code (${holderCheck.reason})` }] });
-    }
-    const validFrom = parseTime(item.validFrom, "validFrom");
-    const validUntil = parseTime(item.validUntil, "validUntil");
-    const serial = extra.serial ?? (await nextSerial(tx, this.principal.department, now));
-    const version = extra.supersedes ? extra.supersedes.version + 1 : 1;
-    const issued = await issueLicence(context, {
-      type,
-      holder: holder as never,
-      fields: item.fields ?? {},
-      serial,
-      version,
-      ...(item.number !== undefined ? { number: item.number } : {}),
-      ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}),
-      issuedAt: new Date(now),
-      ...(validFrom ? { validFrom } : {}),
-      ...(validUntil !== undefined ? { validUntil } : {}),
-      status: { uri: this.registry.statusListUri(slot.list), idx: slot.idx },
-    });
-    const chainRow = this.#chainRow ?? (await tx.get<ChainRow>("SELECT alg, x5t, x5c FROM signer_chains WHERE id = ?", [extra.chain]));
-    if (!chainRow || protectedHeader(chainRow, Math.floor(now / 1000)) !== issued.archive.protected) {
-      throw new LicenceError("ERR_STATE_INVALID", "The stored header would not reproduce the signed one.");
-    }
-    this.#chainRow = chainRow;
-    const holderKey = this.registry.holderKey({ idType: holder.idType as never, idNumber: String(holder.idNumber) });
-    return { issued, type, serial, version, holderKey };
   }
 
   #chainRow: ChainRow | undefined;
@@ -737,7 +771,7 @@ class Session implements RegistryApi {
     reason: string,
     change: (old: { fields: Record<string, unknown> }) => { fields?: Record<string, unknown>; validUntil?: string | null },
   ): Promise<IssuedRecord> {
-    return this.registry.db.transaction(async (tx) => {
+    return this.registry.transaction(async (tx) => {
       const replay = await this.#replay(tx, requestId, kind);
       if (replay) return (await this.#records(tx, replay))[0]!;
       const old = await this.#ownLicence(tx, id);
@@ -758,7 +792,7 @@ class Session implements RegistryApi {
       await tx.run("UPDATE licences SET status = 'superseded', superseded_by = ? WHERE id = ?", [record!.id, old.id]);
       await this.#history(tx, old.id, "superseded", now, reason);
       await setStatusValues(tx, [{ list: old.status_list, idx: old.status_idx, status: "superseded" }]);
-      await appendLogEvents(tx, [{ kind: "status", at: now, department: this.principal.department, licence: old.id, status: "superseded", by: record!.id }]);
+      await appendLogEvents(tx, [{ kind: "status", at: now, department: this.principal.department, licence: old.id, status: "superseded", by: record!.id }], this.registry.logFrontier);
       await this.#remember(tx, requestId, kind, [record!.id]);
       return record!;
     });
@@ -783,7 +817,7 @@ class Session implements RegistryApi {
       throw new LicenceError("ERR_VALIDATION", "The status change is not valid.", { issues: [{ path: ["officer"], message: "must be at most 64 characters" }] });
     }
     const rule = TRANSITIONS[action];
-    return this.registry.db.transaction(async (tx) => {
+    return this.registry.transaction(async (tx) => {
       const row = await this.#ownLicence(tx, id);
       if (!rule.from.includes(row.status)) {
         throw new LicenceError("ERR_STATE_INVALID", "The licence's status does not allow this change.", { details: { status: row.status, action } });
@@ -793,7 +827,7 @@ class Session implements RegistryApi {
       await this.#history(tx, id, rule.to, now, change.reason, change.officer);
       await setStatusValues(tx, [{ list: row.status_list, idx: row.status_idx, status: rule.to }]);
       const officer = change.officer ? createHmac("sha256", "elicence/officer").update(`${this.principal.department}:${change.officer}`).digest("base64url") : undefined;
-      await appendLogEvents(tx, [{ kind: "status", at: now, department: this.principal.department, licence: id, status: rule.to, ...(officer ? { officer } : {}) }]);
+      await appendLogEvents(tx, [{ kind: "status", at: now, department: this.principal.department, licence: id, status: rule.to, ...(officer ? { officer } : {}) }], this.registry.logFrontier);
       return recordOf({ ...row, status: rule.to });
     });
   }
@@ -861,30 +895,41 @@ class Session implements RegistryApi {
     return { shared, event };
   }
 
+  /**
+   * Runs a read's queries (outside any write transaction, as PostgreSQL's READ COMMITTED reads
+   * them), then appends its events to the log through the group commit and answers only once the
+   * commit holding them is durable: no answer leaves without its log record, and when that commit
+   * fails the read fails.
+   */
+  async #loggedRead<T>(work: (db: Queryable) => Promise<{ result: T; events: LogEvent[] }>): Promise<T> {
+    const { result, events } = await work(this.registry.db);
+    await this.registry.readLog.append(events);
+    return result;
+  }
+
   async findByHolder(holder: HolderCode, cause: ReadCause, type?: string): Promise<SharedLicence[]> {
     this.#requireReader();
     const c = requireCause(cause);
     checkHolder(holder);
     const key = this.registry.holderKey(holder);
     const now = this.registry.now();
-    return this.registry.db.transaction(async (tx) => {
+    return this.#loggedRead(async (db) => {
       const rows =
         type === undefined
-          ? await tx.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? ORDER BY issued_at, id", [key])
-          : await tx.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? ORDER BY issued_at, id", [key, type]);
+          ? await db.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? ORDER BY issued_at, id", [key])
+          : await db.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? ORDER BY issued_at, id", [key, type]);
       const out: SharedLicence[] = [];
       const events: LogEvent[] = [];
       const entitlements = new Map<string, Promise<Set<string>>>();
       for (const row of rows) {
-        const { shared, event } = await this.#share(tx, row, c, now, entitlements);
+        const { shared, event } = await this.#share(db, row, c, now, entitlements);
         out.push(shared);
         events.push(event);
       }
       if (events.length === 0) {
         events.push({ kind: "read", at: now, department: this.principal.department, holder: b64u(key), matter: c.matter, found: 0, disclosed: [] });
       }
-      await appendLogEvents(tx, events);
-      return out;
+      return { result: out, events };
     });
   }
 
@@ -892,10 +937,9 @@ class Session implements RegistryApi {
     this.#requireReader();
     const c = requireCause(cause);
     const now = this.registry.now();
-    return this.registry.db.transaction(async (tx) => {
-      const { shared, event } = await this.#share(tx, await licenceRow(tx, id), c, now);
-      await appendLogEvents(tx, [event]);
-      return shared;
+    return this.#loggedRead(async (db) => {
+      const { shared, event } = await this.#share(db, await licenceRow(db, id), c, now);
+      return { result: shared, events: [event] };
     });
   }
 
@@ -904,18 +948,18 @@ class Session implements RegistryApi {
     const c = requireCause(cause);
     checkHolder(request?.holder);
     const now = this.registry.now();
-    return this.registry.db.transaction(async (tx) => {
-      const type = await typeOf(tx, request.type);
+    return this.#loggedRead(async (db) => {
+      const type = await typeOf(db, request.type);
       const field = type.fields.find((f) => f.name === request.field);
       if (!field) throw new LicenceError("ERR_VALIDATION", "The request is not valid.", { issues: [{ path: ["field"], message: "is not a field of this licence type" }] });
       if (field.share === "none") throw new LicenceError("ERR_FORBIDDEN", "Fields shared with no one cannot be compared.");
       const key = this.registry.holderKey(request.holder);
-      const rows = await tx.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? AND status = 'active'", [key, request.type]);
+      const rows = await db.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? AND status = 'active'", [key, request.type]);
       const match = rows.some((row) => (row.valid_until === null || row.valid_until * 1000 > now) && licenceFields(row)[request.field] === request.value);
-      await appendLogEvents(tx, [
+      const events: LogEvent[] = [
         { kind: "verify-data", at: now, department: this.principal.department, holder: b64u(key), type: request.type, field: request.field, matter: c.matter, match },
-      ]);
-      return { match };
+      ];
+      return { result: { match }, events };
     });
   }
 
@@ -923,14 +967,14 @@ class Session implements RegistryApi {
     this.#requireReader();
     const c = requireCause(cause);
     const now = this.registry.now();
-    return this.registry.db.transaction(async (tx) => {
-      await licenceRow(tx, id);
-      const rows = await tx.all<{ status: LicenceStatus; at: number; reason: string; department: string }>(
+    return this.#loggedRead(async (db) => {
+      await licenceRow(db, id);
+      const rows = await db.all<{ status: LicenceStatus; at: number; reason: string; department: string }>(
         "SELECT status, at, reason, department FROM status_history WHERE licence_id = ? ORDER BY seq",
         [id],
       );
-      await appendLogEvents(tx, [{ kind: "read", at: now, department: this.principal.department, licence: id, matter: c.matter, disclosed: ["status-history"] }]);
-      return rows.map((r) => ({ status: r.status, at: new Date(r.at).toISOString(), reason: r.reason, department: r.department }));
+      const events: LogEvent[] = [{ kind: "read", at: now, department: this.principal.department, licence: id, matter: c.matter, disclosed: ["status-history"] }];
+      return { result: rows.map((r) => ({ status: r.status, at: new Date(r.at).toISOString(), reason: r.reason, department: r.department })), events };
     });
   }
 
@@ -939,13 +983,16 @@ class Session implements RegistryApi {
     const c = requireCause(cause);
     const t = parseTime(at, "at")!;
     const now = this.registry.now();
-    return this.registry.db.transaction(async (tx) => {
-      const row = await licenceRow(tx, id);
-      const entry = await tx.get<{ status: LicenceStatus }>("SELECT status FROM status_history WHERE licence_id = ? AND at <= ? ORDER BY seq DESC LIMIT 1", [id, t.getTime()]);
-      await appendLogEvents(tx, [{ kind: "read", at: now, department: this.principal.department, licence: id, matter: c.matter, disclosed: ["status"] }]);
-      if (!entry) return { status: "not-issued" as const };
-      if (entry.status === "active" && row.valid_until !== null && row.valid_until * 1000 <= t.getTime()) return { status: "expired" as const };
-      return { status: entry.status };
+    return this.#loggedRead(async (db) => {
+      const row = await licenceRow(db, id);
+      const entry = await db.get<{ status: LicenceStatus }>("SELECT status FROM status_history WHERE licence_id = ? AND at <= ? ORDER BY seq DESC LIMIT 1", [id, t.getTime()]);
+      const events: LogEvent[] = [{ kind: "read", at: now, department: this.principal.department, licence: id, matter: c.matter, disclosed: ["status"] }];
+      const status: LicenceStatus | "expired" | "not-issued" = !entry
+        ? "not-issued"
+        : entry.status === "active" && row.valid_until !== null && row.valid_until * 1000 <= t.getTime()
+          ? "expired"
+          : entry.status;
+      return { result: { status }, events };
     });
   }
 
@@ -953,14 +1000,14 @@ class Session implements RegistryApi {
     requireRole(this.principal, "auditor", "admin", "issuer");
     const c = requireCause(cause);
     const now = this.registry.now();
-    return this.registry.db.transaction(async (tx) => {
+    return this.registry.transaction(async (tx) => {
       const row = await licenceRow(tx, id);
       const overseer = this.principal.roles.includes("auditor") || this.principal.roles.includes("admin");
       if (!overseer && row.issuer !== this.principal.department) {
         throw new LicenceError("ERR_FORBIDDEN", "Only auditors, admins and the issuing department may list a licence's log entries.");
       }
       // Logged first, so the answer proves this read too.
-      await appendLogEvents(tx, [{ kind: "read", at: now, department: this.principal.department, licence: row.id, matter: c.matter, disclosed: ["log-entries"] }]);
+      await appendLogEvents(tx, [{ kind: "read", at: now, department: this.principal.department, licence: row.id, matter: c.matter, disclosed: ["log-entries"] }], this.registry.logFrontier);
       return logEntriesOf(tx, row.id);
     });
   }
@@ -971,7 +1018,7 @@ class Session implements RegistryApi {
     requireRole(this.principal, "admin");
     const now = this.registry.now();
     const expires = parseTime(input?.expiresAt, "expiresAt");
-    return this.registry.db.transaction(async (tx) => {
+    return this.registry.transaction(async (tx) => {
       const type = await typeOf(tx, input.type);
       checkConditionalFields(type, input.fields);
       if (!expires || expires.getTime() <= now) throw new LicenceError("ERR_VALIDATION", "The agreement is not valid.", { issues: [{ path: ["expiresAt"], message: "must be in the future" }] });
@@ -986,7 +1033,7 @@ class Session implements RegistryApi {
         now,
         this.principal.department,
       ]);
-      await appendLogEvents(tx, [{ kind: "agreement", at: now, department: this.principal.department, agreement: agreement.id, consumer: agreement.consumer, type: agreement.type, fields: agreement.fields, expires: expires.getTime() }]);
+      await appendLogEvents(tx, [{ kind: "agreement", at: now, department: this.principal.department, agreement: agreement.id, consumer: agreement.consumer, type: agreement.type, fields: agreement.fields, expires: expires.getTime() }], this.registry.logFrontier);
       return agreement;
     });
   }
@@ -1007,7 +1054,7 @@ class Session implements RegistryApi {
     checkHolder(input?.holder);
     const now = this.registry.now();
     const expires = parseTime(input.expiresAt, "expiresAt");
-    return this.registry.db.transaction(async (tx) => {
+    return this.registry.transaction(async (tx) => {
       const type = await typeOf(tx, input.type);
       checkConditionalFields(type, input.fields);
       checkDepartment(input.consumer);
@@ -1024,7 +1071,7 @@ class Session implements RegistryApi {
         expires.getTime(),
         now,
       ]);
-      await appendLogEvents(tx, [{ kind: "authorisation", at: now, department: this.principal.department, authorisation: auth.id, holder: b64u(key), consumer: auth.consumer, type: auth.type, fields: auth.fields }]);
+      await appendLogEvents(tx, [{ kind: "authorisation", at: now, department: this.principal.department, authorisation: auth.id, holder: b64u(key), consumer: auth.consumer, type: auth.type, fields: auth.fields }], this.registry.logFrontier);
       return auth;
     });
   }
@@ -1156,11 +1203,16 @@ function licenceFields(row: LicenceRow): Record<string, unknown> {
   return fields;
 }
 
-async function nextSerial(tx: Queryable, department: string, now: number): Promise<string> {
-  const name = `serial.${department}`;
-  await tx.run("INSERT INTO counters (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING", [name]);
-  const row = await tx.get<{ value: number }>("UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value", [name]);
-  return `${new Date(now).getUTCFullYear()}${String(row!.value).padStart(10, "0")}`;
+/** Takes `count` consecutive serials of a department with one statement. */
+async function nextSerials(tx: Queryable, department: string, now: number, count: number): Promise<string[]> {
+  if (count === 0) return [];
+  const row = await tx.get<{ value: number }>(
+    "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value",
+    [`serial.${department}`, count],
+  );
+  const year = new Date(now).getUTCFullYear();
+  const first = row!.value - count + 1;
+  return Array.from({ length: count }, (_, i) => `${year}${String(first + i).padStart(10, "0")}`);
 }
 
 function recordOf(row: LicenceRow): LicenceRecord {
