@@ -5,13 +5,14 @@
  *
  * @module
  */
-import { createHash, createHmac, randomUUID } from "node:crypto";
+import { createHash, createHmac, createPrivateKey, randomUUID } from "node:crypto";
 import {
   LICENCE_TYP,
   LicenceError,
   createKeySigner,
   decodeUtf8,
   decryptPrivateKey,
+  createIssuingContext,
   isLicenceError,
   parseCertificate,
   issueLicence,
@@ -59,6 +60,7 @@ import { MIGRATIONS } from "../storage/schema.js";
 import { openWorkspace, type Workspace } from "../workspace/workspace.js";
 import { authenticate, entitledConditionalFields, insertApiKey, isRole, requireCause, requireRole, type NewApiKey } from "./access.js";
 import { GroupCommitLog } from "./group-log.js";
+import { SignPool, type SignResult, type WorkerDepartment } from "./sign-pool.js";
 import { appendLogEvents, insertRows, LogFrontier, logConsistencyProof, logEntriesOf, logInclusionProof, logRoot, logSize, type LogEvent } from "./log.js";
 import { allocateStatusSlots, readStatusList, setStatusValues, statusListValue } from "./status-lists.js";
 
@@ -147,6 +149,10 @@ export class Registry {
   readonly #chains = new Map<number, ChainRow>();
   /** @internal Licence type versions by `code@version` (immutable once registered). */
   readonly typeVersions = new Map<string, LicenceType>();
+  /** @internal Signing workers for batches (started on first use); none: sign in this thread. */
+  signPool: SignPool | undefined;
+  /** @internal Batches with fewer items than this are signed in this thread. */
+  workerThreshold = 16;
   /** @internal The log's right edge, as of the last commit this process made. */
   readonly logFrontier = new LogFrontier();
   /** @internal Read events, committed in groups. */
@@ -191,7 +197,21 @@ export class Registry {
     const ws = await openWorkspace(options.home);
     const decrypt = async (file: string) => decryptPrivateKey(await readFile(ws.path(...file.split("/")), "utf8"), options.passphrase);
     const contexts = new Map<string, IssuingContext>();
-    for (const dept of ws.config.departments) contexts.set(dept.code, await ws.issuingContext(dept.code, options.passphrase));
+    const signing: WorkerDepartment[] = [];
+    for (const dept of ws.config.departments) {
+      // As Workspace.issuingContext does, but the key is also kept as a KeyObject for the signing
+      // workers (handed over in memory by postMessage; the decrypted bytes are wiped).
+      const pkcs8 = await decrypt(`departments/${dept.code}/signing.key.pem`);
+      const chainPem = await readFile(ws.path("departments", dept.code, "chain.pem"), "utf8");
+      const chain = chainPem.split(/(?=-----BEGIN CERTIFICATE-----)/).filter((c) => c.trim().length > 0);
+      try {
+        const signer = await createKeySigner(pkcs8, dept.alg);
+        contexts.set(dept.code, await createIssuingContext({ signer, certificateChain: chain }));
+        signing.push({ code: dept.code, alg: dept.alg, key: createPrivateKey({ key: Buffer.from(pkcs8.buffer, pkcs8.byteOffset, pkcs8.byteLength), format: "der", type: "pkcs8" }), chain });
+      } finally {
+        pkcs8.fill(0);
+      }
+    }
     const statusPem = await readFile(ws.path("pki", "status.pem"), "utf8");
     const logPem = await readFile(ws.path("pki", "log.pem"), "utf8");
     const statusSigner = await createKeySigner(await decrypt("pki/status.key.pem"), algorithmOf(statusPem));
@@ -205,6 +225,7 @@ export class Registry {
     try {
       await db.migrate(MIGRATIONS);
       const registry = new Registry({ db, ws, now: options.now ?? (() => new Date()), contexts, statusSigner, statusPem, logSigner, holderSecret, operatorSigner, operatorPem });
+      registry.signPool = new SignPool(signing);
       await registry.#loadCatalogue();
       return registry;
     } catch (err) {
@@ -216,6 +237,7 @@ export class Registry {
   /** Closes the database. */
   async close(): Promise<void> {
     await this.readLog.idle();
+    await this.signPool?.close();
     await this.#db.close();
   }
 
@@ -638,75 +660,120 @@ class Session implements RegistryApi {
     // 2. Serials for the items that passed, with one counter update.
     const serials = extra.serial !== undefined ? checked.map(() => extra.serial!) : await nextSerials(tx, department, now, checked.length);
     const version = extra.supersedes ? extra.supersedes.version + 1 : 1;
-    // 3. Signing; the protected header the rows will rebuild is checked against each signed one.
+    // 3. Signing (on the workers for a large batch, while this thread writes the rows of the
+    // slices already signed); the protected header the rows will rebuild is checked against each
+    // signed one.
     const chainRow = this.#chainRow ?? (await tx.get<ChainRow>("SELECT alg, x5t, x5c FROM signer_chains WHERE id = ?", [chain]));
     const expectedHeader = chainRow ? protectedHeader(chainRow, Math.floor(now / 1000)) : undefined;
-    const licenceRows: (string | number | Uint8Array | null)[][] = [];
-    const historyRows: (string | number | null)[][] = [];
-    const events: LogEvent[] = [];
-    for (const [j, c] of checked.entries()) {
+    const inputs = checked.map((c, j) => {
       const item = items[c.k]!;
       const slot = slots[c.k]!;
-      let issued: Awaited<ReturnType<typeof issueLicence>>;
-      try {
-        issued = await issueLicence(context, {
-          type: c.type,
-          holder: c.holder as never,
-          fields: item.fields ?? {},
-          serial: serials[j]!,
-          version,
-          ...(item.number !== undefined ? { number: item.number } : {}),
-          ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}),
-          issuedAt: new Date(now),
-          ...(c.validFrom ? { validFrom: c.validFrom } : {}),
-          ...(c.validUntil !== undefined ? { validUntil: c.validUntil } : {}),
-          status: { uri: this.registry.statusListUri(slot.list), idx: slot.idx },
-        });
-        if (expectedHeader === undefined || expectedHeader !== issued.archive.protected) {
-          throw new LicenceError("ERR_STATE_INVALID", "The stored header would not reproduce the signed one.");
-        }
-      } catch (err) {
-        fail(c.k, err);
-        continue;
-      }
-      this.#chainRow = chainRow;
-      const holderKey = this.registry.holderKey({ idType: c.holder.idType as never, idNumber: String(c.holder.idNumber) });
-      const disclosures: Record<string, string> = {};
-      for (const d of issued.disclosures) disclosures[d.name] = d.encoded;
-      licenceRows.push([
-        issued.id,
-        c.type.code,
-        c.type.version,
-        department,
-        holderKey,
-        serials[j]!,
+      return {
+        type: c.type,
+        holder: c.holder as never,
+        fields: item.fields ?? {},
+        serial: serials[j]!,
         version,
-        slot.list,
-        slot.idx,
-        Math.floor(now / 1000),
-        Math.floor(Date.parse(issued.licence.validFrom) / 1000),
-        issued.licence.validUntil ? Math.floor(Date.parse(issued.licence.validUntil) / 1000) : null,
-        extra.supersedes?.id ?? null,
-        chain,
-        Buffer.from(issued.archive.payload, "base64url"),
-        Buffer.from(issued.archive.signature, "base64url"),
-        JSON.stringify(disclosures),
-      ]);
-      historyRows.push([issued.id, now, kind, department]);
-      events.push({ kind, at: now, department, licence: issued.id, type: c.type.code, holder: b64u(holderKey), ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}) });
-      out[c.k] = { id: issued.id, licence: issued.compact, status: "active", statusList: { uri: this.registry.statusListUri(slot.list), idx: slot.idx } };
+        ...(item.number !== undefined ? { number: item.number } : {}),
+        ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}),
+        issuedAt: new Date(now),
+        ...(c.validFrom ? { validFrom: c.validFrom } : {}),
+        ...(c.validUntil !== undefined ? { validUntil: c.validUntil } : {}),
+        status: { uri: this.registry.statusListUri(slot.list), idx: slot.idx },
+      } satisfies Parameters<typeof issueLicence>[1];
+    });
+    const slices = this.#sign(context, inputs);
+    const events: LogEvent[] = [];
+    let j = 0;
+    for (const slice of slices) {
+      const results = await slice;
+      const licenceRows: (string | number | Uint8Array | null)[][] = [];
+      const historyRows: (string | number | null)[][] = [];
+      for (const result of results) {
+        const c = checked[j]!;
+        const serial = serials[j]!;
+        j++;
+        const slot = slots[c.k]!;
+        if (!result.ok) {
+          fail(c.k, result.error);
+          continue;
+        }
+        const issued = result.issued;
+        if (expectedHeader === undefined || expectedHeader !== issued.archive.protected) {
+          fail(c.k, new LicenceError("ERR_STATE_INVALID", "The stored header would not reproduce the signed one."));
+          continue;
+        }
+        this.#chainRow = chainRow;
+        const holderKey = this.registry.holderKey({ idType: c.holder.idType as never, idNumber: String(c.holder.idNumber) });
+        const disclosures: Record<string, string> = {};
+        for (const d of issued.disclosures) disclosures[d.name] = d.encoded;
+        licenceRows.push([
+          issued.id,
+          c.type.code,
+          c.type.version,
+          department,
+          holderKey,
+          serial,
+          version,
+          slot.list,
+          slot.idx,
+          Math.floor(now / 1000),
+          Math.floor(Date.parse(issued.licence.validFrom) / 1000),
+          issued.licence.validUntil ? Math.floor(Date.parse(issued.licence.validUntil) / 1000) : null,
+          extra.supersedes?.id ?? null,
+          chain,
+          Buffer.from(issued.archive.payload, "base64url"),
+          Buffer.from(issued.archive.signature, "base64url"),
+          JSON.stringify(disclosures),
+        ]);
+        historyRows.push([issued.id, now, kind, department]);
+        events.push({ kind, at: now, department, licence: issued.id, type: c.type.code, holder: b64u(holderKey), ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}) });
+        out[c.k] = { id: issued.id, licence: issued.compact, status: "active", statusList: { uri: this.registry.statusListUri(slot.list), idx: slot.idx } };
+      }
+      // 4. Rows, a few hundred per statement.
+      await insertRows(
+        tx,
+        "INSERT INTO licences (id, type_code, type_version, issuer, holder_key, serial, version, status, status_list, status_idx, issued_at, valid_from, valid_until, supersedes, superseded_by, chain_id, payload, signature, disclosures) VALUES ",
+        "(?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+        licenceRows,
+        200,
+      );
+      await insertRows(tx, "INSERT INTO status_history (licence_id, seq, status, at, reason, department, officer) VALUES ", "(?, 1, 'active', ?, ?, ?, NULL)", historyRows);
     }
-    // 4. Rows, a few hundred per statement.
-    await insertRows(
-      tx,
-      "INSERT INTO licences (id, type_code, type_version, issuer, holder_key, serial, version, status, status_list, status_idx, issued_at, valid_from, valid_until, supersedes, superseded_by, chain_id, payload, signature, disclosures) VALUES ",
-      "(?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
-      licenceRows,
-      200,
-    );
-    await insertRows(tx, "INSERT INTO status_history (licence_id, seq, status, at, reason, department, officer) VALUES ", "(?, 1, 'active', ?, ?, ?, NULL)", historyRows);
     await appendLogEvents(tx, events, this.registry.logFrontier);
     return out;
+  }
+
+  /**
+   * Builds and signs licences: a large batch in slices on the signing workers (all slices sent at
+   * once, answered in order), a small one here. Resolves one result per input.
+   */
+  #sign(context: IssuingContext, inputs: readonly Parameters<typeof issueLicence>[1][]): Promise<SignResult[]>[] {
+    const pool = this.registry.signPool;
+    if (!pool || inputs.length < this.registry.workerThreshold) {
+      return [
+        (async () => {
+          const results: SignResult[] = [];
+          for (const input of inputs) {
+            try {
+              results.push({ ok: true, issued: await issueLicence(context, input) });
+            } catch (err) {
+              results.push({ ok: false, error: err as Error });
+            }
+          }
+          return results;
+        })(),
+      ];
+    }
+    const size = Math.min(100, Math.max(8, Math.ceil(inputs.length / 16)));
+    const slices: Promise<SignResult[]>[] = [];
+    for (let i = 0; i < inputs.length; i += size) {
+      const slice = pool.sign(this.principal.department, inputs.slice(i, i + size));
+      // A slice that fails after an earlier one already failed the batch must not go unhandled.
+      slice.catch(() => {});
+      slices.push(slice);
+    }
+    return slices;
   }
 
   #chainRow: ChainRow | undefined;
