@@ -147,6 +147,7 @@ export class Registry {
   readonly #statusTokens = new Map<number, { revision: number; token: string; expires: number }>();
   readonly #treeHeads = new Map<number, SignedTreeHead>();
   readonly #chains = new Map<number, ChainRow>();
+  readonly #headers = new Map<string, string>();
   /** @internal Licence type versions by `code@version` (immutable once registered). */
   readonly typeVersions = new Map<string, LicenceType>();
   /** @internal Signing workers for batches (started on first use); none: sign in this thread. */
@@ -445,11 +446,23 @@ export class Registry {
       if (!chain) throw new LicenceError("ERR_UNAVAILABLE", "A signer chain is missing.");
       this.#chains.set(row.chain_id, chain);
     }
-    const header = protectedHeader(chain, row.issued_at);
+    // Licences issued in the same second with the same chain share their header: keep a few.
+    const headerKey = `${row.chain_id}:${row.issued_at}`;
+    let header = this.#headers.get(headerKey);
+    if (header === undefined) {
+      header = protectedHeader(chain, row.issued_at);
+      if (this.#headers.size >= 4096) this.#headers.delete(this.#headers.keys().next().value!);
+      this.#headers.set(headerKey, header);
+    }
     const disclosures = JSON.parse(row.disclosures) as Record<string, string>;
     const selected = disclosureNames.map((n) => disclosures[n]).filter((d): d is string => d !== undefined);
     return `${header}.${b64u(row.payload)}.${b64u(row.signature)}~${selected.map((d) => `${d}~`).join("")}`;
   }
+}
+
+/** The keyed hash of a read's reason, as its log events carry it. */
+function reasonHash(cause: ReadCause): string {
+  return createHmac("sha256", "elicence/reason").update(cause.reason).digest("base64url");
 }
 
 function algorithmOf(pem: string): "ES256" | "ES384" | "EdDSA" | "PS256" {
@@ -924,6 +937,8 @@ class Session implements RegistryApi {
     cause: ReadCause,
     now: number,
     entitlements?: Map<string, Promise<Set<string>>>,
+    reason: string = reasonHash(cause),
+    prefetched?: Set<string>,
   ): Promise<{ shared: SharedLicence; event: LogEvent }> {
     const type = await typeOf(tx, row.type_code, row.type_version, this.registry.typeVersions);
     const available = Object.keys(JSON.parse(row.disclosures) as Record<string, string>);
@@ -931,7 +946,7 @@ class Session implements RegistryApi {
     const own = row.issuer === this.principal.department && this.principal.roles.includes("issuer");
     // Within one request (one holder), licences of the same type share their entitlement.
     const key = `${row.type_code}:${Buffer.from(row.holder_key).toString("base64url")}`;
-    let pending = entitlements?.get(key);
+    let pending = prefetched ? Promise.resolve(prefetched) : entitlements?.get(key);
     if (!own && !pending) {
       pending = entitledConditionalFields(tx, this.principal.department, row.type_code, row.holder_key, now);
       entitlements?.set(key, pending);
@@ -956,7 +971,7 @@ class Session implements RegistryApi {
       department: this.principal.department,
       licence: row.id,
       matter: cause.matter,
-      reason: createHmac("sha256", "elicence/reason").update(cause.reason).digest("base64url"),
+      reason,
       disclosed: [...type.fields.filter((f) => f.share === "unconditional").map((f) => f.name), ...disclose],
     };
     return { shared, event };
@@ -980,21 +995,29 @@ class Session implements RegistryApi {
     checkHolder(holder);
     const key = this.registry.holderKey(holder);
     const now = this.registry.now();
+    const department = this.principal.department;
     return this.#loggedRead(async (db) => {
+      // One statement: the licences, each with the fields the caller's agreements and the
+      // holder's authorisations entitle it to (as a JSON array of the rows' field lists).
+      const agg = this.registry.db.dialect === "postgres" ? "json_agg" : "json_group_array";
+      const entitled = `(SELECT ${agg}(x.fields) FROM (SELECT a.fields AS fields FROM agreements a WHERE a.consumer = ? AND a.type_code = l.type_code AND a.expires_at > ? UNION ALL SELECT h.fields AS fields FROM authorisations h WHERE h.holder_key = l.holder_key AND h.consumer = ? AND h.type_code = l.type_code AND h.expires_at > ?) x) AS entitled_fields`;
+      const params = [department, now, department, now, key];
       const rows =
         type === undefined
-          ? await db.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? ORDER BY issued_at, id", [key])
-          : await db.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? ORDER BY issued_at, id", [key, type]);
+          ? await db.all<LicenceRow & { entitled_fields: string | null }>(`SELECT l.*, ${entitled} FROM licences l WHERE l.holder_key = ? ORDER BY l.issued_at, l.id`, params)
+          : await db.all<LicenceRow & { entitled_fields: string | null }>(`SELECT l.*, ${entitled} FROM licences l WHERE l.holder_key = ? AND l.type_code = ? ORDER BY l.issued_at, l.id`, [...params, type]);
       const out: SharedLicence[] = [];
       const events: LogEvent[] = [];
-      const entitlements = new Map<string, Promise<Set<string>>>();
+      const reason = reasonHash(c);
       for (const row of rows) {
-        const { shared, event } = await this.#share(db, row, c, now, entitlements);
+        const fields = new Set<string>();
+        for (const list of JSON.parse(row.entitled_fields ?? "[]") as string[]) for (const f of JSON.parse(list) as string[]) fields.add(f);
+        const { shared, event } = await this.#share(db, row, c, now, undefined, reason, fields);
         out.push(shared);
         events.push(event);
       }
       if (events.length === 0) {
-        events.push({ kind: "read", at: now, department: this.principal.department, holder: b64u(key), matter: c.matter, found: 0, disclosed: [] });
+        events.push({ kind: "read", at: now, department, holder: b64u(key), matter: c.matter, found: 0, disclosed: [] });
       }
       return { result: out, events };
     });

@@ -21,10 +21,19 @@ export interface WorkerDepartment {
   readonly chain: readonly string[];
 }
 
-/** One item's outcome. */
-export type SignResult = { ok: true; issued: IssuedLicence } | { ok: false; error: LicenceError | Error };
+/** What the registry uses of an issued licence (all the workers send back). */
+export type SignedLicence = {
+  readonly id: string;
+  readonly compact: string;
+  readonly licence: Pick<IssuedLicence["licence"], "validFrom" | "validUntil">;
+  readonly archive: Pick<IssuedLicence["archive"], "protected" | "payload" | "signature">;
+  readonly disclosures: readonly { readonly name: string; readonly encoded: string }[];
+};
 
-type Reply = { id: number; results?: ({ ok: true; issued: IssuedLicence } | { ok: false; error?: { code: string; message: string; issues: never[]; details: Record<string, string | number | boolean> }; fatal?: string })[]; failed?: string };
+/** One item's outcome. */
+export type SignResult = { ok: true; issued: SignedLicence } | { ok: false; error: LicenceError | Error };
+
+type Reply = { id: number; results?: ({ ok: true; issued: SignedLicence } | { ok: false; error?: { code: string; message: string; issues: never[]; details: Record<string, string | number | boolean> }; fatal?: string })[]; failed?: string };
 
 interface Job {
   readonly resolve: (results: SignResult[]) => void;
@@ -104,9 +113,9 @@ export class SignPool {
 
   /**
    * @param departments - the keys and chains the workers sign with
-   * @param size - workers (default: the machine's parallelism, at least 1)
+   * @param size - workers (default: one per core but the main thread's, at least 1)
    */
-  constructor(departments: readonly WorkerDepartment[], size = Math.max(1, availableParallelism())) {
+  constructor(departments: readonly WorkerDepartment[], size = Math.max(1, availableParallelism() - 1)) {
     this.#departments = departments;
     this.#size = size;
   }

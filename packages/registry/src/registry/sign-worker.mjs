@@ -42,7 +42,18 @@ parentPort.on("message", async (message) => {
     const context = await contextOf(message.department);
     for (const input of message.inputs) {
       try {
-        results.push({ ok: true, issued: await issueLicence(context, input) });
+        const issued = await issueLicence(context, input);
+        // Only what the registry stores and answers travels back (cloning the rest costs).
+        results.push({
+          ok: true,
+          issued: {
+            id: issued.id,
+            compact: issued.compact,
+            licence: { validFrom: issued.licence.validFrom, validUntil: issued.licence.validUntil },
+            archive: { protected: issued.archive.protected, payload: issued.archive.payload, signature: issued.archive.signature },
+            disclosures: issued.disclosures.map((d) => ({ name: d.name, encoded: d.encoded })),
+          },
+        });
       } catch (err) {
         results.push(
           isLicenceError(err)
