@@ -74,6 +74,8 @@ export class LogFrontier {
   readonly #pending = new WeakMap<Queryable, Frontier>();
   /** How many times the edge was rebuilt from the database (tests and the bench read it). */
   rebuilds = 0;
+  /** How many appends went in one autocommitted statement (PostgreSQL; tests read it). */
+  oneStatementAppends = 0;
 
   /** The edge after the appends of `tx`, if it appended. @internal */
   pendingOf(tx: Queryable): Frontier | undefined {
@@ -95,6 +97,11 @@ export class LogFrontier {
   /** @internal */
   setPending(tx: Queryable, frontier: Frontier): void {
     this.#pending.set(tx, frontier);
+  }
+
+  /** The committed edge kept in memory, if any. @internal */
+  get committedEdge(): Frontier | undefined {
+    return this.#committed;
   }
 
   /** The edge kept in memory (for tests). */
@@ -143,6 +150,16 @@ export async function appendLogEvents(tx: Queryable, events: readonly LogEvent[]
     if (frontier) frontier.rebuilds++;
     edge = await readFrontier(tx, first);
   }
+  const { entryRows, nodeRows, stack } = computeAppend(edge, events);
+  await insertRows(tx, "INSERT INTO log_entries (idx, leaf_hash, kind, entry, at, licence) VALUES ", "(?, ?, ?, ?, ?, ?)", entryRows);
+  await insertRows(tx, "INSERT INTO log_nodes (level, idx, hash) VALUES ", "(?, ?, ?)", nodeRows);
+  frontier?.setPending(tx, { size: first + events.length, nodes: stack });
+  return first;
+}
+
+/** The rows an append writes and the right edge after it. */
+function computeAppend(edge: Frontier, events: readonly LogEvent[]): { entryRows: (string | number | Uint8Array | null)[][]; nodeRows: (number | Uint8Array)[][]; stack: EdgeNode[] } {
+  const first = edge.size;
   const stack = [...edge.nodes];
   const entryRows: (string | number | Uint8Array | null)[][] = [];
   const nodeRows: (number | Uint8Array)[][] = [];
@@ -162,10 +179,40 @@ export async function appendLogEvents(tx: Queryable, events: readonly LogEvent[]
     }
     stack.push(node);
   }
-  await insertRows(tx, "INSERT INTO log_entries (idx, leaf_hash, kind, entry, at, licence) VALUES ", "(?, ?, ?, ?, ?, ?)", entryRows);
-  await insertRows(tx, "INSERT INTO log_nodes (level, idx, hash) VALUES ", "(?, ?, ?)", nodeRows);
-  frontier?.setPending(tx, { size: first + events.length, nodes: stack });
-  return first;
+  return { entryRows, nodeRows, stack };
+}
+
+/**
+ * PostgreSQL only: appends events in **one autocommitted statement** when the log is still at
+ * the size of the committed edge kept in `frontier` (a data-modifying CTE: the counter moves
+ * only if it still holds that size, and the rows are inserted only if it moved). Resolves true
+ * when the events are committed; false when nothing was written (no kept edge, the log has
+ * moved on, or too many rows for one statement), and the caller appends in a transaction.
+ */
+export async function appendLogEventsInOneStatement(db: Queryable, events: readonly LogEvent[], frontier: LogFrontier): Promise<boolean> {
+  const edge = frontier.committedEdge;
+  if (!edge || events.length === 0) return false;
+  const { entryRows, nodeRows, stack } = computeAppend(edge, events);
+  if (entryRows.length > INSERT_CHUNK || nodeRows.length > INSERT_CHUNK) return false;
+  const entryTuple = "(CAST(? AS BIGINT), CAST(? AS BYTEA), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT))";
+  const nodeTuple = "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BYTEA))";
+  let sql =
+    "WITH c AS (UPDATE counters SET value = value + CAST(? AS BIGINT) WHERE name = 'log.size' AND value = CAST(? AS BIGINT) RETURNING value), " +
+    "e AS (INSERT INTO log_entries (idx, leaf_hash, kind, entry, at, licence) SELECT v.idx, v.leaf_hash, v.kind, v.entry, v.at, v.licence FROM (VALUES " +
+    Array(entryRows.length).fill(entryTuple).join(", ") +
+    ") AS v (idx, leaf_hash, kind, entry, at, licence) WHERE EXISTS (SELECT 1 FROM c))";
+  if (nodeRows.length > 0) {
+    sql +=
+      ", n AS (INSERT INTO log_nodes (level, idx, hash) SELECT v.level, v.idx, v.hash FROM (VALUES " +
+      Array(nodeRows.length).fill(nodeTuple).join(", ") +
+      ") AS v (level, idx, hash) WHERE EXISTS (SELECT 1 FROM c))";
+  }
+  sql += " SELECT value FROM c";
+  const row = await db.get<{ value: number }>(sql, [events.length, edge.size, ...entryRows.flat(), ...nodeRows.flat()]);
+  if (!row) return false;
+  frontier.oneStatementAppends++;
+  frontier.confirm({ size: edge.size + events.length, nodes: stack });
+  return true;
 }
 
 /** Multi-row INSERTs, {@link INSERT_CHUNK} rows per statement. */

@@ -61,7 +61,7 @@ import { openWorkspace, type Workspace } from "../workspace/workspace.js";
 import { authenticate, entitledConditionalFields, insertApiKey, isRole, requireCause, requireRole, type NewApiKey } from "./access.js";
 import { GroupCommitLog } from "./group-log.js";
 import { SignPool, type SignResult, type WorkerDepartment } from "./sign-pool.js";
-import { appendLogEvents, insertRows, LogFrontier, logConsistencyProof, logEntriesOf, logInclusionProof, logRoot, logSize, type LogEvent } from "./log.js";
+import { appendLogEvents, appendLogEventsInOneStatement, insertRows, LogFrontier, logConsistencyProof, logEntriesOf, logInclusionProof, logRoot, logSize, type LogEvent } from "./log.js";
 import { allocateStatusSlots, readStatusList, setStatusValues, statusListValue } from "./status-lists.js";
 
 /** Options of {@link Registry.open}. */
@@ -157,7 +157,12 @@ export class Registry {
   /** @internal The log's right edge, as of the last commit this process made. */
   readonly logFrontier = new LogFrontier();
   /** @internal Read events, committed in groups. */
-  readonly readLog = new GroupCommitLog((events) => this.transaction((tx) => appendLogEvents(tx, events, this.logFrontier)).then(() => undefined));
+  readonly readLog = new GroupCommitLog(async (events) => {
+    // PostgreSQL: one autocommitted statement when the kept edge is current (1 round trip instead
+    // of BEGIN, counter, entries, nodes, COMMIT); otherwise, and on SQLite, a transaction.
+    if (this.#db.dialect === "postgres" && (await appendLogEventsInOneStatement(this.#db, events, this.logFrontier))) return;
+    await this.transaction((tx) => appendLogEvents(tx, events, this.logFrontier));
+  });
 
   private constructor(init: {
     db: Database;
