@@ -1,9 +1,10 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts" },
+  // sign-worker: the signing workers' file, loaded by sign-pool.ts from next to the bundle.
+  entry: { index: "src/index.ts", "sign-worker": "src/registry/sign-worker.mjs" },
   format: ["esm"],
-  dts: true,
+  dts: { entry: { index: "src/index.ts" } },
   clean: true,
   sourcemap: true,
   target: "es2022",

@@ -7,7 +7,7 @@
 import { LicenceError, isValidUscc, type ApiKeyInfo, type ApiKeyRequest, type Role, type ValidationIssue } from "@elicence/core";
 import type { Queryable } from "../storage/database.js";
 import { insertApiKey, isRole, type NewApiKey } from "./access.js";
-import { appendLogEvents } from "./log.js";
+import { appendLogEvents, type LogFrontier } from "./log.js";
 
 const KEY_ID = /^[0-9a-f]{16}$/;
 // eslint-disable-next-line no-control-regex
@@ -65,10 +65,10 @@ export function checkApiKeyRequest(request: ApiKeyRequest): { department: string
 }
 
 /** Creates a key and logs it (the log names the key id and roles, never the secret). */
-export async function createApiKeyIn(tx: Queryable, request: ApiKeyRequest, now: number, by: string): Promise<NewApiKey> {
+export async function createApiKeyIn(tx: Queryable, request: ApiKeyRequest, now: number, by: string, frontier?: LogFrontier): Promise<NewApiKey> {
   const checked = checkApiKeyRequest(request);
   const key = await insertApiKey(tx, { ...checked, now });
-  await appendLogEvents(tx, [{ kind: "api-key", at: now, department: by, key: key.id, for: checked.department, roles: checked.roles, action: "create" }]);
+  await appendLogEvents(tx, [{ kind: "api-key", at: now, department: by, key: key.id, for: checked.department, roles: checked.roles, action: "create" }], frontier);
   return key;
 }
 
@@ -79,12 +79,12 @@ export async function listApiKeysIn(db: Queryable): Promise<ApiKeyInfo[]> {
 }
 
 /** Revokes a key (idempotent) and logs the first revocation. */
-export async function revokeApiKeyIn(tx: Queryable, id: string, now: number, by: string): Promise<ApiKeyInfo> {
+export async function revokeApiKeyIn(tx: Queryable, id: string, now: number, by: string, frontier?: LogFrontier): Promise<ApiKeyInfo> {
   if (typeof id !== "string" || !KEY_ID.test(id)) throw new LicenceError("ERR_NOT_FOUND", "There is no API key with this id.");
   const row = await tx.get<ApiKeyRow>("SELECT id, department, roles, licence_types, label, created_at, revoked_at FROM api_keys WHERE id = ?", [id]);
   if (!row) throw new LicenceError("ERR_NOT_FOUND", "There is no API key with this id.");
   if (row.revoked_at !== null) return info(row);
   await tx.run("UPDATE api_keys SET revoked_at = ? WHERE id = ?", [now, id]);
-  await appendLogEvents(tx, [{ kind: "api-key", at: now, department: by, key: id, for: row.department, action: "revoke" }]);
+  await appendLogEvents(tx, [{ kind: "api-key", at: now, department: by, key: id, for: row.department, action: "revoke" }], frontier);
   return info({ ...row, revoked_at: now });
 }

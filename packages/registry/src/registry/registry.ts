@@ -5,13 +5,14 @@
  *
  * @module
  */
-import { createHash, createHmac, randomUUID } from "node:crypto";
+import { createHash, createHmac, createPrivateKey, randomUUID } from "node:crypto";
 import {
   LICENCE_TYP,
   LicenceError,
   createKeySigner,
   decodeUtf8,
   decryptPrivateKey,
+  createIssuingContext,
   isLicenceError,
   parseCertificate,
   issueLicence,
@@ -61,7 +62,9 @@ import { MIGRATIONS } from "../storage/schema.js";
 import { openWorkspace, type AddDepartmentOptions, type Workspace } from "../workspace/workspace.js";
 import { authenticate, entitledConditionalFields, requireCause, requireRole, type NewApiKey } from "./access.js";
 import { createApiKeyIn, listApiKeysIn, revokeApiKeyIn } from "./api-keys.js";
-import { appendLogEvents, logConsistencyProof, logEntriesOf, logInclusionProof, logRoot, logSize, type LogEvent } from "./log.js";
+import { GroupCommitLog } from "./group-log.js";
+import { SignPool, type SignResult, type WorkerDepartment } from "./sign-pool.js";
+import { appendLogEvents, appendLogEventsInOneStatement, insertRows, LogFrontier, logConsistencyProof, logEntriesOf, logInclusionProof, logRoot, logSize, type LogEvent } from "./log.js";
 import { allocateStatusSlots, readStatusList, setStatusValues, statusListValue } from "./status-lists.js";
 
 /** Options of {@link Registry.open}. */
@@ -147,8 +150,22 @@ export class Registry {
   readonly #statusTokens = new Map<number, { revision: number; token: string; expires: number }>();
   readonly #treeHeads = new Map<number, SignedTreeHead>();
   readonly #chains = new Map<number, ChainRow>();
+  readonly #headers = new Map<string, string>();
   /** @internal Licence type versions by `code@version` (immutable once registered). */
   readonly typeVersions = new Map<string, LicenceType>();
+  /** @internal Signing workers for batches (started on first use); none: sign in this thread. */
+  signPool: SignPool | undefined;
+  /** @internal Batches with fewer items than this are signed in this thread. */
+  workerThreshold = 16;
+  /** @internal The log's right edge, as of the last commit this process made. */
+  readonly logFrontier = new LogFrontier();
+  /** @internal Read events, committed in groups. */
+  readonly readLog = new GroupCommitLog(async (events) => {
+    // PostgreSQL: one autocommitted statement when the kept edge is current (1 round trip instead
+    // of BEGIN, counter, entries, nodes, COMMIT); otherwise, and on SQLite, a transaction.
+    if (this.#db.dialect === "postgres" && (await appendLogEventsInOneStatement(this.#db, events, this.logFrontier))) return;
+    await this.transaction((tx) => appendLogEvents(tx, events, this.logFrontier));
+  });
 
   private constructor(init: {
     db: Database;
@@ -189,7 +206,21 @@ export class Registry {
     const ws = await openWorkspace(options.home);
     const decrypt = async (file: string) => decryptPrivateKey(await readFile(ws.path(...file.split("/")), "utf8"), options.passphrase);
     const contexts = new Map<string, IssuingContext>();
-    for (const dept of ws.config.departments) contexts.set(dept.code, await ws.issuingContext(dept.code, options.passphrase));
+    const signing: WorkerDepartment[] = [];
+    for (const dept of ws.config.departments) {
+      // As Workspace.issuingContext does, but the key is also kept as a KeyObject for the signing
+      // workers (handed over in memory by postMessage; the decrypted bytes are wiped).
+      const pkcs8 = await decrypt(`departments/${dept.code}/signing.key.pem`);
+      const chainPem = await readFile(ws.path("departments", dept.code, "chain.pem"), "utf8");
+      const chain = chainPem.split(/(?=-----BEGIN CERTIFICATE-----)/).filter((c) => c.trim().length > 0);
+      try {
+        const signer = await createKeySigner(pkcs8, dept.alg);
+        contexts.set(dept.code, await createIssuingContext({ signer, certificateChain: chain }));
+        signing.push({ code: dept.code, alg: dept.alg, key: createPrivateKey({ key: Buffer.from(pkcs8.buffer, pkcs8.byteOffset, pkcs8.byteLength), format: "der", type: "pkcs8" }), chain });
+      } finally {
+        pkcs8.fill(0);
+      }
+    }
     const statusPem = await readFile(ws.path("pki", "status.pem"), "utf8");
     const logPem = await readFile(ws.path("pki", "log.pem"), "utf8");
     const statusSigner = await createKeySigner(await decrypt("pki/status.key.pem"), algorithmOf(statusPem));
@@ -203,6 +234,7 @@ export class Registry {
     try {
       await db.migrate(MIGRATIONS);
       const registry = new Registry({ db, ws, now: options.now ?? (() => new Date()), contexts, statusSigner, statusPem, logSigner, holderSecret, operatorSigner, operatorPem });
+      registry.signPool = new SignPool(signing);
       await registry.#loadCatalogue();
       return registry;
     } catch (err) {
@@ -213,7 +245,23 @@ export class Registry {
 
   /** Closes the database. */
   async close(): Promise<void> {
+    await this.readLog.idle();
+    await this.signPool?.close();
     await this.#db.close();
+  }
+
+  /**
+   * @internal A database transaction after whose COMMIT the log's right edge it left is kept
+   * in memory (nothing is kept from an attempt that rolled back).
+   */
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    let last: Queryable | undefined;
+    const result = await this.#db.transaction((tx) => {
+      last = tx;
+      return fn(tx);
+    });
+    if (last) this.logFrontier.confirm(this.logFrontier.pendingOf(last));
+    return result;
   }
 
   /** The database (for operators' tools and tests). */
@@ -224,11 +272,11 @@ export class Registry {
   async #loadCatalogue(): Promise<void> {
     const now = this.#now().getTime();
     for (const type of await this.#ws.catalogue()) {
-      await this.#db.transaction(async (tx) => {
+      await this.transaction(async (tx) => {
         const exists = await tx.get("SELECT 1 AS one FROM licence_types WHERE code = ? AND version = ?", [type.code, type.version]);
         if (exists) return;
         await tx.run("INSERT INTO licence_types (code, version, definition, created_at) VALUES (?, ?, ?, ?)", [type.code, type.version, JSON.stringify(type), now]);
-        await appendLogEvents(tx, [{ kind: "licence-type", at: now, department: this.#ws.config.operator.code, type: type.code, version: type.version }]);
+        await appendLogEvents(tx, [{ kind: "licence-type", at: now, department: this.#ws.config.operator.code, type: type.code, version: type.version }], this.logFrontier);
       });
     }
   }
@@ -239,7 +287,7 @@ export class Registry {
    */
   async createApiKey(options: ApiKeyRequest): Promise<NewApiKey> {
     const now = this.#now().getTime();
-    return this.#db.transaction((tx) => createApiKeyIn(tx, options, now, this.#ws.config.operator.code));
+    return this.transaction((tx) => createApiKeyIn(tx, options, now, this.#ws.config.operator.code, this.logFrontier));
   }
 
   /** Every API key, without secrets (the operator's view; admins have the same through their session). */
@@ -250,7 +298,7 @@ export class Registry {
   /** Revokes an API key at once (the operator's view; admins have the same through their session). */
   async revokeApiKey(id: string): Promise<ApiKeyInfo> {
     const now = this.#now().getTime();
-    return this.#db.transaction((tx) => revokeApiKeyIn(tx, id, now, this.#ws.config.operator.code));
+    return this.transaction((tx) => revokeApiKeyIn(tx, id, now, this.#ws.config.operator.code, this.logFrontier));
   }
 
   /**
@@ -359,6 +407,21 @@ export class Registry {
       added = await this.#ws.addDepartment({ ...options, now });
     }
     this.#contexts.set(added.code, await this.#ws.issuingContext(added.code, options.passphrase));
+    if (this.signPool) {
+      // The signing workers get the new key too: a new pool with every department (the old one's
+      // workers stop; a batch they were signing fails whole, with nothing written).
+      const pkcs8 = await decryptPrivateKey(await readFile(this.#ws.path("departments", added.code, "signing.key.pem"), "utf8"), options.passphrase);
+      try {
+        const chainPem = await readFile(this.#ws.path("departments", added.code, "chain.pem"), "utf8");
+        const chain = chainPem.split(/(?=-----BEGIN CERTIFICATE-----)/).filter((c) => c.trim().length > 0);
+        const key = createPrivateKey({ key: Buffer.from(pkcs8.buffer, pkcs8.byteOffset, pkcs8.byteLength), format: "der", type: "pkcs8" });
+        const old = this.signPool;
+        this.signPool = new SignPool([...old.departments.filter((d) => d.code !== added.code), { code: added.code, alg: added.alg, key, chain }]);
+        await old.close();
+      } finally {
+        pkcs8.fill(0);
+      }
+    }
     await this.refreshTrustList({
       code: added.code,
       name: added.name,
@@ -366,8 +429,8 @@ export class Registry {
       certificates: [added.thumbprint],
       validFrom: new Date(Math.floor(now.getTime() / 1000) * 1000 - 60_000).toISOString(),
     });
-    await this.#db.transaction((tx) =>
-      appendLogEvents(tx, [{ kind: "department", at: now.getTime(), department: this.#ws.config.operator.code, code: added.code, certificate: added.thumbprint }]),
+    await this.transaction((tx) =>
+      appendLogEvents(tx, [{ kind: "department", at: now.getTime(), department: this.#ws.config.operator.code, code: added.code, certificate: added.thumbprint }], this.logFrontier),
     );
     return added;
   }
@@ -449,11 +512,23 @@ export class Registry {
       if (!chain) throw new LicenceError("ERR_UNAVAILABLE", "A signer chain is missing.");
       this.#chains.set(row.chain_id, chain);
     }
-    const header = protectedHeader(chain, row.issued_at);
+    // Licences issued in the same second with the same chain share their header: keep a few.
+    const headerKey = `${row.chain_id}:${row.issued_at}`;
+    let header = this.#headers.get(headerKey);
+    if (header === undefined) {
+      header = protectedHeader(chain, row.issued_at);
+      if (this.#headers.size >= 4096) this.#headers.delete(this.#headers.keys().next().value!);
+      this.#headers.set(headerKey, header);
+    }
     const disclosures = JSON.parse(row.disclosures) as Record<string, string>;
     const selected = disclosureNames.map((n) => disclosures[n]).filter((d): d is string => d !== undefined);
     return `${header}.${b64u(row.payload)}.${b64u(row.signature)}~${selected.map((d) => `${d}~`).join("")}`;
   }
+}
+
+/** The keyed hash of a read's reason, as its log events carry it. */
+function reasonHash(cause: ReadCause): string {
+  return createHmac("sha256", "elicence/reason").update(cause.reason).digest("base64url");
 }
 
 function algorithmOf(pem: string): "ES256" | "ES384" | "EdDSA" | "PS256" {
@@ -523,13 +598,13 @@ class Session implements RegistryApi {
     requireRole(this.principal, "admin");
     const type = parseLicenceType(input);
     const now = this.registry.now();
-    const registered = await this.registry.db.transaction(async (tx) => {
+    const registered = await this.registry.transaction(async (tx) => {
       const latest = await tx.get<{ version: number }>("SELECT MAX(version) AS version FROM licence_types WHERE code = ?", [type.code]);
       if (latest?.version != null && type.version <= latest.version) {
         throw new LicenceError("ERR_CONFLICT", "A licence type with this code and an equal or later version exists.");
       }
       await tx.run("INSERT INTO licence_types (code, version, definition, created_at) VALUES (?, ?, ?, ?)", [type.code, type.version, JSON.stringify(type), now]);
-      await appendLogEvents(tx, [{ kind: "licence-type", at: now, department: this.principal.department, type: type.code, version: type.version }]);
+      await appendLogEvents(tx, [{ kind: "licence-type", at: now, department: this.principal.department, type: type.code, version: type.version }], this.registry.logFrontier);
       return type;
     });
     await this.registry.refreshTrustList();
@@ -563,7 +638,7 @@ class Session implements RegistryApi {
   }
 
   async #issueOnce(requestId: string, item: IssueItem): Promise<IssuedRecord> {
-    return this.registry.db.transaction(async (tx) => {
+    return this.registry.transaction(async (tx) => {
       const replay = await this.#replay(tx, requestId, "issue");
       if (replay) return (await this.#records(tx, replay))[0]!;
       const [record] = await this.#issueItems(tx, [item], "issue");
@@ -582,7 +657,7 @@ class Session implements RegistryApi {
   }
 
   async #issueBatchOnce(request: IssueBatchRequest): Promise<IssueBatchResult> {
-    return this.registry.db.transaction(async (tx) => {
+    return this.registry.transaction(async (tx) => {
       const replay = await this.#replay(tx, request.requestId, "batch");
       if (replay) {
         const stored = JSON.parse(replay[0]!) as { ids: (string | null)[]; errors: IssueBatchResult["errors"] };
@@ -615,7 +690,12 @@ class Session implements RegistryApi {
     });
   }
 
-  /** Issues items inside the transaction; with `onError`, a failing item is reported and skipped. */
+  /**
+   * Issues items inside the transaction; with `onError`, a failing item is reported and skipped.
+   * Per batch: the latest version of each type is read once, serials are taken with one counter
+   * update, and rows go in with multi-row INSERTs; each item is still validated and signed on its
+   * own, so a bad item never stops the good ones.
+   */
   async #issueItems(
     tx: Queryable,
     items: readonly IssueItem[],
@@ -625,33 +705,92 @@ class Session implements RegistryApi {
   ): Promise<(IssuedRecord | undefined)[]> {
     const context = this.registry.context(this.principal.department);
     const now = this.registry.now();
+    const department = this.principal.department;
     const slots = await allocateStatusSlots(tx, items.length);
     const chain = await chainId(tx, context);
-    const out: (IssuedRecord | undefined)[] = [];
-    const events: LogEvent[] = [];
+    const out: (IssuedRecord | undefined)[] = items.map(() => undefined);
+    // Only validation and signing can fail per item, and they write nothing.
+    const fail = (k: number, err: unknown): void => {
+      if (!onError || !isLicenceError(err)) throw err;
+      onError(k, err);
+    };
+    // 1. Validation: type, holder code, times.
+    const types = new Map<string, Promise<LicenceType>>();
+    const checked: { k: number; type: LicenceType; holder: { kind: string; name: unknown; idType: unknown; idNumber: unknown }; validFrom: Date | null | undefined; validUntil: Date | null | undefined }[] = [];
     for (const [k, item] of items.entries()) {
-      const slot = slots[k]!;
-      let prepared: Awaited<ReturnType<Session["prepareItem"]>>;
       try {
-        prepared = await this.prepareItem(tx, context, item, slot, now, { ...extra, chain });
+        const code = item?.type;
+        let pending = typeof code === "string" ? types.get(code) : undefined;
+        if (!pending) {
+          pending = typeOf(tx, code);
+          if (typeof code === "string") types.set(code, pending);
+        }
+        const type = await pending;
+        const holder = { kind: type.holderKind, name: item.holder?.name, idType: item.holder?.idType, idNumber: item.holder?.idNumber };
+        const holderCheck = validateHolderId(String(holder.idType), String(holder.idNumber));
+        if (!holderCheck.ok) {
+          throw new LicenceError("ERR_VALIDATION", "The licence is not valid.", { issues: [{ path: ["holder", "idNumber"], message: `is not a valid holder code (${holderCheck.reason})` }] });
+        }
+        checked.push({ k, type, holder, validFrom: parseTime(item.validFrom, "validFrom"), validUntil: parseTime(item.validUntil, "validUntil") });
       } catch (err) {
-        // Only validation and signing can fail per item, and they write nothing.
-        if (!onError || !isLicenceError(err)) throw err;
-        onError(k, err);
-        out.push(undefined);
-        continue;
+        fail(k, err);
       }
-      const { issued, type, serial, version, holderKey } = prepared;
-      const disclosures: Record<string, string> = {};
-      for (const d of issued.disclosures) disclosures[d.name] = d.encoded;
-      await tx.run(
-        `INSERT INTO licences (id, type_code, type_version, issuer, holder_key, serial, version, status, status_list, status_idx, issued_at, valid_from, valid_until, supersedes, superseded_by, chain_id, payload, signature, disclosures)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
-        [
+    }
+    // 2. Serials for the items that passed, with one counter update.
+    const serials = extra.serial !== undefined ? checked.map(() => extra.serial!) : await nextSerials(tx, department, now, checked.length);
+    const version = extra.supersedes ? extra.supersedes.version + 1 : 1;
+    // 3. Signing (on the workers for a large batch, while this thread writes the rows of the
+    // slices already signed); the protected header the rows will rebuild is checked against each
+    // signed one.
+    const chainRow = this.#chainRow ?? (await tx.get<ChainRow>("SELECT alg, x5t, x5c FROM signer_chains WHERE id = ?", [chain]));
+    const expectedHeader = chainRow ? protectedHeader(chainRow, Math.floor(now / 1000)) : undefined;
+    const inputs = checked.map((c, j) => {
+      const item = items[c.k]!;
+      const slot = slots[c.k]!;
+      return {
+        type: c.type,
+        holder: c.holder as never,
+        fields: item.fields ?? {},
+        serial: serials[j]!,
+        version,
+        ...(item.number !== undefined ? { number: item.number } : {}),
+        ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}),
+        issuedAt: new Date(now),
+        ...(c.validFrom ? { validFrom: c.validFrom } : {}),
+        ...(c.validUntil !== undefined ? { validUntil: c.validUntil } : {}),
+        status: { uri: this.registry.statusListUri(slot.list), idx: slot.idx },
+      } satisfies Parameters<typeof issueLicence>[1];
+    });
+    const slices = this.#sign(context, inputs);
+    const events: LogEvent[] = [];
+    let j = 0;
+    for (const slice of slices) {
+      const results = await slice;
+      const licenceRows: (string | number | Uint8Array | null)[][] = [];
+      const historyRows: (string | number | null)[][] = [];
+      for (const result of results) {
+        const c = checked[j]!;
+        const serial = serials[j]!;
+        j++;
+        const slot = slots[c.k]!;
+        if (!result.ok) {
+          fail(c.k, result.error);
+          continue;
+        }
+        const issued = result.issued;
+        if (expectedHeader === undefined || expectedHeader !== issued.archive.protected) {
+          fail(c.k, new LicenceError("ERR_STATE_INVALID", "The stored header would not reproduce the signed one."));
+          continue;
+        }
+        this.#chainRow = chainRow;
+        const holderKey = this.registry.holderKey({ idType: c.holder.idType as never, idNumber: String(c.holder.idNumber) });
+        const disclosures: Record<string, string> = {};
+        for (const d of issued.disclosures) disclosures[d.name] = d.encoded;
+        licenceRows.push([
           issued.id,
-          type.code,
-          type.version,
-          this.principal.department,
+          c.type.code,
+          c.type.version,
+          department,
           holderKey,
           serial,
           version,
@@ -665,60 +804,55 @@ class Session implements RegistryApi {
           Buffer.from(issued.archive.payload, "base64url"),
           Buffer.from(issued.archive.signature, "base64url"),
           JSON.stringify(disclosures),
-        ],
+        ]);
+        historyRows.push([issued.id, now, kind, department]);
+        events.push({ kind, at: now, department, licence: issued.id, type: c.type.code, holder: b64u(holderKey), ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}) });
+        out[c.k] = { id: issued.id, licence: issued.compact, status: "active", statusList: { uri: this.registry.statusListUri(slot.list), idx: slot.idx } };
+      }
+      // 4. Rows, a few hundred per statement.
+      await insertRows(
+        tx,
+        "INSERT INTO licences (id, type_code, type_version, issuer, holder_key, serial, version, status, status_list, status_idx, issued_at, valid_from, valid_until, supersedes, superseded_by, chain_id, payload, signature, disclosures) VALUES ",
+        "(?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+        licenceRows,
+        200,
       );
-      await tx.run("INSERT INTO status_history (licence_id, seq, status, at, reason, department, officer) VALUES (?, 1, 'active', ?, ?, ?, NULL)", [
-        issued.id,
-        now,
-        kind,
-        this.principal.department,
-      ]);
-      events.push({ kind, at: now, department: this.principal.department, licence: issued.id, type: type.code, holder: b64u(holderKey), ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}) });
-      out.push({ id: issued.id, licence: issued.compact, status: "active", statusList: { uri: this.registry.statusListUri(slot.list), idx: slot.idx } });
+      await insertRows(tx, "INSERT INTO status_history (licence_id, seq, status, at, reason, department, officer) VALUES ", "(?, 1, 'active', ?, ?, ?, NULL)", historyRows);
     }
-    await appendLogEvents(tx, events);
+    await appendLogEvents(tx, events, this.registry.logFrontier);
     return out;
   }
 
-  /** @internal Validates and signs one item; writes nothing. */
-  async prepareItem(
-    tx: Queryable,
-    context: IssuingContext,
-    item: IssueItem,
-    slot: { list: number; idx: number },
-    now: number,
-    extra: { supersedes?: LicenceRow; serial?: string; chain: number },
-  ) {
-    const type = await typeOf(tx, item?.type);
-    const holder = { kind: type.holderKind, name: item.holder?.name, idType: item.holder?.idType, idNumber: item.holder?.idNumber };
-    const holderCheck = validateHolderId(String(holder.idType), String(holder.idNumber));
-    if (!holderCheck.ok) {
-      throw new LicenceError("ERR_VALIDATION", "The licence is not valid.", { issues: [{ path: ["holder", "idNumber"], message: `is not a valid holder code (${holderCheck.reason})` }] });
+  /**
+   * Builds and signs licences: a large batch in slices on the signing workers (all slices sent at
+   * once, answered in order), a small one here. Resolves one result per input.
+   */
+  #sign(context: IssuingContext, inputs: readonly Parameters<typeof issueLicence>[1][]): Promise<SignResult[]>[] {
+    const pool = this.registry.signPool;
+    if (!pool || inputs.length < this.registry.workerThreshold) {
+      return [
+        (async () => {
+          const results: SignResult[] = [];
+          for (const input of inputs) {
+            try {
+              results.push({ ok: true, issued: await issueLicence(context, input) });
+            } catch (err) {
+              results.push({ ok: false, error: err as Error });
+            }
+          }
+          return results;
+        })(),
+      ];
     }
-    const validFrom = parseTime(item.validFrom, "validFrom");
-    const validUntil = parseTime(item.validUntil, "validUntil");
-    const serial = extra.serial ?? (await nextSerial(tx, this.principal.department, now));
-    const version = extra.supersedes ? extra.supersedes.version + 1 : 1;
-    const issued = await issueLicence(context, {
-      type,
-      holder: holder as never,
-      fields: item.fields ?? {},
-      serial,
-      version,
-      ...(item.number !== undefined ? { number: item.number } : {}),
-      ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}),
-      issuedAt: new Date(now),
-      ...(validFrom ? { validFrom } : {}),
-      ...(validUntil !== undefined ? { validUntil } : {}),
-      status: { uri: this.registry.statusListUri(slot.list), idx: slot.idx },
-    });
-    const chainRow = this.#chainRow ?? (await tx.get<ChainRow>("SELECT alg, x5t, x5c FROM signer_chains WHERE id = ?", [extra.chain]));
-    if (!chainRow || protectedHeader(chainRow, Math.floor(now / 1000)) !== issued.archive.protected) {
-      throw new LicenceError("ERR_STATE_INVALID", "The stored header would not reproduce the signed one.");
+    const size = Math.min(100, Math.max(8, Math.ceil(inputs.length / 16)));
+    const slices: Promise<SignResult[]>[] = [];
+    for (let i = 0; i < inputs.length; i += size) {
+      const slice = pool.sign(this.principal.department, inputs.slice(i, i + size));
+      // A slice that fails after an earlier one already failed the batch must not go unhandled.
+      slice.catch(() => {});
+      slices.push(slice);
     }
-    this.#chainRow = chainRow;
-    const holderKey = this.registry.holderKey({ idType: holder.idType as never, idNumber: String(holder.idNumber) });
-    return { issued, type, serial, version, holderKey };
+    return slices;
   }
 
   #chainRow: ChainRow | undefined;
@@ -783,7 +917,7 @@ class Session implements RegistryApi {
     reason: string,
     change: (old: { fields: Record<string, unknown> }) => { fields?: Record<string, unknown>; validUntil?: string | null },
   ): Promise<IssuedRecord> {
-    return this.registry.db.transaction(async (tx) => {
+    return this.registry.transaction(async (tx) => {
       const replay = await this.#replay(tx, requestId, kind);
       if (replay) return (await this.#records(tx, replay))[0]!;
       const old = await this.#ownLicence(tx, id);
@@ -804,7 +938,7 @@ class Session implements RegistryApi {
       await tx.run("UPDATE licences SET status = 'superseded', superseded_by = ? WHERE id = ?", [record!.id, old.id]);
       await this.#history(tx, old.id, "superseded", now, reason);
       await setStatusValues(tx, [{ list: old.status_list, idx: old.status_idx, status: "superseded" }]);
-      await appendLogEvents(tx, [{ kind: "status", at: now, department: this.principal.department, licence: old.id, status: "superseded", by: record!.id }]);
+      await appendLogEvents(tx, [{ kind: "status", at: now, department: this.principal.department, licence: old.id, status: "superseded", by: record!.id }], this.registry.logFrontier);
       await this.#remember(tx, requestId, kind, [record!.id]);
       return record!;
     });
@@ -829,7 +963,7 @@ class Session implements RegistryApi {
       throw new LicenceError("ERR_VALIDATION", "The status change is not valid.", { issues: [{ path: ["officer"], message: "must be at most 64 characters" }] });
     }
     const rule = TRANSITIONS[action];
-    return this.registry.db.transaction(async (tx) => {
+    return this.registry.transaction(async (tx) => {
       const row = await this.#ownLicence(tx, id);
       if (!rule.from.includes(row.status)) {
         throw new LicenceError("ERR_STATE_INVALID", "The licence's status does not allow this change.", { details: { status: row.status, action } });
@@ -839,7 +973,7 @@ class Session implements RegistryApi {
       await this.#history(tx, id, rule.to, now, change.reason, change.officer);
       await setStatusValues(tx, [{ list: row.status_list, idx: row.status_idx, status: rule.to }]);
       const officer = change.officer ? createHmac("sha256", "elicence/officer").update(`${this.principal.department}:${change.officer}`).digest("base64url") : undefined;
-      await appendLogEvents(tx, [{ kind: "status", at: now, department: this.principal.department, licence: id, status: rule.to, ...(officer ? { officer } : {}) }]);
+      await appendLogEvents(tx, [{ kind: "status", at: now, department: this.principal.department, licence: id, status: rule.to, ...(officer ? { officer } : {}) }], this.registry.logFrontier);
       return recordOf({ ...row, status: rule.to });
     });
   }
@@ -869,6 +1003,8 @@ class Session implements RegistryApi {
     cause: ReadCause,
     now: number,
     entitlements?: Map<string, Promise<Set<string>>>,
+    reason: string = reasonHash(cause),
+    prefetched?: Set<string>,
   ): Promise<{ shared: SharedLicence; event: LogEvent }> {
     const type = await typeOf(tx, row.type_code, row.type_version, this.registry.typeVersions);
     const available = Object.keys(JSON.parse(row.disclosures) as Record<string, string>);
@@ -876,7 +1012,7 @@ class Session implements RegistryApi {
     const own = row.issuer === this.principal.department && this.principal.roles.includes("issuer");
     // Within one request (one holder), licences of the same type share their entitlement.
     const key = `${row.type_code}:${Buffer.from(row.holder_key).toString("base64url")}`;
-    let pending = entitlements?.get(key);
+    let pending = prefetched ? Promise.resolve(prefetched) : entitlements?.get(key);
     if (!own && !pending) {
       pending = entitledConditionalFields(tx, this.principal.department, row.type_code, row.holder_key, now);
       entitlements?.set(key, pending);
@@ -901,10 +1037,22 @@ class Session implements RegistryApi {
       department: this.principal.department,
       licence: row.id,
       matter: cause.matter,
-      reason: createHmac("sha256", "elicence/reason").update(cause.reason).digest("base64url"),
+      reason,
       disclosed: [...type.fields.filter((f) => f.share === "unconditional").map((f) => f.name), ...disclose],
     };
     return { shared, event };
+  }
+
+  /**
+   * Runs a read's queries (outside any write transaction, as PostgreSQL's READ COMMITTED reads
+   * them), then appends its events to the log through the group commit and answers only once the
+   * commit holding them is durable: no answer leaves without its log record, and when that commit
+   * fails the read fails.
+   */
+  async #loggedRead<T>(work: (db: Queryable) => Promise<{ result: T; events: LogEvent[] }>): Promise<T> {
+    const { result, events } = await work(this.registry.db);
+    await this.registry.readLog.append(events);
+    return result;
   }
 
   async findByHolder(holder: HolderCode, cause: ReadCause, type?: string): Promise<SharedLicence[]> {
@@ -913,24 +1061,31 @@ class Session implements RegistryApi {
     checkHolder(holder);
     const key = this.registry.holderKey(holder);
     const now = this.registry.now();
-    return this.registry.db.transaction(async (tx) => {
+    const department = this.principal.department;
+    return this.#loggedRead(async (db) => {
+      // One statement: the licences, each with the fields the caller's agreements and the
+      // holder's authorisations entitle it to (as a JSON array of the rows' field lists).
+      const agg = this.registry.db.dialect === "postgres" ? "json_agg" : "json_group_array";
+      const entitled = `(SELECT ${agg}(x.fields) FROM (SELECT a.fields AS fields FROM agreements a WHERE a.consumer = ? AND a.type_code = l.type_code AND a.expires_at > ? UNION ALL SELECT h.fields AS fields FROM authorisations h WHERE h.holder_key = l.holder_key AND h.consumer = ? AND h.type_code = l.type_code AND h.expires_at > ?) x) AS entitled_fields`;
+      const params = [department, now, department, now, key];
       const rows =
         type === undefined
-          ? await tx.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? ORDER BY issued_at, id", [key])
-          : await tx.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? ORDER BY issued_at, id", [key, type]);
+          ? await db.all<LicenceRow & { entitled_fields: string | null }>(`SELECT l.*, ${entitled} FROM licences l WHERE l.holder_key = ? ORDER BY l.issued_at, l.id`, params)
+          : await db.all<LicenceRow & { entitled_fields: string | null }>(`SELECT l.*, ${entitled} FROM licences l WHERE l.holder_key = ? AND l.type_code = ? ORDER BY l.issued_at, l.id`, [...params, type]);
       const out: SharedLicence[] = [];
       const events: LogEvent[] = [];
-      const entitlements = new Map<string, Promise<Set<string>>>();
+      const reason = reasonHash(c);
       for (const row of rows) {
-        const { shared, event } = await this.#share(tx, row, c, now, entitlements);
+        const fields = new Set<string>();
+        for (const list of JSON.parse(row.entitled_fields ?? "[]") as string[]) for (const f of JSON.parse(list) as string[]) fields.add(f);
+        const { shared, event } = await this.#share(db, row, c, now, undefined, reason, fields);
         out.push(shared);
         events.push(event);
       }
       if (events.length === 0) {
-        events.push({ kind: "read", at: now, department: this.principal.department, holder: b64u(key), matter: c.matter, found: 0, disclosed: [] });
+        events.push({ kind: "read", at: now, department, holder: b64u(key), matter: c.matter, found: 0, disclosed: [] });
       }
-      await appendLogEvents(tx, events);
-      return out;
+      return { result: out, events };
     });
   }
 
@@ -938,10 +1093,9 @@ class Session implements RegistryApi {
     this.#requireReader();
     const c = requireCause(cause);
     const now = this.registry.now();
-    return this.registry.db.transaction(async (tx) => {
-      const { shared, event } = await this.#share(tx, await licenceRow(tx, id), c, now);
-      await appendLogEvents(tx, [event]);
-      return shared;
+    return this.#loggedRead(async (db) => {
+      const { shared, event } = await this.#share(db, await licenceRow(db, id), c, now);
+      return { result: shared, events: [event] };
     });
   }
 
@@ -950,18 +1104,18 @@ class Session implements RegistryApi {
     const c = requireCause(cause);
     checkHolder(request?.holder);
     const now = this.registry.now();
-    return this.registry.db.transaction(async (tx) => {
-      const type = await typeOf(tx, request.type);
+    return this.#loggedRead(async (db) => {
+      const type = await typeOf(db, request.type);
       const field = type.fields.find((f) => f.name === request.field);
       if (!field) throw new LicenceError("ERR_VALIDATION", "The request is not valid.", { issues: [{ path: ["field"], message: "is not a field of this licence type" }] });
       if (field.share === "none") throw new LicenceError("ERR_FORBIDDEN", "Fields shared with no one cannot be compared.");
       const key = this.registry.holderKey(request.holder);
-      const rows = await tx.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? AND status = 'active'", [key, request.type]);
+      const rows = await db.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? AND status = 'active'", [key, request.type]);
       const match = rows.some((row) => (row.valid_until === null || row.valid_until * 1000 > now) && licenceFields(row)[request.field] === request.value);
-      await appendLogEvents(tx, [
+      const events: LogEvent[] = [
         { kind: "verify-data", at: now, department: this.principal.department, holder: b64u(key), type: request.type, field: request.field, matter: c.matter, match },
-      ]);
-      return { match };
+      ];
+      return { result: { match }, events };
     });
   }
 
@@ -969,14 +1123,14 @@ class Session implements RegistryApi {
     this.#requireReader();
     const c = requireCause(cause);
     const now = this.registry.now();
-    return this.registry.db.transaction(async (tx) => {
-      await licenceRow(tx, id);
-      const rows = await tx.all<{ status: LicenceStatus; at: number; reason: string; department: string }>(
+    return this.#loggedRead(async (db) => {
+      await licenceRow(db, id);
+      const rows = await db.all<{ status: LicenceStatus; at: number; reason: string; department: string }>(
         "SELECT status, at, reason, department FROM status_history WHERE licence_id = ? ORDER BY seq",
         [id],
       );
-      await appendLogEvents(tx, [{ kind: "read", at: now, department: this.principal.department, licence: id, matter: c.matter, disclosed: ["status-history"] }]);
-      return rows.map((r) => ({ status: r.status, at: new Date(r.at).toISOString(), reason: r.reason, department: r.department }));
+      const events: LogEvent[] = [{ kind: "read", at: now, department: this.principal.department, licence: id, matter: c.matter, disclosed: ["status-history"] }];
+      return { result: rows.map((r) => ({ status: r.status, at: new Date(r.at).toISOString(), reason: r.reason, department: r.department })), events };
     });
   }
 
@@ -985,13 +1139,16 @@ class Session implements RegistryApi {
     const c = requireCause(cause);
     const t = parseTime(at, "at")!;
     const now = this.registry.now();
-    return this.registry.db.transaction(async (tx) => {
-      const row = await licenceRow(tx, id);
-      const entry = await tx.get<{ status: LicenceStatus }>("SELECT status FROM status_history WHERE licence_id = ? AND at <= ? ORDER BY seq DESC LIMIT 1", [id, t.getTime()]);
-      await appendLogEvents(tx, [{ kind: "read", at: now, department: this.principal.department, licence: id, matter: c.matter, disclosed: ["status"] }]);
-      if (!entry) return { status: "not-issued" as const };
-      if (entry.status === "active" && row.valid_until !== null && row.valid_until * 1000 <= t.getTime()) return { status: "expired" as const };
-      return { status: entry.status };
+    return this.#loggedRead(async (db) => {
+      const row = await licenceRow(db, id);
+      const entry = await db.get<{ status: LicenceStatus }>("SELECT status FROM status_history WHERE licence_id = ? AND at <= ? ORDER BY seq DESC LIMIT 1", [id, t.getTime()]);
+      const events: LogEvent[] = [{ kind: "read", at: now, department: this.principal.department, licence: id, matter: c.matter, disclosed: ["status"] }];
+      const status: LicenceStatus | "expired" | "not-issued" = !entry
+        ? "not-issued"
+        : entry.status === "active" && row.valid_until !== null && row.valid_until * 1000 <= t.getTime()
+          ? "expired"
+          : entry.status;
+      return { result: { status }, events };
     });
   }
 
@@ -999,14 +1156,14 @@ class Session implements RegistryApi {
     requireRole(this.principal, "auditor", "admin", "issuer");
     const c = requireCause(cause);
     const now = this.registry.now();
-    return this.registry.db.transaction(async (tx) => {
+    return this.registry.transaction(async (tx) => {
       const row = await licenceRow(tx, id);
       const overseer = this.principal.roles.includes("auditor") || this.principal.roles.includes("admin");
       if (!overseer && row.issuer !== this.principal.department) {
         throw new LicenceError("ERR_FORBIDDEN", "Only auditors, admins and the issuing department may list a licence's log entries.");
       }
       // Logged first, so the answer proves this read too.
-      await appendLogEvents(tx, [{ kind: "read", at: now, department: this.principal.department, licence: row.id, matter: c.matter, disclosed: ["log-entries"] }]);
+      await appendLogEvents(tx, [{ kind: "read", at: now, department: this.principal.department, licence: row.id, matter: c.matter, disclosed: ["log-entries"] }], this.registry.logFrontier);
       return logEntriesOf(tx, row.id);
     });
   }
@@ -1016,7 +1173,7 @@ class Session implements RegistryApi {
   async createApiKey(request: ApiKeyRequest): Promise<NewApiKey> {
     requireRole(this.principal, "admin");
     const now = this.registry.now();
-    return this.registry.db.transaction((tx) => createApiKeyIn(tx, request, now, this.principal.department));
+    return this.registry.transaction((tx) => createApiKeyIn(tx, request, now, this.principal.department, this.registry.logFrontier));
   }
 
   async listApiKeys(): Promise<ApiKeyInfo[]> {
@@ -1027,7 +1184,7 @@ class Session implements RegistryApi {
   async revokeApiKey(id: string): Promise<ApiKeyInfo> {
     requireRole(this.principal, "admin");
     const now = this.registry.now();
-    return this.registry.db.transaction((tx) => revokeApiKeyIn(tx, id, now, this.principal.department));
+    return this.registry.transaction((tx) => revokeApiKeyIn(tx, id, now, this.principal.department, this.registry.logFrontier));
   }
 
   // ---- sharing ----
@@ -1036,7 +1193,7 @@ class Session implements RegistryApi {
     requireRole(this.principal, "admin");
     const now = this.registry.now();
     const expires = parseTime(input?.expiresAt, "expiresAt");
-    return this.registry.db.transaction(async (tx) => {
+    return this.registry.transaction(async (tx) => {
       const type = await typeOf(tx, input.type);
       checkConditionalFields(type, input.fields);
       if (!expires || expires.getTime() <= now) throw new LicenceError("ERR_VALIDATION", "The agreement is not valid.", { issues: [{ path: ["expiresAt"], message: "must be in the future" }] });
@@ -1051,7 +1208,7 @@ class Session implements RegistryApi {
         now,
         this.principal.department,
       ]);
-      await appendLogEvents(tx, [{ kind: "agreement", at: now, department: this.principal.department, agreement: agreement.id, consumer: agreement.consumer, type: agreement.type, fields: agreement.fields, expires: expires.getTime() }]);
+      await appendLogEvents(tx, [{ kind: "agreement", at: now, department: this.principal.department, agreement: agreement.id, consumer: agreement.consumer, type: agreement.type, fields: agreement.fields, expires: expires.getTime() }], this.registry.logFrontier);
       return agreement;
     });
   }
@@ -1072,7 +1229,7 @@ class Session implements RegistryApi {
     checkHolder(input?.holder);
     const now = this.registry.now();
     const expires = parseTime(input.expiresAt, "expiresAt");
-    return this.registry.db.transaction(async (tx) => {
+    return this.registry.transaction(async (tx) => {
       const type = await typeOf(tx, input.type);
       checkConditionalFields(type, input.fields);
       checkDepartment(input.consumer);
@@ -1089,7 +1246,7 @@ class Session implements RegistryApi {
         expires.getTime(),
         now,
       ]);
-      await appendLogEvents(tx, [{ kind: "authorisation", at: now, department: this.principal.department, authorisation: auth.id, holder: b64u(key), consumer: auth.consumer, type: auth.type, fields: auth.fields }]);
+      await appendLogEvents(tx, [{ kind: "authorisation", at: now, department: this.principal.department, authorisation: auth.id, holder: b64u(key), consumer: auth.consumer, type: auth.type, fields: auth.fields }], this.registry.logFrontier);
       return auth;
     });
   }
@@ -1221,11 +1378,16 @@ function licenceFields(row: LicenceRow): Record<string, unknown> {
   return fields;
 }
 
-async function nextSerial(tx: Queryable, department: string, now: number): Promise<string> {
-  const name = `serial.${department}`;
-  await tx.run("INSERT INTO counters (name, value) VALUES (?, 0) ON CONFLICT (name) DO NOTHING", [name]);
-  const row = await tx.get<{ value: number }>("UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value", [name]);
-  return `${new Date(now).getUTCFullYear()}${String(row!.value).padStart(10, "0")}`;
+/** Takes `count` consecutive serials of a department with one statement. */
+async function nextSerials(tx: Queryable, department: string, now: number, count: number): Promise<string[]> {
+  if (count === 0) return [];
+  const row = await tx.get<{ value: number }>(
+    "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value",
+    [`serial.${department}`, count],
+  );
+  const year = new Date(now).getUTCFullYear();
+  const first = row!.value - count + 1;
+  return Array.from({ length: count }, (_, i) => `${year}${String(first + i).padStart(10, "0")}`);
 }
 
 function recordOf(row: LicenceRow): LicenceRecord {

@@ -124,7 +124,8 @@ class PostgresDatabase implements Database {
   readonly #pool: pg.Pool;
   readonly #maxAttempts: number;
   readonly #begin: string;
-  readonly #sql = new Map<string, RewrittenSql>();
+  readonly #sql = new Map<string, RewrittenSql & { name: string }>();
+  #names = 0;
   #closed = false;
 
   constructor(pool: pg.Pool, options: OpenDatabaseOptions) {
@@ -258,10 +259,11 @@ class PostgresDatabase implements Database {
   async #query(client: Client, sql: string, params?: readonly SqlValue[]): Promise<pg.QueryResult<Record<string, unknown>>> {
     if (typeof sql !== "string") throw new TypeError("SQL must be a string.");
     const values = toDriverParams(params);
-    const { text, count } = this.#rewrite(sql);
+    const { text, count, name } = this.#rewrite(sql);
     if (count !== values.length) throw new RangeError(`The SQL has ${count} placeholders but ${values.length} values were given.`);
     // queryMode "extended" (pg ≥ 8.12; not in @types/pg): one statement per call, as on SQLite.
-    const config = { text, values, queryMode: "extended" } as pg.QueryConfig;
+    // A named statement is parsed and planned once per connection, then only bound and run.
+    const config = { text, values, name, queryMode: "extended" } as pg.QueryConfig;
     try {
       return await client.query<Record<string, unknown>>(config);
     } catch (err) {
@@ -269,10 +271,11 @@ class PostgresDatabase implements Database {
     }
   }
 
-  #rewrite(sql: string): RewrittenSql {
+  #rewrite(sql: string): RewrittenSql & { name: string } {
     let hit = this.#sql.get(sql);
     if (hit === undefined) {
-      hit = rewritePlaceholders(sql);
+      // Names are never reused for another text (pg refuses that), even after eviction.
+      hit = { ...rewritePlaceholders(sql), name: `elicence_${++this.#names}` };
       if (this.#sql.size >= SQL_CACHE_SIZE) this.#sql.delete(this.#sql.keys().next().value!);
       this.#sql.set(sql, hit);
     }

@@ -153,6 +153,25 @@ describe.each(ADAPTERS)("registry on %s", (adapter) => {
       expect(await w.consumer.findByHolder({ idType: "111", idNumber: SAMPLE_PERSON.idNumber }, CAUSE)).toEqual([]);
     });
 
+    it("a lookup by holder discloses what the agreement and the holder's authorisation open, to that department only", async () => {
+      // The tests above gave CONSUMER an agreement (registeredCapital) and an authorisation (address).
+      const mine = await w.consumer.findByHolder(COMPANY, CAUSE, BUSINESS_LICENCE.code);
+      const theirs = await w.otherConsumer.findByHolder(COMPANY, CAUSE, BUSINESS_LICENCE.code);
+      expect(mine.length).toBe(theirs.length);
+      for (const shared of mine) {
+        expect([...shared.withheld].sort()).toEqual(["legalRepresentativeIdNumber"]);
+        const report = await verify(shared.licence);
+        expect(report.licence!.fields.address).toBeDefined();
+        expect(report.licence!.fields.registeredCapital).toBeDefined();
+        expect(report.licence!.fields.legalRepresentativeIdNumber).toBeUndefined();
+      }
+      for (const shared of theirs) {
+        expect([...shared.withheld].sort()).toEqual(["address", "legalRepresentativeIdNumber", "registeredCapital"]);
+      }
+      const own = await w.issuer.findByHolder(COMPANY, CAUSE, BUSINESS_LICENCE.code);
+      expect(own.every((l) => l.withheld.length === 1 && l.withheld[0] === "legalRepresentativeIdNumber")).toBe(true);
+    });
+
     it("refuses a read without a cause and logs nothing for it", async () => {
       const before = (await w.registry.public.treeHead()).treeSize;
       expect(await code(w.consumer.get(id, undefined as never))).toBe("ERR_CAUSE_REQUIRED");
@@ -459,6 +478,12 @@ describe.each(ADAPTERS)("registry on %s", (adapter) => {
       const report = await verifyLicence(record.licence, { trustList: list, at: new Date(), algorithms: DEFAULT_ALGORITHMS, statusLists: [await w.registry.public.statusList(0)] });
       expect(report.indication).toBe("PASSED");
       expect(report.algorithm).toBe("EdDSA");
+      // A batch large enough for the signing workers: they were given the new department's key.
+      const batch = await (await w.registry.session(key.key)).issueBatch({ requestId: rid(), items: Array.from({ length: 40 }, () => ({ type: type.code, holder: COMPANY, fields: BUSINESS_FIELDS })) });
+      expect(batch.errors).toEqual([]);
+      expect(batch.issued).toHaveLength(40);
+      const last = await verifyLicence(batch.issued[39]!.licence, { trustList: list, at: new Date(), algorithms: DEFAULT_ALGORITHMS, statusLists: [await w.registry.public.statusList(0)] });
+      expect(last.indication).toBe("PASSED");
       expect(report.signer!.organizationIdentifier).toBe(OTHER_CONSUMER);
       expect((await w.registry.audit()).problems).toEqual([]);
     });
