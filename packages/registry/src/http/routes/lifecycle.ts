@@ -4,12 +4,17 @@
  * @module
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { IssueItem, ValidationIssue } from "@elicence/core";
+import type { Context } from "hono";
+import type { ZodError } from "zod";
 import type { HttpEnv } from "../context.js";
+import { issuesOf, validationError } from "../validation.js";
 import {
   AmendRequestSchema,
   IssueBatchRequestSchema,
   IssueRequestSchema,
   LicenceIdParams,
+  MAX_BATCH_ITEMS,
   NoQuery,
   RenewRequestSchema,
   StatusChangeRequestSchema,
@@ -63,6 +68,13 @@ export function registerLifecycleRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMidd
       responses: { 200: json(IssueBatchResultSchema, "Issued items and failed items."), ...problems(400, 401, 403, 409, 413, 415, 422) },
     }),
     async (c) => c.json(writable(await c.var.api.issueBatch(c.req.valid("json"))), 200),
+    // One bad item does not refuse the batch: when only items fail their schema, the good ones are
+    // issued and each bad one is reported at its index, as the in-process registry does.
+    (result, c) => {
+      if (result.success) return undefined;
+      if (result.target !== "json") throw validationError(result.target, result.error);
+      return issueGoodItems(result.error, c) as never;
+    },
   );
 
   app.openapi(
@@ -116,4 +128,42 @@ export function registerLifecycleRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMidd
       async (c) => c.json(writable(await c.var.api[action](c.req.valid("param").id, c.req.valid("json"))), 200),
     );
   }
+}
+
+/**
+ * When every schema problem of a batch lies inside its items (and the envelope — request id, item
+ * count — is sound), the problems by item index; otherwise undefined.
+ */
+function onlyItemErrors(error: ZodError, body: unknown): Map<number, ValidationIssue[]> | undefined {
+  if (typeof body !== "object" || body === null || !Array.isArray((body as { items?: unknown }).items)) return undefined;
+  const envelope = IssueBatchRequestSchema.safeParse({ ...(body as object), items: [] });
+  const envelopeIssues = envelope.success ? [] : envelope.error.issues.filter((i) => !(i.path[0] === "items" && i.path.length === 1));
+  if (envelopeIssues.length > 0) return undefined;
+  const count = (body as { items: unknown[] }).items.length;
+  if (count === 0 || count > MAX_BATCH_ITEMS) return undefined;
+  const byItem = new Map<number, ValidationIssue[]>();
+  for (const issue of issuesOf(error)) {
+    const [first, index, ...rest] = issue.path;
+    if (first !== "items" || typeof index !== "number") return undefined;
+    const list = byItem.get(index) ?? [];
+    list.push({ path: rest, message: issue.message });
+    byItem.set(index, list);
+  }
+  return byItem.size > 0 ? byItem : undefined;
+}
+
+/** The batch route when its schema failed: issues the good items if only items failed. */
+async function issueGoodItems(error: ZodError, c: Context<HttpEnv>): Promise<Response> {
+  const body: unknown = await c.req.json().catch(() => undefined);
+  const itemErrors = onlyItemErrors(error, body);
+  if (!itemErrors) throw validationError("json", error);
+  const { requestId, items } = body as { requestId: string; items: unknown[] };
+  const good: number[] = [];
+  for (let i = 0; i < items.length; i++) if (!itemErrors.has(i)) good.push(i);
+  const result = good.length > 0 ? await c.var.api.issueBatch({ requestId, items: good.map((i) => items[i] as IssueItem) }) : { issued: [], errors: [] };
+  const errors = [
+    ...[...itemErrors].map(([index, issues]) => ({ index, code: "ERR_VALIDATION", message: "The licence is not valid.", issues })),
+    ...result.errors.map((e) => ({ ...e, index: good[e.index]! })),
+  ].sort((a, b) => a.index - b.index);
+  return c.json(writable({ issued: result.issued.map((r) => ({ ...r, index: good[r.index]! })), errors }), 200);
 }

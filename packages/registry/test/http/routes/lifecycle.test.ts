@@ -74,6 +74,40 @@ describe("POST /v1/licence-batches", () => {
     expect(answer.json.errors).toMatchObject([{ index: 1, code: "ERR_VALIDATION" }]);
   });
 
+  it("an item that fails its schema is that item's error; the others are issued, and a retry replays", async () => {
+    const before = await h.snapshot();
+    const body = {
+      requestId: rid(),
+      items: [item(), { ...item(), holder: { name: "坏", idType: "001", idNumber: "91330100MA2B3C4D1B" } }, item(), { ...item(), fields: [] }, { ...item(), sneaky: true }, item()],
+    };
+    const answer = await h.call("POST", "/v1/licence-batches", { as: "issuer", body });
+    expect(answer.status).toBe(200);
+    expect(answer.json.issued.map((r: { index: number }) => r.index)).toEqual([0, 2, 5]);
+    expect(answer.json.errors.map((e: { index: number; code: string }) => [e.index, e.code])).toEqual([
+      [1, "ERR_VALIDATION"],
+      [3, "ERR_VALIDATION"],
+      [4, "ERR_VALIDATION"],
+    ]);
+    expect(answer.json.errors[0].issues[0].path).toEqual(["holder", "idNumber"]);
+    expect(answer.json.errors[2].issues[0].path).toEqual(["sneaky"]);
+    expect((await h.snapshot()).licences).toBe(before.licences + 3);
+    const again = await h.call("POST", "/v1/licence-batches", { as: "issuer", body });
+    expect(again.json.issued.map((r: { id: string }) => r.id)).toEqual(answer.json.issued.map((r: { id: string }) => r.id));
+    expect((await h.snapshot()).licences).toBe(before.licences + 3);
+  });
+
+  it("every item bad: 200 with every error and nothing written; a bad envelope refuses the whole batch", async () => {
+    const before = await h.snapshot();
+    const allBad = await h.call("POST", "/v1/licence-batches", { as: "issuer", body: { requestId: rid(), items: [{ ...item(), fields: [] }, { nope: 1 }] } });
+    expect(allBad.status).toBe(200);
+    expect(allBad.json).toMatchObject({ issued: [], errors: [{ index: 0 }, { index: 1 }] });
+    expect(await h.snapshot()).toEqual(before);
+    expectProblem(await h.call("POST", "/v1/licence-batches", { as: "issuer", body: { requestId: "bad id", items: [{ nope: 1 }] } }), 400, "ERR_VALIDATION");
+    expectProblem(await h.call("POST", "/v1/licence-batches", { as: "issuer", body: { requestId: rid(), items: [] } }), 400, "ERR_VALIDATION");
+    expectProblem(await h.call("POST", "/v1/licence-batches", { as: "issuer", body: { requestId: rid(), items: [item()], extra: 1 } }), 400, "ERR_VALIDATION");
+    expect(await h.snapshot()).toEqual(before);
+  });
+
   it("accepts a batch body larger than the default limit", async () => {
     const pad = "经营范围".repeat(900);
     const items = Array.from({ length: 100 }, () => item({ ...BUSINESS_FIELDS, businessScope: pad.slice(0, 3999) }));
