@@ -6,7 +6,7 @@
  * @module
  */
 import { DEFAULT_ALGORITHMS, verifyTrustList, type RegistryApi, type TrustList } from "@elicence/core";
-import { Registry, openWorkspace } from "@elicence/registry";
+import { Registry, openWorkspace, type PublicRegistryApi } from "@elicence/registry";
 import { RegistryClient } from "@elicence/sdk";
 import { readPassphrase } from "./io/passphrase.js";
 import { readInput } from "./io/files.js";
@@ -79,6 +79,25 @@ export async function withApi<T>(options: ApiOptions, fn: (api: RegistryApi) => 
     return await fn(opened.api);
   } finally {
     await opened.close();
+  }
+}
+
+/**
+ * Runs `fn` with the registry's public operations (trust list, status lists, log heads and proofs),
+ * which need no API key: a registry server (the key is sent when set), or the workspace's registry
+ * in process.
+ */
+export async function withPublicApi<T>(options: ApiOptions, fn: (api: PublicRegistryApi) => Promise<T>): Promise<T> {
+  if (where(options) === "registry") {
+    const key = process.env[API_KEY_ENV];
+    return fn(new RegistryClient({ baseUrl: registryBaseUrl(options.registry!), ...(key ? { apiKey: key } : {}) }));
+  }
+  const passphrase = await readPassphrase("Passphrase for the workspace keys: ");
+  const registry = await Registry.open({ home: options.home!, passphrase, ...(options.db ? { db: options.db } : {}) });
+  try {
+    return await fn(registry.public);
+  } finally {
+    await registry.close();
   }
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { DEFAULT_ALGORITHMS, verifyConsistency, verifyTreeHead, type SignedTreeHead } from "@elicence/core";
-import { loadTrustList, withApi, type ApiOptions } from "../api.js";
+import { loadTrustList, withPublicApi, type ApiOptions } from "../api.js";
 import { checkWritable, readJson, writeOutput } from "../io/files.js";
 import { CliError, EXIT } from "../output.js";
 
@@ -33,7 +33,7 @@ const bytes = (b64u: string) => new Uint8Array(Buffer.from(b64u, "base64url"));
 export async function runLogHead(options: LogOptions & { out?: string }): Promise<number> {
   if (options.out) await checkWritable(options.out);
   const trustList = await loadTrustList(options, new Date());
-  return withApi(options, async (api) => {
+  return withPublicApi(options, async (api) => {
     const head = await api.treeHead();
     await verifyTreeHead(head, trustList, DEFAULT_ALGORITHMS);
     if (options.out) await writeOutput(options.out, `${JSON.stringify(head, null, 2)}\n`);
@@ -47,7 +47,7 @@ export async function runLogHead(options: LogOptions & { out?: string }): Promis
 export async function runLogVerify(options: LogOptions & { treeHead: string }): Promise<number> {
   const old = parseHead(await readJson(options.treeHead, "the tree head"), options.treeHead);
   const trustList = await loadTrustList(options, new Date());
-  return withApi(options, async (api) => {
+  return withPublicApi(options, async (api) => {
     await verifyTreeHead(old, trustList, DEFAULT_ALGORITHMS);
     const head = await api.treeHead();
     await verifyTreeHead(head, trustList, DEFAULT_ALGORITHMS);

@@ -218,7 +218,7 @@ export function endToEnd(adapter: "sqlite" | "postgres"): void {
 
     it("bundle export, log verify after more events, then verify both on copies with the registry stopped", async () => {
       const head = join(dir, "head.json");
-      expect(remote(["log", "head", ...trust(), "--out", head], admin).code).toBe(0);
+      expect(remote(["log", "head", ...trust(), "--out", head], "") /* public: no API key */.code).toBe(0);
       const savedSize = (JSON.parse(readFileSync(head, "utf8")) as { treeSize: number }).treeSize;
       expect(savedSize).toBeGreaterThan(ROWS);
 
@@ -228,7 +228,7 @@ export function endToEnd(adapter: "sqlite" | "postgres"): void {
       // More events after the saved head: a suspension and a resumption.
       expect(remote(["suspend", ids[12]!, "--reason", "inspection"], issuer).code).toBe(0);
       expect(remote(["resume", ids[12]!, "--reason", "done"], issuer).code).toBe(0);
-      const log = json<{ consistent: boolean; old: { treeSize: number }; current: { treeSize: number } }>(remote(["log", "verify", "--tree-head", head, ...trust(), "--json"], admin));
+      const log = json<{ consistent: boolean; old: { treeSize: number }; current: { treeSize: number } }>(remote(["log", "verify", "--tree-head", head, ...trust(), "--json"], ""));
       expect(log.consistent).toBe(true);
       expect(log.old.treeSize).toBe(savedSize);
       expect(log.current.treeSize).toBeGreaterThan(savedSize + 2);
