@@ -64,7 +64,6 @@ export { createDisclosure, disclosureDigest, resolveDisclosures } from "./sdjwt/
 export type { Disclosure, ResolvedClaims } from "./sdjwt/disclosure.js";
 
 // Trust
-export type { ChainResult } from "./trust/trust-list.js";
 export { TRUST_LIST_TYP, TrustList, decodeStandardBase64, encodeStandardBase64, signTrustList, trustListSchema, verifyTrustList } from "./trust/trust-list.js";
 export type { TrustListDocument, TrustedDepartment, TrustedService, VerifyTrustListOptions } from "./trust/trust-list.js";
 
