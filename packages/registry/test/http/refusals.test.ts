@@ -145,10 +145,13 @@ describe.each(ENDPOINTS.map((e) => [e.name, e] as const))("%s", (_name, e) => {
     });
 
     // A body without members (revoking an API key) has no member to get wrong.
-    it.skipIf(!e.wrongType)("refuses a member of the wrong type, reported at its path (400)", async () => {
-      const answer = await refused(() => send(e, { body: e.wrongType!.body() }), 400, "ERR_VALIDATION");
-      expect(issuePaths(answer)).toContain(e.wrongType!.path);
-    });
+    const wrongType = e.wrongType;
+    if (wrongType) {
+      it("refuses a member of the wrong type, reported at its path (400)", async () => {
+        const answer = await refused(() => send(e, { body: wrongType.body() }), 400, "ERR_VALIDATION");
+        expect(issuePaths(answer)).toContain(wrongType.path);
+      });
+    }
 
     it("refuses a body that is not an object (400)", async () => {
       await refused(() => send(e, { body: [e.body!()] }), 400, "ERR_VALIDATION");
