@@ -48,13 +48,13 @@ export type {
 } from "./identifiers/index.js";
 
 // Catalogue and model
-export { licenceTypeSchema, parseLicenceType, safeParseLicenceType, checkLicenceFields } from "./catalogue/licence-type.js";
+export { LICENCE_TYPE_CODE_PATTERN, licenceTypeSchema, parseLicenceType, safeParseLicenceType, checkLicenceFields } from "./catalogue/licence-type.js";
 export type { FieldDefinition, FieldType, HolderKind, LicenceType, SafeResult, ShareClass, ValidityTerm } from "./catalogue/licence-type.js";
 export { LICENCE_TYP } from "./licence/model.js";
 export type { Holder, Licence, LicenceIssuerInfo, LicenceStatus, StatusReference } from "./licence/model.js";
 
 // Issue and verify
-export { addValidityTerm, createIssuingContext, issueLicence } from "./licence/issue.js";
+export { addValidityTerm, createIssuingContext, encodeLicenceHeader, issueLicence } from "./licence/issue.js";
 export type { ArchiveLicence, IssuedDisclosure, IssuedLicence, IssuingContext, IssuingContextOptions, LicenceInput } from "./licence/issue.js";
 export { verifyLicence } from "./licence/verify.js";
 export type { StatusListResolver, VerifyLicenceOptions } from "./licence/verify.js";

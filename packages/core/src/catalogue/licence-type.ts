@@ -57,7 +57,9 @@ export interface LicenceType {
 const MAX_FIELDS = 200;
 const DEFAULT_MAX_LENGTH = 1024;
 const FIELD_NAME = /^[a-z][A-Za-z0-9]{0,63}$/;
-const TYPE_CODE = /^[0-9A-HJ-NPQRTUWXY]{18}[0-9]{3}$/;
+/** The form of a licence type code: the defining department's USCC and three digits (its check character is checked apart). */
+export const LICENCE_TYPE_CODE_PATTERN = /^[0-9A-HJ-NPQRTUWXY]{18}[0-9]{3}$/;
+const TYPE_CODE = LICENCE_TYPE_CODE_PATTERN;
 
 const fieldSchema = z
   .strictObject({

@@ -9,7 +9,7 @@ import { LicenceError, type ValidationIssue } from "../errors/errors.js";
 import { checkLicenceFields, type LicenceType, type ValidityTerm } from "../catalogue/licence-type.js";
 import { buildLicenceId, isValidUscc, validateHolderId } from "../identifiers/index.js";
 import type { Signer } from "../jws/jws.js";
-import { SD_ALG, disclosureDigest, type Disclosure } from "../sdjwt/disclosure.js";
+import { SD_ALG, createDisclosures, type Disclosure } from "../sdjwt/disclosure.js";
 import { parseCertificate, type Certificate } from "../x509/index.js";
 import { encodeStandardBase64 } from "../trust/trust-list.js";
 import { LICENCE_TYP, fromEpochSeconds, toEpochSeconds, type Holder, type Licence, type LicenceIssuerInfo, type StatusReference } from "./model.js";
@@ -162,34 +162,27 @@ function checkInput(context: IssuingContext, input: LicenceInput): ValidationIss
   return issues;
 }
 
+/**
+ * The base64url protected header of a licence, `{alg, typ, x5t#S256, x5c, iat}` (JAdES B-B), byte
+ * for byte as `issueLicence` signs it. A registry that stores the chain once rebuilds each
+ * licence's header with this.
+ *
+ * @param signer - the algorithm, the leaf's base64url SHA-256 and the chain (standard base64 DER, leaf first)
+ * @param iat - the signing time, in seconds since the epoch
+ */
+export function encodeLicenceHeader(signer: { readonly alg: string; readonly x5tS256: string; readonly x5c: readonly string[] }, iat: number): string {
+  return backend.base64urlEncodeText(JSON.stringify({ alg: signer.alg, typ: LICENCE_TYP, "x5t#S256": signer.x5tS256, x5c: signer.x5c, iat }));
+}
+
 const headers = new WeakMap<IssuingContext, { readonly iat: number; readonly x5c: readonly string[]; readonly alg: string; readonly b64: string }>();
 
-/** The base64url protected header of a licence signed at `iat`: `{alg, typ, x5t#S256, x5c, iat}`. */
+/** {@link encodeLicenceHeader} for a context, kept while the signing second is the same (a batch). */
 function protectedHeader(context: IssuingContext, iat: number): string {
   const hit = headers.get(context);
   if (hit && hit.iat === iat && hit.x5c === context.x5c && hit.alg === context.signer.alg) return hit.b64;
-  const header = { alg: context.signer.alg, typ: LICENCE_TYP, "x5t#S256": context.x5tS256, x5c: context.x5c, iat };
-  const b64 = backend.base64urlEncodeText(JSON.stringify(header));
+  const b64 = encodeLicenceHeader({ alg: context.signer.alg, x5tS256: context.x5tS256, x5c: context.x5c }, iat);
   headers.set(context, { iat, x5c: context.x5c, alg: context.signer.alg, b64 });
   return b64;
-}
-
-// Salts of 18 random bytes (144 bits; RFC 9901 §4.2.1 asks for at least 128): 18 bytes are exactly
-// 24 base64url characters, so one encoding of every salt's bytes is cut into the salts.
-const SALT_BYTES = 18;
-const SALT_CHARS = 24;
-
-/** The disclosures of a licence's withheld fields, each with a fresh salt. */
-function makeDisclosures(hidden: readonly { name: string; value: unknown; share: ShareClass }[]): IssuedDisclosure[] {
-  if (hidden.length === 0) return [];
-  const salts = backend.base64urlEncode(backend.randomBytes(SALT_BYTES * hidden.length));
-  const out: IssuedDisclosure[] = [];
-  for (let i = 0; i < hidden.length; i++) {
-    const { name, value, share } = hidden[i]!;
-    const encoded = backend.base64urlEncodeText(JSON.stringify([salts.slice(i * SALT_CHARS, (i + 1) * SALT_CHARS), name, value]));
-    out.push({ encoded, digest: disclosureDigest(encoded), name, value, share });
-  }
-  return out;
 }
 
 /**
@@ -235,7 +228,13 @@ export async function issueLicence(context: IssuingContext, input: LicenceInput)
     if (field.share === "unconditional") plain[field.name] = value;
     else hidden.push({ name: field.name, value, share: field.share });
   }
-  const disclosures = makeDisclosures(hidden);
+  const disclosures: IssuedDisclosure[] = createDisclosures(hidden.map((h) => [h.name, h.value] as const)).map((d, i) => ({
+    encoded: d.encoded,
+    digest: d.digest,
+    name: d.name,
+    value: d.value,
+    share: hidden[i]!.share,
+  }));
   const digests = disclosures.map((d) => d.digest);
   for (let i = 0; i < (input.decoys ?? 0); i++) digests.push(backend.base64urlEncode(backend.sha256(backend.randomBytes(32))));
   // Sorted digests say nothing about field order (RFC 9901 §4.2.5).

@@ -190,7 +190,8 @@ export class TrustList {
    * @internal used by `verifyLicence`
    */
   async validateChain(x5c: readonly string[], at: Date): Promise<ChainResult> {
-    return this.validateChainCached(x5c, at) ?? this.#judge(await this.#entry(x5c).pending, at);
+    const entry = this.#entry(x5c);
+    return this.#judge(entry.settled ?? (await entry.pending), at);
   }
 
   /**

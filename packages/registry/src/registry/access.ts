@@ -71,8 +71,9 @@ export function requireRole(principal: Principal, ...roles: Role[]): void {
 }
 
 const MATTER = /^[A-Za-z0-9._:-]{1,64}$/;
+/** ASCII control characters, refused in free text (read reasons, key labels). */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
+export const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Validates a read cause; a read without one is refused. */
 export function requireCause(cause: unknown): ReadCause {

@@ -4,15 +4,12 @@
  *
  * @module
  */
-import { LicenceError, isValidUscc, type ApiKeyInfo, type ApiKeyRequest, type Role, type ValidationIssue } from "@elicence/core";
+import { LICENCE_TYPE_CODE_PATTERN, LicenceError, isValidUscc, type ApiKeyInfo, type ApiKeyRequest, type Role, type ValidationIssue } from "@elicence/core";
 import type { Queryable } from "../storage/database.js";
-import { insertApiKey, isRole, type NewApiKey } from "./access.js";
+import { CONTROL, insertApiKey, isRole, type NewApiKey } from "./access.js";
 import { appendLogEvents, type LogFrontier } from "./log.js";
 
 const KEY_ID = /^[0-9a-f]{16}$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const TYPE_CODE = /^[0-9A-HJ-NPQRTUWXY]{18}[0-9]{3}$/;
 
 interface ApiKeyRow {
   id: string;
@@ -51,7 +48,7 @@ export function checkApiKeyRequest(request: ApiKeyRequest): { department: string
     issues.push({ path: ["roles"], message: "must list 1 to 4 distinct roles of issuer, consumer, auditor, admin" });
   }
   const types = r.licenceTypes === undefined ? [] : r.licenceTypes;
-  if (!Array.isArray(types) || types.length > 256 || !types.every((t) => typeof t === "string" && TYPE_CODE.test(t)) || new Set(types).size !== types.length) {
+  if (!Array.isArray(types) || types.length > 256 || !types.every((t) => typeof t === "string" && LICENCE_TYPE_CODE_PATTERN.test(t) && isValidUscc(t.slice(0, 18))) || new Set(types).size !== types.length) {
     issues.push({ path: ["licenceTypes"], message: "must be distinct licence type codes" });
   } else if (roles.includes("issuer") && types.length === 0) {
     issues.push({ path: ["licenceTypes"], message: "must name the licence types an issuer key may issue" });

@@ -5,14 +5,13 @@
  *
  * @module
  */
-import { createHash, createHmac, createPrivateKey, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import {
-  LICENCE_TYP,
   LicenceError,
   createKeySigner,
   decodeUtf8,
   decryptPrivateKey,
-  createIssuingContext,
+  encodeLicenceHeader,
   isLicenceError,
   parseCertificate,
   issueLicence,
@@ -208,18 +207,10 @@ export class Registry {
     const contexts = new Map<string, IssuingContext>();
     const signing: WorkerDepartment[] = [];
     for (const dept of ws.config.departments) {
-      // As Workspace.issuingContext does, but the key is also kept as a KeyObject for the signing
-      // workers (handed over in memory by postMessage; the decrypted bytes are wiped).
-      const pkcs8 = await decrypt(`departments/${dept.code}/signing.key.pem`);
-      const chainPem = await readFile(ws.path("departments", dept.code, "chain.pem"), "utf8");
-      const chain = chainPem.split(/(?=-----BEGIN CERTIFICATE-----)/).filter((c) => c.trim().length > 0);
-      try {
-        const signer = await createKeySigner(pkcs8, dept.alg);
-        contexts.set(dept.code, await createIssuingContext({ signer, certificateChain: chain }));
-        signing.push({ code: dept.code, alg: dept.alg, key: createPrivateKey({ key: Buffer.from(pkcs8.buffer, pkcs8.byteOffset, pkcs8.byteLength), format: "der", type: "pkcs8" }), chain });
-      } finally {
-        pkcs8.fill(0);
-      }
+      // Decrypted once: the context for this thread, the KeyObject for the signing workers.
+      const { context, code, alg, key, chain } = await ws.signingKey(dept.code, options.passphrase);
+      contexts.set(code, context);
+      signing.push({ code, alg, key, chain });
     }
     const statusPem = await readFile(ws.path("pki", "status.pem"), "utf8");
     const logPem = await readFile(ws.path("pki", "log.pem"), "utf8");
@@ -288,17 +279,6 @@ export class Registry {
   async createApiKey(options: ApiKeyRequest): Promise<NewApiKey> {
     const now = this.#now().getTime();
     return this.transaction((tx) => createApiKeyIn(tx, options, now, this.#ws.config.operator.code, this.logFrontier));
-  }
-
-  /** Every API key, without secrets (the operator's view; admins have the same through their session). */
-  async listApiKeys(): Promise<ApiKeyInfo[]> {
-    return listApiKeysIn(this.#db);
-  }
-
-  /** Revokes an API key at once (the operator's view; admins have the same through their session). */
-  async revokeApiKey(id: string): Promise<ApiKeyInfo> {
-    const now = this.#now().getTime();
-    return this.transaction((tx) => revokeApiKeyIn(tx, id, now, this.#ws.config.operator.code, this.logFrontier));
   }
 
   /**
@@ -406,21 +386,14 @@ export class Registry {
     } else {
       added = await this.#ws.addDepartment({ ...options, now });
     }
-    this.#contexts.set(added.code, await this.#ws.issuingContext(added.code, options.passphrase));
+    const { context, code, alg, key, chain } = await this.#ws.signingKey(added.code, options.passphrase);
+    this.#contexts.set(code, context);
     if (this.signPool) {
       // The signing workers get the new key too: a new pool with every department (the old one's
       // workers stop; a batch they were signing fails whole, with nothing written).
-      const pkcs8 = await decryptPrivateKey(await readFile(this.#ws.path("departments", added.code, "signing.key.pem"), "utf8"), options.passphrase);
-      try {
-        const chainPem = await readFile(this.#ws.path("departments", added.code, "chain.pem"), "utf8");
-        const chain = chainPem.split(/(?=-----BEGIN CERTIFICATE-----)/).filter((c) => c.trim().length > 0);
-        const key = createPrivateKey({ key: Buffer.from(pkcs8.buffer, pkcs8.byteOffset, pkcs8.byteLength), format: "der", type: "pkcs8" });
-        const old = this.signPool;
-        this.signPool = new SignPool([...old.departments.filter((d) => d.code !== added.code), { code: added.code, alg: added.alg, key, chain }]);
-        await old.close();
-      } finally {
-        pkcs8.fill(0);
-      }
+      const old = this.signPool;
+      this.signPool = new SignPool([...old.departments.filter((d) => d.code !== code), { code, alg, key, chain }]);
+      await old.close();
     }
     await this.refreshTrustList({
       code: added.code,
@@ -537,9 +510,9 @@ function algorithmOf(pem: string): "ES256" | "ES384" | "EdDSA" | "PS256" {
   return alg;
 }
 
+/** The protected header a stored chain gives a licence signed at `iat` (core's encoding, so the bytes match). */
 function protectedHeader(chain: ChainRow, iat: number): string {
-  const header = { alg: chain.alg, typ: LICENCE_TYP, "x5t#S256": chain.x5t, x5c: JSON.parse(chain.x5c) as string[], iat };
-  return Buffer.from(JSON.stringify(header)).toString("base64url");
+  return encodeLicenceHeader({ alg: chain.alg, x5tS256: chain.x5t, x5c: JSON.parse(chain.x5c) as string[] }, iat);
 }
 
 async function chainId(tx: Queryable, context: IssuingContext): Promise<number> {

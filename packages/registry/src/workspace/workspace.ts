@@ -19,7 +19,7 @@
  */
 import { mkdir, readFile, readdir, rename, writeFile, access } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { generateKeyPairSync } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import {
   LicenceError,
   createIssuingContext,
@@ -327,16 +327,28 @@ export class Workspace {
   async issuingContext(code: string | undefined, passphrase: string): Promise<IssuingContext> {
     const dept = code === undefined ? this.config.departments[0] : this.config.departments.find((d) => d.code === code);
     if (!dept) throw new LicenceError("ERR_NOT_FOUND", "The workspace has no such department.");
-    const cached = this.#contexts.get(dept.code);
-    if (cached) return cached;
+    return this.#contexts.get(dept.code) ?? (await this.signingKey(dept.code, passphrase)).context;
+  }
+
+  /**
+   * A department's signing key, decrypted once: its issuing context (cached, as
+   * {@link Workspace.issuingContext} returns it) and the key as a `KeyObject` with its chain, which
+   * the registry hands to its signing workers in memory. The decrypted bytes are wiped.
+   */
+  async signingKey(code: string, passphrase: string): Promise<{ code: string; alg: JwsAlgorithm; key: KeyObject; chain: string[]; context: IssuingContext }> {
+    const dept = this.config.departments.find((d) => d.code === code);
+    if (!dept) throw new LicenceError("ERR_NOT_FOUND", "The workspace has no such department.");
     const dir = this.path("departments", dept.code);
     const pkcs8 = await decryptPrivateKey(await readFile(join(dir, "signing.key.pem"), "utf8"), passphrase);
-    const signer = await createKeySigner(pkcs8, dept.alg);
-    const chain = await readFile(join(dir, "chain.pem"), "utf8");
-    const certs = chain.split(/(?=-----BEGIN CERTIFICATE-----)/).filter((c) => c.trim().length > 0);
-    const context = await createIssuingContext({ signer, certificateChain: certs });
-    this.#contexts.set(dept.code, context);
-    return context;
+    try {
+      const chain = (await readFile(join(dir, "chain.pem"), "utf8")).split(/(?=-----BEGIN CERTIFICATE-----)/).filter((c) => c.trim().length > 0);
+      const context = await createIssuingContext({ signer: await createKeySigner(pkcs8, dept.alg), certificateChain: chain });
+      const key = createPrivateKey({ key: Buffer.from(pkcs8.buffer, pkcs8.byteOffset, pkcs8.byteLength), format: "der", type: "pkcs8" });
+      this.#contexts.set(dept.code, context);
+      return { code: dept.code, alg: dept.alg, key, chain, context };
+    } finally {
+      pkcs8.fill(0);
+    }
   }
 
   /**

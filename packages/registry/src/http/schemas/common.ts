@@ -5,11 +5,10 @@
  *
  * @module
  */
-import { HOLDER_ID_TYPES, isValidLicenceId, isValidUscc, validateHolderId } from "@elicence/core";
+import { HOLDER_ID_TYPES, LICENCE_TYPE_CODE_PATTERN, isValidLicenceId, isValidUscc, validateHolderId } from "@elicence/core";
 import { z } from "@hono/zod-openapi";
 
 const USCC_PATTERN = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
-const TYPE_CODE_PATTERN = /^[0-9A-HJ-NPQRTUWXY]{18}[0-9]{3}$/;
 const FIELD_NAME_PATTERN = /^[a-z][A-Za-z0-9]{0,63}$/;
 /** The registry's own rule for approval-matter codes (`requireCause`). */
 export const MATTER_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -28,7 +27,7 @@ export const Uscc = z
 /** A licence type code: the defining authority's USCC and three digits. */
 export const TypeCode = z
   .string()
-  .regex(TYPE_CODE_PATTERN, "must be a unified social credit code followed by three digits")
+  .regex(LICENCE_TYPE_CODE_PATTERN, "must be a unified social credit code followed by three digits")
   .refine((code) => isValidUscc(code.slice(0, 18)), "must start with a valid unified social credit code")
   .openapi({ example: "11330100MB0000019K001", description: "Licence type code (证照类型代码)." });
 
