@@ -302,8 +302,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(new Option("--alg <alg>", "signature algorithm of its key").choices(["ES256", "EdDSA", "PS256"]).default("ES256"))
     .option("--json", "print JSON", false)
     .action(async (o) => {
-      const iterations = process.env.ELICENCE_PBKDF2_ITERATIONS ? Number(process.env.ELICENCE_PBKDF2_ITERATIONS) : undefined;
-      code = await runDepartmentAdd({ home: o.home, db: o.db, name: o.name, code: o.code, alg: o.alg, ...(iterations ? { iterations } : {}), json: o.json });
+      code = await runDepartmentAdd({ home: o.home, db: o.db, name: o.name, code: o.code, alg: o.alg, json: o.json });
     });
   department
     .command("list")

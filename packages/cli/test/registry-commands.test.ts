@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { BUSINESS_LICENCE } from "../src/workspace/samples.js";
 import { startServe } from "./support/serve.js";
 
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
@@ -491,5 +492,80 @@ describe("completion", () => {
 
   it("refuses an unknown shell", () => {
     expect(run(["completion", "fish"]).code).toBe(64);
+  });
+});
+
+describe("department add|list (the operator's job)", () => {
+  const NEW_DEPT = "11330100MB00000359";
+
+  it("refuses bad data, a wrong passphrase and a department that exists in one or two lines, writing nothing", () => {
+    const before = readFileSync(join(home, "elicence.json"), "utf8");
+    const cases: [string[], number, Record<string, string>?][] = [
+      [["department", "add", "--name", "局", "--code", "91330100MA2B3C4D1B"], 65],
+      [["department", "add", "--name", "局", "--code", NEW_DEPT], 77, { ELICENCE_PASSPHRASE: "wrong" }],
+      [["department", "add", "--name", "重复", "--code", "11330100MB0000019K"], 65],
+    ];
+    for (const [args, code, env] of cases) {
+      const r = ws(args, admin, env ?? {});
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(code);
+      expectShortError(r);
+    }
+    expect(readFileSync(join(home, "elicence.json"), "utf8")).toBe(before);
+    expect(existsSync(join(home, "departments", NEW_DEPT))).toBe(false);
+  });
+
+  it("adds a department, lists it; with a type and an issuer key its licences verify PASSED", () => {
+    const added = ws(["department", "add", "--name", "示例市市场监督管理局", "--code", NEW_DEPT, "--alg", "EdDSA", "--json"]);
+    expect(added.code, added.stderr).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ code: NEW_DEPT, alg: "EdDSA" });
+    const type = { ...BUSINESS_LICENCE, code: `${NEW_DEPT}001`, name: "食品生产许可证", issuers: [NEW_DEPT], version: 1 };
+    writeFileSync(join(dir, "new-dept-type.json"), JSON.stringify(type));
+    expect(ws(["type", "add", join(dir, "new-dept-type.json")], admin).code).toBe(0);
+    const listed = JSON.parse(ws(["department", "list", "--json"]).stdout) as { code: string; licenceTypes: string[] }[];
+    expect(listed.find((d) => d.code === NEW_DEPT)!.licenceTypes).toEqual([type.code]);
+
+    const key = ws(["key", "create", "--department", NEW_DEPT, "--role", "issuer", "--type", type.code, "--label", "市场监管审批系统"], admin);
+    expect(key.code, key.stderr).toBe(0);
+    expect(key.stderr).toMatch(/only time the key is shown/);
+    const out = join(dir, "new-dept.json");
+    const issued = ws(["issue", "--type", type.code, "--holder-id", COMPANY, "--holder-name", "示例科技有限公司", ...businessFields("示例科技有限公司"), "--out", out], key.stdout.trim());
+    expect(issued.code, issued.stderr).toBe(0);
+    expect(JSON.parse(ws(["verify", out, "--json"]).stdout)).toMatchObject({ indication: "PASSED", algorithm: "EdDSA", signer: { organizationIdentifier: NEW_DEPT } });
+  });
+});
+
+describe("key create|list|revoke (admins)", () => {
+  const CONSUMER = "11330100MB0000027E";
+
+  it("creates a consumer key, lists it without its secret, revokes it, and the key stops working", () => {
+    const made = JSON.parse(ws(["key", "create", "--department", CONSUMER, "--role", "consumer", "--label", "审批系统", "--json"], admin).stdout) as { id: string; key: string };
+    expect(made.key).toMatch(/^elk_[0-9a-f]{16}_/);
+    const asConsumer = ws(["type", "list", "--json"], made.key);
+    expect(asConsumer.code, asConsumer.stderr).toBe(0);
+    const list = ws(["key", "list"], admin);
+    expect(list.stdout).toContain(`${made.id}  ${CONSUMER}  consumer  active  审批系统`);
+    expect(list.stdout).not.toContain(made.key.slice(22));
+    expect(ws(["key", "revoke", made.id], admin).code).toBe(0);
+    const refused = ws(["type", "list"], made.key);
+    expect(refused.code).toBe(77);
+    expectShortError(refused);
+    expect(JSON.parse(ws(["key", "list", "--json"], admin).stdout).find((k: { id: string }) => k.id === made.id).revokedAt).toBeDefined();
+  });
+
+  it("refuses bad input and non-admins in one or two lines", () => {
+    const cases: [string[], number, string][] = [
+      [["key", "create", "--department", CONSUMER], 64, admin],
+      [["key", "create", "--department", CONSUMER, "--role", "root"], 64, admin],
+      [["key", "create", "--department", CONSUMER, "--role", "issuer"], 64, admin],
+      [["key", "create", "--department", "91330100MA2B3C4D1B", "--role", "consumer"], 65, admin],
+      [["key", "create", "--department", CONSUMER, "--role", "consumer"], 77, issuer],
+      [["key", "list"], 77, issuer],
+      [["key", "revoke", "0123456789abcdef"], 65, admin],
+    ];
+    for (const [args, code, key] of cases) {
+      const r = ws(args, key);
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(code);
+      expectShortError(r);
+    }
   });
 });

@@ -5,14 +5,15 @@
  */
 import { DEFAULT_ALGORITHMS, type JwsAlgorithm } from "@elicence/core";
 import { Registry, openWorkspace } from "@elicence/registry";
-import { readPassphrase } from "../io/passphrase.js";
+import { pbkdf2Iterations, readPassphrase } from "../io/passphrase.js";
 
 /** Runs `department add --home DIR --name NAME --code USCC [--alg ALG]`. */
-export async function runDepartmentAdd(options: { home: string; db?: string; name: string; code: string; alg: JwsAlgorithm; iterations?: number; json: boolean }): Promise<number> {
+export async function runDepartmentAdd(options: { home: string; db?: string; name: string; code: string; alg: JwsAlgorithm; json: boolean }): Promise<number> {
   const passphrase = await readPassphrase("Passphrase for the workspace keys: ");
   const registry = await Registry.open({ home: options.home, passphrase, ...(options.db ? { db: options.db } : {}) });
   try {
-    const added = await registry.addDepartment({ name: options.name, code: options.code, alg: options.alg, passphrase, ...(options.iterations ? { iterations: options.iterations } : {}) });
+    const iterations = pbkdf2Iterations();
+    const added = await registry.addDepartment({ name: options.name, code: options.code, alg: options.alg, passphrase, ...(iterations ? { iterations } : {}) });
     if (options.json) process.stdout.write(`${JSON.stringify(added)}\n`);
     else {
       process.stdout.write(`${added.code}  ${added.name}  ${added.alg}  certificate ${added.thumbprint}\n`);

@@ -4,7 +4,7 @@
  */
 import { Registry, initWorkspace } from "@elicence/registry";
 import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_OPERATOR } from "../workspace/samples.js";
-import { readPassphrase } from "../io/passphrase.js";
+import { pbkdf2Iterations, readPassphrase } from "../io/passphrase.js";
 import type { JwsAlgorithm } from "@elicence/core";
 
 /** Options of the init command. */
@@ -21,7 +21,7 @@ export interface InitCommandOptions {
 /** Runs `init`. */
 export async function runInit(options: InitCommandOptions): Promise<number> {
   const passphrase = await readPassphrase("New passphrase for the workspace keys: ", true);
-  const iterations = process.env.ELICENCE_PBKDF2_ITERATIONS ? Number(process.env.ELICENCE_PBKDF2_ITERATIONS) : undefined;
+  const iterations = pbkdf2Iterations();
   const ws = await initWorkspace(options.home, {
     passphrase,
     now: options.now,

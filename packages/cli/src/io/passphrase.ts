@@ -10,6 +10,15 @@ import { CliError } from "../output.js";
 export const PASSPHRASE_ENV = "ELICENCE_PASSPHRASE";
 
 /**
+ * PBKDF2 iterations for keys the CLI encrypts: `ELICENCE_PBKDF2_ITERATIONS` (tests lower it), else
+ * the core's default (undefined).
+ */
+export function pbkdf2Iterations(): number | undefined {
+  const text = process.env.ELICENCE_PBKDF2_ITERATIONS;
+  return text ? Number(text) : undefined;
+}
+
+/**
  * Reads the passphrase from the environment or the terminal.
  *
  * @param prompt - what to ask on the terminal
