@@ -1,5 +1,5 @@
 /**
- * A real registry server on 127.0.0.1 (SQLite), the registry suite's world, with one
+ * A real registry server on 127.0.0.1 (SQLite), the HTTP world of @elicence/test-support, with one
  * {@link RegistryClient} per role and the operator's certificate to pin.
  */
 import { readFileSync } from "node:fs";
