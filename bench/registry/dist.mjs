@@ -79,9 +79,11 @@ async function snapshot() {
 }
 
 const root = await snapshot();
-const load = (p) => import(pathToFileURL(join(root, "packages", p, "dist", "index.js")).href);
+const load = (p, entry = "index") => import(pathToFileURL(join(root, "packages", p, "dist", `${entry}.js`)).href);
 
 /** @elicence/core as built. */
 export const core = await load("core");
 /** @elicence/registry as built. */
 export const registry = await load("registry");
+/** @elicence/registry/samples as built: the sample catalogue `elicence init` writes. */
+export const samples = await load("registry", "samples");

@@ -3,7 +3,7 @@
  * @module
  */
 import { Registry, initWorkspace } from "@elicence/registry";
-import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_OPERATOR } from "../workspace/samples.js";
+import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_OPERATOR } from "@elicence/registry/samples";
 import { pbkdf2Iterations, readPassphrase } from "../io/passphrase.js";
 import type { JwsAlgorithm } from "@elicence/core";
 

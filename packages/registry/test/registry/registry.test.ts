@@ -15,8 +15,8 @@ import {
   hashLeaf,
   type TrustList,
 } from "@elicence/core";
-import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_PERSON } from "../../../cli/src/workspace/samples.js";
-import { ADAPTERS, BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER, OTHER_CONSUMER, PASSPHRASE, registryWorld, type RegistryWorld } from "./world.js";
+import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_PERSON } from "../../src/workspace/samples.js";
+import { ADAPTERS, BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER, OTHER_CONSUMER, PASSPHRASE, registryWorld, type RegistryWorld } from "@elicence/test-support/registry-world";
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, "base64url"));
 

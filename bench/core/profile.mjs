@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Where the time goes: runs one workload in this thread for a while under the V8 sampling profiler
 // (node:inspector) and prints self time by function and by source file, so the cost beyond the raw
-// crypto call shows. The .cpuprofile is written next to the results for Chrome DevTools.
+// crypto call shows. The .cpuprofile is written to bench/results/ for Chrome DevTools (call-tree.mjs
+// reads it too).
 //
-//   node bench/profile.mjs [--alg ES256|EdDSA] [--workload verify|issue|rawSign|rawVerify] [--seconds N] [--top N]
+//   node bench/core/profile.mjs [--alg ES256|EdDSA] [--workload verify|issue|rawSign|rawVerify] [--seconds N] [--top N]
 import { Session } from "node:inspector/promises";
 import { writeFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -34,7 +35,7 @@ const result = await measure(workload, { warmupMs: 0, windowMs: Number(args.seco
 const { profile } = await session.post("Profiler.stop");
 session.disconnect();
 
-const dir = fileURLToPath(new URL("./results/", import.meta.url));
+const dir = fileURLToPath(new URL("../results/", import.meta.url));
 mkdirSync(dir, { recursive: true });
 const file = `${dir}${args.alg}-${args.workload}.cpuprofile`;
 writeFileSync(file, JSON.stringify(profile));

@@ -3,7 +3,7 @@
 // raw crypto call, in µs per operation (one thread, median of 3 runs). The steps are rebuilt from
 // the public API, so they show where the time goes, not an exact decomposition.
 //
-//   node bench/steps.mjs [--alg ES256|EdDSA] [--ms N]
+//   node bench/core/steps.mjs [--alg ES256|EdDSA] [--ms N]
 import * as nodeCrypto from "node:crypto";
 import { parseArgs } from "node:util";
 import { core } from "./core.mjs";

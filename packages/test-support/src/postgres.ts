@@ -10,7 +10,7 @@ import { inject } from "vitest";
 /** The URL of the run's test cluster (database elicence_test). */
 export function testPostgresUrl(): string {
   const url = process.env.ELICENCE_TEST_POSTGRES_URL ?? inject("postgresUrl");
-  if (!url) throw new Error("No test PostgreSQL: the vitest globalSetup (packages/registry/test/support/postgres-global-setup.ts) did not run.");
+  if (!url) throw new Error("No test PostgreSQL: the vitest globalSetup (packages/test-support/src/postgres-global-setup.ts) did not run.");
   return url;
 }
 

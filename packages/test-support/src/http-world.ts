@@ -1,12 +1,12 @@
 /**
- * An HTTP world for tests: the registry world of the registry suite (a workspace made by
+ * An HTTP world for tests: the registry world (registry-world.ts: a workspace made by
  * `initWorkspace`, the registry on a SQLite file, API keys for every role), served on 127.0.0.1 by
  * `serveRegistry` on a free port, with a small client and a snapshot of every table so a test can
  * say "nothing was written".
  */
 import { expect } from "vitest";
-import { serveRegistry, type AccessLogEntry, type FaultLogEntry, type RunningServer } from "../../src/http/index.js";
-import { CAUSE, registryWorld, type RegistryWorld } from "../registry/world.js";
+import { serveRegistry, type AccessLogEntry, type FaultLogEntry, type RunningServer } from "@elicence/registry";
+import { CAUSE, registryWorld, type RegistryWorld } from "./registry-world.js";
 
 export type KeyName = keyof RegistryWorld["keys"];
 

@@ -5,10 +5,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { initWorkspace } from "../../src/workspace/workspace.js";
-import { Registry } from "../../src/registry/registry.js";
-import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_OPERATOR } from "../../../cli/src/workspace/samples.js";
-import { createTestDatabaseUrl } from "../support/postgres.js";
+import { initWorkspace, Registry } from "@elicence/registry";
+import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_OPERATOR } from "@elicence/registry/samples";
+import { createTestDatabaseUrl } from "./postgres.js";
 import type { RegistryApi } from "@elicence/core";
 
 export const PASSPHRASE = "test passphrase";

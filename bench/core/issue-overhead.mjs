@@ -1,7 +1,10 @@
 // Issue overhead without the signature: issueLicence with a signer that returns a fixed 64-byte
-// value, next to the real signer, in CPU µs per licence (median of 5). node bench/scratch/issue-overhead.mjs
-import { core } from "../core.mjs";
-import { buildSeed, licenceInput, loadWorld } from "../world.mjs";
+// value, next to the real signer, in CPU µs per licence (median of 5): what issuing costs beyond the
+// signature.
+//
+//   node bench/core/issue-overhead.mjs
+import { core } from "./core.mjs";
+import { buildSeed, licenceInput, loadWorld } from "./world.mjs";
 const { issueLicence } = core;
 const world = await loadWorld(await buildSeed(), "ES256");
 const fake = { ...world.context, signer: { alg: "ES256", sign: () => new Uint8Array(64) } };

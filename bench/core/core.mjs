@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const url = process.env.BENCH_CORE ? pathToFileURL(resolve(process.env.BENCH_CORE)).href : new URL("../packages/core/dist/index.js", import.meta.url).href;
+const url = process.env.BENCH_CORE ? pathToFileURL(resolve(process.env.BENCH_CORE)).href : new URL("../../packages/core/dist/index.js", import.meta.url).href;
 
 /** The `@elicence/core` module under test. */
 export const core = await import(url);

@@ -2,6 +2,8 @@
  * The sample data `elicence init` writes: a development operator, one issuing department, a
  * sample holder, and two licence types that use all three sharing classes. Every code below is a
  * made-up number with a correct check character; none belongs to a real organisation or person.
+ * Published as `@elicence/registry/samples`: the CLI's `init`, the tests and the benches read this
+ * one copy.
  *
  * @module
  */

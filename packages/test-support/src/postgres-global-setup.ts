@@ -6,7 +6,7 @@
  */
 import type { TestProject } from "vitest/node";
 
-import { startPostgres, stopPostgres } from "../../../../scripts/postgres-test.mjs";
+import { startPostgres, stopPostgres } from "../../../scripts/postgres-test.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -2,7 +2,7 @@
 // Issue and verify throughput of @elicence/core as ratios to raw node:crypto sign/verify with the
 // same key, one thread and one thread per core. See bench/README.md.
 //
-//   node bench/run.mjs [--quick] [--rounds N] [--window MS] [--warmup MS] [--alg ES256,EdDSA]
+//   node bench/core/run.mjs [--quick] [--rounds N] [--window MS] [--warmup MS] [--alg ES256,EdDSA]
 //                      [--threads 1,2] [--out FILE]
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -25,7 +25,7 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log("usage: node bench/run.mjs [--quick] [--rounds N] [--window MS] [--warmup MS] [--alg ES256,EdDSA] [--threads 1,2] [--out FILE]");
+  console.log("usage: node bench/core/run.mjs [--quick] [--rounds N] [--window MS] [--warmup MS] [--alg ES256,EdDSA] [--threads 1,2] [--out FILE]");
   process.exit(0);
 }
 
@@ -43,7 +43,7 @@ const config = {
   threads: args.threads ? args.threads.split(",").map((t) => int(t, "threads")) : [1, Math.max(2, cores)],
 };
 for (const alg of config.algorithms) if (!ALGORITHMS.includes(alg)) throw new TypeError(`--alg: unknown algorithm ${alg}`);
-const out = args.out ?? fileURLToPath(new URL("./results/latest.json", import.meta.url));
+const out = args.out ?? fileURLToPath(new URL("../results/latest.json", import.meta.url));
 
 const perMeasurement = (config.warmupMs + config.windowMs) / 1000;
 const total = perMeasurement * config.rounds * 4 * config.algorithms.length * config.threads.length;
