@@ -81,9 +81,12 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
     maxStaleness: RUN_STALENESS_MS,
     ...(trust.operatorCertificates ? { operatorCertificates: trust.operatorCertificates } : {}),
   });
-  // A trust list that does not verify is bad input (exit 65), as it was given.
+  // A trust list the user gave that does not verify is bad input (exit 65), not INDETERMINATE.
   await verifier.addTrustList(trust.token, options.at ? { at: options.at } : {});
-  const statusLists = await loadStatusLists({ statusList: options.statusList, ...(registry !== undefined ? { registry } : {}), ...(options.home !== undefined ? { home: options.home } : {}), offline: options.offline === true }, input);
+  const statusLists = await loadStatusLists(
+    { statusList: options.statusList, offline: options.offline === true, ...(registry !== undefined ? { registry } : {}), ...(options.home !== undefined ? { home: options.home } : {}) },
+    input,
+  );
   const report = await verifier.verify(input, { statusLists, ...(options.at ? { at: options.at } : {}) });
   if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(formatReport(report));
