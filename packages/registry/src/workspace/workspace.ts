@@ -317,9 +317,14 @@ export class Workspace {
     await writeAtomic(this.path("trust-list.jwt"), `${token.trim()}\n`);
   }
 
+  /** The registry operator's certificate (PEM): the signer the workspace's trust list is pinned to. */
+  async operatorCertificate(): Promise<string> {
+    return readFile(this.path("pki", "operator.pem"), "utf8");
+  }
+
   /** The trust list, verified against the workspace's pinned operator certificate. */
   async trustList(at: Date, algorithms: readonly JwsAlgorithm[]): Promise<TrustList> {
-    const operatorPem = await readFile(this.path("pki", "operator.pem"), "utf8");
+    const operatorPem = await this.operatorCertificate();
     return verifyTrustList(await this.trustListToken(), { at, algorithms, operatorCertificates: [operatorPem] });
   }
 

@@ -54,6 +54,13 @@ export interface LicenceVerifierOptions {
 export interface VerifyOptions {
   /** The verification time (default: the clock's now). */
   readonly at?: Date;
+  /**
+   * Status list tokens to judge the licence's status by in this call — read from files or an
+   * audit bundle — instead of the cached or fetched ones (none is fetched). Core verifies each
+   * against the trust list at the verification time and reports why one cannot be used; when none
+   * is the list the licence names (or the array is empty), the status check is INDETERMINATE.
+   */
+  readonly statusLists?: readonly string[];
 }
 
 /** Smallest delay between background refreshes, so a tiny `maxStaleness` cannot spin. */
@@ -64,6 +71,10 @@ function base64urlToText(segment: string): string {
   const bytes = base64urlToBytes(segment);
   if (!bytes) throw new TypeError("not base64url");
   return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+}
+
+function checkTime(at: Date | undefined): void {
+  if (at !== undefined && (!(at instanceof Date) || Number.isNaN(at.getTime()))) throw new TypeError("at must be a valid Date.");
 }
 
 /**
@@ -173,7 +184,8 @@ export class LicenceVerifier {
    * ```
    */
   async verify(licence: string | Record<string, unknown>, options: VerifyOptions = {}): Promise<VerificationReport> {
-    if (options.at !== undefined && (!(options.at instanceof Date) || Number.isNaN(options.at.getTime()))) throw new TypeError("at must be a valid Date.");
+    checkTime(options.at);
+    if (options.statusLists !== undefined && !options.statusLists.every?.((t) => typeof t === "string")) throw new TypeError("statusLists must be an array of tokens.");
     // The trust list first: a status list is verified against it.
     if (!this.offline) await this.#ensure("trust-list");
     // "Now" is read after fetching, so a document signed during the fetch is not in the future.
@@ -190,7 +202,35 @@ export class LicenceVerifier {
       const listAt = options.at ?? new Date(Math.max(at.getTime(), this.#clock().getTime()));
       return this.#usableStatusList(id, trustList, listAt);
     };
-    return verifyLicence(licence, { trustList, at, algorithms: this.#options.algorithms, statusLists });
+    return verifyLicence(licence, { trustList, at, algorithms: this.#options.algorithms, statusLists: options.statusLists ?? statusLists });
+  }
+
+  /**
+   * Holds a trust list the caller already has (read from a file) as if just fetched, once it
+   * verifies at `at`; with `offline` and {@link VerifyOptions.statusLists}, no source or exported
+   * cache is needed. Unlike a fetched one, a trust list that does not verify throws, so whoever
+   * supplied it hears why. An online verifier replaces it with its source's when it refreshes.
+   *
+   * @param token - the signed trust list (compact JWS)
+   * @param options - the time to verify it at (default: the clock's now)
+   * @returns the verified trust list
+   * @throws LicenceError `ERR_TRUST_LIST_INVALID` (or the JWS error) when it does not verify
+   * @example
+   * ```ts
+   * const verifier = new LicenceVerifier({ offline: true, operatorCertificates: [operatorPem], algorithms: DEFAULT_ALGORITHMS, maxStaleness: 60_000 });
+   * await verifier.addTrustList(readFileSync("trust-list.jwt", "utf8"));
+   * const report = await verifier.verify(licence, { statusLists: [readFileSync("status.jwt", "utf8")] });
+   * ```
+   */
+  async addTrustList(token: string, options: { readonly at?: Date } = {}): Promise<TrustList> {
+    if (typeof token !== "string") throw new TypeError("token must be a trust list token.");
+    checkTime(options.at);
+    const held = token.trim();
+    const now = this.#clock();
+    const list = await this.#verifyTrustList(held, options.at ?? now);
+    this.#trustList = { token: held, fetchedAt: now.toISOString(), expiresAt: new Date(list.document.nextUpdate).toISOString() };
+    this.#schedule();
+    return list;
   }
 
   /**
