@@ -6,7 +6,7 @@
 import { backend } from "../crypto/index.js";
 import { toHex } from "./bytes.js";
 import { type Certificate, parseCertificate } from "./certificate.js";
-import { toDer } from "./pem.js";
+import { toDer } from "./certificate-input.js";
 
 /** Options for {@link CertificateCache}. */
 export interface CertificateCacheOptions {

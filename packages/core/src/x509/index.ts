@@ -11,8 +11,7 @@
  *
  * @module
  */
-export { decodePem, decodePemBundle, encodePem, toDer, decodeBase64, encodeBase64, MAX_CERTIFICATE_BYTES } from "./pem.js";
-export type { PemOptions } from "./pem.js";
+export { toDer, MAX_CERTIFICATE_BYTES } from "./certificate-input.js";
 export { Certificate, parseCertificate, isCertificate } from "./certificate.js";
 export type { SignatureAlgorithmIdentifier } from "./certificate.js";
 export { DistinguishedName } from "./name.js";

@@ -5,7 +5,7 @@
  * @module
  */
 import { bytesEqual, compareBytes, concatBytes, toHex } from "./bytes.js";
-import { type DerNode, TAG, encodeTlv, readOid, readSequence, readSet, readString } from "./der.js";
+import { type DerNode, TAG, encodeTlv, readOid, readSequence, readSet, readString } from "../encoding/der.js";
 import { ATTRIBUTE_SHORT_NAMES } from "./oids.js";
 
 /** One attribute of a name, in encoding order. */
