@@ -7,7 +7,9 @@
 export { initWorkspace, openWorkspace, Workspace } from "./workspace/workspace.js";
 export type { AddDepartmentOptions, DepartmentSpec, InitWorkspaceOptions, WorkspaceConfig, WorkspaceIssueOptions } from "./workspace/workspace.js";
 export { Registry } from "./registry/registry.js";
-export type { PublicRegistryApi, RegistryOptions } from "./registry/registry.js";
+export type { RegistryOptions } from "./registry/registry.js";
+/** The public registry operations, declared once in core. */
+export type { PublicRegistryApi } from "@elicence/core";
 export { MIGRATIONS } from "./storage/schema.js";
 export { createHttpApp, serveRegistry } from "./http/index.js";
 export type {
@@ -16,7 +18,6 @@ export type {
   HttpVariables,
   RunningServer,
   ServeRegistryOptions,
-  PublicRegistry,
   RegistryBackend,
   HttpLogger,
   AccessLogEntry,

@@ -4,7 +4,8 @@
  * consistency proof and checks both offline: the log only grew, nothing was rewritten.
  * @module
  */
-import { DEFAULT_ALGORITHMS, verifyConsistency, verifyTreeHead, type SignedTreeHead } from "@elicence/core";
+import { DEFAULT_ALGORITHMS } from "@elicence/core";
+import { verifyConsistency, verifyTreeHead, type SignedTreeHead } from "@elicence/core/log";
 import { loadTrustList, withPublicApi, type ApiOptions } from "../api.js";
 import { checkWritable, readJson, writeOutput } from "../io/files.js";
 import { CliError, EXIT } from "../output.js";

@@ -13,7 +13,7 @@ import { LicenceError, isLicenceError } from "../errors/errors.js";
 import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
 import { parseLicenceId, validateHolderId, type HolderIdType } from "../identifiers/index.js";
 import { DEFAULT_JWS_LIMITS, parseCompactJws, parseFlattenedJws, type ParsedJws } from "../jws/jws.js";
-import { resolveDisclosures, DISCLOSURE_LIMITS } from "../sdjwt/disclosure.js";
+import { resolveDisclosures, DISCLOSURE_FAILURE_REASONS, DISCLOSURE_LIMITS } from "../sdjwt/disclosure.js";
 import type { TrustList } from "../trust/trust-list.js";
 import type { Certificate } from "../x509/index.js";
 import { statusFromValue } from "../status/index.js";
@@ -24,8 +24,11 @@ import {
   CHECK_ORDER,
   type CheckName,
   type CheckResult,
+  type FormatFailureCode,
   type Indication,
   type ReportCheck,
+  type ReportCheckCode,
+  type StatusFailureCode,
   type SignerInfo,
   type SubIndication,
   type VerificationReport,
@@ -67,15 +70,57 @@ class CheckFailure extends Error {
   constructor(
     readonly result: Exclude<CheckResult, "passed" | "skipped">,
     readonly subIndication: SubIndication,
-    readonly code: string,
+    readonly code: ReportCheckCode,
     message: string,
   ) {
     super(message);
   }
 }
 
-const fail = (sub: SubIndication, code: string, message: string) => new CheckFailure("failed", sub, code, message);
-const indeterminate = (sub: SubIndication, code: string, message: string) => new CheckFailure("indeterminate", sub, code, message);
+const fail = (sub: SubIndication, code: ReportCheckCode, message: string) => new CheckFailure("failed", sub, code, message);
+const indeterminate = (sub: SubIndication, code: ReportCheckCode, message: string) => new CheckFailure("indeterminate", sub, code, message);
+
+/** The `details.reason` values of the errors a status list token can raise, reported as the status check's code. */
+const STATUS_REASONS: ReadonlySet<string> = new Set<StatusFailureCode>([
+  "payload",
+  "status-value",
+  "typ",
+  "x5c",
+  "signer",
+  "algorithm",
+  "signature",
+  "not-yet-valid",
+  "stale",
+  "signer-expired",
+  "uri",
+  "shape",
+  "bits",
+  "lst",
+  "base64url",
+  "empty",
+  "zlib-truncated",
+  "zlib-header",
+  "zlib-dictionary",
+  "deflate",
+  "adler32",
+  "parts",
+  "type",
+  "members",
+  "header-type",
+  "protected-header",
+  "protected-header-missing",
+  "protected-header-type",
+  "signature-missing",
+  "member",
+  "general-serialisation",
+]);
+const DISCLOSURE_REASONS: ReadonlySet<string> = new Set<string>(DISCLOSURE_FAILURE_REASONS);
+
+/** The code a check reports for a coded error: its `details.reason` when that is one of `known`, else its code. */
+function reasonCode(err: LicenceError, known: ReadonlySet<string>): ReportCheckCode {
+  const reason = err.details.reason;
+  return typeof reason === "string" && known.has(reason) ? (reason as ReportCheckCode) : err.code;
+}
 
 /** The input, split into its JWS and the disclosures that travel with it. */
 interface Envelope {
@@ -128,7 +173,7 @@ interface LicenceClaims {
   readonly statusRef?: { uri: string; idx: number };
 }
 
-function formatError(code: string): CheckFailure {
+function formatError(code: FormatFailureCode): CheckFailure {
   return fail("FORMAT_FAILURE", code, "The licence is not in the expected format.");
 }
 
@@ -221,7 +266,7 @@ const MESSAGES: Record<CheckName, string> = {
   status: "The licence's status allows it.",
 };
 
-const PATH_SUB: Record<string, SubIndication> = {
+const PATH_SUB: Partial<Record<string, SubIndication>> = {
   PATH_NOT_FOUND: "NO_CERTIFICATE_CHAIN_FOUND",
   EXPIRED: "OUT_OF_BOUNDS_NO_POE",
   NOT_YET_VALID: "OUT_OF_BOUNDS_NO_POE",
@@ -357,7 +402,7 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     disclosed = resolved.disclosedPaths;
     pass("disclosures");
   } catch (err) {
-    record("disclosures", fail("HASH_FAILURE", isLicenceError(err) ? String(err.details.reason ?? err.code) : "invalid", "A disclosure does not match the signed licence."));
+    record("disclosures", fail("HASH_FAILURE", isLicenceError(err) ? reasonCode(err, DISCLOSURE_REASONS) : "invalid", "A disclosure does not match the signed licence."));
   }
 
   // 7. Validity period at `at`.
@@ -377,7 +422,7 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
       else if (status === "suspended") record("status", fail("SUSPENDED", "suspended", "The status list marks the licence suspended."));
       else pass("status", "The status list marks the licence valid.");
     } catch (err) {
-      record("status", err instanceof CheckFailure ? err : indeterminate("TRY_LATER", isLicenceError(err) ? String(err.details.reason ?? err.code) : "status-list", "The licence's status list could not be used."));
+      record("status", err instanceof CheckFailure ? err : indeterminate("TRY_LATER", isLicenceError(err) ? reasonCode(err, STATUS_REASONS) : "status-list", "The licence's status list could not be used."));
     }
   }
   return finish();

@@ -83,7 +83,31 @@ interface DecodedDisclosure {
   used: boolean;
 }
 
-function invalid(reason: string, message = "A disclosure is invalid."): LicenceError {
+/** Why a disclosure was refused: the `details.reason` of `ERR_DISCLOSURE_INVALID`. */
+export type DisclosureFailureReason = (typeof DISCLOSURE_FAILURE_REASONS)[number];
+
+/** Every {@link DisclosureFailureReason}. */
+export const DISCLOSURE_FAILURE_REASONS = Object.freeze([
+  "empty",
+  "encoding",
+  "json",
+  "shape",
+  "reserved-name",
+  "sd-alg",
+  "duplicate",
+  "unreferenced",
+  "digest-type",
+  "digest-repeated",
+  "depth",
+  "array-marker-in-object",
+  "sd-type",
+  "array-disclosure-in-object",
+  "name-collision",
+  "array-marker-shape",
+  "object-disclosure-in-array",
+] as const);
+
+function invalid(reason: DisclosureFailureReason, message = "A disclosure is invalid."): LicenceError {
   return new LicenceError("ERR_DISCLOSURE_INVALID", message, { details: { reason } });
 }
 

@@ -34,7 +34,10 @@ export interface VerifyStatusListOptions {
   readonly uri?: string;
 }
 
-function invalid(reason: string): LicenceError {
+/** Why a status list token was refused: the `details.reason` of `ERR_STATUS_LIST_INVALID` it throws. */
+export type StatusListTokenFailureReason = "typ" | "x5c" | "signer" | "algorithm" | "signature" | "not-yet-valid" | "stale" | "signer-expired" | "uri";
+
+function invalid(reason: StatusListTokenFailureReason): LicenceError {
   return new LicenceError("ERR_STATUS_LIST_INVALID", "The status list is not valid.", { details: { reason } });
 }
 

@@ -14,7 +14,7 @@ import { decodeUtf8, parseStrictJson } from "../encoding/json.js";
 import { decodeBase64, encodeBase64 } from "../encoding/base64.js";
 import { isValidUscc } from "../identifiers/index.js";
 import { parseCompactJws, signJws, toCompact, type Signer } from "../jws/jws.js";
-import { parseCertificate, pathValidityWindow, validateCertificatePath, type Certificate } from "../x509/index.js";
+import { parseCertificate, pathValidityWindow, validateCertificatePath, type Certificate, type PathValidationCode } from "../x509/index.js";
 import type { PublicKeyHandle } from "../crypto/backend.js";
 
 /** The JWS `typ` of a trust list. */
@@ -82,7 +82,7 @@ export const trustListSchema = z.strictObject({
 /** A validated certificate path, cached with the interval in which every certificate is valid. */
 interface CachedPath {
   readonly ok: boolean;
-  readonly code?: string;
+  readonly code?: PathValidationCode;
   readonly path?: readonly Certificate[];
   readonly notBefore?: number;
   readonly notAfter?: number;
@@ -92,7 +92,7 @@ interface CachedPath {
 const MAX_CACHE = 1024;
 
 /** The outcome of validating a signer's chain (see {@link TrustList.validateChain}). */
-export type ChainResult = { readonly ok: true; readonly path: readonly Certificate[]; readonly key: PublicKeyHandle } | { readonly ok: false; readonly code: string };
+export type ChainResult = { readonly ok: true; readonly path: readonly Certificate[]; readonly key: PublicKeyHandle } | { readonly ok: false; readonly code: PathValidationCode };
 
 interface PathEntry {
   readonly x5c: readonly string[];

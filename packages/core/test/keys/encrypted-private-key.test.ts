@@ -9,7 +9,7 @@ import * as asn1js from "asn1js";
 import { encodeEncryptedPrivateKeyInfo, PBES2_OIDS, parseEncryptedPrivateKeyInfo, type Pbes2Params } from "../../src/keys/pbes2.js";
 import { encodePem, findPemBlocks } from "../../src/encoding/pem.js";
 import { LicenceError, type LicenceErrorCode } from "../../src/errors/errors.js";
-import { scratch, type Scratch } from "../pki/openssl.js";
+import { scratch, type Scratch } from "../support/openssl.js";
 
 const PASS = "correct horse battery staple";
 const FAST = { iterations: 1000 };

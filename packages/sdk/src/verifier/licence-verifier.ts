@@ -9,25 +9,25 @@
  * @module
  */
 import {
+  base64url,
   CHECK_ORDER,
   verifyLicence,
   verifyStatusListToken,
   verifyTrustList,
   type JwsAlgorithm,
+  type PublicRegistryApi,
   type TrustList,
   type VerificationReport,
   type VerifiedStatusList,
 } from "@elicence/core";
-import { base64urlToBytes } from "../encoding/base64url.js";
+import { decodeUtf8 } from "@elicence/core/encoding";
 import { parseVerifierCache, type CachedDocument, type VerifierCache } from "./cache.js";
 
-/** Where a verifier gets its documents: a {@link RegistryClient}, or anything with these two calls. */
-export interface DocumentSource {
-  /** The signed trust list, a compact JWS. */
-  trustList(): Promise<string>;
-  /** A status list token by number. */
-  statusList(id: number): Promise<string>;
-}
+/**
+ * Where a verifier gets its documents: a {@link RegistryClient}, or anything with the two calls of
+ * core's `PublicRegistryApi` it needs (the trust list and status lists).
+ */
+export type DocumentSource = Pick<PublicRegistryApi, "trustList" | "statusList">;
 
 /** Options of {@link LicenceVerifier}. */
 export interface LicenceVerifierOptions {
@@ -60,12 +60,6 @@ export interface VerifyOptions {
 const MIN_REFRESH_DELAY_MS = 100;
 const STATUS_LIST_PATH = /\/status-lists\/(0|[1-9]\d{0,8})$/;
 
-function base64urlToText(segment: string): string {
-  const bytes = base64urlToBytes(segment);
-  if (!bytes) throw new TypeError("not base64url");
-  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-}
-
 /**
  * The status list number a licence names, read without verifying anything (the verification
  * itself checks the reference against the signed list). `undefined` when it names none or cannot
@@ -81,7 +75,9 @@ export function statusListIdOf(licence: string | Record<string, unknown>): numbe
       payload = typeof archive.payload === "string" ? archive.payload : undefined;
     }
     if (payload === undefined || payload.length > 4 * 1024 * 1024) return undefined;
-    const claims = JSON.parse(base64urlToText(payload)) as { status?: { status_list?: { uri?: unknown } } };
+    const bytes = base64url.decode(payload);
+    if (bytes === null) return undefined;
+    const claims = JSON.parse(decodeUtf8(bytes)) as { status?: { status_list?: { uri?: unknown } } };
     const uri = claims?.status?.status_list?.uri;
     return typeof uri === "string" ? statusListIdOfUri(uri) : undefined;
   } catch {

@@ -25,10 +25,9 @@ import {
   type Extension,
   type JsonAttributeAndObjectValue,
 } from "@peculiar/x509";
-import { isJwsAlgorithm, type JwsAlgorithm } from "../crypto/algorithms.js";
-import { LicenceError } from "../errors/errors.js";
-import { encodePem } from "../encoding/pem.js";
-import { randomBytes, toBufferSource, webCrypto } from "../keys/webcrypto.js";
+import { isJwsAlgorithm, LicenceError, type JwsAlgorithm } from "@elicence/core";
+import { encodePem } from "@elicence/core/encoding";
+import { randomBytes, toBufferSource, webCrypto } from "@elicence/core/keys";
 import { ELICENCE_KEY_PURPOSES, OID_ORGANIZATION_IDENTIFIER } from "./oids.js";
 
 /** A certificate with its freshly generated key. */
