@@ -1,11 +1,10 @@
 /**
  * ASN.1 of PKCS#8 EncryptedPrivateKeyInfo (RFC 5958 §3) protected with PBES2 (RFC 8018 §6.2):
  * PBKDF2 with an HMAC-SHA-1 or HMAC-SHA-256 PRF, and AES-CBC (RFC 3565 OIDs). Nothing else is read.
- * Reading goes through the strict DER reader (`encoding/der.ts`); asn1js only writes.
+ * Read with the strict DER reader (`encoding/der.ts`), written with `encoding/der-write.ts`.
  *
  * @module
  */
-import * as asn1js from "asn1js";
 import {
   CLASS_CONTEXT,
   DerError,
@@ -19,6 +18,7 @@ import {
   readSequence,
   TAG,
 } from "../encoding/der.js";
+import { encodeInteger, encodeNull, encodeOctetString, encodeOid, encodeSequence } from "../encoding/der-write.js";
 import { LicenceError } from "../errors/errors.js";
 
 /** Object identifiers of the schemes we read and write. */
@@ -200,29 +200,18 @@ export function parseEncryptedPrivateKeyInfo(der: Uint8Array): EncryptedPrivateK
 export function encodeEncryptedPrivateKeyInfo(info: EncryptedPrivateKeyInfo): Uint8Array {
   const { salt, iterations, prf, keyBytes, iv } = info.params;
   const prfOid = prf === "SHA-256" ? PBES2_OIDS.hmacWithSHA256 : PBES2_OIDS.hmacWithSHA1;
-  const pbkdf2Params: asn1js.AsnType[] = [new asn1js.OctetString({ valueHex: new Uint8Array(salt) }), new asn1js.Integer({ value: iterations })];
-  if (prf !== "SHA-1") pbkdf2Params.push(new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: prfOid }), new asn1js.Null()] }));
-  const value = new asn1js.Sequence({
-    value: [
-      new asn1js.Sequence({
-        value: [
-          new asn1js.ObjectIdentifier({ value: PBES2_OIDS.pbes2 }),
-          new asn1js.Sequence({
-            value: [
-              new asn1js.Sequence({
-                value: [new asn1js.ObjectIdentifier({ value: PBES2_OIDS.pbkdf2 }), new asn1js.Sequence({ value: pbkdf2Params })],
-              }),
-              new asn1js.Sequence({
-                value: [new asn1js.ObjectIdentifier({ value: AES_OID_BY_KEY_BYTES[keyBytes] }), new asn1js.OctetString({ valueHex: new Uint8Array(iv) })],
-              }),
-            ],
-          }),
-        ],
-      }),
-      new asn1js.OctetString({ valueHex: new Uint8Array(info.encryptedData) }),
-    ],
-  });
-  return new Uint8Array(value.toBER());
+  const pbkdf2Params = [encodeOctetString(salt), encodeInteger(iterations)];
+  if (prf !== "SHA-1") pbkdf2Params.push(encodeSequence(encodeOid(prfOid), encodeNull()));
+  return encodeSequence(
+    encodeSequence(
+      encodeOid(PBES2_OIDS.pbes2),
+      encodeSequence(
+        encodeSequence(encodeOid(PBES2_OIDS.pbkdf2), encodeSequence(...pbkdf2Params)),
+        encodeSequence(encodeOid(AES_OID_BY_KEY_BYTES[keyBytes]), encodeOctetString(iv)),
+      ),
+    ),
+    encodeOctetString(info.encryptedData),
+  );
 }
 
 /**

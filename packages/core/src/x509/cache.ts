@@ -4,7 +4,7 @@
  * @module
  */
 import { backend } from "../crypto/index.js";
-import { toHex } from "./bytes.js";
+import { toHex } from "../encoding/bytes.js";
 import { type Certificate, parseCertificate } from "./certificate.js";
 import { toDer } from "./certificate-input.js";
 

@@ -6,7 +6,7 @@
 import type { SignatureAlgorithm } from "../crypto/algorithms.js";
 import { backend } from "../crypto/index.js";
 import { LicenceError } from "../errors/errors.js";
-import { bytesEqual, toHex } from "./bytes.js";
+import { bytesEqual, toHex } from "../encoding/bytes.js";
 import { type DerNode, DerError, decodeDer, isContext, readBitString, readBoolean, readInteger, readOctetString, readOid, readSequence, readSmallInteger, readTime, TAG, isUniversal } from "../encoding/der.js";
 import {
   type AuthorityKeyIdentifier,

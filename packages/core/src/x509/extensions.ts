@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { toHex } from "./bytes.js";
+import { toHex } from "../encoding/bytes.js";
 import {
   type DerNode,
   DerError,

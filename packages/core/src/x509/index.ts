@@ -1,7 +1,7 @@
 /**
- * X.509 for eLicence: PEM ⇄ DER, strict certificate parsing, and RFC 5280 §6.1 path validation
- * with reasons. Certificate signatures are checked through the platform crypto backend; asn1js only
- * decodes.
+ * X.509 for eLicence: strict certificate parsing (through core's strict DER reader), and RFC 5280
+ * §6.1 path validation with reasons. Certificate signatures are checked through the platform crypto
+ * backend.
  *
  * @example
  * ```ts
