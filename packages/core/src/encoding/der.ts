@@ -8,6 +8,8 @@
  * ASN.1 library: the walk is short and a BER decoder would have to be checked after the fact) and
  * returns a small frozen tree that the rest of core reads with typed accessors. Nothing in this file
  * throws anything but {@link DerError}, whose {@link DerErrorCode} says precisely what is wrong.
+ * The reader and its typed accessors stay in one file (a little over 400 lines): the accessors
+ * check the DER rules of each type, which are the other half of the reader's contract.
  *
  * @internal
  * @module
@@ -156,10 +158,11 @@ function readTlv(bytes: Uint8Array, start: number, end: number, depth: number, s
     throw new DerError("indefinite length (BER, not DER)", "DER_INDEFINITE_LENGTH");
   } else {
     const count = first & 0x7f;
+    // Four length octets already exceed any input we accept; more (0xFF, reserved, included) cannot
+    // describe a value that fits.
+    if (count > 4) throw new DerError("length beyond the input", "DER_LENGTH_EXCEEDS_INPUT");
     if (i + count > end) throw new DerError("truncated length", "DER_TRUNCATED");
     if (bytes[i] === 0) throw new DerError("non-minimal tag or length encoding", "DER_NON_MINIMAL_LENGTH");
-    // Four length octets already exceed any input we accept; more cannot describe a value that fits.
-    if (count > 4) throw new DerError("length beyond the input", "DER_LENGTH_EXCEEDS_INPUT");
     length = 0;
     for (let k = 0; k < count; k++) length = length * 256 + bytes[i++]!;
     if (length < 0x80) throw new DerError("non-minimal tag or length encoding", "DER_NON_MINIMAL_LENGTH");
