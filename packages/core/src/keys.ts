@@ -20,4 +20,5 @@ export {
   PBKDF2_MIN_ITERATIONS,
 } from "./keys/index.js";
 export type { EncryptPrivateKeyOptions } from "./keys/index.js";
+/** @internal WebCrypto access shared with `@elicence/pki` (stripped from the published types). */
 export { randomBytes, toBufferSource, webCrypto } from "./keys/webcrypto.js";

@@ -7,9 +7,8 @@
 export { initWorkspace, openWorkspace, Workspace } from "./workspace/workspace.js";
 export type { AddDepartmentOptions, DepartmentSpec, InitWorkspaceOptions, WorkspaceConfig, WorkspaceIssueOptions } from "./workspace/workspace.js";
 export { Registry } from "./registry/registry.js";
-export type { RegistryOptions } from "./registry/registry.js";
-/** The public registry operations, declared once in core. */
-export type { PublicRegistryApi } from "@elicence/core";
+// PublicRegistryApi: to come from @elicence/core once registry.ts (being split) uses core's declaration.
+export type { PublicRegistryApi, RegistryOptions } from "./registry/registry.js";
 export { MIGRATIONS } from "./storage/schema.js";
 export { createHttpApp, serveRegistry } from "./http/index.js";
 export type {

@@ -84,10 +84,31 @@ interface DecodedDisclosure {
 }
 
 /** Why a disclosure was refused: the `details.reason` of `ERR_DISCLOSURE_INVALID`. */
-export type DisclosureFailureReason = (typeof DISCLOSURE_FAILURE_REASONS)[number];
+export type DisclosureFailureReason =
+  | "empty"
+  | "encoding"
+  | "json"
+  | "shape"
+  | "reserved-name"
+  | "sd-alg"
+  | "duplicate"
+  | "unreferenced"
+  | "digest-type"
+  | "digest-repeated"
+  | "depth"
+  | "array-marker-in-object"
+  | "sd-type"
+  | "array-disclosure-in-object"
+  | "name-collision"
+  | "array-marker-shape"
+  | "object-disclosure-in-array";
 
-/** Every {@link DisclosureFailureReason}. */
-export const DISCLOSURE_FAILURE_REASONS = Object.freeze([
+/**
+ * Every {@link DisclosureFailureReason} (the verifier reports them as the disclosures check's code).
+ *
+ * @internal
+ */
+export const DISCLOSURE_FAILURE_REASONS: readonly DisclosureFailureReason[] = Object.freeze([
   "empty",
   "encoding",
   "json",
@@ -105,7 +126,7 @@ export const DISCLOSURE_FAILURE_REASONS = Object.freeze([
   "name-collision",
   "array-marker-shape",
   "object-disclosure-in-array",
-] as const);
+]);
 
 function invalid(reason: DisclosureFailureReason, message = "A disclosure is invalid."): LicenceError {
   return new LicenceError("ERR_DISCLOSURE_INVALID", message, { details: { reason } });
