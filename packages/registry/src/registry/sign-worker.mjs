@@ -8,7 +8,7 @@ import { isLicenceError } from "@elicence/core";
 import { createIssuingContext, issueLicence } from "@elicence/core/issue";
 import { createKeySigner } from "@elicence/core/jws";
 
-/** @type {Map<string, Promise<import("@elicence/core").IssuingContext>>} */
+/** @type {Map<string, Promise<import("@elicence/core/issue").IssuingContext>>} */
 const contexts = new Map();
 
 async function contextOf(department) {
