@@ -30,7 +30,7 @@ import {
   type TrustList,
   type TrustListDocument,
 } from "@elicence/core";
-import { encodeBase64 as encodeStandardBase64 } from "@elicence/core/encoding";
+import { encodeBase64 } from "@elicence/core/encoding";
 import {
   createIssuingContext,
   issueLicence,
@@ -188,7 +188,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     operator: { name: options.operator.name, code: options.operator.code },
     issuedAt: notBefore.toISOString(),
     nextUpdate: new Date(notBefore.getTime() + YEAR).toISOString(),
-    anchors: [{ name: "eLicence Development Root CA", certificate: encodeStandardBase64(root.certificateDer) }],
+    anchors: [{ name: "eLicence Development Root CA", certificate: encodeBase64(root.certificateDer) }],
     departments: departments.map((d) => ({
       code: d.code,
       name: d.name,
@@ -197,8 +197,8 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
       validFrom: notBefore.toISOString(),
     })),
     services: [
-      { role: "status-list", name: "status list service", certificate: encodeStandardBase64(status.certificateDer) },
-      { role: "log", name: "registry log", certificate: encodeStandardBase64(log.certificateDer) },
+      { role: "status-list", name: "status list service", certificate: encodeBase64(status.certificateDer) },
+      { role: "log", name: "registry log", certificate: encodeBase64(log.certificateDer) },
     ],
   };
   const operatorSigner = await createKeySigner(operator.privateKeyPkcs8, operator.alg);
