@@ -6,9 +6,9 @@
  * @module
  */
 import type { JwsAlgorithm } from "../crypto/algorithms.js";
-import type { LicenceErrorCode } from "../errors/errors.js";
+import type { LicenceError, LicenceErrorCode } from "../errors/errors.js";
 import type { JwsFailureReason } from "../jws/jws.js";
-import type { DisclosureFailureReason } from "../sdjwt/disclosure.js";
+import { DISCLOSURE_FAILURE_REASONS, type DisclosureFailureReason } from "../sdjwt/disclosure.js";
 import type { StatusListFailureReason } from "../status/status-list.js";
 import type { StatusListTokenFailureReason } from "../status/token.js";
 import type { ZlibFailureReason } from "../status/zlib.js";
@@ -170,4 +170,64 @@ export interface VerificationReport {
    * cancelled and superseded (the list has two bits; the registry gives the precise reason).
    */
   readonly status?: "valid" | "suspended" | "invalid";
+}
+
+/** The `details.reason` values of the errors a status list token can raise, reported as the status check's code. */
+const STATUS_REASONS: ReadonlySet<string> = new Set<StatusFailureCode>([
+  "payload",
+  "status-value",
+  "typ",
+  "x5c",
+  "signer",
+  "algorithm",
+  "signature",
+  "not-yet-valid",
+  "stale",
+  "signer-expired",
+  "uri",
+  "shape",
+  "bits",
+  "lst",
+  "base64url",
+  "empty",
+  "zlib-truncated",
+  "zlib-header",
+  "zlib-dictionary",
+  "deflate",
+  "adler32",
+  "parts",
+  "type",
+  "members",
+  "header-type",
+  "protected-header",
+  "protected-header-missing",
+  "protected-header-type",
+  "signature-missing",
+  "member",
+  "general-serialisation",
+]);
+const DISCLOSURE_REASONS: ReadonlySet<string> = new Set<string>(DISCLOSURE_FAILURE_REASONS);
+
+/** The code a check reports for a coded error: its `details.reason` when that is one of `known`, else its code. */
+function reasonCode(err: LicenceError, known: ReadonlySet<string>): ReportCheckCode {
+  const reason = err.details.reason;
+  return typeof reason === "string" && known.has(reason) ? (reason as ReportCheckCode) : err.code;
+}
+
+/**
+ * The status check's code for an error its status list raised.
+ *
+ * @internal
+ */
+export function statusCode(err: LicenceError): ReportCheckCode {
+  return reasonCode(err, STATUS_REASONS);
+}
+
+/**
+ * The disclosures check's code for an error resolving the disclosures raised.
+ *
+ * @internal
+ */
+export function disclosureCode(err: LicenceError): ReportCheckCode {
+  return reasonCode(err, DISCLOSURE_REASONS);
 }

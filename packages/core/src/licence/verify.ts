@@ -13,7 +13,7 @@ import { LicenceError, isLicenceError } from "../errors/errors.js";
 import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
 import { parseLicenceId, validateHolderId, type HolderIdType } from "../identifiers/index.js";
 import { DEFAULT_JWS_LIMITS, parseCompactJws, parseFlattenedJws, type ParsedJws } from "../jws/jws.js";
-import { resolveDisclosures, DISCLOSURE_FAILURE_REASONS, DISCLOSURE_LIMITS } from "../sdjwt/disclosure.js";
+import { resolveDisclosures, DISCLOSURE_LIMITS } from "../sdjwt/disclosure.js";
 import type { TrustList } from "../trust/trust-list.js";
 import type { Certificate } from "../x509/index.js";
 import { statusFromValue } from "../status/index.js";
@@ -22,13 +22,14 @@ import type { HolderKind } from "../catalogue/licence-type.js";
 import { LICENCE_TYP, fromEpochSeconds, isoFromMillis, type Licence } from "./model.js";
 import {
   CHECK_ORDER,
+  disclosureCode,
+  statusCode,
   type CheckName,
   type CheckResult,
   type FormatFailureCode,
   type Indication,
   type ReportCheck,
   type ReportCheckCode,
-  type StatusFailureCode,
   type SignerInfo,
   type SubIndication,
   type VerificationReport,
@@ -79,48 +80,6 @@ class CheckFailure extends Error {
 
 const fail = (sub: SubIndication, code: ReportCheckCode, message: string) => new CheckFailure("failed", sub, code, message);
 const indeterminate = (sub: SubIndication, code: ReportCheckCode, message: string) => new CheckFailure("indeterminate", sub, code, message);
-
-/** The `details.reason` values of the errors a status list token can raise, reported as the status check's code. */
-const STATUS_REASONS: ReadonlySet<string> = new Set<StatusFailureCode>([
-  "payload",
-  "status-value",
-  "typ",
-  "x5c",
-  "signer",
-  "algorithm",
-  "signature",
-  "not-yet-valid",
-  "stale",
-  "signer-expired",
-  "uri",
-  "shape",
-  "bits",
-  "lst",
-  "base64url",
-  "empty",
-  "zlib-truncated",
-  "zlib-header",
-  "zlib-dictionary",
-  "deflate",
-  "adler32",
-  "parts",
-  "type",
-  "members",
-  "header-type",
-  "protected-header",
-  "protected-header-missing",
-  "protected-header-type",
-  "signature-missing",
-  "member",
-  "general-serialisation",
-]);
-const DISCLOSURE_REASONS: ReadonlySet<string> = new Set<string>(DISCLOSURE_FAILURE_REASONS);
-
-/** The code a check reports for a coded error: its `details.reason` when that is one of `known`, else its code. */
-function reasonCode(err: LicenceError, known: ReadonlySet<string>): ReportCheckCode {
-  const reason = err.details.reason;
-  return typeof reason === "string" && known.has(reason) ? (reason as ReportCheckCode) : err.code;
-}
 
 /** The input, split into its JWS and the disclosures that travel with it. */
 interface Envelope {
@@ -402,7 +361,7 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     disclosed = resolved.disclosedPaths;
     pass("disclosures");
   } catch (err) {
-    record("disclosures", fail("HASH_FAILURE", isLicenceError(err) ? reasonCode(err, DISCLOSURE_REASONS) : "invalid", "A disclosure does not match the signed licence."));
+    record("disclosures", fail("HASH_FAILURE", isLicenceError(err) ? disclosureCode(err) : "invalid", "A disclosure does not match the signed licence."));
   }
 
   // 7. Validity period at `at`.
@@ -422,7 +381,7 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
       else if (status === "suspended") record("status", fail("SUSPENDED", "suspended", "The status list marks the licence suspended."));
       else pass("status", "The status list marks the licence valid.");
     } catch (err) {
-      record("status", err instanceof CheckFailure ? err : indeterminate("TRY_LATER", isLicenceError(err) ? reasonCode(err, STATUS_REASONS) : "status-list", "The licence's status list could not be used."));
+      record("status", err instanceof CheckFailure ? err : indeterminate("TRY_LATER", isLicenceError(err) ? statusCode(err) : "status-list", "The licence's status list could not be used."));
     }
   }
   return finish();
