@@ -5,9 +5,18 @@ import { pathToFileURL } from "node:url";
 
 const url = process.env.BENCH_CORE ? pathToFileURL(resolve(process.env.BENCH_CORE)).href : new URL("../../packages/core/dist/index.js", import.meta.url).href;
 
-/** The `@elicence/core` module under test. */
-export const core = await import(url);
+/** The export subpaths of `@elicence/core` beside its root (older builds have none). */
+const SUBPATHS = ["issue", "jws", "log", "x509", "keys", "encoding"];
+const subpaths = await Promise.all(SUBPATHS.map((name) => import(new URL(`./${name}.js`, url).href).catch(() => ({}))));
+
+/** The `@elicence/core` module under test: its root and every subpath, merged into one namespace. */
+export const core = Object.assign({}, ...subpaths, await import(url));
 /** Where it was loaded from. */
 export const coreUrl = url;
-/** The development PKI: its own entry point (`@elicence/core/pki`); older builds exported it from the main one. */
-export const pki = await import(new URL("./pki/index.js", url).href).catch(() => core);
+/**
+ * The development PKI: the `@elicence/pki` package beside the build under test; older builds had it
+ * as `@elicence/core/pki`, or in the main entry point.
+ */
+export const pki = await import(new URL("../../pki/dist/index.js", url).href)
+  .catch(() => import(new URL("./pki/index.js", url).href))
+  .catch(() => core);

@@ -4,7 +4,9 @@
 import * as nodeCrypto from "node:crypto";
 import { core, pki } from "./core.mjs";
 
-const { createKeySigner, encodeStandardBase64, parseCertificate, signTrustList } = core;
+const { createKeySigner, parseCertificate, signTrustList } = core;
+/** Standard base64 (`encodeStandardBase64` in builds before the one encoding layer). */
+const encodeBase64 = core.encodeBase64 ?? core.encodeStandardBase64;
 
 const { createDepartmentCertificate, createRootCa, createServiceCertificate } = pki;
 
@@ -87,7 +89,7 @@ export async function buildSeed() {
     operator: OPERATOR,
     issuedAt: T0.toISOString(),
     nextUpdate: new Date(T0.getTime() + 2 * YEAR).toISOString(),
-    anchors: [{ name: "Bench Root CA", certificate: encodeStandardBase64(root.certificateDer) }],
+    anchors: [{ name: "Bench Root CA", certificate: encodeBase64(root.certificateDer) }],
     departments: ALGORITHMS.map((alg) => ({
       code: DEPARTMENTS[alg].uscc,
       name: DEPARTMENTS[alg].name,

@@ -5,7 +5,8 @@
  * @module
  */
 import type { Command } from "commander";
-import { DEFAULT_ALGORITHMS, verifyConsistency, verifyTreeHead, type SignedTreeHead } from "@elicence/core";
+import { DEFAULT_ALGORITHMS } from "@elicence/core";
+import { verifyConsistency, verifyTreeHead, type SignedTreeHead } from "@elicence/core/log";
 import { withPublicApi, type ApiOptions } from "../api.js";
 import { checkWritable, readJson, writeOutput } from "../io/files.js";
 import { CliError, EXIT } from "../output.js";

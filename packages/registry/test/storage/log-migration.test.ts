@@ -5,7 +5,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { canonicalJson } from "@elicence/core";
+import { canonicalJson } from "@elicence/core/encoding";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/storage/database.js";
 import { MIGRATIONS } from "../../src/storage/schema.js";

@@ -9,25 +9,25 @@
  * @module
  */
 import {
+  base64url,
   CHECK_ORDER,
   verifyLicence,
   verifyStatusListToken,
   verifyTrustList,
   type JwsAlgorithm,
+  type PublicRegistryApi,
   type TrustList,
   type VerificationReport,
   type VerifiedStatusList,
 } from "@elicence/core";
-import { base64urlToBytes } from "../encoding/base64url.js";
+import { decodeUtf8 } from "@elicence/core/encoding";
 import { parseVerifierCache, type CachedDocument, type VerifierCache } from "./cache.js";
 
-/** Where a verifier gets its documents: a {@link RegistryClient}, or anything with these two calls. */
-export interface DocumentSource {
-  /** The signed trust list, a compact JWS. */
-  trustList(): Promise<string>;
-  /** A status list token by number. */
-  statusList(id: number): Promise<string>;
-}
+/**
+ * Where a verifier gets its documents: a {@link RegistryClient}, or anything with the two calls of
+ * core's `PublicRegistryApi` it needs (the trust list and status lists).
+ */
+export type DocumentSource = Pick<PublicRegistryApi, "trustList" | "statusList">;
 
 /** Options of {@link LicenceVerifier}. */
 export interface LicenceVerifierOptions {
@@ -67,12 +67,6 @@ export interface VerifyOptions {
 const MIN_REFRESH_DELAY_MS = 100;
 const STATUS_LIST_PATH = /\/status-lists\/(0|[1-9]\d{0,8})$/;
 
-function base64urlToText(segment: string): string {
-  const bytes = base64urlToBytes(segment);
-  if (!bytes) throw new TypeError("not base64url");
-  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-}
-
 function checkTime(at: Date | undefined): void {
   if (at !== undefined && (!(at instanceof Date) || Number.isNaN(at.getTime()))) throw new TypeError("at must be a valid Date.");
 }
@@ -92,7 +86,9 @@ export function statusListIdOf(licence: string | Record<string, unknown>): numbe
       payload = typeof archive.payload === "string" ? archive.payload : undefined;
     }
     if (payload === undefined || payload.length > 4 * 1024 * 1024) return undefined;
-    const claims = JSON.parse(base64urlToText(payload)) as { status?: { status_list?: { uri?: unknown } } };
+    const bytes = base64url.decode(payload);
+    if (bytes === null) return undefined;
+    const claims = JSON.parse(decodeUtf8(bytes)) as { status?: { status_list?: { uri?: unknown } } };
     const uri = claims?.status?.status_list?.uri;
     return typeof uri === "string" ? statusListIdOfUri(uri) : undefined;
   } catch {

@@ -18,13 +18,14 @@ import {
   createServiceCertificate,
   ELICENCE_KEY_PURPOSES,
   type DevPkiCertificate,
-} from "../../src/pki/index.js";
-import { decryptPrivateKey, encryptPrivateKey } from "../../src/keys/index.js";
-import { backend as nodeBackend } from "../../src/crypto/backend-node.js";
-import { backend as webBackend } from "../../src/crypto/backend-web.js";
-import type { JwsAlgorithm } from "../../src/crypto/algorithms.js";
-import { LicenceError } from "../../src/errors/errors.js";
-import { scratch, type Scratch } from "./openssl.js";
+} from "../src/index.js";
+import { LicenceError, type JwsAlgorithm } from "@elicence/core";
+import { decryptPrivateKey, encryptPrivateKey } from "@elicence/core/keys";
+// Both crypto backends sign with a dev-PKI key; they are core internals, so reached by path (tests only).
+import { backend as nodeBackend } from "../../core/src/crypto/backend-node.js";
+import { backend as webBackend } from "../../core/src/crypto/backend-web.js";
+// The openssl scratch helper is core's test support (its key-storage tests use it too).
+import { scratch, type Scratch } from "../../core/test/support/openssl.js";
 
 const NOT_BEFORE = new Date("2025-01-01T00:00:00.000Z");
 const DEPARTMENT = { name: "厦门市市场监督管理局", uscc: "11350200MB0351234X" };

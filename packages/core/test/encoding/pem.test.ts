@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LicenceError } from "../../src/errors/errors.js";
-import { decodeBase64, decodePem, decodePemBundle, encodeBase64, encodePem, toDer } from "../../src/x509/pem.js";
+import { decodeBase64, encodeBase64 } from "../../src/encoding/base64.js";
+import { decodePem, decodePemBundle, encodePem } from "../../src/encoding/pem.js";
 
 const DER = Uint8Array.from({ length: 200 }, (_, i) => (i * 37 + 11) & 0xff);
 const PEM = encodePem(DER);
@@ -76,23 +77,5 @@ describe("PEM", () => {
     expect(code(() => decodePem(PEM, { maxLength: 100 }))).toBe("ERR_INPUT_TOO_LARGE");
     expect(code(() => decodePem(encodePem(new Uint8Array(70_000)), { maxLength: 200_000 }))).toBe("ERR_INPUT_TOO_LARGE");
     expect(code(() => decodePem(42 as never))).toBe("TypeError");
-  });
-});
-
-describe("toDer", () => {
-  it("accepts PEM, bare base64 and bytes, always returning a copy", () => {
-    expect(toDer(PEM)).toEqual(DER);
-    expect(toDer(encodeBase64(DER))).toEqual(DER);
-    const copy = toDer(DER);
-    expect(copy).toEqual(DER);
-    expect(copy).not.toBe(DER);
-  });
-
-  it("turns every decoding problem into ERR_CERTIFICATE_INVALID", () => {
-    for (const bad of ["", "not base64", "QQ", `${PEM}${PEM}`, PEM.replace(/CERTIFICATE/g, "CRL"), "A".repeat(200_000)]) {
-      expect(code(() => toDer(bad))).toBe("ERR_CERTIFICATE_INVALID");
-    }
-    expect(code(() => toDer(new Uint8Array(65_537)))).toBe("ERR_CERTIFICATE_INVALID");
-    expect(code(() => toDer(null as never))).toBe("TypeError");
   });
 });

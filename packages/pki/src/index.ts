@@ -1,8 +1,11 @@
 /**
- * Development PKI: root and issuing CAs, department signing certificates and registry service
+ * `@elicence/pki`, the development PKI: root and issuing CAs, department signing certificates and registry service
  * certificates, so that every job can run on a fresh machine with no outside CA.
  *
- * @module
+ * Importing it loads the `reflect-metadata` polyfill (a global `Reflect` extension that
+ * `@peculiar/x509` needs): keep it out of verifiers and browser bundles.
+ *
+ * @packageDocumentation
  */
 export { createDepartmentCertificate, createIssuingCa, createRootCa, createServiceCertificate } from "./dev-pki.js";
 export type {

@@ -1,21 +1,23 @@
 /**
- * PEM (RFC 7468) ⇄ DER, strictly: labels checked, no headers, no explanatory text between blocks,
- * canonical base64 only, sizes bounded.
+ * PEM (RFC 7468) ⇄ DER, the one PEM codec: a strict decoder for certificates and trust anchors
+ * (labels checked, no headers, no explanatory text between blocks, canonical base64 only, sizes
+ * bounded), a lenient block finder for key files (text around blocks ignored, as OpenSSL does), and
+ * one encoder.
  *
  * @module
  */
-import { decodeBase64url, encodeBase64url } from "../encoding/base64url.js";
 import { LicenceError } from "../errors/errors.js";
+import { decodeBase64, encodeBase64 } from "./base64.js";
 
 /**
- * Largest DER certificate accepted, in bytes (64 KiB).
+ * Largest DER block {@link decodePem} and {@link decodePemBundle} accept, in bytes (64 KiB).
  *
  * @example
  * ```ts
- * if (der.length > MAX_CERTIFICATE_BYTES) reject();
+ * if (der.length > MAX_PEM_BLOCK_BYTES) reject();
  * ```
  */
-export const MAX_CERTIFICATE_BYTES = 65_536;
+export const MAX_PEM_BLOCK_BYTES = 65_536;
 
 /** Options for {@link decodePem} and {@link decodePemBundle}. */
 export interface PemOptions {
@@ -31,7 +33,6 @@ const LABEL = /^[\x21-\x2c\x2e-\x7e](?:[- ]?[\x21-\x2c\x2e-\x7e])*$/;
 const BEGIN = /^-----BEGIN ([^-]*(?:-[^-]+)*)-----$/;
 const END = /^-----END ([^-]*(?:-[^-]+)*)-----$/;
 const BODY_LINE = /^[A-Za-z0-9+/=]+$/;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function malformed(reason: string): LicenceError {
   return new LicenceError("ERR_INPUT_MALFORMED", "The PEM text is malformed.", { details: { reason } });
@@ -39,36 +40,6 @@ function malformed(reason: string): LicenceError {
 
 function checkLabel(label: string): void {
   if (typeof label !== "string" || !LABEL.test(label)) throw new TypeError("PEM label must be RFC 7468 label characters.");
-}
-
-/**
- * Decodes strict standard base64 (RFC 4648 §4, padded, canonical); `null` when malformed.
- *
- * @param text - base64 text without whitespace
- * @example
- * ```ts
- * decodeBase64("QQ==");  // Uint8Array [0x41]
- * decodeBase64("QQ");    // null (padding missing)
- * ```
- */
-export function decodeBase64(text: string): Uint8Array | null {
-  if (text.length % 4 !== 0 || !BASE64.test(text)) return null;
-  const unpadded = text.replace(/=+$/, "");
-  return decodeBase64url(unpadded.replace(/\+/g, "-").replace(/\//g, "_"));
-}
-
-/**
- * Encodes standard padded base64 (RFC 4648 §4), e.g. for a JWS `x5c` entry.
- *
- * @param data - the bytes
- * @example
- * ```ts
- * const x5c = [encodeBase64(leaf.der), encodeBase64(issuer.der)];
- * ```
- */
-export function encodeBase64(data: Uint8Array): string {
-  const url = encodeBase64url(data).replace(/-/g, "+").replace(/_/g, "/");
-  return url + "=".repeat((4 - (url.length % 4)) % 4);
 }
 
 function decodeBlocks(text: string, label: string, maxLength: number, maxBlocks: number): Uint8Array[] {
@@ -98,8 +69,8 @@ function decodeBlocks(text: string, label: string, maxLength: number, maxBlocks:
       if (b64.length === 0) throw malformed("empty PEM block");
       const der = decodeBase64(b64);
       if (der === null) throw malformed("invalid base64 in PEM block");
-      if (der.length > MAX_CERTIFICATE_BYTES) {
-        throw new LicenceError("ERR_INPUT_TOO_LARGE", "A PEM block is too large.", { details: { limit: MAX_CERTIFICATE_BYTES } });
+      if (der.length > MAX_PEM_BLOCK_BYTES) {
+        throw new LicenceError("ERR_INPUT_TOO_LARGE", "A PEM block is too large.", { details: { limit: MAX_PEM_BLOCK_BYTES } });
       }
       blocks.push(der);
       body = null;
@@ -166,41 +137,48 @@ export function encodePem(der: Uint8Array, label = "CERTIFICATE"): string {
   return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
 }
 
-/**
- * Turns certificate input into DER: a `Uint8Array` is copied, a string is either one PEM
- * `CERTIFICATE` block or bare standard base64 (the form of a JWS `x5c` entry).
- *
- * @param input - PEM text, base64 DER or DER bytes
- * @returns a fresh copy of the DER bytes (at most {@link MAX_CERTIFICATE_BYTES})
- * @throws LicenceError `ERR_CERTIFICATE_INVALID` when the text cannot be decoded or is too large
- * @example
- * ```ts
- * const der = toDer(header.x5c[0]);
- * ```
- */
-export function toDer(input: string | Uint8Array): Uint8Array {
-  if (input instanceof Uint8Array) {
-    if (input.length === 0) throw invalidCertificate("empty input");
-    if (input.length > MAX_CERTIFICATE_BYTES) throw invalidCertificate("certificate too large");
-    return input.slice();
-  }
-  if (typeof input !== "string") throw new TypeError("Certificate input must be a string or a Uint8Array.");
-  if (input.length > 131_072) throw invalidCertificate("certificate too large");
-  if (input.trimStart().startsWith("-----BEGIN")) {
-    try {
-      return decodePem(input);
-    } catch (cause) {
-      if (cause instanceof LicenceError) throw invalidCertificate(String(cause.details.reason ?? "PEM text too large"), cause);
-      throw cause;
-    }
-  }
-  const der = decodeBase64(input);
-  if (der === null || der.length === 0) throw invalidCertificate("neither PEM nor base64");
-  if (der.length > MAX_CERTIFICATE_BYTES) throw invalidCertificate("certificate too large");
-  return der;
+/** One PEM block found by {@link findPemBlocks}: its label and its DER content. */
+export interface PemBlock {
+  /** `CERTIFICATE`, `ENCRYPTED PRIVATE KEY`, … */
+  readonly label: string;
+  /** The decoded content, or `null` when the body is not strict base64 (or has RFC 1421 headers). */
+  readonly der: Uint8Array | null;
 }
 
-/** The error every certificate decoding problem becomes. */
-export function invalidCertificate(reason: string, cause?: unknown): LicenceError {
-  return new LicenceError("ERR_CERTIFICATE_INVALID", "The certificate is malformed.", { cause, details: { reason } });
+const FIND_BEGIN = "-----BEGIN ";
+const FIND_END = "-----END ";
+const DASHES = "-----";
+const FIND_LABEL = /^[A-Z0-9]+(?: [A-Z0-9]+)*$/;
+
+/**
+ * Finds every PEM block in `text`, in one linear pass. Text outside blocks is ignored (as OpenSSL
+ * does); a block whose END label differs from its BEGIN label is not a block; whitespace inside a
+ * body is allowed. The caller bounds the length of `text`.
+ *
+ * @param text - text that may hold PEM blocks
+ * @example
+ * ```ts
+ * const keys = findPemBlocks(text).filter((b) => b.label.endsWith("PRIVATE KEY"));
+ * ```
+ */
+export function findPemBlocks(text: string): PemBlock[] {
+  const blocks: PemBlock[] = [];
+  let from = 0;
+  for (;;) {
+    const begin = text.indexOf(FIND_BEGIN, from);
+    if (begin < 0) break;
+    const labelEnd = text.indexOf(DASHES, begin + FIND_BEGIN.length);
+    if (labelEnd < 0) break;
+    const label = text.slice(begin + FIND_BEGIN.length, labelEnd);
+    const end = text.indexOf(FIND_END, labelEnd + DASHES.length);
+    if (end < 0) break;
+    const endLabelEnd = text.indexOf(DASHES, end + FIND_END.length);
+    if (endLabelEnd < 0) break;
+    const endLabel = text.slice(end + FIND_END.length, endLabelEnd);
+    if (FIND_LABEL.test(label) && label === endLabel) {
+      blocks.push({ label, der: decodeBase64(text.slice(labelEnd + DASHES.length, end).replace(/[ \t\r\n]/g, "")) });
+    }
+    from = endLabelEnd + DASHES.length;
+  }
+  return blocks;
 }

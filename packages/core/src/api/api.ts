@@ -249,10 +249,29 @@ export interface ConsistencyProof {
 }
 
 /**
- * The registry operations one authenticated department can call. Reads take a {@link ReadCause};
- * a read without one is refused with `ERR_CAUSE_REQUIRED`.
+ * The public, unauthenticated registry operations: the signed trust list, the status lists and the
+ * log's tree head and proofs. Declared once: the registry serves them without an API key, the HTTP
+ * layer routes them, and the SDK's verifier needs only these (a `RegistryClient` or any object with
+ * them is a document source).
  */
-export interface RegistryApi {
+export interface PublicRegistryApi {
+  /** The signed trust list, a compact JWS. */
+  trustList(): Promise<string>;
+  /** A status list token by number. */
+  statusList(id: number): Promise<string>;
+  /** The log's current signed tree head. */
+  treeHead(): Promise<SignedTreeHead>;
+  /** An inclusion proof for the entry at `index` in the tree of size `treeSize`. */
+  inclusionProof(index: number, treeSize: number): Promise<InclusionProof>;
+  /** A consistency proof between two tree sizes. */
+  consistencyProof(oldSize: number, newSize: number): Promise<ConsistencyProof>;
+}
+
+/**
+ * The registry operations one authenticated department can call (the public ones included). Reads
+ * take a {@link ReadCause}; a read without one is refused with `ERR_CAUSE_REQUIRED`.
+ */
+export interface RegistryApi extends PublicRegistryApi {
   /** The caller, as authenticated. */
   whoami(): Promise<Principal>;
   listLicenceTypes(): Promise<LicenceType[]>;
@@ -285,12 +304,6 @@ export interface RegistryApi {
   listAgreements(): Promise<SharingAgreement[]>;
   createAuthorisation(authorisation: Omit<HolderAuthorisation, "id">): Promise<HolderAuthorisation>;
   listAuthorisations(holder?: HolderCode): Promise<HolderAuthorisation[]>;
-
-  trustList(): Promise<string>;
-  statusList(id: number): Promise<string>;
-  treeHead(): Promise<SignedTreeHead>;
-  inclusionProof(index: number, treeSize: number): Promise<InclusionProof>;
-  consistencyProof(oldSize: number, newSize: number): Promise<ConsistencyProof>;
 
   /** Admins: a new API key for a department (the secret is in the answer only). */
   createApiKey(request: ApiKeyRequest): Promise<NewApiKeyResult>;

@@ -25,10 +25,9 @@ import {
   type Extension,
   type JsonAttributeAndObjectValue,
 } from "@peculiar/x509";
-import { isJwsAlgorithm, type JwsAlgorithm } from "../crypto/algorithms.js";
-import { LicenceError } from "../errors/errors.js";
-import { encodePem } from "../keys/pem.js";
-import { randomBytes, toBufferSource, webCrypto } from "../keys/webcrypto.js";
+import { isJwsAlgorithm, LicenceError, type JwsAlgorithm } from "@elicence/core";
+import { encodePem } from "@elicence/core/encoding";
+import { randomBytes, toBufferSource, webCrypto } from "@elicence/core/keys";
 import { ELICENCE_KEY_PURPOSES, OID_ORGANIZATION_IDENTIFIER } from "./oids.js";
 
 /** A certificate with its freshly generated key. */
@@ -316,7 +315,7 @@ async function issue(template: Template, signer: Signer | null): Promise<DevPkiC
     throw new LicenceError("ERR_KEY_INVALID", "The issuer's private key does not belong to the issuer certificate.");
   }
   const certificateDer = new Uint8Array(certificate.rawData);
-  return { certificatePem: encodePem("CERTIFICATE", certificateDer), certificateDer, privateKeyPkcs8, alg: template.alg };
+  return { certificatePem: encodePem(certificateDer), certificateDer, privateKeyPkcs8, alg: template.alg };
 }
 
 const critical = true;

@@ -1,5 +1,7 @@
 /**
- * Byte helpers shared by the x509 module (internal).
+ * Byte helpers shared by the encoding layer and the x509 module.
+ *
+ * @internal
  *
  * @module
  */
