@@ -9,6 +9,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     // A throwaway PostgreSQL cluster for the run (or ELICENCE_TEST_POSTGRES_URL when set).
-    globalSetup: ["packages/registry/test/support/postgres-global-setup.ts"],
+    globalSetup: ["packages/test-support/src/postgres-global-setup.ts"],
   },
 });

@@ -10,7 +10,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { median, writeResults } from "../report.mjs";
+import { median, writeResults } from "../core/report.mjs";
 import { rawSignCpuRate, rawSignRate } from "../registry/sign.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));

@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const WORKSPACE = fileURLToPath(new URL("../../", import.meta.url));
-const PACKAGES = ["core", "registry"];
+const PACKAGES = ["core", "pki", "registry"];
 
 function linkModules(from, to, own) {
   mkdirSync(to, { recursive: true });
@@ -79,9 +79,11 @@ async function snapshot() {
 }
 
 const root = await snapshot();
-const load = (p) => import(pathToFileURL(join(root, "packages", p, "dist", "index.js")).href);
+const load = (p, entry = "index") => import(pathToFileURL(join(root, "packages", p, "dist", `${entry}.js`)).href);
 
-/** @elicence/core as built. */
-export const core = await load("core");
+/** @elicence/core as built: its root and every export subpath, merged into one namespace. */
+export const core = Object.assign({}, ...(await Promise.all(["issue", "jws", "log", "x509", "keys", "encoding"].map((s) => load("core", s)))), await load("core"));
 /** @elicence/registry as built. */
 export const registry = await load("registry");
+/** @elicence/registry/samples as built: the sample catalogue `elicence init` writes. */
+export const samples = await load("registry", "samples");

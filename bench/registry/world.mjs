@@ -1,53 +1,21 @@
-// A registry to measure: a fresh workspace (the CLI's sample operator, department and licence
-// types), the registry on SQLite or PostgreSQL, API keys for the roles the bench uses, and one
+// A registry to measure: a fresh workspace (the sample operator, department and licence types of
+// `elicence init`), the registry on SQLite or PostgreSQL, API keys for the roles the bench uses, and one
 // sharing agreement so that consumer reads disclose a conditional field.
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPostgres, stopPostgres } from "../../scripts/postgres-test.mjs";
 import { postmasterPid } from "./cpu.mjs";
-import { registry as registryPackage } from "./dist.mjs";
+import { registry as registryPackage, samples } from "./dist.mjs";
 
 const { Registry, initWorkspace, openDatabase } = registryPackage;
 
 export const PASSPHRASE = "bench passphrase";
-// The sample data of packages/cli/src/workspace/samples.ts (a TypeScript source the bench cannot import).
-export const OPERATOR = { name: "示例省政务服务数据管理局", code: "12330100MB00000431" };
-export const DEPARTMENT = { name: "示例市行政审批局", code: "11330100MB0000019K" };
+// The sample catalogue of `elicence init` (@elicence/registry/samples, as built).
+export const OPERATOR = samples.SAMPLE_OPERATOR;
+export const DEPARTMENT = samples.SAMPLE_DEPARTMENT;
 export const CONSUMER = "11330100MB0000027E";
-const BUSINESS_LICENCE = {
-  code: `${DEPARTMENT.code}001`,
-  name: "营业执照",
-  holderKind: "legal-person",
-  issuers: [DEPARTMENT.code],
-  version: 1,
-  fields: [
-    { name: "name", label: "名称", type: "string", required: true, share: "unconditional" },
-    { name: "entityType", label: "类型", type: "string", required: true, share: "unconditional" },
-    { name: "legalRepresentative", label: "法定代表人", type: "string", required: true, share: "unconditional" },
-    { name: "establishedOn", label: "成立日期", type: "date", required: true, share: "unconditional" },
-    { name: "businessScope", label: "经营范围", type: "string", required: true, share: "unconditional", maxLength: 4000 },
-    { name: "registeredCapital", label: "注册资本（万元）", type: "decimal", required: true, share: "conditional" },
-    { name: "address", label: "住所", type: "string", required: true, share: "conditional" },
-    { name: "legalRepresentativeIdNumber", label: "法定代表人身份证件号码", type: "string", required: false, share: "none" },
-  ],
-};
-const OPERATOR_CERTIFICATE = {
-  code: `${DEPARTMENT.code}002`,
-  name: "特种作业操作证",
-  holderKind: "natural-person",
-  issuers: [DEPARTMENT.code],
-  version: 1,
-  validityTerm: { years: 6 },
-  fields: [
-    { name: "operationCategory", label: "作业类别", type: "enum", required: true, share: "unconditional", values: ["电工作业", "焊接与热切割作业", "高处作业"] },
-    { name: "operationItem", label: "操作项目", type: "string", required: true, share: "unconditional" },
-    { name: "firstIssuedOn", label: "初领日期", type: "date", required: true, share: "unconditional" },
-    { name: "gender", label: "性别", type: "enum", required: true, share: "conditional", values: ["男", "女"] },
-    { name: "birthDate", label: "出生日期", type: "date", required: true, share: "conditional" },
-    { name: "homeAddress", label: "住址", type: "string", required: false, share: "none" },
-  ],
-};
+const { BUSINESS_LICENCE, OPERATOR_CERTIFICATE } = samples;
 export const TYPES = { business: BUSINESS_LICENCE.code, operator: OPERATOR_CERTIFICATE.code };
 
 /**

@@ -97,7 +97,7 @@ if (!isMainThread) {
   const windowMs = Number(args.window ?? (quick ? 500 : 2000));
   const warmupMs = Number(args.warmup ?? (quick ? 300 : 500));
   const threadCounts = args.threads.split(",").map(Number);
-  const { median, writeResults } = await import("../report.mjs");
+  const { median, writeResults } = await import("../core/report.mjs");
   const log = (msg) => process.stderr.write(`[sdk-bench] ${msg}\n`);
 
   // The world: a workspace (development CA, a department, trust list), 64 licences issued through

@@ -2,9 +2,10 @@ import { defineConfig } from "tsup";
 
 export default defineConfig({
   // sign-worker: the signing workers' file, loaded by sign-pool.ts from next to the bundle.
-  entry: { index: "src/index.ts", "sign-worker": "src/registry/sign-worker.mjs" },
+  // samples: the sample catalogue, its own entry point (`@elicence/registry/samples`).
+  entry: { index: "src/index.ts", samples: "src/workspace/samples.ts", "sign-worker": "src/registry/sign-worker.mjs" },
   format: ["esm"],
-  dts: { entry: { index: "src/index.ts" } },
+  dts: { entry: { index: "src/index.ts", samples: "src/workspace/samples.ts" } },
   clean: true,
   sourcemap: true,
   target: "es2022",

@@ -1,15 +1,15 @@
 /**
- * {@link openApi}: the one place a command gets its {@link RegistryApi} — the workspace's registry in
- * process with `--home DIR`, or a remote registry over HTTP with `--registry URL` (the SDK's
- * `RegistryClient`). Commands never know which.
+ * The registry a command talks to, in one place: the workspace's registry in process with
+ * `--home DIR`, or a registry server over HTTP with `--registry URL` (the SDK's `RegistryClient`).
+ * {@link connectRegistry} and {@link withApi} give the authenticated {@link RegistryApi},
+ * {@link withPublicApi} the public documents. Commands never know which registry it is.
  *
  * @module
  */
-import { DEFAULT_ALGORITHMS, verifyTrustList, type RegistryApi, type TrustList } from "@elicence/core";
-import { Registry, openWorkspace, type PublicRegistryApi } from "@elicence/registry";
+import type { RegistryApi } from "@elicence/core";
+import { Registry, type PublicRegistryApi } from "@elicence/registry";
 import { RegistryClient } from "@elicence/sdk";
 import { readPassphrase } from "./io/passphrase.js";
-import { readInput } from "./io/files.js";
 import { CliError } from "./output.js";
 
 /** The environment variable that carries the department's API key. */
@@ -22,8 +22,8 @@ export interface ApiOptions {
   readonly db?: string;
 }
 
-/** An opened registry API; close it when done. */
-export interface OpenedApi {
+/** A connected registry API; close it when done. */
+export interface RegistryConnection {
   readonly api: RegistryApi;
   close(): Promise<void>;
 }
@@ -53,17 +53,22 @@ export function registryBaseUrl(registry: string): string {
   return url.toString().replace(/\/$/, "");
 }
 
+/** Opens the workspace's registry in process; its keys need the passphrase (environment or prompt). */
+async function openWorkspaceRegistry(options: ApiOptions): Promise<Registry> {
+  const passphrase = await readPassphrase("Passphrase for the workspace keys: ");
+  return Registry.open({ home: options.home!, passphrase, ...(options.db ? { db: options.db } : {}) });
+}
+
 /**
- * Opens the registry the options name and authenticates with `ELICENCE_API_KEY`.
+ * Connects to the registry the options name and authenticates with `ELICENCE_API_KEY`.
  *
  * @param options - `home` (in process) or `registry` (over HTTP)
  */
-export async function openApi(options: ApiOptions): Promise<OpenedApi> {
+export async function connectRegistry(options: ApiOptions): Promise<RegistryConnection> {
   const kind = where(options);
   const key = apiKey();
   if (kind === "registry") return { api: new RegistryClient({ baseUrl: registryBaseUrl(options.registry!), apiKey: key }), close: async () => {} };
-  const passphrase = await readPassphrase("Passphrase for the workspace keys: ");
-  const registry = await Registry.open({ home: options.home!, passphrase, ...(options.db ? { db: options.db } : {}) });
+  const registry = await openWorkspaceRegistry(options);
   try {
     return { api: await registry.session(key), close: () => registry.close() };
   } catch (err) {
@@ -72,13 +77,13 @@ export async function openApi(options: ApiOptions): Promise<OpenedApi> {
   }
 }
 
-/** Runs `fn` with an opened API and closes it afterwards. */
+/** Runs `fn` with a connected API and closes it afterwards. */
 export async function withApi<T>(options: ApiOptions, fn: (api: RegistryApi) => Promise<T>): Promise<T> {
-  const opened = await openApi(options);
+  const connection = await connectRegistry(options);
   try {
-    return await fn(opened.api);
+    return await fn(connection.api);
   } finally {
-    await opened.close();
+    await connection.close();
   }
 }
 
@@ -92,26 +97,10 @@ export async function withPublicApi<T>(options: ApiOptions, fn: (api: PublicRegi
     const key = process.env[API_KEY_ENV];
     return fn(new RegistryClient({ baseUrl: registryBaseUrl(options.registry!), ...(key ? { apiKey: key } : {}) }));
   }
-  const passphrase = await readPassphrase("Passphrase for the workspace keys: ");
-  const registry = await Registry.open({ home: options.home!, passphrase, ...(options.db ? { db: options.db } : {}) });
+  const registry = await openWorkspaceRegistry(options);
   try {
     return await fn(registry.public);
   } finally {
     await registry.close();
   }
-}
-
-/**
- * The trust list to check registry answers against: `--trust FILE` (optionally pinned with
- * `--operator-cert`), else the workspace's (pinned to its operator certificate). A remote registry's
- * own trust list is never trusted on its word.
- */
-export async function loadTrustList(options: { home?: string; trust?: string; operatorCert?: string }, at: Date): Promise<TrustList> {
-  if (options.trust !== undefined) {
-    const token = (await readInput(options.trust, "the trust list")).trim();
-    const pinned = options.operatorCert ? [await readInput(options.operatorCert, "the operator certificate")] : undefined;
-    return verifyTrustList(token, { at, algorithms: [...DEFAULT_ALGORITHMS], ...(pinned ? { operatorCertificates: pinned } : {}) });
-  }
-  if (options.home !== undefined) return (await openWorkspace(options.home)).trustList(at, [...DEFAULT_ALGORITHMS]);
-  throw new CliError("usage", "With --registry, give the trust list to check against with --trust FILE.");
 }

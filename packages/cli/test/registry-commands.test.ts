@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BUSINESS_LICENCE } from "../src/workspace/samples.js";
+import { BUSINESS_LICENCE } from "@elicence/registry/samples";
 import { startServe } from "./support/serve.js";
 
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));

@@ -1,21 +1,26 @@
 /**
- * `@elicence/core`: the licence model, identifiers, signing and offline verification of electronic
- * licences (电子证照). No I/O of its own: the same code runs in Node, a CLI, a server and a browser.
+ * `@elicence/core`: what a verifier needs — verify a licence and read its report, verify a trust
+ * list and status lists, identifiers, errors, the algorithm allow-list, base64url, and the registry
+ * API types. No I/O of its own: the same code runs in Node, a CLI, a server and a browser.
+ *
+ * The rest is behind subpaths, so approval systems and browser bundles see a small API:
+ * `@elicence/core/issue` (issuing and signing), `@elicence/core/jws`, `@elicence/core/log` (the
+ * Merkle log), `@elicence/core/x509` (certificates and path validation), `@elicence/core/keys`
+ * (private keys at rest) and `@elicence/core/encoding` (base64, PEM, strict JSON). The development
+ * PKI is its own package, `@elicence/pki`.
  *
  * @packageDocumentation
  */
 // Errors
 export { LicenceError, isLicenceError, formatIssues } from "./errors/errors.js";
-export type { LicenceErrorCode, LicenceErrorOptions, ValidationIssue } from "./errors/errors.js";
+export type { LicenceErrorCode, LicenceErrorDetails, LicenceErrorOptions, ValidationIssue } from "./errors/errors.js";
 
-// Algorithms and signing primitives
+// Algorithm allow-list
 export { DEFAULT_ALGORITHMS, isJwsAlgorithm } from "./crypto/algorithms.js";
 export type { JwsAlgorithm, SignatureAlgorithm } from "./crypto/algorithms.js";
-export { createKeySigner, parseCompactJws, parseFlattenedJws, signJws, toCompact, verifySignature } from "./jws/jws.js";
-export type { JwsHeader, JwsParseOptions, ParsedJws, SignedJws, Signer } from "./jws/jws.js";
-export { parseStrictJson, decodeUtf8 } from "./encoding/json.js";
-export { canonicalJson } from "./encoding/jcs.js";
-export type { StrictJsonLimits } from "./encoding/json.js";
+
+// base64url, as a namespace (`base64url.encode`, `base64url.decode`)
+export * as base64url from "./encoding/base64url.js";
 
 // Identifiers
 export {
@@ -47,38 +52,64 @@ export type {
   UsccInvalidReason,
 } from "./identifiers/index.js";
 
-// Catalogue and model
-export { LICENCE_TYPE_CODE_PATTERN, licenceTypeSchema, parseLicenceType, safeParseLicenceType, checkLicenceFields } from "./catalogue/licence-type.js";
-export type { FieldDefinition, FieldType, HolderKind, LicenceType, SafeResult, ShareClass, ValidityTerm } from "./catalogue/licence-type.js";
+// The licence model and its catalogue types
 export { LICENCE_TYP } from "./licence/model.js";
 export type { Holder, Licence, LicenceIssuerInfo, LicenceStatus, StatusReference } from "./licence/model.js";
+export type { FieldDefinition, FieldType, HolderKind, LicenceType, ShareClass, ValidityTerm } from "./catalogue/licence-type.js";
 
-// Issue and verify
-export { addValidityTerm, createIssuingContext, encodeLicenceHeader, issueLicence } from "./licence/issue.js";
-export type { ArchiveLicence, IssuedDisclosure, IssuedLicence, IssuingContext, IssuingContextOptions, LicenceInput } from "./licence/issue.js";
+// Verify and report
 export { verifyLicence } from "./licence/verify.js";
 export type { StatusListResolver, VerifyLicenceOptions } from "./licence/verify.js";
 export { CHECK_ORDER } from "./licence/report.js";
-export type { CheckName, CheckResult, Indication, ReportCheck, SignerInfo, SubIndication, VerificationReport } from "./licence/report.js";
-export { createDisclosure, disclosureDigest, resolveDisclosures } from "./sdjwt/disclosure.js";
-export type { Disclosure, ResolvedClaims } from "./sdjwt/disclosure.js";
+export type {
+  CheckName,
+  CheckResult,
+  FormatFailureCode,
+  Indication,
+  IssuerFailureCode,
+  ReportCheck,
+  ReportCheckCode,
+  SignatureFailureCode,
+  SignerInfo,
+  StatusFailureCode,
+  SubIndication,
+  ValidityFailureCode,
+  VerificationReport,
+} from "./licence/report.js";
+export { resolveDisclosures } from "./sdjwt/disclosure.js";
+export type { Disclosure, DisclosureFailureReason, ResolvedClaims } from "./sdjwt/disclosure.js";
 
-// Trust
-export { TRUST_LIST_TYP, TrustList, decodeStandardBase64, encodeStandardBase64, signTrustList, trustListSchema, verifyTrustList } from "./trust/trust-list.js";
+// Trust list
+export { TRUST_LIST_TYP, TrustList, trustListSchema, verifyTrustList } from "./trust/trust-list.js";
 export type { TrustListDocument, TrustedDepartment, TrustedService, VerifyTrustListOptions } from "./trust/trust-list.js";
 
-// X.509
-export { parseCertificate, validateCertificatePath } from "./x509/index.js";
-export type { Certificate } from "./x509/index.js";
-
-// Keys at rest (the development PKI is the separate entry point `@elicence/core/pki`, so that
-// verifiers do not load a certificate generator)
-export { decryptPrivateKey, encryptPrivateKey, isEncryptedPrivateKeyPem } from "./keys/index.js";
-export type { EncryptPrivateKeyOptions } from "./keys/index.js";
+// Status lists: verification and decoding
+export { STATUS_LIST_TYP, verifyStatusListToken } from "./status/token.js";
+export type { StatusListTokenFailureReason, VerifiedStatusList, VerifyStatusListOptions } from "./status/token.js";
+export {
+  DEFAULT_MAX_STATUS_LIST_BYTES,
+  StatusList,
+  LICENCE_STATUS_BITS,
+  LICENCE_STATUS_VALUES,
+  statusFromValue,
+  parseStatusListPayload,
+  safeParseStatusListPayload,
+} from "./status/index.js";
+export type {
+  StatusListBits,
+  StatusListJSON,
+  StatusListDecodeOptions,
+  StatusListFailureReason,
+  PublishedLicenceStatus,
+  StatusListPayload,
+  StatusListPayloadResult,
+  ZlibFailureReason,
+} from "./status/index.js";
 
 // Registry operations, shared by the in-process registry and the HTTP client
 export type {
   RegistryApi,
+  PublicRegistryApi,
   ReadCause,
   Role,
   Principal,
@@ -106,82 +137,4 @@ export type {
   ApiKeyInfo,
   ApiKeyRequest,
   NewApiKeyResult,
-} from "./registry/api.js";
-
-// Status lists
-export { STATUS_LIST_TYP, signStatusListToken, verifyStatusListToken } from "./status/token.js";
-export type { SignStatusListOptions, VerifiedStatusList, VerifyStatusListOptions } from "./status/token.js";
-export {
-  DEFAULT_MAX_STATUS_LIST_BYTES,
-  StatusList,
-  LICENCE_STATUS_BITS,
-  LICENCE_STATUS_VALUES,
-  statusFromValue,
-  buildStatusListPayload,
-  parseStatusListPayload,
-  safeParseStatusListPayload,
-} from "./status/index.js";
-export type {
-  StatusListBits,
-  StatusListJSON,
-  StatusListDecodeOptions,
-  PublishedLicenceStatus,
-  StatusListPayload,
-  StatusListPayloadResult,
-  BuildStatusListPayloadOptions,
-} from "./status/index.js";
-
-// Tamper-evident log (RFC 9162)
-export {
-  hashLeaf,
-  hashChildren,
-  emptyRoot,
-  MerkleTree,
-  MemorySubtreeHashStore,
-  computeRoot,
-  buildInclusionProof,
-  buildConsistencyProof,
-  planRoot,
-  planInclusionProof,
-  planConsistencyProof,
-  foldSubtreeHashes,
-  subtreesOfRange,
-  verifyInclusion,
-  verifyConsistency,
-  assertInclusion,
-  assertConsistency,
-  encodeTreeHeadForSigning,
-  signTreeHead,
-  verifyTreeHead,
-} from "./log/index.js";
-export type {
-  LeafHashSource,
-  SubtreeHashStore,
-  SubtreeRef,
-  InclusionProofInput,
-  ConsistencyProofInput,
-  TreeHead,
-  SignedTreeHead,
-  MerkleTreeOptions,
-  ProofFailureReason,
-} from "./log/index.js";
-
-// X.509 extras
-export { pathValidityWindow, PATH_VALIDATION_CODES, CertificateCache, DistinguishedName, decodePem, decodePemBundle, encodePem } from "./x509/index.js";
-export type {
-  PathValidationCode,
-  PathValidationOptions,
-  PathValidationResult,
-  PathValidationSuccess,
-  PathValidationFailure,
-  CertificateInput,
-  KeyUsageName,
-  AuthorityKeyIdentifier,
-  BasicConstraints,
-  CertificateExtension,
-  PublicKeyInfo,
-  SignatureAlgorithmIdentifier,
-  NameAttribute,
-  CertificateCacheOptions,
-  PemOptions,
-} from "./x509/index.js";
+} from "./api/api.js";

@@ -7,13 +7,13 @@ import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const entry = fileURLToPath(new URL("../src/index.ts", import.meta.url));
-const pkiEntry = fileURLToPath(new URL("../src/pki/index.ts", import.meta.url));
+/** The root and every export subpath (package.json "exports"). */
+const ENTRIES = ["index", "issue", "jws", "log", "x509", "keys", "encoding"].map((name) => fileURLToPath(new URL(`../src/${name}.ts`, import.meta.url)));
 
 describe("browser bundle", () => {
   it("bundles for the browser with no Node built-in", async () => {
     const result = await build({
-      entryPoints: [entry, pkiEntry],
+      entryPoints: ENTRIES,
       bundle: true,
       platform: "browser",
       format: "esm",
@@ -30,7 +30,9 @@ describe("browser bundle", () => {
     const imports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.map((imp) => imp.path));
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     expect(imports.filter((p) => builtins.has(p))).toEqual([]);
-    expect(result.outputFiles).toHaveLength(2);
+    expect(result.outputFiles).toHaveLength(ENTRIES.length);
+    // No certificate generator and no global polyfill: the development PKI is @elicence/pki.
+    expect(inputs.some((i) => /@peculiar[/+]x509|reflect-metadata|pkijs/.test(i))).toBe(false);
     for (const file of result.outputFiles) {
       expect(file.text).not.toMatch(/from\s*["']node:/);
       expect(file.text).not.toMatch(/require\(["'](node:)?(crypto|fs|path|os|zlib|buffer)["']\)/);

@@ -7,6 +7,7 @@
 export { initWorkspace, openWorkspace, Workspace } from "./workspace/workspace.js";
 export type { AddDepartmentOptions, DepartmentSpec, InitWorkspaceOptions, WorkspaceConfig, WorkspaceIssueOptions } from "./workspace/workspace.js";
 export { Registry } from "./registry/registry.js";
+// PublicRegistryApi: to come from @elicence/core once registry.ts (being split) uses core's declaration.
 export type { PublicRegistryApi, RegistryOptions } from "./registry/registry.js";
 export { MIGRATIONS } from "./storage/schema.js";
 export { createHttpApp, serveRegistry } from "./http/index.js";
@@ -16,7 +17,6 @@ export type {
   HttpVariables,
   RunningServer,
   ServeRegistryOptions,
-  PublicRegistry,
   RegistryBackend,
   HttpLogger,
   AccessLogEntry,

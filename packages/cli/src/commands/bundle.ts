@@ -4,12 +4,14 @@
  * every log entry of it against a signed tree head; verification needs no registry at all.
  * @module
  */
+import type { Command } from "commander";
 import type { VerificationReport } from "@elicence/core";
 import { exportAuditBundle, parseAuditBundle, verifyAuditBundle, type AuditBundle, type AuditBundleReport, type EvidenceResult } from "@elicence/sdk";
 import { withApi, type ApiOptions } from "../api.js";
 import { checkWritable, readInput, writeOutput } from "../io/files.js";
 import { CliError, EXIT } from "../output.js";
-import { formatReport } from "./verify.js";
+import { exitOfIndication, formatReport } from "../report.js";
+import { collect, parseTime, where, withCause, withWhere, type SetExitCode } from "../flags.js";
 
 /** The largest bundle the CLI reads. */
 const MAX_BUNDLE = 256 * 1024 * 1024;
@@ -66,10 +68,6 @@ async function verifyBundle(bundle: AuditBundle, options: BundleVerifyOptions): 
   return verifyAuditBundle(bundle, { at: options.at ?? new Date(bundle.createdAt), ...(pinned ? { operatorCertificates: pinned } : {}) });
 }
 
-function exitOf(indication: string): number {
-  return indication === "PASSED" ? EXIT.ok : indication === "FAILED" ? EXIT.failed : EXIT.indeterminate;
-}
-
 const mark = (r: EvidenceResult) => (r.ok ? "✓" : "✗");
 const why = (r: EvidenceResult) => (r.ok ? "" : ` [${r.code ?? "?"}${r.reason ? `: ${r.reason}` : ""}]`);
 
@@ -99,7 +97,7 @@ export async function runBundleVerify(options: BundleVerifyOptions): Promise<num
   const report = await verifyBundle(bundle, options);
   if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(formatBundleReport(bundle, report));
-  return exitOf(report.indication);
+  return exitOfIndication(report.indication);
 }
 
 /**
@@ -123,5 +121,31 @@ export async function runVerifyFromBundle(options: BundleVerifyOptions & { id: s
     );
     if (report.indication !== licenceReport.indication) process.stdout.write(`Overall: ${report.indication} (trust list, status list or log evidence did not pass)\n`);
   }
-  return exitOf(report.indication);
+  return exitOfIndication(report.indication);
+}
+
+/** Registers `elicence bundle export|verify`. */
+export function registerBundle(program: Command, setExitCode: SetExitCode): void {
+  const bundle = program.command("bundle").description("offline audit bundles: licences, trust list, status lists, a signed tree head and inclusion proofs");
+  withWhere(
+    withCause(
+      bundle
+        .command("export")
+        .description("read licences (each read logged) and write an audit bundle proving every log entry of them (auditor, admin or the issuing department)")
+        .requiredOption("--ids <id,…>", "licence identifiers, comma separated (repeat)", collect, [])
+        .requiredOption("--out <file>", "write the bundle to FILE"),
+    ),
+  ).action(async (o) => {
+    setExitCode(await runBundleExport({ ...where(o), ids: o.ids, out: o.out, matter: o.matter, reason: o.reason, json: o.json }));
+  });
+  bundle
+    .command("verify")
+    .description("verify an audit bundle with no network; exit 0 only when everything PASSED")
+    .argument("<file>", "the bundle, or - for standard input")
+    .option("--operator-cert <pem>", "pin the trust list's signer to this certificate (strongly advised)")
+    .option("--at <time>", "verification time (default: when the bundle was made)", parseTime)
+    .option("--json", "print the report as JSON", false)
+    .action(async (file, o) => {
+      setExitCode(await runBundleVerify({ file, operatorCert: o.operatorCert, at: o.at, json: o.json }));
+    });
 }

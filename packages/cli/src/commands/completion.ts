@@ -2,7 +2,7 @@
  * `elicence completion bash|zsh`: a shell completion script generated from the command tree.
  * @module
  */
-import type { Command } from "commander";
+import { Argument, type Command } from "commander";
 
 interface Node {
   readonly path: string[];
@@ -49,4 +49,15 @@ ${nodes.map((n) => `    "${n.path.join(" ")}") echo "${n.subcommands.join(" ")}"
 `;
   if (shell === "bash") return `${bash}complete -F _elicence_complete elicence\n`;
   return `#compdef elicence\nautoload -U +X bashcompinit && bashcompinit\n${bash}complete -F _elicence_complete elicence\n`;
+}
+
+/** Registers `elicence completion bash|zsh` (it walks `program`: register it with the others). */
+export function registerCompletion(program: Command): void {
+  program
+    .command("completion")
+    .description("print a shell completion script: eval \"$(elicence completion bash)\"")
+    .addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh"]))
+    .action((shell: "bash" | "zsh") => {
+      process.stdout.write(completionScript(program, shell));
+    });
 }

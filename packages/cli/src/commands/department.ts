@@ -3,9 +3,11 @@
  * in process with `--home`: adding one needs the workspace passphrase, which unlocks the root CA).
  * @module
  */
+import { Option, type Command } from "commander";
 import { DEFAULT_ALGORITHMS, type JwsAlgorithm } from "@elicence/core";
 import { Registry, openWorkspace } from "@elicence/registry";
 import { pbkdf2Iterations, readPassphrase } from "../io/passphrase.js";
+import type { SetExitCode } from "../flags.js";
 
 /** Runs `department add --home DIR --name NAME --code USCC [--alg ALG]`. */
 export async function runDepartmentAdd(options: { home: string; db?: string; name: string; code: string; alg: JwsAlgorithm; json: boolean }): Promise<number> {
@@ -36,4 +38,29 @@ export async function runDepartmentList(options: { home: string; json: boolean }
   else if (departments.length === 0) process.stdout.write("The trust list names no department.\n");
   else for (const d of departments) process.stdout.write(`${d.code}  ${d.name}  types ${d.licenceTypes.join(",") || "(none)"}\n`);
   return 0;
+}
+
+/** Registers `elicence department add|list`. */
+export function registerDepartment(program: Command, setExitCode: SetExitCode): void {
+  const department = program.command("department").description("issuing departments of a workspace (operator, with --home)");
+  department
+    .command("add")
+    .description("add an issuing department: signing certificate from the workspace CA, encrypted key, re-signed trust list")
+    .requiredOption("--home <dir>", "the workspace (needs the passphrase)")
+    .option("--db <url>", "sqlite:PATH or postgres://… (default: the workspace's registry.db)")
+    .requiredOption("--name <name>", "the department's name, as its certificate will carry it")
+    .requiredOption("--code <uscc>", "its unified social credit code")
+    .addOption(new Option("--alg <alg>", "signature algorithm of its key").choices(["ES256", "EdDSA", "PS256"]).default("ES256"))
+    .option("--json", "print JSON", false)
+    .action(async (o) => {
+      setExitCode(await runDepartmentAdd({ home: o.home, db: o.db, name: o.name, code: o.code, alg: o.alg, json: o.json }));
+    });
+  department
+    .command("list")
+    .description("list the departments of the workspace's trust list, with the licence types each may issue")
+    .requiredOption("--home <dir>", "the workspace")
+    .option("--json", "print JSON", false)
+    .action(async (o) => {
+      setExitCode(await runDepartmentList({ home: o.home, json: o.json }));
+    });
 }

@@ -2,10 +2,12 @@
  * `elicence init --home DIR`: a ready workspace.
  * @module
  */
+import { Option, type Command } from "commander";
 import { Registry, initWorkspace } from "@elicence/registry";
-import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_OPERATOR } from "../workspace/samples.js";
+import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_OPERATOR } from "@elicence/registry/samples";
 import { pbkdf2Iterations, readPassphrase } from "../io/passphrase.js";
 import type { JwsAlgorithm } from "@elicence/core";
+import { parseDatabaseUrl, type SetExitCode } from "../flags.js";
 
 /** Options of the init command. */
 export interface InitCommandOptions {
@@ -80,4 +82,19 @@ export async function runInit(options: InitCommandOptions): Promise<number> {
 /** A database URL without its password, for printing. */
 function redactDatabaseUrl(db: string): string {
   return db.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, "$1:***@");
+}
+
+/** Registers `elicence init`. */
+export function registerInit(program: Command, setExitCode: SetExitCode): void {
+  program
+    .command("init")
+    .description("create a workspace: development CA, a sample issuing department, its encrypted key, a trust list and sample licence types")
+    .requiredOption("--home <dir>", "workspace directory")
+    .addOption(new Option("--alg <alg>", "department signing algorithm").choices(["ES256", "EdDSA", "PS256"]).default("ES256"))
+    .option("--db <url>", "the registry database, sqlite:PATH or an empty postgres://… database (default: the workspace's registry.db); serve with the same --db", parseDatabaseUrl)
+    .option("--force", "overwrite an existing workspace", false)
+    .option("--json", "print JSON", false)
+    .action(async (o) => {
+      setExitCode(await runInit({ home: o.home, alg: o.alg, force: o.force, json: o.json, now: new Date(), ...(o.db !== undefined ? { db: o.db } : {}) }));
+    });
 }

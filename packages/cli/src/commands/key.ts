@@ -2,9 +2,11 @@
  * `elicence key create|list|revoke`: departments' API keys (admin).
  * @module
  */
+import { Argument, type Command } from "commander";
 import type { ApiKeyInfo, Role } from "@elicence/core";
 import { withApi, type ApiOptions } from "../api.js";
 import { CliError } from "../output.js";
+import { collect, where, withWhere, type SetExitCode } from "../flags.js";
 
 const ROLES: readonly Role[] = ["issuer", "consumer", "auditor", "admin"];
 
@@ -53,5 +55,27 @@ export async function runKeyRevoke(options: ApiOptions & { id: string; json: boo
     if (options.json) process.stdout.write(`${JSON.stringify(k)}\n`);
     else process.stdout.write(`API key ${k.id} revoked at ${k.revokedAt}.\n`);
     return 0;
+  });
+}
+
+/** Registers `elicence key create|list|revoke`. */
+export function registerKey(program: Command, setExitCode: SetExitCode): void {
+  const key = program.command("key").description("departments' API keys (admin): create, list, revoke");
+  withWhere(
+    key
+      .command("create")
+      .description("create an API key for a department (admin); prints the key once")
+      .requiredOption("--department <uscc>", "the department's unified social credit code")
+      .option("--role <role>", "issuer, consumer, auditor or admin (repeat)", collect, [])
+      .option("--type <code>", "for an issuer: a licence type it may issue (repeat)", collect, [])
+      .option("--label <text>", "what the key is for, e.g. the approval system's name"),
+  ).action(async (o) => {
+    setExitCode(await runKeyCreate({ ...where(o), department: o.department, role: o.role, type: o.type, label: o.label, json: o.json }));
+  });
+  withWhere(key.command("list").description("list API keys, without secrets (admin)")).action(async (o) => {
+    setExitCode(await runKeyList({ ...where(o), json: o.json }));
+  });
+  withWhere(key.command("revoke").description("revoke an API key at once (admin)").addArgument(new Argument("<id>", "the key id: the 16 hex digits after elk_"))).action(async (id, o) => {
+    setExitCode(await runKeyRevoke({ ...where(o), id, json: o.json }));
   });
 }

@@ -3,11 +3,13 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
+import type { Command } from "commander";
 import type { IssuedRecord, LicenceRecord, LicenceType } from "@elicence/core";
 import { withApi, type ApiOptions } from "../api.js";
 import { parseFieldPairs, typeCodeOf, typeFields } from "../io/fields.js";
 import { checkWritable, licenceFile, writeOutput } from "../io/files.js";
 import { CliError } from "../output.js";
+import { collect, formatOption, parseValidUntil, where, withWhere, type SetExitCode } from "../flags.js";
 
 /** Options shared by the commands that make a new version. */
 interface NewVersionOptions extends ApiOptions {
@@ -68,4 +70,49 @@ export async function runStatusChange(action: StatusAction, options: ApiOptions 
     else process.stdout.write(`${record.id} ${record.status}\n`);
     return 0;
   });
+}
+
+/** Registers `elicence amend|renew|suspend|resume|revoke|cancel`. */
+export function registerLifecycle(program: Command, setExitCode: SetExitCode): void {
+  withWhere(
+    program
+      .command("amend")
+      .description("amend fields: a new version supersedes the licence; prints the new identifier")
+      .argument("<id>", "licence identifier")
+      .option("--field <key=value>", "a changed field (repeat)", collect, [])
+      .requiredOption("--reason <text>", "why, recorded in the log")
+      .option("--request-id <id>", "idempotency key")
+      .option("--out <file>", "also write the new version to FILE")
+      .addOption(formatOption()),
+  ).action(async (id, o) => {
+    setExitCode(await runAmend({ ...where(o), id, field: o.field, reason: o.reason, requestId: o.requestId, out: o.out, format: o.format, json: o.json }));
+  });
+
+  withWhere(
+    program
+      .command("renew")
+      .description("renew: a new version with a new end of validity; prints the new identifier")
+      .argument("<id>", "licence identifier")
+      .requiredOption("--valid-until <time>", "new end of validity (ISO 8601), or none", parseValidUntil)
+      .requiredOption("--reason <text>", "why, recorded in the log")
+      .option("--request-id <id>", "idempotency key")
+      .option("--out <file>", "also write the new version to FILE")
+      .addOption(formatOption()),
+  ).action(async (id, o) => {
+    setExitCode(await runRenew({ ...where(o), id, validUntil: o.validUntil, reason: o.reason, requestId: o.requestId, out: o.out, format: o.format, json: o.json }));
+  });
+
+  const STATUS: Record<StatusAction, string> = { suspend: "suspend a licence", resume: "resume a suspended licence", revoke: "revoke a licence (吊销)", cancel: "cancel a licence (注销)" };
+  for (const action of Object.keys(STATUS) as StatusAction[]) {
+    withWhere(
+      program
+        .command(action)
+        .description(`${STATUS[action]}; the status list changes at once`)
+        .argument("<id>", "licence identifier")
+        .requiredOption("--reason <text>", "why, recorded in the log")
+        .option("--officer <id>", "officer identifier within the department (hashed in the log)"),
+    ).action(async (id, o) => {
+      setExitCode(await runStatusChange(action, { ...where(o), id, reason: o.reason, officer: o.officer, json: o.json }));
+    });
+  }
 }

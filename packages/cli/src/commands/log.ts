@@ -4,10 +4,14 @@
  * consistency proof and checks both offline: the log only grew, nothing was rewritten.
  * @module
  */
-import { DEFAULT_ALGORITHMS, verifyConsistency, verifyTreeHead, type SignedTreeHead } from "@elicence/core";
-import { loadTrustList, withPublicApi, type ApiOptions } from "../api.js";
+import type { Command } from "commander";
+import { DEFAULT_ALGORITHMS } from "@elicence/core";
+import { verifyConsistency, verifyTreeHead, type SignedTreeHead } from "@elicence/core/log";
+import { withPublicApi, type ApiOptions } from "../api.js";
 import { checkWritable, readJson, writeOutput } from "../io/files.js";
 import { CliError, EXIT } from "../output.js";
+import { loadTrustList } from "../trust-material.js";
+import { where, withWhere, type SetExitCode } from "../flags.js";
 
 /** Options of the log commands. */
 export interface LogOptions extends ApiOptions {
@@ -67,5 +71,27 @@ export async function runLogVerify(options: LogOptions & { treeHead: string }): 
     else if (consistent) process.stdout.write(`CONSISTENT: the log grew from ${old.treeSize} to ${head.treeSize} entries and nothing before was changed.\n`);
     else process.stdout.write(`INCONSISTENT: the current log (size ${head.treeSize}) does not extend the saved tree head (size ${old.treeSize}). Keep both heads as evidence.\n`);
     return consistent ? EXIT.ok : EXIT.failed;
+  });
+}
+
+/** Registers `elicence log head|verify`. */
+export function registerLog(program: Command, setExitCode: SetExitCode): void {
+  const log = program.command("log").description("the registry's tamper-evident log");
+  const trustOptions = (cmd: Command) =>
+    cmd.option("--trust <file>", "check tree heads against this signed trust list (default with --home: the workspace's)").option("--operator-cert <pem>", "pin the trust list's signer");
+  withWhere(trustOptions(log.command("head").description("print the current signed tree head, verified; --out saves it for `log verify`").option("--out <file>", "save the tree head to FILE"))).action(
+    async (o) => {
+      setExitCode(await runLogHead({ ...where(o), trust: o.trust, operatorCert: o.operatorCert, out: o.out, json: o.json }));
+    },
+  );
+  withWhere(
+    trustOptions(
+      log
+        .command("verify")
+        .description("check offline that the current log extends a saved tree head (exit 0 only if consistent)")
+        .requiredOption("--tree-head <file>", "a tree head saved with `log head --out`"),
+    ),
+  ).action(async (o) => {
+    setExitCode(await runLogVerify({ ...where(o), trust: o.trust, operatorCert: o.operatorCert, treeHead: o.treeHead, json: o.json }));
   });
 }

@@ -3,11 +3,13 @@
  * (`--matter`, `--reason`) and is recorded in the registry's log.
  * @module
  */
+import type { Command } from "commander";
 import type { HolderIdType, SharedLicence } from "@elicence/core";
 import { withApi, type ApiOptions } from "../api.js";
 import { guessHolderIdType, holderIdType } from "../io/fields.js";
 import { checkWritable, licenceFile, shownFields, writeOutput } from "../io/files.js";
 import { EXIT } from "../output.js";
+import { formatOption, where, withCause, withWhere, type SetExitCode } from "../flags.js";
 
 /** The cause flags every read takes. */
 export interface CauseOptions {
@@ -68,5 +70,49 @@ export async function runCheckData(
     if (options.json) process.stdout.write(`${JSON.stringify({ match })}\n`);
     else process.stdout.write(match ? "yes: an active licence of the holder says so\n" : "no: no active licence of the holder says so\n");
     return match ? EXIT.ok : EXIT.failed;
+  });
+}
+
+/** Registers `elicence lookup|get|check-data`. */
+export function registerReads(program: Command, setExitCode: SetExitCode): void {
+  withWhere(
+    withCause(
+      program
+        .command("lookup")
+        .description("find a holder's licences; shows only the fields you are entitled to")
+        .requiredOption("--holder-id <id>", "holder code")
+        .option("--holder-id-type <code>", "111 citizen ID, 001 USCC, … (default: guessed from the code)")
+        .option("--type <code>", "only this licence type"),
+    ),
+  ).action(async (o) => {
+    setExitCode(await runLookup({ ...where(o), holderId: o.holderId, holderIdType: o.holderIdType, type: o.type, matter: o.matter, reason: o.reason, json: o.json }));
+  });
+
+  withWhere(
+    withCause(
+      program
+        .command("get")
+        .description("fetch one licence by identifier; shows only the fields you are entitled to")
+        .argument("<id>", "licence identifier")
+        .option("--out <file>", "write the licence (entitled disclosures only) to FILE")
+        .addOption(formatOption()),
+    ),
+  ).action(async (id, o) => {
+    setExitCode(await runGet({ ...where(o), id, out: o.out, format: o.format, matter: o.matter, reason: o.reason, json: o.json }));
+  });
+
+  withWhere(
+    withCause(
+      program
+        .command("check-data")
+        .description("does the holder's active licence say FIELD=VALUE? yes (exit 0) or no (exit 1), without handing the data over")
+        .requiredOption("--holder-id <id>", "holder code")
+        .option("--holder-id-type <code>", "111 citizen ID, 001 USCC, … (default: guessed from the code)")
+        .requiredOption("--type <code>", "licence type code")
+        .requiredOption("--field <name>", "field name")
+        .requiredOption("--value <value>", "value to compare"),
+    ),
+  ).action(async (o) => {
+    setExitCode(await runCheckData({ ...where(o), holderId: o.holderId, holderIdType: o.holderIdType, type: o.type, field: o.field, value: o.value, matter: o.matter, reason: o.reason, json: o.json }));
   });
 }

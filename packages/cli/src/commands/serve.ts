@@ -2,9 +2,11 @@
  * `elicence serve`: run the registry's HTTP API.
  * @module
  */
+import type { Command } from "commander";
 import { Registry, serveRegistry } from "@elicence/registry";
 import { readPassphrase } from "../io/passphrase.js";
 import { CliError } from "../output.js";
+import { collect, parseDatabaseUrl, parsePort, type SetExitCode } from "../flags.js";
 
 /** Options of the serve command. */
 export interface ServeCommandOptions {
@@ -58,4 +60,19 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   await server.close();
   await registry.close();
   return 0;
+}
+
+/** Registers `elicence serve`. */
+export function registerServe(program: Command, setExitCode: SetExitCode): void {
+  program
+    .command("serve")
+    .description("run the registry's HTTP API (the workspace serves with no other setting)")
+    .requiredOption("--home <dir>", "workspace directory")
+    .option("--db <url>", "sqlite:PATH or postgres://… (default: the workspace's registry.db)", parseDatabaseUrl)
+    .option("--port <n>", "TCP port", parsePort, 8080)
+    .option("--host <addr>", "interface to listen on", "127.0.0.1")
+    .option("--cors-origin <origin>", "a browser origin allowed to call the authenticated API (repeat); the public documents are open to every origin", collect, [])
+    .action(async (o) => {
+      setExitCode(await runServe({ home: o.home, db: o.db, port: o.port, host: o.host, corsOrigins: o.corsOrigin }));
+    });
 }

@@ -2,8 +2,10 @@
  * `elicence stats --from T --to T`: sharing figures per department (admins and auditors).
  * @module
  */
+import type { Command } from "commander";
 import { withApi, type ApiOptions } from "../api.js";
-import { EXIT } from "../output.js";
+import { CliError, EXIT } from "../output.js";
+import { parseTime, where, withWhere, type SetExitCode } from "../flags.js";
 
 /** Options of `stats`. */
 export interface StatsOptions extends ApiOptions {
@@ -32,4 +34,18 @@ export async function runStats(options: StatsOptions): Promise<number> {
   }
   process.stdout.write(`${lines.join("\n")}\n`);
   return EXIT.ok;
+}
+
+/** Registers `elicence stats`. */
+export function registerStats(program: Command, setExitCode: SetExitCode): void {
+  withWhere(
+    program
+      .command("stats")
+      .description("sharing figures per department over a period: types provided electronically, reads by others, licences served per matter (admin, auditor)")
+      .requiredOption("--from <time>", "start of the period (ISO 8601, inclusive)", parseTime)
+      .requiredOption("--to <time>", "end of the period (ISO 8601, exclusive)", parseTime),
+  ).action(async (o) => {
+    if (o.from.getTime() >= o.to.getTime()) throw new CliError("usage", "--from must be before --to.");
+    setExitCode(await runStats({ ...where(o), from: o.from, to: o.to, json: o.json }));
+  });
 }

@@ -2,11 +2,13 @@
  * `elicence type list|show|add`: the catalogue.
  * @module
  */
+import type { Command } from "commander";
 import type { LicenceType } from "@elicence/core";
 import { openWorkspace } from "@elicence/registry";
 import { API_KEY_ENV, withApi, type ApiOptions } from "../api.js";
 import { readJson } from "../io/files.js";
 import { CliError } from "../output.js";
+import { where, withWhere, type SetExitCode } from "../flags.js";
 
 /**
  * The catalogue as the registry has it (types added with `type add` included); without an API key,
@@ -63,5 +65,19 @@ export async function runTypeAdd(options: ApiOptions & { file: string; json: boo
     if (options.json) process.stdout.write(`${JSON.stringify(typeJson(type))}\n`);
     else process.stdout.write(`Registered ${type.code} ${type.name} v${type.version}\n`);
     return 0;
+  });
+}
+
+/** Registers `elicence type list|show|add`. */
+export function registerType(program: Command, setExitCode: SetExitCode): void {
+  const type = program.command("type").description("the licence type catalogue");
+  withWhere(type.command("list").description("list licence types with their fields (without ELICENCE_API_KEY: the workspace's catalogue files)")).action(async (o) => {
+    setExitCode(await runTypeList({ ...where(o), json: o.json }));
+  });
+  withWhere(type.command("show").description("show one licence type").argument("<code>", "licence type code")).action(async (c, o) => {
+    setExitCode(await runTypeShow({ ...where(o), code: c, json: o.json }));
+  });
+  withWhere(type.command("add").description("register a licence type, or a new version of one, from a JSON file (admin)").argument("<file>", "the licence type as JSON")).action(async (file, o) => {
+    setExitCode(await runTypeAdd({ ...where(o), file, json: o.json }));
   });
 }

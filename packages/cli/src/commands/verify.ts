@@ -1,15 +1,24 @@
 /**
  * `elicence verify LICENCE`: verify a licence (a file, standard input, a compact string, or one
- * fetched from the registry by identifier) and print the report.
+ * fetched from the registry by identifier) and print the report. The SDK's {@link LicenceVerifier}
+ * verifies; the trust list and status lists come from the CLI's one loader (`trust-material.ts`),
+ * which reads and fetches them once, before verifying: a registry that cannot be reached is then
+ * exit 69, not an INDETERMINATE answer, and the verifier itself never fetches.
  * @module
  */
-import { DEFAULT_ALGORITHMS, isJwsAlgorithm, verifyLicence, verifyTrustList, type JwsAlgorithm, type TrustList, type VerificationReport } from "@elicence/core";
-import { Registry, openWorkspace } from "@elicence/registry";
-import { RegistryClient, statusListIdOf } from "@elicence/sdk";
+import type { Command } from "commander";
+import { DEFAULT_ALGORITHMS, isJwsAlgorithm, type JwsAlgorithm } from "@elicence/core";
+import { LicenceVerifier } from "@elicence/sdk";
 import { registryBaseUrl, withApi } from "../api.js";
+import { collect, parseTime, type SetExitCode } from "../flags.js";
 import { readInput } from "../io/files.js";
-import { PASSPHRASE_ENV } from "../io/passphrase.js";
-import { CliError, EXIT } from "../output.js";
+import { CliError } from "../output.js";
+import { exitOfIndication, formatReport } from "../report.js";
+import { loadStatusLists, readTrustList } from "../trust-material.js";
+import { runVerifyFromBundle } from "./bundle.js";
+
+/** How long the verifier may use what the loader gave it: far longer than one run. */
+const RUN_STALENESS_MS = 60 * 60 * 1000;
 
 /** Options of the verify command. */
 export interface VerifyCommandOptions {
@@ -53,29 +62,6 @@ function parseAlgorithms(list: string | undefined): JwsAlgorithm[] {
   return algs as JwsAlgorithm[];
 }
 
-const MARK: Record<string, string> = { passed: "✓", failed: "✗", indeterminate: "?", skipped: "-" };
-
-/** Formats a report for a person. */
-export function formatReport(report: VerificationReport): string {
-  const lines: string[] = [];
-  const l = report.licence;
-  lines.push(`${report.indication}${report.subIndication ? ` (${report.subIndication})` : ""}${l ? `  ${l.type.name}  ${l.id}` : ""}`);
-  for (const c of report.checks) lines.push(`  ${MARK[c.result]} ${c.check.padEnd(18)} ${c.message}${c.code && c.result !== "passed" ? ` [${c.code}]` : ""}`);
-  if (l) {
-    const width = Math.max(13, ...Object.keys(l.fields).map((k) => k.length));
-    lines.push("Licence");
-    lines.push(`  ${"number".padEnd(width)} ${l.number}`);
-    lines.push(`  ${"holder".padEnd(width)} ${l.holder.name} (${l.holder.idType} ${l.holder.idNumber})`);
-    lines.push(`  ${"issuer".padEnd(width)} ${l.issuer.name} (${l.issuer.code})`);
-    lines.push(`  ${"issued".padEnd(width)} ${l.issuedAt}`);
-    lines.push(`  ${"valid".padEnd(width)} ${l.validFrom} – ${l.validUntil ?? "no end date"}`);
-    for (const [k, v] of Object.entries(l.fields)) lines.push(`  ${k.padEnd(width)} ${typeof v === "string" ? v : JSON.stringify(v)}`);
-  }
-  if (report.signer) lines.push(`Signed by ${report.signer.subject} (certificate ${report.signer.certificateSha256.slice(0, 16)}…) with ${report.algorithm}`);
-  lines.push(`Verified for ${report.verificationTime}`);
-  return `${lines.join("\n")}\n`;
-}
-
 /** Runs `verify`; the exit code says PASSED (0), FAILED (1) or INDETERMINATE (2). */
 export async function runVerify(options: VerifyCommandOptions): Promise<number> {
   if ((options.home === undefined) === (options.trust === undefined)) {
@@ -87,25 +73,24 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
   if (options.offline && options.registry !== undefined) throw new CliError("usage", "--offline does not go with --registry.");
   const algorithms = parseAlgorithms(options.algorithms);
   const registry = options.registry !== undefined ? registryBaseUrl(options.registry) : undefined;
-  const input = await licenceInput(options, registry);
-  let trustList: TrustList;
-  if (options.home !== undefined) {
-    trustList = await (await openWorkspace(options.home)).trustList(options.at ?? new Date(), algorithms);
-  } else {
-    const token = await readInput(options.trust!, "the trust list");
-    const pinned = options.operatorCert ? [await readInput(options.operatorCert, "the operator certificate")] : undefined;
-    trustList = await verifyTrustList(token, { at: options.at ?? new Date(), algorithms, ...(pinned ? { operatorCertificates: pinned } : {}) });
-  }
-  const statusLists: string[] = [];
-  for (const path of options.statusList) statusLists.push((await readInput(path, "the status list")).trim());
-  if (statusLists.length === 0 && !options.offline) {
-    const fetched = registry !== undefined ? await remoteStatusList(registry, input) : options.home !== undefined ? await workspaceStatusList(options.home, input) : undefined;
-    if (fetched) statusLists.push(fetched);
-  }
-  const report = await verifyLicence(input.trim(), { trustList, at: options.at ?? new Date(), algorithms, statusLists });
+  const input = (await licenceInput(options, registry)).trim();
+  const trust = await readTrustList(options);
+  const verifier = new LicenceVerifier({
+    offline: true,
+    algorithms,
+    maxStaleness: RUN_STALENESS_MS,
+    ...(trust.operatorCertificates ? { operatorCertificates: trust.operatorCertificates } : {}),
+  });
+  // A trust list the user gave that does not verify is bad input (exit 65), not INDETERMINATE.
+  await verifier.addTrustList(trust.token, options.at ? { at: options.at } : {});
+  const statusLists = await loadStatusLists(
+    { statusList: options.statusList, offline: options.offline === true, ...(registry !== undefined ? { registry } : {}), ...(options.home !== undefined ? { home: options.home } : {}) },
+    input,
+  );
+  const report = await verifier.verify(input, { statusLists, ...(options.at ? { at: options.at } : {}) });
   if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(formatReport(report));
-  return report.indication === "PASSED" ? EXIT.ok : report.indication === "FAILED" ? EXIT.failed : EXIT.indeterminate;
+  return exitOfIndication(report.indication);
 }
 
 /** The licence to verify: read from a file or standard input, given inline, or fetched by identifier. */
@@ -128,28 +113,52 @@ async function licenceInput(options: VerifyCommandOptions, registry: string | un
   return shared.licence;
 }
 
-/** The licence's current status list from a registry server (a public document: no API key). */
-async function remoteStatusList(registry: string, licence: string): Promise<string | undefined> {
-  const id = statusListIdOf(licence);
-  if (id === undefined) return undefined;
-  return new RegistryClient({ baseUrl: registry }).statusList(id);
-}
-
-/**
- * The licence's current status list from the workspace's own registry, when the passphrase is in
- * the environment (no prompt: verification stays non-interactive). Without it, status is
- * INDETERMINATE unless `--status-list` is given.
- */
-async function workspaceStatusList(home: string, licence: string): Promise<string | undefined> {
-  const passphrase = process.env[PASSPHRASE_ENV];
-  const id = statusListIdOf(licence);
-  if (!passphrase || id === undefined) return undefined;
-  const registry = await Registry.open({ home, passphrase });
-  try {
-    return await registry.public.statusList(id);
-  } catch {
-    return undefined;
-  } finally {
-    await registry.close();
-  }
+/** Registers `elicence verify` (a licence, or one of an audit bundle with `--bundle`). */
+export function registerVerify(program: Command, setExitCode: SetExitCode): void {
+  program
+    .command("verify")
+    .description("verify a licence — a file, - for standard input, a compact licence, or an identifier fetched from --registry/--home — or one of an audit bundle with --bundle; exit 0 only when PASSED")
+    .argument("<licence>", "a licence file (archive or compact form), - for standard input, a compact licence (eyJ…~…~), or a licence identifier (1.2.156.3005.2.…) to fetch; with --bundle, the identifier")
+    .option("--home <dir>", "use the workspace's trust list, and its registry for status lists and fetching")
+    .option("--registry <url>", "a registry server: status lists (public) and fetching by identifier (ELICENCE_API_KEY) over HTTP; needs --trust")
+    .option("--trust <file>", "use this signed trust list")
+    .option("--operator-cert <pem>", "pin the trust list's signer to this certificate")
+    .option("--matter <code>", "fetching by identifier: approval matter code (事项编码) the read is for")
+    .option("--reason <text>", "fetching by identifier: a short reason, recorded in the log")
+    .option("--status-list <file>", "a status list token to check status against (repeat)", collect, [])
+    .option("--at <time>", "verification time (default: now)", parseTime)
+    .option("--alg <list>", "allowed algorithms, comma separated (default: ES256,EdDSA,PS256)")
+    .option("--offline", "never contact a registry (with --home: no status list from the workspace's registry)", false)
+    .option("--bundle <file>", "verify licence ID (the argument) from this audit bundle, with its evidence")
+    .option("--json", "print the report as JSON", false)
+    .addHelpText(
+      "after",
+      `\nExamples:\n  elicence verify licence.json --home ws                      a file; status from the workspace's registry\n  elicence verify "$(cat licence.txt)" --trust trust-list.jwt --operator-cert operator.pem --registry URL\n  elicence verify 1.2.156.3005.2.… --registry URL --trust trust-list.jwt --matter M --reason R\n  elicence verify --offline --bundle audit.json 1.2.156.3005.2.… --operator-cert operator.pem\nExit codes: 0 PASSED, 1 FAILED, 2 INDETERMINATE (e.g. no status list: give --status-list, --registry or --home).`,
+    )
+    .action(async (licence, o) => {
+      if (o.bundle !== undefined) {
+        for (const flag of ["home", "registry", "trust", "alg", "matter", "reason"] as const) {
+          if (o[flag] !== undefined) throw new CliError("usage", `--${flag} does not go with --bundle: the bundle carries its trust list and licences.`);
+        }
+        if (o.statusList.length) throw new CliError("usage", "--status-list does not go with --bundle: the bundle carries its status lists.");
+        setExitCode(await runVerifyFromBundle({ file: o.bundle, id: licence, operatorCert: o.operatorCert, at: o.at, json: o.json }));
+        return;
+      }
+      setExitCode(
+        await runVerify({
+          offline: o.offline,
+          licence,
+          home: o.home,
+          registry: o.registry,
+          trust: o.trust,
+          operatorCert: o.operatorCert,
+          statusList: o.statusList,
+          at: o.at,
+          algorithms: o.alg,
+          matter: o.matter,
+          reason: o.reason,
+          json: o.json,
+        }),
+      );
+    });
 }

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeCitizenIdCheck } from "@elicence/core";
-import { createTestDatabase } from "../../../registry/test/support/postgres.js";
+import { createTestDatabase } from "@elicence/test-support/postgres";
 import { startServe, stopServe } from "../support/serve.js";
 
 const BIN = fileURLToPath(new URL("../../dist/bin.js", import.meta.url));

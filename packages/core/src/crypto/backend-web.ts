@@ -7,7 +7,7 @@
 import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
 import { ALGORITHM_KEYS, MIN_RSA_BITS, type SignatureAlgorithm } from "./algorithms.js";
 import type { CryptoBackend, GeneratedKeyPair, PrivateKeyHandle, PublicKeyHandle } from "./backend.js";
-import { decodeBase64url, encodeBase64url } from "../encoding/base64url.js";
+import { decodeBase64url, encodeBase64url } from "../encoding/base64url-portable.js";
 import { LicenceError } from "../errors/errors.js";
 
 interface WebPublicKey extends PublicKeyHandle {

@@ -21,7 +21,6 @@ export type LicenceErrorCode =
   | "ERR_HEADER_INVALID"
   | "ERR_SIGNATURE_INVALID"
   | "ERR_CERTIFICATE_INVALID"
-  | "ERR_CHAIN_UNTRUSTED"
   | "ERR_ISSUER_NOT_AUTHORISED"
   | "ERR_DISCLOSURE_INVALID"
   | "ERR_TRUST_LIST_INVALID"
@@ -47,6 +46,35 @@ export interface ValidationIssue {
   readonly message: string;
 }
 
+/**
+ * The non-secret details of a {@link LicenceError}: named members a program may act on, and further
+ * scalar members some codes add (a database constraint, a retry hint).
+ *
+ * Which code carries which member: `reason` (a fixed kebab-case phrase, typed per code where it
+ * has a union: `JwsFailureReason` for `ERR_JWS_INVALID`, `DisclosureFailureReason` for
+ * `ERR_DISCLOSURE_INVALID`, `StatusListFailureReason` / `ZlibFailureReason` /
+ * `StatusListTokenFailureReason` for `ERR_STATUS_LIST_INVALID`, `ProofFailureReason` for
+ * `ERR_LOG_PROOF_INVALID`, `LicenceIdInvalidReason` for `ERR_IDENTIFIER_INVALID`); `limit` for
+ * `ERR_INPUT_TOO_LARGE`; `member` for `ERR_HEADER_INVALID` and `ERR_JSON_DUPLICATE_MEMBER`; `alg`
+ * for the algorithm errors; `oid` for `ERR_ALGORITHM_UNSUPPORTED`.
+ */
+export interface LicenceErrorDetails {
+  /** Why, as a fixed kebab-case phrase (never input content). */
+  readonly reason?: string;
+  /** The limit that was exceeded. */
+  readonly limit?: number;
+  /** The JSON or header member at fault. */
+  readonly member?: string;
+  /** The algorithm named (truncated). */
+  readonly alg?: string;
+  /** The object identifier of an unsupported scheme (truncated). */
+  readonly oid?: string;
+  /** An index into a list (e.g. a batch item). */
+  readonly index?: number;
+  /** Further scalar details some codes add. */
+  readonly [key: string]: string | number | boolean | undefined;
+}
+
 /** Options common to every {@link LicenceError}. */
 export interface LicenceErrorOptions {
   /** The underlying error, if any. */
@@ -54,7 +82,7 @@ export interface LicenceErrorOptions {
   /** Problems found, each with its path. */
   readonly issues?: readonly ValidationIssue[];
   /** Non-secret details a program may act on (limits, names of members, indices). */
-  readonly details?: Readonly<Record<string, string | number | boolean>>;
+  readonly details?: LicenceErrorDetails;
 }
 
 /**
@@ -73,7 +101,7 @@ export class LicenceError extends Error {
   /** Problems found, each with its path (empty unless validation failed). */
   readonly issues: readonly ValidationIssue[];
   /** Non-secret details. */
-  readonly details: Readonly<Record<string, string | number | boolean>>;
+  readonly details: LicenceErrorDetails;
 
   /**
    * @param code - the stable code
@@ -89,7 +117,7 @@ export class LicenceError extends Error {
   }
 
   /** A JSON form that carries no cause chain (safe to log). */
-  toJSON(): { name: string; code: LicenceErrorCode; message: string; issues: readonly ValidationIssue[]; details: Readonly<Record<string, string | number | boolean>> } {
+  toJSON(): { name: string; code: LicenceErrorCode; message: string; issues: readonly ValidationIssue[]; details: LicenceErrorDetails } {
     return { name: this.name, code: this.code, message: this.message, issues: this.issues, details: this.details };
   }
 }

@@ -57,11 +57,29 @@ const KEY_BEARING_MEMBERS = ["jwk", "jku", "x5u"] as const;
 /** Members RFC 7515 defines; `crit` may not list them. */
 const REGISTERED = new Set(["alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit"]);
 
-function malformed(message: string, reason: string): LicenceError {
+/** Why a JWS was refused: the `details.reason` of `ERR_JWS_INVALID`. */
+export type JwsFailureReason =
+  | "parts"
+  | "type"
+  | "members"
+  | "header-type"
+  | "protected-header"
+  | "protected-header-missing"
+  | "protected-header-type"
+  | "payload"
+  | "signature"
+  | "signature-missing"
+  | "member"
+  | "general-serialisation"
+  | "sd-jwt-shape"
+  | "unprotected-member"
+  | "disclosures";
+
+function malformed(message: string, reason: JwsFailureReason): LicenceError {
   return new LicenceError("ERR_JWS_INVALID", message, { details: { reason } });
 }
 
-function decodePart(part: string, what: string): Uint8Array {
+function decodePart(part: string, what: JwsFailureReason): Uint8Array {
   const bytes = backend.base64urlDecode(part);
   if (bytes === null) throw malformed("A JWS part is not valid base64url.", what);
   return bytes;

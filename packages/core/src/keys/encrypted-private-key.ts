@@ -9,7 +9,7 @@
  */
 import { LicenceError } from "../errors/errors.js";
 import { encodeEncryptedPrivateKeyInfo, isPrivateKeyInfo, parseEncryptedPrivateKeyInfo, type Pbes2Params } from "./pbes2.js";
-import { encodePem, findPemBlocks } from "./pem.js";
+import { encodePem, findPemBlocks } from "../encoding/pem.js";
 import { randomBytes, toBufferSource, webCrypto } from "./webcrypto.js";
 
 /** PBKDF2 iterations used when the caller does not say (OWASP 2023 for PBKDF2-HMAC-SHA256). */
@@ -86,7 +86,7 @@ export async function encryptPrivateKey(pkcs8Der: Uint8Array, passphrase: string
   const params: Pbes2Params = { salt: randomBytes(SALT_BYTES), iterations, prf: "SHA-256", keyBytes: 32, iv: randomBytes(16) };
   const key = await deriveAesKey(passphrase, params, "encrypt");
   const encryptedData = new Uint8Array(await webCrypto().subtle.encrypt({ name: "AES-CBC", iv: toBufferSource(params.iv) }, key, toBufferSource(pkcs8Der)));
-  return encodePem(ENCRYPTED_LABEL, encodeEncryptedPrivateKeyInfo({ params, encryptedData }));
+  return encodePem(encodeEncryptedPrivateKeyInfo({ params, encryptedData }), ENCRYPTED_LABEL);
 }
 
 function unencrypted(): LicenceError {

@@ -1,10 +1,24 @@
 /**
  * ASN.1 of PKCS#8 EncryptedPrivateKeyInfo (RFC 5958 §3) protected with PBES2 (RFC 8018 §6.2):
  * PBKDF2 with an HMAC-SHA-1 or HMAC-SHA-256 PRF, and AES-CBC (RFC 3565 OIDs). Nothing else is read.
+ * Read with the strict DER reader (`encoding/der.ts`), written with `encoding/der-write.ts`.
  *
  * @module
  */
-import * as asn1js from "asn1js";
+import {
+  CLASS_CONTEXT,
+  DerError,
+  type DerNode,
+  decodeDer,
+  isUniversal,
+  readInteger,
+  readNull,
+  readOctetString,
+  readOid,
+  readSequence,
+  TAG,
+} from "../encoding/der.js";
+import { encodeInteger, encodeNull, encodeOctetString, encodeOid, encodeSequence } from "../encoding/der-write.js";
 import { LicenceError } from "../errors/errors.js";
 
 /** Object identifiers of the schemes we read and write. */
@@ -55,7 +69,8 @@ export interface EncryptedPrivateKeyInfo {
 }
 
 /** Limits on the parser: a key file is a few kilobytes, never deep. */
-const BER_LIMITS = { maxDepth: 12, maxNodes: 64, maxContentLength: 1 << 16, parseEmbedded: false } as const;
+const DER_LIMITS = { maxDepth: 12, maxNodes: 64 } as const;
+const MAX_KEY_FILE_BYTES = 1 << 16;
 const MIN_SALT_BYTES = 8;
 const MAX_SALT_BYTES = 64;
 
@@ -71,56 +86,43 @@ function unsupported(oid: string): LicenceError {
   );
 }
 
-/** Parses one complete DER value; `null` when it is malformed, has trailing bytes or is not DER. */
-function parseDer(der: Uint8Array): asn1js.AsnType | null {
-  let parsed: asn1js.FromBerResult;
+/** Parses one complete DER value with the strict reader; `null` when it is malformed, has trailing bytes or is not DER. */
+function parseDer(der: Uint8Array): DerNode | null {
+  if (der.length > MAX_KEY_FILE_BYTES) return null;
   try {
-    parsed = asn1js.fromBER(new Uint8Array(der), BER_LIMITS);
-  } catch {
-    return null;
+    return decodeDer(new Uint8Array(der), DER_LIMITS);
+  } catch (err) {
+    if (err instanceof DerError) return null;
+    throw err;
   }
-  if (parsed.offset !== der.length || parsed.result.error || !definiteLengths(parsed.result)) return null;
-  // Re-encoding must give the same bytes: refuses non-minimal lengths and other non-DER encodings.
-  let again: Uint8Array;
+}
+
+/** Runs one typed read of the DER reader; its structure errors become `ERR_INPUT_MALFORMED`. */
+function read<T>(step: () => T): T {
   try {
-    again = new Uint8Array(parsed.result.toBER());
-  } catch {
-    return null;
+    return step();
+  } catch (err) {
+    if (err instanceof DerError) throw malformed();
+    throw err;
   }
-  if (again.length !== der.length || again.some((b, i) => b !== der[i])) return null;
-  return parsed.result;
 }
 
-/** DER has no indefinite lengths (asn1js keeps them when re-encoding, so look for them). */
-function definiteLengths(node: asn1js.AsnType): boolean {
-  if (node.lenBlock.isIndefiniteForm) return false;
-  if (!node.idBlock.isConstructed) return true;
-  const children = (node.valueBlock as { value?: unknown }).value;
-  return Array.isArray(children) && children.every((child: asn1js.AsnType) => definiteLengths(child));
+function sequence(node: DerNode | undefined, min: number, max: number): readonly DerNode[] {
+  return read(() => readSequence(node, min, max));
 }
 
-function sequence(node: asn1js.AsnType | undefined, min: number, max: number): asn1js.AsnType[] {
-  if (!(node instanceof asn1js.Sequence)) throw malformed();
-  const items = node.valueBlock.value as asn1js.AsnType[];
-  if (items.length < min || items.length > max) throw malformed();
-  return items;
+function oid(node: DerNode | undefined): string {
+  return read(() => readOid(node));
 }
 
-function oid(node: asn1js.AsnType | undefined): string {
-  if (!(node instanceof asn1js.ObjectIdentifier)) throw malformed();
-  return node.getValue();
-}
-
-function octets(node: asn1js.AsnType | undefined): Uint8Array {
-  if (!(node instanceof asn1js.OctetString) || node.idBlock.isConstructed) throw malformed();
-  return new Uint8Array(node.valueBlock.valueHexView);
+function octets(node: DerNode | undefined): Uint8Array {
+  return read(() => readOctetString(node)).slice();
 }
 
 /** Reads a non-negative INTEGER; `Infinity` when it does not fit in 48 bits. */
-function unsignedInteger(node: asn1js.AsnType | undefined): number {
-  if (!(node instanceof asn1js.Integer)) throw malformed();
-  const bytes = node.valueBlock.valueHexView;
-  if (bytes.length === 0 || (bytes[0]! & 0x80) !== 0) throw malformed();
+function unsignedInteger(node: DerNode | undefined): number {
+  const bytes = read(() => readInteger(node));
+  if ((bytes[0]! & 0x80) !== 0) throw malformed();
   let start = 0;
   while (start < bytes.length - 1 && bytes[start] === 0) start++;
   if (bytes.length - start > 6) return Number.POSITIVE_INFINITY;
@@ -130,11 +132,11 @@ function unsignedInteger(node: asn1js.AsnType | undefined): number {
 }
 
 /** An AlgorithmIdentifier's parameters must be absent or NULL. */
-function absentOrNull(items: asn1js.AsnType[]): void {
-  if (items.length === 2 && !(items[1] instanceof asn1js.Null)) throw malformed();
+function absentOrNull(items: readonly DerNode[]): void {
+  if (items.length === 2) read(() => readNull(items[1]));
 }
 
-function readPrf(node: asn1js.AsnType | undefined): Pbes2Params["prf"] {
+function readPrf(node: DerNode | undefined): Pbes2Params["prf"] {
   const items = sequence(node, 1, 2);
   const prfOid = oid(items[0]);
   absentOrNull(items);
@@ -169,7 +171,7 @@ export function parseEncryptedPrivateKeyInfo(der: Uint8Array): EncryptedPrivateK
   const iterations = unsignedInteger(kdfItems[1]);
   let optional = kdfItems.slice(2);
   let keyLength: number | undefined;
-  if (optional[0] instanceof asn1js.Integer) {
+  if (isUniversal(optional[0], TAG.INTEGER)) {
     keyLength = unsignedInteger(optional[0]);
     optional = optional.slice(1);
   }
@@ -198,29 +200,18 @@ export function parseEncryptedPrivateKeyInfo(der: Uint8Array): EncryptedPrivateK
 export function encodeEncryptedPrivateKeyInfo(info: EncryptedPrivateKeyInfo): Uint8Array {
   const { salt, iterations, prf, keyBytes, iv } = info.params;
   const prfOid = prf === "SHA-256" ? PBES2_OIDS.hmacWithSHA256 : PBES2_OIDS.hmacWithSHA1;
-  const pbkdf2Params: asn1js.AsnType[] = [new asn1js.OctetString({ valueHex: new Uint8Array(salt) }), new asn1js.Integer({ value: iterations })];
-  if (prf !== "SHA-1") pbkdf2Params.push(new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: prfOid }), new asn1js.Null()] }));
-  const value = new asn1js.Sequence({
-    value: [
-      new asn1js.Sequence({
-        value: [
-          new asn1js.ObjectIdentifier({ value: PBES2_OIDS.pbes2 }),
-          new asn1js.Sequence({
-            value: [
-              new asn1js.Sequence({
-                value: [new asn1js.ObjectIdentifier({ value: PBES2_OIDS.pbkdf2 }), new asn1js.Sequence({ value: pbkdf2Params })],
-              }),
-              new asn1js.Sequence({
-                value: [new asn1js.ObjectIdentifier({ value: AES_OID_BY_KEY_BYTES[keyBytes] }), new asn1js.OctetString({ valueHex: new Uint8Array(iv) })],
-              }),
-            ],
-          }),
-        ],
-      }),
-      new asn1js.OctetString({ valueHex: new Uint8Array(info.encryptedData) }),
-    ],
-  });
-  return new Uint8Array(value.toBER());
+  const pbkdf2Params = [encodeOctetString(salt), encodeInteger(iterations)];
+  if (prf !== "SHA-1") pbkdf2Params.push(encodeSequence(encodeOid(prfOid), encodeNull()));
+  return encodeSequence(
+    encodeSequence(
+      encodeOid(PBES2_OIDS.pbes2),
+      encodeSequence(
+        encodeSequence(encodeOid(PBES2_OIDS.pbkdf2), encodeSequence(...pbkdf2Params)),
+        encodeSequence(encodeOid(AES_OID_BY_KEY_BYTES[keyBytes]), encodeOctetString(iv)),
+      ),
+    ),
+    encodeOctetString(info.encryptedData),
+  );
 }
 
 /**
@@ -230,16 +221,16 @@ export function encodeEncryptedPrivateKeyInfo(info: EncryptedPrivateKeyInfo): Ui
  * @param der - candidate bytes
  */
 export function isPrivateKeyInfo(der: Uint8Array): boolean {
-  const root = parseDer(der);
-  if (!(root instanceof asn1js.Sequence)) return false;
-  const items = root.valueBlock.value as asn1js.AsnType[];
+  const root = parseDer(der) ?? undefined;
+  if (!isUniversal(root, TAG.SEQUENCE)) return false;
+  const items = root!.children;
   if (items.length < 3 || items.length > 5) return false;
   const [version, algorithm, key] = items;
-  if (!(version instanceof asn1js.Integer) || version.valueBlock.valueHexView.length !== 1) return false;
-  if (version.valueBlock.valueHexView[0]! > 1) return false;
-  if (!(algorithm instanceof asn1js.Sequence)) return false;
-  const algItems = algorithm.valueBlock.value as asn1js.AsnType[];
-  if (algItems.length < 1 || algItems.length > 2 || !(algItems[0] instanceof asn1js.ObjectIdentifier)) return false;
-  if (!(key instanceof asn1js.OctetString) || key.idBlock.isConstructed || key.valueBlock.valueHexView.length === 0) return false;
-  return items.slice(3).every((item) => item.idBlock.tagClass === 3);
+  if (!isUniversal(version, TAG.INTEGER) || version!.content.length !== 1) return false;
+  if (version!.content[0]! > 1) return false;
+  if (!isUniversal(algorithm, TAG.SEQUENCE)) return false;
+  const algItems = algorithm!.children;
+  if (algItems.length < 1 || algItems.length > 2 || !isUniversal(algItems[0], TAG.OID)) return false;
+  if (!isUniversal(key, TAG.OCTET_STRING) || key!.content.length === 0) return false;
+  return items.slice(3).every((item) => item.cls === CLASS_CONTEXT);
 }

@@ -12,7 +12,7 @@ import { buildLicenceId, isValidUscc, validateHolderId } from "../identifiers/in
 import type { Signer } from "../jws/jws.js";
 import { SD_ALG, createDisclosures, type Disclosure } from "../sdjwt/disclosure.js";
 import { parseCertificate, type Certificate } from "../x509/index.js";
-import { encodeStandardBase64 } from "../trust/trust-list.js";
+import { encodeBase64 } from "../encoding/base64.js";
 import { LICENCE_TYP, fromEpochSeconds, toEpochSeconds, type Holder, type Licence, type LicenceIssuerInfo, type StatusReference } from "./model.js";
 import type { ShareClass } from "../catalogue/licence-type.js";
 
@@ -78,7 +78,7 @@ export async function createIssuingContext(options: IssuingContextOptions): Prom
     signer,
     issuer: { name: leaf.organizationName ?? leaf.commonName ?? code!, code: code! },
     certificate: leaf,
-    x5c: chain.map((c) => encodeStandardBase64(c.der)),
+    x5c: chain.map((c) => encodeBase64(c.der)),
     x5tS256: backend.base64urlEncode(leaf.sha256),
   };
 }

@@ -6,6 +6,13 @@
  * @module
  */
 import type { JwsAlgorithm } from "../crypto/algorithms.js";
+import type { LicenceError, LicenceErrorCode } from "../errors/errors.js";
+import type { JwsFailureReason } from "../jws/jws.js";
+import { DISCLOSURE_FAILURE_REASONS, type DisclosureFailureReason } from "../sdjwt/disclosure.js";
+import type { StatusListFailureReason } from "../status/status-list.js";
+import type { StatusListTokenFailureReason } from "../status/token.js";
+import type { ZlibFailureReason } from "../status/zlib.js";
+import type { PathValidationCode } from "../x509/path-validation.js";
 import type { Licence } from "./model.js";
 
 /** Overall outcome. */
@@ -66,9 +73,73 @@ export interface ReportCheck {
   readonly message: string;
   /** The sub-indication this check contributes, when not passed. */
   readonly subIndication?: SubIndication;
-  /** A finer, stable reason (e.g. a path-validation code or a LicenceError code). */
-  readonly code?: string;
+  /** A finer, stable reason: one of {@link ReportCheckCode}. */
+  readonly code?: ReportCheckCode;
 }
+
+/** Why the format check failed, besides a {@link LicenceErrorCode}: the claim or header member at fault. */
+export type FormatFailureCode =
+  | "typ"
+  | "x5c"
+  | "x5t#S256"
+  | "payload-type"
+  | "registered-claims"
+  | "signing-time"
+  | "licence-claims"
+  | "licence-type"
+  | "issuer"
+  | "holder"
+  | "holder-id"
+  | "identifier"
+  | "identifier-mismatch"
+  | "version"
+  | "status-reference"
+  | "fields"
+  | "status-index";
+
+/** Why the signature check failed, besides `ERR_SIGNATURE_INVALID`. */
+export type SignatureFailureCode = "x5t#S256" | "key-algorithm" | "key" | "signing-certificate-not-found";
+
+/** Why the issuer-authorised check failed (the trust list against the signing certificate). */
+export type IssuerFailureCode = "certificate-department" | "department-not-listed" | "type-not-authorised" | "department-period" | "certificate-not-listed";
+
+/** Why the validity-period check failed. */
+export type ValidityFailureCode = "signing-time-in-future" | "not-yet-valid" | "expired";
+
+/**
+ * Why the status check did not pass: the status read (`invalid`, `suspended`), a status list that
+ * was missing or stale, or the `details.reason` of the error its token raised.
+ */
+export type StatusFailureCode =
+  | "invalid"
+  | "suspended"
+  | "stale"
+  | "status-list-missing"
+  | "status-list"
+  | "payload"
+  | "status-value"
+  | StatusListTokenFailureReason
+  | StatusListFailureReason
+  | ZlibFailureReason
+  | JwsFailureReason;
+
+/**
+ * Every value of {@link ReportCheck.code}, a closed union: a {@link LicenceErrorCode} (`ERR_*`), a
+ * {@link PathValidationCode} (certificate path, upper case), or a kebab-case reason of the check
+ * (format, signature, issuer, disclosures, validity, status); `trust-list-unavailable` is the SDK
+ * verifier's, when it has no usable trust list.
+ */
+export type ReportCheckCode =
+  | LicenceErrorCode
+  | PathValidationCode
+  | FormatFailureCode
+  | SignatureFailureCode
+  | IssuerFailureCode
+  | DisclosureFailureReason
+  | "invalid"
+  | ValidityFailureCode
+  | StatusFailureCode
+  | "trust-list-unavailable";
 
 /** Who signed, as the signing certificate says. */
 export interface SignerInfo {
@@ -101,4 +172,64 @@ export interface VerificationReport {
    * cancelled and superseded (the list has two bits; the registry gives the precise reason).
    */
   readonly status?: "valid" | "suspended" | "invalid";
+}
+
+/** The `details.reason` values of the errors a status list token can raise, reported as the status check's code. */
+const STATUS_REASONS: ReadonlySet<string> = new Set<StatusFailureCode>([
+  "payload",
+  "status-value",
+  "typ",
+  "x5c",
+  "signer",
+  "algorithm",
+  "signature",
+  "not-yet-valid",
+  "stale",
+  "signer-expired",
+  "uri",
+  "shape",
+  "bits",
+  "lst",
+  "base64url",
+  "empty",
+  "zlib-truncated",
+  "zlib-header",
+  "zlib-dictionary",
+  "deflate",
+  "adler32",
+  "parts",
+  "type",
+  "members",
+  "header-type",
+  "protected-header",
+  "protected-header-missing",
+  "protected-header-type",
+  "signature-missing",
+  "member",
+  "general-serialisation",
+]);
+const DISCLOSURE_REASONS: ReadonlySet<string> = new Set<string>(DISCLOSURE_FAILURE_REASONS);
+
+/** The code a check reports for a coded error: its `details.reason` when that is one of `known`, else its code. */
+function reasonCode(err: LicenceError, known: ReadonlySet<string>): ReportCheckCode {
+  const reason = err.details.reason;
+  return typeof reason === "string" && known.has(reason) ? (reason as ReportCheckCode) : err.code;
+}
+
+/**
+ * The status check's code for an error its status list raised.
+ *
+ * @internal
+ */
+export function statusCode(err: LicenceError): ReportCheckCode {
+  return reasonCode(err, STATUS_REASONS);
+}
+
+/**
+ * The disclosures check's code for an error resolving the disclosures raised.
+ *
+ * @internal
+ */
+export function disclosureCode(err: LicenceError): ReportCheckCode {
+  return reasonCode(err, DISCLOSURE_REASONS);
 }

@@ -23,10 +23,14 @@ import type { HolderKind } from "../catalogue/licence-type.js";
 import { LICENCE_TYP, fromEpochSeconds, isoFromMillis, type Licence } from "./model.js";
 import {
   CHECK_ORDER,
+  disclosureCode,
+  statusCode,
   type CheckName,
   type CheckResult,
+  type FormatFailureCode,
   type Indication,
   type ReportCheck,
+  type ReportCheckCode,
   type SignerInfo,
   type SubIndication,
   type VerificationReport,
@@ -68,15 +72,15 @@ class CheckFailure extends Error {
   constructor(
     readonly result: Exclude<CheckResult, "passed" | "skipped">,
     readonly subIndication: SubIndication,
-    readonly code: string,
+    readonly code: ReportCheckCode,
     message: string,
   ) {
     super(message);
   }
 }
 
-const fail = (sub: SubIndication, code: string, message: string) => new CheckFailure("failed", sub, code, message);
-const indeterminate = (sub: SubIndication, code: string, message: string) => new CheckFailure("indeterminate", sub, code, message);
+const fail = (sub: SubIndication, code: ReportCheckCode, message: string) => new CheckFailure("failed", sub, code, message);
+const indeterminate = (sub: SubIndication, code: ReportCheckCode, message: string) => new CheckFailure("indeterminate", sub, code, message);
 
 /** The input, split into its JWS, the disclosures that travel with it and the archive's evidence. */
 interface Envelope {
@@ -155,7 +159,7 @@ interface LicenceClaims {
   readonly statusRef?: { uri: string; idx: number };
 }
 
-function formatError(code: string): CheckFailure {
+function formatError(code: FormatFailureCode): CheckFailure {
   return fail("FORMAT_FAILURE", code, "The licence is not in the expected format.");
 }
 
@@ -248,7 +252,7 @@ const MESSAGES: Record<CheckName, string> = {
   status: "The licence's status allows it.",
 };
 
-const PATH_SUB: Record<string, SubIndication> = {
+const PATH_SUB: Partial<Record<string, SubIndication>> = {
   PATH_NOT_FOUND: "NO_CERTIFICATE_CHAIN_FOUND",
   EXPIRED: "OUT_OF_BOUNDS_NO_POE",
   NOT_YET_VALID: "OUT_OF_BOUNDS_NO_POE",
@@ -393,7 +397,7 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     disclosed = resolved.disclosedPaths;
     pass("disclosures");
   } catch (err) {
-    record("disclosures", fail("HASH_FAILURE", isLicenceError(err) ? String(err.details.reason ?? err.code) : "invalid", "A disclosure does not match the signed licence."));
+    record("disclosures", fail("HASH_FAILURE", isLicenceError(err) ? disclosureCode(err) : "invalid", "A disclosure does not match the signed licence."));
   }
 
   // 7. Validity period at `at`.
@@ -413,7 +417,7 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
       else if (status === "suspended") record("status", fail("SUSPENDED", "suspended", "The status list marks the licence suspended."));
       else pass("status", "The status list marks the licence valid.");
     } catch (err) {
-      record("status", err instanceof CheckFailure ? err : indeterminate("TRY_LATER", isLicenceError(err) ? String(err.details.reason ?? err.code) : "status-list", "The licence's status list could not be used."));
+      record("status", err instanceof CheckFailure ? err : indeterminate("TRY_LATER", isLicenceError(err) ? statusCode(err) : "status-list", "The licence's status list could not be used."));
     }
   }
   return finish();

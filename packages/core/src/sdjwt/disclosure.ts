@@ -83,7 +83,52 @@ interface DecodedDisclosure {
   used: boolean;
 }
 
-function invalid(reason: string, message = "A disclosure is invalid."): LicenceError {
+/** Why a disclosure was refused: the `details.reason` of `ERR_DISCLOSURE_INVALID`. */
+export type DisclosureFailureReason =
+  | "empty"
+  | "encoding"
+  | "json"
+  | "shape"
+  | "reserved-name"
+  | "sd-alg"
+  | "duplicate"
+  | "unreferenced"
+  | "digest-type"
+  | "digest-repeated"
+  | "depth"
+  | "array-marker-in-object"
+  | "sd-type"
+  | "array-disclosure-in-object"
+  | "name-collision"
+  | "array-marker-shape"
+  | "object-disclosure-in-array";
+
+/**
+ * Every {@link DisclosureFailureReason} (the verifier reports them as the disclosures check's code).
+ *
+ * @internal
+ */
+export const DISCLOSURE_FAILURE_REASONS: readonly DisclosureFailureReason[] = Object.freeze([
+  "empty",
+  "encoding",
+  "json",
+  "shape",
+  "reserved-name",
+  "sd-alg",
+  "duplicate",
+  "unreferenced",
+  "digest-type",
+  "digest-repeated",
+  "depth",
+  "array-marker-in-object",
+  "sd-type",
+  "array-disclosure-in-object",
+  "name-collision",
+  "array-marker-shape",
+  "object-disclosure-in-array",
+]);
+
+function invalid(reason: DisclosureFailureReason, message = "A disclosure is invalid."): LicenceError {
   return new LicenceError("ERR_DISCLOSURE_INVALID", message, { details: { reason } });
 }
 

@@ -9,7 +9,8 @@ import type { JwsAlgorithm } from "../crypto/algorithms.js";
 import { LicenceError } from "../errors/errors.js";
 import { decodeUtf8, parseStrictJson } from "../encoding/json.js";
 import { parseCompactJws, signJws, toCompact, type Signer } from "../jws/jws.js";
-import { decodeStandardBase64, encodeStandardBase64, type TrustList } from "../trust/trust-list.js";
+import { decodeBase64, encodeBase64 } from "../encoding/base64.js";
+import type { TrustList } from "../trust/trust-list.js";
 import { parseCertificate } from "../x509/index.js";
 import { StatusList, buildStatusListPayload, parseStatusListPayload } from "./index.js";
 
@@ -33,7 +34,10 @@ export interface VerifyStatusListOptions {
   readonly uri?: string;
 }
 
-function invalid(reason: string): LicenceError {
+/** Why a status list token was refused: the `details.reason` of `ERR_STATUS_LIST_INVALID` it throws. */
+export type StatusListTokenFailureReason = "typ" | "x5c" | "signer" | "algorithm" | "signature" | "not-yet-valid" | "stale" | "signer-expired" | "uri";
+
+function invalid(reason: StatusListTokenFailureReason): LicenceError {
   return new LicenceError("ERR_STATUS_LIST_INVALID", "The status list is not valid.", { details: { reason } });
 }
 
@@ -54,7 +58,7 @@ export async function verifyStatusListToken(token: string, options: VerifyStatus
   if (jws.header.typ !== STATUS_LIST_TYP) throw invalid("typ");
   const x5c = jws.header.x5c;
   if (!Array.isArray(x5c) || x5c.length < 1 || typeof x5c[0] !== "string") throw invalid("x5c");
-  const der = decodeStandardBase64(x5c[0]);
+  const der = decodeBase64(x5c[0]);
   if (!der) throw invalid("x5c");
   const cert = options.trustList.serviceCertificate("status-list", backend.sha256(der));
   if (!cert) throw invalid("signer");
@@ -100,7 +104,7 @@ export async function signStatusListToken(options: SignStatusListOptions): Promi
     alg: options.signer.alg,
     typ: STATUS_LIST_TYP,
     "x5t#S256": backend.base64urlEncode(chain[0]!.sha256),
-    x5c: chain.map((c) => encodeStandardBase64(c.der)),
+    x5c: chain.map((c) => encodeBase64(c.der)),
   };
   const payload = buildStatusListPayload({
     uri: options.uri,

@@ -11,9 +11,10 @@ import { backend } from "../crypto/index.js";
 import type { JwsAlgorithm } from "../crypto/algorithms.js";
 import { LicenceError, type ValidationIssue } from "../errors/errors.js";
 import { decodeUtf8, parseStrictJson } from "../encoding/json.js";
+import { decodeBase64, encodeBase64 } from "../encoding/base64.js";
 import { isValidUscc } from "../identifiers/index.js";
 import { parseCompactJws, signJws, toCompact, type Signer } from "../jws/jws.js";
-import { parseCertificate, pathValidityWindow, validateCertificatePath, type Certificate } from "../x509/index.js";
+import { parseCertificate, pathValidityWindow, validateCertificatePath, type Certificate, type PathValidationCode } from "../x509/index.js";
 import type { PublicKeyHandle } from "../crypto/backend.js";
 
 /** The JWS `typ` of a trust list. */
@@ -86,23 +87,10 @@ export const trustListSchema = z.strictObject({
   certificates: z.array(base64Der).max(100000).optional(),
 });
 
-/** Decodes standard base64 (as in `x5c`) strictly; `null` when malformed. */
-export function decodeStandardBase64(text: string): Uint8Array | null {
-  if (typeof text !== "string" || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
-  const url = text.replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
-  return backend.base64urlDecode(url);
-}
-
-/** Encodes DER as standard base64 with padding (the `x5c` form). */
-export function encodeStandardBase64(der: Uint8Array): string {
-  const url = backend.base64urlEncode(der).replace(/-/g, "+").replace(/_/g, "/");
-  return url + "=".repeat((4 - (url.length % 4)) % 4);
-}
-
 /** A validated certificate path, cached with the interval in which every certificate is valid. */
 interface CachedPath {
   readonly ok: boolean;
-  readonly code?: string;
+  readonly code?: PathValidationCode;
   readonly path?: readonly Certificate[];
   readonly notBefore?: number;
   readonly notAfter?: number;
@@ -112,7 +100,7 @@ interface CachedPath {
 const MAX_CACHE = 1024;
 
 /** The outcome of validating a signer's chain (see {@link TrustList.validateChain}). */
-export type ChainResult = { readonly ok: true; readonly path: readonly Certificate[]; readonly key: PublicKeyHandle } | { readonly ok: false; readonly code: string };
+export type ChainResult = { readonly ok: true; readonly path: readonly Certificate[]; readonly key: PublicKeyHandle } | { readonly ok: false; readonly code: PathValidationCode };
 
 interface PathEntry {
   readonly x5c: readonly string[];
@@ -152,10 +140,10 @@ export class TrustList {
     this.document = document;
     this.operatorCertificate = operatorCertificate;
     this.operatorPinned = operatorPinned;
-    this.anchors = document.anchors.map((a) => parseCertificate(decodeStandardBase64(a.certificate) ?? new Uint8Array()));
+    this.anchors = document.anchors.map((a) => parseCertificate(decodeBase64(a.certificate) ?? new Uint8Array()));
     this.#departments = new Map(document.departments.map((d) => [d.code, d]));
-    this.#services = document.services.map((s) => ({ role: s.role, certificate: parseCertificate(decodeStandardBase64(s.certificate) ?? new Uint8Array()) }));
-    const pool = (document.certificates ?? []).map((text) => ({ text, cert: parseCertificate(decodeStandardBase64(text) ?? new Uint8Array()) }));
+    this.#services = document.services.map((s) => ({ role: s.role, certificate: parseCertificate(decodeBase64(s.certificate) ?? new Uint8Array()) }));
+    const pool = (document.certificates ?? []).map((text) => ({ text, cert: parseCertificate(decodeBase64(text) ?? new Uint8Array()) }));
     const cas = pool.filter((p) => p.cert.basicConstraints?.ca === true).map((p) => p.text);
     for (const { text, cert } of pool) {
       this.#certificates.set(text, cert);
@@ -188,7 +176,7 @@ export class TrustList {
   certificateFromX5c(x5c: string): Certificate | null {
     let cert = this.#certificates.get(x5c);
     if (cert === undefined) {
-      const der = decodeStandardBase64(x5c);
+      const der = decodeBase64(x5c);
       try {
         cert = der ? parseCertificate(der) : null;
       } catch {
@@ -261,7 +249,7 @@ export class TrustList {
   }
 
   async #buildPath(x5c: readonly string[]): Promise<CachedPath> {
-    const ders = x5c.map((c) => decodeStandardBase64(c));
+    const ders = x5c.map((c) => decodeBase64(c));
     if (ders.some((d) => d === null)) return { ok: false, code: "MALFORMED" };
     let certs: Certificate[];
     try {
@@ -332,7 +320,7 @@ export async function verifyTrustList(token: string, options: VerifyTrustListOpt
   if (jws.header.typ !== TRUST_LIST_TYP) throw invalid("typ");
   const x5c = jws.header.x5c;
   if (!Array.isArray(x5c) || x5c.length < 1 || typeof x5c[0] !== "string") throw invalid("x5c");
-  const embedded = decodeStandardBase64(x5c[0]);
+  const embedded = decodeBase64(x5c[0]);
   if (!embedded) throw invalid("x5c");
   let operator: Certificate;
   try {
@@ -389,7 +377,7 @@ export async function signTrustList(document: TrustListDocument, signer: Signer,
     alg: signer.alg,
     typ: TRUST_LIST_TYP,
     "x5t#S256": backend.base64urlEncode(chain[0]!.sha256),
-    x5c: chain.map((c) => encodeStandardBase64(c.der)),
+    x5c: chain.map((c) => encodeBase64(c.der)),
   };
   return toCompact(await signJws(header, new TextEncoder().encode(JSON.stringify(document)), signer));
 }

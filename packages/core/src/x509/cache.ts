@@ -4,9 +4,9 @@
  * @module
  */
 import { backend } from "../crypto/index.js";
-import { toHex } from "./bytes.js";
+import { toHex } from "../encoding/bytes.js";
 import { type Certificate, parseCertificate } from "./certificate.js";
-import { toDer } from "./pem.js";
+import { toDer } from "./certificate-input.js";
 
 /** Options for {@link CertificateCache}. */
 export interface CertificateCacheOptions {

@@ -6,8 +6,8 @@
 import type { SignatureAlgorithm } from "../crypto/algorithms.js";
 import { backend } from "../crypto/index.js";
 import { LicenceError } from "../errors/errors.js";
-import { bytesEqual, toHex } from "./bytes.js";
-import { type DerNode, DerError, decodeDer, isContext, readBitString, readBoolean, readInteger, readOctetString, readOid, readSequence, readSmallInteger, readTime, TAG, isUniversal } from "./der.js";
+import { bytesEqual, toHex } from "../encoding/bytes.js";
+import { type DerNode, DerError, decodeDer, isContext, readBitString, readBoolean, readInteger, readOctetString, readOid, readSequence, readSmallInteger, readTime, TAG, isUniversal } from "../encoding/der.js";
 import {
   type AuthorityKeyIdentifier,
   type BasicConstraints,
@@ -23,7 +23,8 @@ import {
 } from "./extensions.js";
 import { type DistinguishedName, type NameAttribute, parseName } from "./name.js";
 import { OID_ATTR, OID_EXT, SIGNATURE_ALGORITHM_NAMES } from "./oids.js";
-import { encodePem, invalidCertificate, toDer } from "./pem.js";
+import { encodePem } from "../encoding/pem.js";
+import { invalidCertificate, toDer } from "./certificate-input.js";
 import { type PublicKeyInfo, type SignatureScheme, keyAlgorithm, parsePublicKeyInfo, parseSignatureAlgorithm } from "./signature.js";
 
 /** A certificate's signature algorithm. `parameters` is a fresh copy of the DER parameters, if any. */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { toHex } from "./bytes.js";
+import { toHex } from "../encoding/bytes.js";
 import {
   type DerNode,
   DerError,
@@ -18,7 +18,7 @@ import {
   readOid,
   readSequence,
   readSmallInteger,
-} from "./der.js";
+} from "../encoding/der.js";
 
 /** keyUsage bit names, in bit order (RFC 5280 §4.2.1.3). `nonRepudiation` is also called contentCommitment. */
 export type KeyUsageName =

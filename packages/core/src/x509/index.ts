@@ -1,7 +1,7 @@
 /**
- * X.509 for eLicence: PEM ⇄ DER, strict certificate parsing, and RFC 5280 §6.1 path validation
- * with reasons. Certificate signatures are checked through the platform crypto backend; asn1js only
- * decodes.
+ * X.509 for eLicence: strict certificate parsing (through core's strict DER reader), and RFC 5280
+ * §6.1 path validation with reasons. Certificate signatures are checked through the platform crypto
+ * backend.
  *
  * @example
  * ```ts
@@ -11,8 +11,7 @@
  *
  * @module
  */
-export { decodePem, decodePemBundle, encodePem, toDer, decodeBase64, encodeBase64, MAX_CERTIFICATE_BYTES } from "./pem.js";
-export type { PemOptions } from "./pem.js";
+export { toDer, MAX_CERTIFICATE_BYTES } from "./certificate-input.js";
 export { Certificate, parseCertificate, isCertificate } from "./certificate.js";
 export type { SignatureAlgorithmIdentifier } from "./certificate.js";
 export { DistinguishedName } from "./name.js";

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { bytesEqual, compareBytes, concatBytes, toHex } from "./bytes.js";
-import { type DerNode, TAG, encodeTlv, readOid, readSequence, readSet, readString } from "./der.js";
+import { bytesEqual, compareBytes, concatBytes, toHex } from "../encoding/bytes.js";
+import { type DerNode, TAG, readOid, readSequence, readSet, readString } from "../encoding/der.js";
+import { encodeTlv } from "../encoding/der-write.js";
 import { ATTRIBUTE_SHORT_NAMES } from "./oids.js";
 
 /** One attribute of a name, in encoding order. */

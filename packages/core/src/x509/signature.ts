@@ -18,7 +18,7 @@ import {
   readOid,
   readSequence,
   readSmallInteger,
-} from "./der.js";
+} from "../encoding/der.js";
 import { OID_KEY, OID_SIG } from "./oids.js";
 
 type Hash = "SHA-256" | "SHA-384" | "SHA-512";

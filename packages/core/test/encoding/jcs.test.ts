@@ -1,6 +1,6 @@
 /** RFC 8785 vectors (cyberphone/json-canonicalization test data and Appendix B numbers). */
 import { describe, expect, it } from "vitest";
-import { loadVector, loadVectorText } from "../../../vectors/load.js";
+import { loadVector, loadVectorText } from "@elicence/vectors/load";
 import { canonicalJson } from "../../src/encoding/jcs.js";
 
 describe("RFC 8785 JCS", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeCitizenIdCheck, hasValidCitizenIdCheck, isValidCitizenId, validateCitizenId } from "../../src/identifiers/index.js";
 import { LicenceError } from "../../src/errors/errors.js";
-import { loadVector } from "../../../vectors/load.js";
+import { loadVector } from "@elicence/vectors/load";
 
 interface ResidentIdEntry {
   readonly id: string;

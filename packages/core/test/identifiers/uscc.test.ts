@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { USCC_CHARSET, computeUsccCheck, hasValidUsccCheck, isValidUscc, validateUscc } from "../../src/identifiers/index.js";
 import { LicenceError } from "../../src/errors/errors.js";
-import { loadVector } from "../../../vectors/load.js";
+import { loadVector } from "@elicence/vectors/load";
 
 interface UsccEntry {
   readonly code: string;

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { loadVector } from "../../../vectors/load.js";
+import { loadVector } from "@elicence/vectors/load";
 import { createKeySigner, parseCompactJws, parseFlattenedJws, signJws, toCompact, verifySignature } from "../../src/jws/jws.js";
 import { LicenceError } from "../../src/errors/errors.js";
 import { DEFAULT_ALGORITHMS } from "../../src/crypto/algorithms.js";

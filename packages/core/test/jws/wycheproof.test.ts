@@ -4,7 +4,7 @@
  * For RSA-PSS with salt length 0, "valid" there is NOT valid PS256 (RFC 7518 fixes salt = 32).
  */
 import { describe, expect, it } from "vitest";
-import { loadVector } from "../../../vectors/load.js";
+import { loadVector } from "@elicence/vectors/load";
 import { backend as nodeBackend } from "../../src/crypto/backend-node.js";
 import { backend as webBackend } from "../../src/crypto/backend-web.js";
 import type { CryptoBackend } from "../../src/crypto/backend.js";

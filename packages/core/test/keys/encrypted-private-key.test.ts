@@ -7,9 +7,9 @@ import {
 } from "../../src/keys/index.js";
 import * as asn1js from "asn1js";
 import { encodeEncryptedPrivateKeyInfo, PBES2_OIDS, parseEncryptedPrivateKeyInfo, type Pbes2Params } from "../../src/keys/pbes2.js";
-import { encodePem, findPemBlocks } from "../../src/keys/pem.js";
+import { encodePem, findPemBlocks } from "../../src/encoding/pem.js";
 import { LicenceError, type LicenceErrorCode } from "../../src/errors/errors.js";
-import { scratch, type Scratch } from "../pki/openssl.js";
+import { scratch, type Scratch } from "../support/openssl.js";
 
 const PASS = "correct horse battery staple";
 const FAST = { iterations: 1000 };
@@ -186,8 +186,8 @@ describe("hostile and broken input", () => {
   });
 
   it("refuses an unencrypted key with ERR_KEY_INVALID (never stored in clear)", async () => {
-    const clearPem = encodePem("PRIVATE KEY", pkcs8);
-    const traditional = encodePem("EC PRIVATE KEY", new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]));
+    const clearPem = encodePem(pkcs8, "PRIVATE KEY");
+    const traditional = encodePem(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]), "EC PRIVATE KEY");
     for (const text of [clearPem, traditional, new TextEncoder().encode(clearPem), pkcs8]) {
       try {
         await decryptPrivateKey(text, PASS);
@@ -217,9 +217,9 @@ describe("hostile and broken input", () => {
       pem.replace(/\n-----END/, "=\n-----END"), // bad padding
       pem.replace("END ENCRYPTED", "END"), // END label differs
       pem + pem, // two keys
-      encodePem("ENCRYPTED PRIVATE KEY", new Uint8Array(0)),
-      encodePem("ENCRYPTED PRIVATE KEY", crypto.getRandomValues(new Uint8Array(200))),
-      encodePem("CERTIFICATE", derOf(pem)),
+      encodePem(new Uint8Array(0), "ENCRYPTED PRIVATE KEY"),
+      encodePem(crypto.getRandomValues(new Uint8Array(200)), "ENCRYPTED PRIVATE KEY"),
+      encodePem(derOf(pem), "CERTIFICATE"),
     ];
     for (const text of cases) expect(await codeOf(decryptPrivateKey(text, PASS)), JSON.stringify(text.slice(0, 80))).toBe("ERR_INPUT_MALFORMED");
     expect(isEncryptedPrivateKeyPem(pem + pem)).toBe(false);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createIssuingContext, issueLicence } from "../../src/licence/issue.js";
 import { createKeySigner } from "../../src/jws/jws.js";
-import { createDepartmentCertificate } from "../../src/pki/index.js";
+import { createDepartmentCertificate } from "@elicence/pki";
 import { LicenceError } from "../../src/errors/errors.js";
 import { BUSINESS, FIELDS, HOLDER, ISSUED_AT, T0, world, type World } from "../fixtures/world.js";
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { issueLicence, createIssuingContext, type IssuedLicence } from "../../src/licence/issue.js";
 import { verifyLicence } from "../../src/licence/verify.js";
 import { createKeySigner, signJws, toCompact } from "../../src/jws/jws.js";
-import { createDepartmentCertificate, createRootCa } from "../../src/pki/index.js";
+import { createDepartmentCertificate, createRootCa } from "@elicence/pki";
 import { verifyTrustList } from "../../src/trust/trust-list.js";
 import { StatusList } from "../../src/status/index.js";
 import { signStatusListToken } from "../../src/status/token.js";

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LicenceError } from "../../src/errors/errors.js";
 import { CertificateCache } from "../../src/x509/cache.js";
-import { encodeBase64 } from "../../src/x509/pem.js";
+import { encodeBase64 } from "../../src/encoding/base64.js";
 import { type Issued, createLeaf, createRoot } from "./fixtures.js";
 
 let root: Issued;

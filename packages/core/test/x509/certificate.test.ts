@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as x509 from "@peculiar/x509";
 import { LicenceError } from "../../src/errors/errors.js";
 import { isCertificate, parseCertificate } from "../../src/x509/certificate.js";
-import { decodePemBundle, encodeBase64 } from "../../src/x509/pem.js";
+import { encodeBase64 } from "../../src/encoding/base64.js";
+import { decodePemBundle } from "../../src/encoding/pem.js";
 import { CA_KEY_USAGE, EKU_LICENCE, type Issued, KU, NOT_AFTER, NOT_BEFORE, createCa, createLeaf, createRoot, issue } from "./fixtures.js";
 
 function expectInvalid(input: string | Uint8Array, reason?: RegExp): void {

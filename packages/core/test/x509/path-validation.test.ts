@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { backend } from "../../src/crypto/index.js";
 import { CertificateCache } from "../../src/x509/cache.js";
 import { parseCertificate } from "../../src/x509/certificate.js";
-import { encodeBase64 } from "../../src/x509/pem.js";
+import { encodeBase64 } from "../../src/encoding/base64.js";
 import {
   type PathValidationOptions,
   type PathValidationResult,

@@ -3,16 +3,13 @@
  *
  * @module
  */
-import type { RegistryApi } from "@elicence/core";
-
-/** The unauthenticated operations: trust list, status lists and the log. */
-export type PublicRegistry = Pick<RegistryApi, "trustList" | "statusList" | "treeHead" | "inclusionProof" | "consistencyProof">;
+import type { PublicRegistryApi, RegistryApi } from "@elicence/core";
 
 /** The part of `Registry` the HTTP layer uses: sessions by API key, and the public operations. */
 export interface RegistryBackend {
   /** Authenticates an API key; throws `ERR_UNAUTHENTICATED` for a bad one. */
   session(apiKey: string): Promise<RegistryApi>;
-  readonly public: PublicRegistry;
+  readonly public: PublicRegistryApi;
 }
 
 /** Request-scoped values. */

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { LicenceError, type LicenceErrorCode, type ValidationIssue } from "@elicence/core";
+import { LicenceError, type LicenceErrorCode, type LicenceErrorDetails, type ValidationIssue } from "@elicence/core";
 import { HTTPException } from "hono/http-exception";
 
 /** Codes only the HTTP layer produces, beside every {@link LicenceErrorCode}. */
@@ -29,7 +29,7 @@ export interface Problem {
   /** Every problem found, each with its path (validation failures only). */
   readonly issues?: readonly ValidationIssue[];
   /** Non-secret details a program may act on (limits, reasons). */
-  readonly details?: Readonly<Record<string, string | number | boolean>>;
+  readonly details?: LicenceErrorDetails;
 }
 
 /** The media type of problem documents. */
@@ -56,7 +56,6 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   ERR_HEADER_INVALID: 422,
   ERR_SIGNATURE_INVALID: 422,
   ERR_CERTIFICATE_INVALID: 422,
-  ERR_CHAIN_UNTRUSTED: 422,
   ERR_DISCLOSURE_INVALID: 422,
   ERR_TRUST_LIST_INVALID: 422,
   ERR_STATUS_LIST_INVALID: 422,
@@ -111,7 +110,7 @@ export function problem(
   code: ProblemCode,
   detail: string,
   requestId: string,
-  extra: { issues?: readonly ValidationIssue[]; details?: Readonly<Record<string, string | number | boolean>> } = {},
+  extra: { issues?: readonly ValidationIssue[]; details?: LicenceErrorDetails } = {},
 ): Problem {
   const status = statusOf(code);
   return {

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { LICENCE_TYPE_CODE_PATTERN, LicenceError, isValidUscc, type ApiKeyInfo, type ApiKeyRequest, type Role, type ValidationIssue } from "@elicence/core";
+import { LicenceError, isValidUscc, type ApiKeyInfo, type ApiKeyRequest, type Role, type ValidationIssue } from "@elicence/core";
+import { LICENCE_TYPE_CODE_PATTERN } from "@elicence/core/issue";
 import type { Queryable } from "../storage/database.js";
 import { CONTROL, insertApiKey, isRole, type NewApiKey } from "./access.js";
 import { appendLogEvents, type LogFrontier } from "./log.js";

@@ -6,9 +6,9 @@
  *
  * @module
  */
+import { LicenceError } from "@elicence/core";
+import { canonicalJson } from "@elicence/core/encoding";
 import {
-  LicenceError,
-  canonicalJson,
   foldSubtreeHashes,
   hashChildren,
   hashLeaf,
@@ -17,7 +17,7 @@ import {
   planRoot,
   emptyRoot,
   type SubtreeRef,
-} from "@elicence/core";
+} from "@elicence/core/log";
 import type { Queryable } from "../storage/database.js";
 
 /** One logged event. Values are codes, identifiers, field names and hashes, never personal data. */

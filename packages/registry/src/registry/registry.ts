@@ -8,23 +8,10 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import {
   LicenceError,
-  createKeySigner,
-  decodeUtf8,
-  decryptPrivateKey,
-  encodeLicenceHeader,
   isLicenceError,
-  parseCertificate,
-  issueLicence,
-  parseLicenceType,
-  parseStrictJson,
-  signStatusListToken,
-  signTreeHead,
-  signTrustList,
   verifyTrustList,
   type TrustListDocument,
   validateHolderId,
-  hashLeaf,
-  computeRoot,
   type ConsistencyProof,
   type HolderAuthorisation,
   type HolderCode,
@@ -40,7 +27,6 @@ import {
   type IssuedRecord,
   type IssueItem,
   type IssueRequest,
-  type IssuingContext,
   type LicenceRecord,
   type LicenceStatus,
   type LicenceType,
@@ -49,12 +35,28 @@ import {
   type RegistryApi,
   type SharedLicence,
   type SharingAgreement,
-  type SignedTreeHead,
-  type Signer,
   type StatusChangeRequest,
   type StatusHistoryEntry,
   type VerifyDataRequest,
 } from "@elicence/core";
+import { decodeUtf8, parseStrictJson } from "@elicence/core/encoding";
+import {
+  encodeLicenceHeader,
+  issueLicence,
+  parseLicenceType,
+  signStatusListToken,
+  signTrustList,
+  type IssuingContext,
+} from "@elicence/core/issue";
+import { createKeySigner, type Signer } from "@elicence/core/jws";
+import { decryptPrivateKey } from "@elicence/core/keys";
+import {
+  signTreeHead,
+  hashLeaf,
+  computeRoot,
+  type SignedTreeHead,
+} from "@elicence/core/log";
+import { parseCertificate } from "@elicence/core/x509";
 import { readFile } from "node:fs/promises";
 import { openDatabase, type Database, type Queryable } from "../storage/database.js";
 import { MIGRATIONS } from "../storage/schema.js";

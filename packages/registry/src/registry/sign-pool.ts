@@ -11,7 +11,8 @@
 import type { KeyObject } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { LicenceError, type IssuedLicence, type JwsAlgorithm } from "@elicence/core";
+import { LicenceError, type JwsAlgorithm } from "@elicence/core";
+import { type IssuedLicence } from "@elicence/core/issue";
 
 /** A department's signing material, as the workers receive it. */
 export interface WorkerDepartment {

@@ -4,9 +4,11 @@
 // one reply per job, one result per item (the licence, or the error that item raised).
 // Plain JavaScript, so the same file runs under the tests (from src/) and from dist/.
 import { parentPort } from "node:worker_threads";
-import { createIssuingContext, createKeySigner, isLicenceError, issueLicence } from "@elicence/core";
+import { isLicenceError } from "@elicence/core";
+import { createIssuingContext, issueLicence } from "@elicence/core/issue";
+import { createKeySigner } from "@elicence/core/jws";
 
-/** @type {Map<string, Promise<import("@elicence/core").IssuingContext>>} */
+/** @type {Map<string, Promise<import("@elicence/core/issue").IssuingContext>>} */
 const contexts = new Map();
 
 async function contextOf(department) {

@@ -22,25 +22,26 @@ import { join, resolve } from "node:path";
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import {
   LicenceError,
-  createIssuingContext,
-  createKeySigner,
-  decryptPrivateKey,
-  encryptPrivateKey,
-  encodeStandardBase64,
   isJwsAlgorithm,
   isValidUscc,
-  issueLicence,
-  parseCertificate,
-  parseLicenceType,
-  signTrustList,
   verifyTrustList,
-  type IssuedLicence,
-  type IssuingContext,
   type JwsAlgorithm,
   type LicenceType,
   type TrustList,
   type TrustListDocument,
 } from "@elicence/core";
+import { encodeBase64 } from "@elicence/core/encoding";
+import {
+  createIssuingContext,
+  issueLicence,
+  parseLicenceType,
+  signTrustList,
+  type IssuedLicence,
+  type IssuingContext,
+} from "@elicence/core/issue";
+import { createKeySigner } from "@elicence/core/jws";
+import { decryptPrivateKey, encryptPrivateKey } from "@elicence/core/keys";
+import { parseCertificate } from "@elicence/core/x509";
 
 /** The workspace description file, `elicence.json`. */
 export interface WorkspaceConfig {
@@ -122,7 +123,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
   }
   const types = options.licenceTypes.map((t) => parseLicenceType(t));
   // The certificate generator is only needed here: load it on demand so other commands start fast.
-  const { createDepartmentCertificate, createRootCa, createServiceCertificate } = await import("@elicence/core/pki");
+  const { createDepartmentCertificate, createRootCa, createServiceCertificate } = await import("@elicence/pki");
   const alg = options.alg ?? "ES256";
   const notBefore = new Date(Math.floor(options.now.getTime() / 1000) * 1000 - 60_000);
   const encrypt = (pkcs8: Uint8Array) => encryptPrivateKey(pkcs8, options.passphrase, options.iterations ? { iterations: options.iterations } : {});
@@ -187,7 +188,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     operator: { name: options.operator.name, code: options.operator.code },
     issuedAt: notBefore.toISOString(),
     nextUpdate: new Date(notBefore.getTime() + YEAR).toISOString(),
-    anchors: [{ name: "eLicence Development Root CA", certificate: encodeStandardBase64(root.certificateDer) }],
+    anchors: [{ name: "eLicence Development Root CA", certificate: encodeBase64(root.certificateDer) }],
     departments: departments.map((d) => ({
       code: d.code,
       name: d.name,
@@ -196,8 +197,8 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
       validFrom: notBefore.toISOString(),
     })),
     services: [
-      { role: "status-list", name: "status list service", certificate: encodeStandardBase64(status.certificateDer) },
-      { role: "log", name: "registry log", certificate: encodeStandardBase64(log.certificateDer) },
+      { role: "status-list", name: "status list service", certificate: encodeBase64(status.certificateDer) },
+      { role: "log", name: "registry log", certificate: encodeBase64(log.certificateDer) },
     ],
   };
   const operatorSigner = await createKeySigner(operator.privateKeyPkcs8, operator.alg);
@@ -317,9 +318,14 @@ export class Workspace {
     await writeAtomic(this.path("trust-list.jwt"), `${token.trim()}\n`);
   }
 
+  /** The registry operator's certificate (PEM): the signer the workspace's trust list is pinned to. */
+  async operatorCertificate(): Promise<string> {
+    return readFile(this.path("pki", "operator.pem"), "utf8");
+  }
+
   /** The trust list, verified against the workspace's pinned operator certificate. */
   async trustList(at: Date, algorithms: readonly JwsAlgorithm[]): Promise<TrustList> {
-    const operatorPem = await readFile(this.path("pki", "operator.pem"), "utf8");
+    const operatorPem = await this.operatorCertificate();
     return verifyTrustList(await this.trustListToken(), { at, algorithms, operatorCertificates: [operatorPem] });
   }
 
@@ -376,7 +382,7 @@ export class Workspace {
     if (current.departments.some((d) => d.code === options.code) || options.code === current.operator.code) {
       throw new LicenceError("ERR_CONFLICT", "The workspace already has a department with this code.");
     }
-    const { createDepartmentCertificate } = await import("@elicence/core/pki");
+    const { createDepartmentCertificate } = await import("@elicence/pki");
     const rootPem = await readFile(this.path("pki", "root-ca.pem"), "utf8");
     const rootKey = await decryptPrivateKey(await readFile(this.path("pki", "root-ca.key.pem"), "utf8"), options.passphrase);
     const rootAlg = parseCertificate(rootPem).publicKeyAlgorithm;

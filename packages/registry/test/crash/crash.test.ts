@@ -9,8 +9,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Registry } from "../../src/registry/registry.js";
-import { BUSINESS_LICENCE } from "../../../cli/src/workspace/samples.js";
-import { ADAPTERS, BUSINESS_FIELDS, COMPANY, PASSPHRASE, registryWorld, type RegistryWorld } from "../registry/world.js";
+import { BUSINESS_LICENCE } from "../../src/workspace/samples.js";
+import { ADAPTERS, BUSINESS_FIELDS, COMPANY, PASSPHRASE, registryWorld, type RegistryWorld } from "@elicence/test-support/registry-world";
 
 const BIN = fileURLToPath(new URL("../../../cli/dist/bin.js", import.meta.url));
 const ROUNDS = 4;

@@ -5,10 +5,10 @@
  * with the caller's department and the fields it disclosed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_PERSON } from "../../../cli/src/workspace/samples.js";
-import { BUSINESS_FIELDS, COMPANY, CONSUMER } from "../registry/world.js";
+import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_PERSON } from "../../src/workspace/samples.js";
+import { BUSINESS_FIELDS, COMPANY, CONSUMER } from "@elicence/test-support/registry-world";
 import { ENDPOINTS, type Fixtures } from "./endpoints.js";
-import { httpWorld, type HttpWorld, type KeyName } from "./harness.js";
+import { httpWorld, type HttpWorld, type KeyName } from "@elicence/test-support/http-world";
 
 const ROLES: readonly KeyName[] = ["admin", "issuer", "consumer", "otherConsumer", "auditor"];
 const PERSON_FIELDS = { operationCategory: "电工作业", operationItem: "低压电工作业", firstIssuedOn: "2019-07-01", gender: "女", birthDate: "1949-12-31", homeAddress: "示例市某小区9幢" };

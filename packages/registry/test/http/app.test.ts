@@ -5,11 +5,11 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { LicenceError } from "@elicence/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUSINESS_LICENCE } from "../../../cli/src/workspace/samples.js";
+import { BUSINESS_LICENCE } from "../../src/workspace/samples.js";
 import { serveRegistry, type AccessLogEntry, type FaultLogEntry, type RegistryBackend } from "../../src/http/index.js";
-import { COMPANY } from "../registry/world.js";
+import { COMPANY } from "@elicence/test-support/registry-world";
 import { ENDPOINTS } from "./endpoints.js";
-import { expectProblem, httpWorld, type HttpWorld } from "./harness.js";
+import { expectProblem, httpWorld, type HttpWorld } from "@elicence/test-support/http-world";
 
 let h: HttpWorld;
 

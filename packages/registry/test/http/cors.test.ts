@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveRegistry, type RunningServer } from "../../src/http/index.js";
-import { BUSINESS_LICENCE } from "../../../cli/src/workspace/samples.js";
-import { BUSINESS_FIELDS, CAUSE, COMPANY, registryWorld, type RegistryWorld } from "../registry/world.js";
-import { causeHeaders } from "./harness.js";
+import { BUSINESS_LICENCE } from "../../src/workspace/samples.js";
+import { BUSINESS_FIELDS, CAUSE, COMPANY, registryWorld, type RegistryWorld } from "@elicence/test-support/registry-world";
+import { causeHeaders } from "@elicence/test-support/http-world";
 
 const ALLOWED = "https://approval.example.gov.cn";
 const OTHER = "https://evil.example";

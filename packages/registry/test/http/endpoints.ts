@@ -2,9 +2,9 @@
  * Every authenticated endpoint as data: a valid request, what it takes and who may not call it.
  * The refusal suite runs each row through every way a request can be wrong.
  */
-import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE } from "../../../cli/src/workspace/samples.js";
-import { BUSINESS_FIELDS, COMPANY, CONSUMER } from "../registry/world.js";
-import type { KeyName } from "./harness.js";
+import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE } from "../../src/workspace/samples.js";
+import { BUSINESS_FIELDS, COMPANY, CONSUMER } from "@elicence/test-support/registry-world";
+import type { KeyName } from "@elicence/test-support/http-world";
 
 /** Identifiers the rows are built from (set once a licence exists). */
 export interface Fixtures {

@@ -4,10 +4,10 @@
  * included — a refused read is not logged).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUSINESS_LICENCE } from "../../../cli/src/workspace/samples.js";
-import { BUSINESS_FIELDS, COMPANY } from "../registry/world.js";
+import { BUSINESS_LICENCE } from "../../src/workspace/samples.js";
+import { BUSINESS_FIELDS, COMPANY } from "@elicence/test-support/registry-world";
 import { ENDPOINTS, rid, type Endpoint, type Fixtures } from "./endpoints.js";
-import { causeHeaders, expectProblem, httpWorld, issuePaths, type Answer, type CallOptions, type HttpWorld } from "./harness.js";
+import { causeHeaders, expectProblem, httpWorld, issuePaths, type Answer, type CallOptions, type HttpWorld } from "@elicence/test-support/http-world";
 
 const MIB = 1024 * 1024;
 

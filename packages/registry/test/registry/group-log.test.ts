@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LicenceError } from "@elicence/core";
-import { BUSINESS_LICENCE } from "../../../cli/src/workspace/samples.js";
+import { BUSINESS_LICENCE } from "../../src/workspace/samples.js";
 import { appendLogEvents, readFrontier, logSize } from "../../src/registry/log.js";
 import { GroupCommitLog } from "../../src/registry/group-log.js";
-import { ADAPTERS, BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER, registryWorld, type RegistryWorld } from "./world.js";
+import { ADAPTERS, BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER, registryWorld, type RegistryWorld } from "@elicence/test-support/registry-world";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 

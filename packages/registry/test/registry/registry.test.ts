@@ -7,16 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DEFAULT_ALGORITHMS,
   LicenceError,
-  verifyConsistency,
-  verifyInclusion,
   verifyLicence,
-  verifyTreeHead,
   verifyTrustList,
-  hashLeaf,
   type TrustList,
 } from "@elicence/core";
-import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_PERSON } from "../../../cli/src/workspace/samples.js";
-import { ADAPTERS, BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER, OTHER_CONSUMER, PASSPHRASE, registryWorld, type RegistryWorld } from "./world.js";
+import { verifyConsistency, verifyInclusion, verifyTreeHead, hashLeaf } from "@elicence/core/log";
+import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_PERSON } from "../../src/workspace/samples.js";
+import { ADAPTERS, BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER, OTHER_CONSUMER, PASSPHRASE, registryWorld, type RegistryWorld } from "@elicence/test-support/registry-world";
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, "base64url"));
 

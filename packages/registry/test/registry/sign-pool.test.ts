@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ALGORITHMS, LicenceError, verifyLicence, verifyTrustList, type TrustList } from "@elicence/core";
-import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_PERSON } from "../../../cli/src/workspace/samples.js";
+import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_PERSON } from "../../src/workspace/samples.js";
 import { logSize } from "../../src/registry/log.js";
-import { ADAPTERS, BUSINESS_FIELDS, COMPANY, registryWorld, type RegistryWorld } from "./world.js";
+import { ADAPTERS, BUSINESS_FIELDS, COMPANY, registryWorld, type RegistryWorld } from "@elicence/test-support/registry-world";
 
 describe.each(ADAPTERS)("signing workers on %s", (adapter) => {
   let w: RegistryWorld;

@@ -11,7 +11,7 @@ import { isLicenceError, LicenceError } from "@elicence/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 
 import { openDatabase, type Database, type Migration, type OpenDatabaseOptions, type Queryable } from "../../src/storage/database.js";
-import { createTestDatabase, createTestSchemaUrl } from "../support/postgres.js";
+import { createTestDatabase, createTestSchemaUrl } from "@elicence/test-support/postgres";
 
 const same = (sql: string): { sqlite: string; postgres: string } => ({ sqlite: sql, postgres: sql });
 

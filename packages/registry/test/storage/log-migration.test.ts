@@ -5,12 +5,12 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { canonicalJson } from "@elicence/core";
+import { canonicalJson } from "@elicence/core/encoding";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/storage/database.js";
 import { MIGRATIONS } from "../../src/storage/schema.js";
-import { ADAPTERS } from "../registry/world.js";
-import { createTestDatabaseUrl } from "../support/postgres.js";
+import { ADAPTERS } from "@elicence/test-support/registry-world";
+import { createTestDatabaseUrl } from "@elicence/test-support/postgres";
 
 describe.each(ADAPTERS)("migration 2 on %s", (adapter) => {
   it("backfills the licence column of existing entries", async () => {

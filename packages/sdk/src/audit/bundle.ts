@@ -7,14 +7,12 @@
  * @module
  */
 import {
+  base64url,
   DEFAULT_ALGORITHMS,
   LicenceError,
-  hashLeaf,
   isLicenceError,
-  verifyInclusion,
   verifyLicence,
   verifyStatusListToken,
-  verifyTreeHead,
   verifyTrustList,
   type Indication,
   type InclusionProof,
@@ -23,13 +21,17 @@ import {
   type ReadCause,
   type RegistryApi,
   type SharedLicence,
-  type SignedTreeHead,
   type TrustList,
   type ValidationIssue,
   type VerificationReport,
   type VerifiedStatusList,
 } from "@elicence/core";
-import { base64urlToBytes, bytesToBase64url } from "../encoding/base64url.js";
+import {
+  hashLeaf,
+  verifyInclusion,
+  verifyTreeHead,
+  type SignedTreeHead,
+} from "@elicence/core/log";
 import { noTrustListReport, statusListIdOf } from "../verifier/licence-verifier.js";
 
 /** A log entry of one of the bundle's licences, with its inclusion proof against the bundle's tree head. */
@@ -235,11 +237,11 @@ function checkEntry(entry: AuditLogEntry, head: SignedTreeHead): EvidenceResult 
   }
   if (!isObject(event) || event.licence !== entry.licence) return { ok: false, code: "ERR_LOG_PROOF_INVALID", reason: "entry-licence" };
   const leafHash = hashLeaf(new TextEncoder().encode(entry.entry));
-  const proof = Array.isArray(entry.proof.proof) ? entry.proof.proof.map((p) => base64urlToBytes(p)) : [undefined];
-  const root = base64urlToBytes(head.rootHash);
-  if (entry.proof.leafHash !== bytesToBase64url(leafHash)) return { ok: false, code: "ERR_LOG_PROOF_INVALID", reason: "leaf-hash" };
+  const proof = Array.isArray(entry.proof.proof) ? entry.proof.proof.map((p) => base64url.decode(p)) : [null];
+  const root = base64url.decode(head.rootHash);
+  if (entry.proof.leafHash !== base64url.encode(leafHash)) return { ok: false, code: "ERR_LOG_PROOF_INVALID", reason: "leaf-hash" };
   if (entry.proof.index !== entry.index || entry.proof.treeSize !== head.treeSize) return { ok: false, code: "ERR_LOG_PROOF_INVALID", reason: "tree-size" };
-  if (!root || proof.some((p) => p === undefined)) return { ok: false, code: "ERR_LOG_PROOF_INVALID", reason: "hash-encoding" };
+  if (!root || proof.some((p) => p === null)) return { ok: false, code: "ERR_LOG_PROOF_INVALID", reason: "hash-encoding" };
   const ok = verifyInclusion({ leafHash, index: entry.index, treeSize: head.treeSize, proof: proof as Uint8Array[], root });
   return ok ? { ok: true } : { ok: false, code: "ERR_LOG_PROOF_INVALID", reason: "inclusion" };
 }

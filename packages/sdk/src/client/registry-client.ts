@@ -29,11 +29,11 @@ import type {
   RenewRequest,
   SharedLicence,
   SharingAgreement,
-  SignedTreeHead,
   StatusChangeRequest,
   StatusHistoryEntry,
   VerifyDataRequest,
 } from "@elicence/core";
+import type { SignedTreeHead } from "@elicence/core/log";
 import { send, type Exchange, type TransportOptions } from "./transport.js";
 
 /** Options of {@link RegistryClient}. */

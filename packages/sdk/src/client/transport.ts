@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { LicenceError, parseStrictJson, type LicenceErrorCode, type ValidationIssue } from "@elicence/core";
+import { LicenceError, type LicenceErrorCode, type ValidationIssue } from "@elicence/core";
+import { parseStrictJson } from "@elicence/core/encoding";
 
 /** How one request is sent. Every member has a default in {@link RegistryClient}. */
 export interface TransportOptions {
@@ -50,7 +51,6 @@ const KNOWN_CODES: Readonly<Record<LicenceErrorCode, true>> = {
   ERR_HEADER_INVALID: true,
   ERR_SIGNATURE_INVALID: true,
   ERR_CERTIFICATE_INVALID: true,
-  ERR_CHAIN_UNTRUSTED: true,
   ERR_ISSUER_NOT_AUTHORISED: true,
   ERR_DISCLOSURE_INVALID: true,
   ERR_TRUST_LIST_INVALID: true,

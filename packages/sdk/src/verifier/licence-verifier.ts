@@ -9,25 +9,25 @@
  * @module
  */
 import {
+  base64url,
   CHECK_ORDER,
   verifyLicence,
   verifyStatusListToken,
   verifyTrustList,
   type JwsAlgorithm,
+  type PublicRegistryApi,
   type TrustList,
   type VerificationReport,
   type VerifiedStatusList,
 } from "@elicence/core";
-import { base64urlToBytes } from "../encoding/base64url.js";
+import { decodeUtf8 } from "@elicence/core/encoding";
 import { parseVerifierCache, type CachedDocument, type VerifierCache } from "./cache.js";
 
-/** Where a verifier gets its documents: a {@link RegistryClient}, or anything with these two calls. */
-export interface DocumentSource {
-  /** The signed trust list, a compact JWS. */
-  trustList(): Promise<string>;
-  /** A status list token by number. */
-  statusList(id: number): Promise<string>;
-}
+/**
+ * Where a verifier gets its documents: a {@link RegistryClient}, or anything with the two calls of
+ * core's `PublicRegistryApi` it needs (the trust list and status lists).
+ */
+export type DocumentSource = Pick<PublicRegistryApi, "trustList" | "statusList">;
 
 /** Options of {@link LicenceVerifier}. */
 export interface LicenceVerifierOptions {
@@ -54,16 +54,21 @@ export interface LicenceVerifierOptions {
 export interface VerifyOptions {
   /** The verification time (default: the clock's now). */
   readonly at?: Date;
+  /**
+   * Status list tokens to judge the licence's status by in this call — read from files or an
+   * audit bundle — instead of the cached or fetched ones (none is fetched). Core verifies each
+   * against the trust list at the verification time and reports why one cannot be used; when none
+   * is the list the licence names (or the array is empty), the status check is INDETERMINATE.
+   */
+  readonly statusLists?: readonly string[];
 }
 
 /** Smallest delay between background refreshes, so a tiny `maxStaleness` cannot spin. */
 const MIN_REFRESH_DELAY_MS = 100;
 const STATUS_LIST_PATH = /\/status-lists\/(0|[1-9]\d{0,8})$/;
 
-function base64urlToText(segment: string): string {
-  const bytes = base64urlToBytes(segment);
-  if (!bytes) throw new TypeError("not base64url");
-  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+function checkTime(at: Date | undefined): void {
+  if (at !== undefined && (!(at instanceof Date) || Number.isNaN(at.getTime()))) throw new TypeError("at must be a valid Date.");
 }
 
 /**
@@ -81,7 +86,9 @@ export function statusListIdOf(licence: string | Record<string, unknown>): numbe
       payload = typeof archive.payload === "string" ? archive.payload : undefined;
     }
     if (payload === undefined || payload.length > 4 * 1024 * 1024) return undefined;
-    const claims = JSON.parse(base64urlToText(payload)) as { status?: { status_list?: { uri?: unknown } } };
+    const bytes = base64url.decode(payload);
+    if (bytes === null) return undefined;
+    const claims = JSON.parse(decodeUtf8(bytes)) as { status?: { status_list?: { uri?: unknown } } };
     const uri = claims?.status?.status_list?.uri;
     return typeof uri === "string" ? statusListIdOfUri(uri) : undefined;
   } catch {
@@ -173,7 +180,8 @@ export class LicenceVerifier {
    * ```
    */
   async verify(licence: string | Record<string, unknown>, options: VerifyOptions = {}): Promise<VerificationReport> {
-    if (options.at !== undefined && (!(options.at instanceof Date) || Number.isNaN(options.at.getTime()))) throw new TypeError("at must be a valid Date.");
+    checkTime(options.at);
+    if (options.statusLists !== undefined && !options.statusLists.every?.((t) => typeof t === "string")) throw new TypeError("statusLists must be an array of tokens.");
     // The trust list first: a status list is verified against it.
     if (!this.offline) await this.#ensure("trust-list");
     // "Now" is read after fetching, so a document signed during the fetch is not in the future.
@@ -190,7 +198,35 @@ export class LicenceVerifier {
       const listAt = options.at ?? new Date(Math.max(at.getTime(), this.#clock().getTime()));
       return this.#usableStatusList(id, trustList, listAt);
     };
-    return verifyLicence(licence, { trustList, at, algorithms: this.#options.algorithms, statusLists });
+    return verifyLicence(licence, { trustList, at, algorithms: this.#options.algorithms, statusLists: options.statusLists ?? statusLists });
+  }
+
+  /**
+   * Holds a trust list the caller already has (read from a file) as if just fetched, once it
+   * verifies at `at`; with `offline` and {@link VerifyOptions.statusLists}, no source or exported
+   * cache is needed. Unlike a fetched one, a trust list that does not verify throws, so whoever
+   * supplied it hears why. An online verifier replaces it with its source's when it refreshes.
+   *
+   * @param token - the signed trust list (compact JWS)
+   * @param options - the time to verify it at (default: the clock's now)
+   * @returns the verified trust list
+   * @throws LicenceError `ERR_TRUST_LIST_INVALID` (or the JWS error) when it does not verify
+   * @example
+   * ```ts
+   * const verifier = new LicenceVerifier({ offline: true, operatorCertificates: [operatorPem], algorithms: DEFAULT_ALGORITHMS, maxStaleness: 60_000 });
+   * await verifier.addTrustList(readFileSync("trust-list.jwt", "utf8"));
+   * const report = await verifier.verify(licence, { statusLists: [readFileSync("status.jwt", "utf8")] });
+   * ```
+   */
+  async addTrustList(token: string, options: { readonly at?: Date } = {}): Promise<TrustList> {
+    if (typeof token !== "string") throw new TypeError("token must be a trust list token.");
+    checkTime(options.at);
+    const held = token.trim();
+    const now = this.#clock();
+    const list = await this.#verifyTrustList(held, options.at ?? now);
+    this.#trustList = { token: held, fetchedAt: now.toISOString(), expiresAt: new Date(list.document.nextUpdate).toISOString() };
+    this.#schedule();
+    return list;
   }
 
   /**

@@ -3,7 +3,8 @@
  * codes as LicenceError, the cause on reads, and the public calls without a key.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_ALGORITHMS, hashLeaf, verifyConsistency, verifyInclusion, verifyLicence, verifyTreeHead, verifyTrustList, type TrustList } from "@elicence/core";
+import { DEFAULT_ALGORITHMS, verifyLicence, verifyTrustList, type TrustList } from "@elicence/core";
+import { hashLeaf, verifyConsistency, verifyInclusion, verifyTreeHead } from "@elicence/core/log";
 import { LicenceError, RegistryClient } from "../../src/index.js";
 import { BUSINESS_FIELDS, BUSINESS_LICENCE, CAUSE, COMPANY, CONSUMER, OPERATOR_CERTIFICATE, issueOne, rid, sdkWorld, type SdkWorld } from "../support/world.js";
 

@@ -1,5 +1,5 @@
 /**
- * A real registry server on 127.0.0.1 (SQLite), the registry suite's world, with one
+ * A real registry server on 127.0.0.1 (SQLite), the HTTP world of @elicence/test-support, with one
  * {@link RegistryClient} per role and the operator's certificate to pin.
  */
 import { readFileSync } from "node:fs";
@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { RegistryClient } from "../../src/index.js";
-import { httpWorld, type HttpWorld, type KeyName } from "../../../registry/test/http/harness.js";
-import { BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER } from "../../../registry/test/registry/world.js";
-import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE } from "../../../cli/src/workspace/samples.js";
+import { httpWorld, type HttpWorld, type KeyName } from "@elicence/test-support/http-world";
+import { BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER } from "@elicence/test-support/registry-world";
+import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE } from "@elicence/registry/samples";
 
 export { BUSINESS_FIELDS, BUSINESS_LICENCE, CAUSE, COMPANY, CONSUMER, OPERATOR_CERTIFICATE };
 

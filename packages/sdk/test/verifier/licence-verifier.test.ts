@@ -167,6 +167,60 @@ describe("offline", () => {
   });
 });
 
+describe("documents the caller holds (addTrustList, statusLists)", () => {
+  const held = () => verifier({ source: undefined, offline: true });
+
+  it("an offline verifier with a held trust list and status list token PASSES, with no source or cache", async () => {
+    const v = held();
+    const list = await v.addTrustList(`${await s.anonymous.trustList()}\n`);
+    expect(list.document.departments.length).toBeGreaterThan(0);
+    const report = await v.verify(licence, { statusLists: [await s.anonymous.statusList(statusListIdOf(licence)!)] });
+    expect(report.indication).toBe("PASSED");
+    expect(report.status).toBe("valid");
+  });
+
+  it("no status list given → the status check is INDETERMINATE", async () => {
+    const v = held();
+    await v.addTrustList(await s.anonymous.trustList());
+    const report = await v.verify(licence, { statusLists: [] });
+    expect(report.indication).toBe("INDETERMINATE");
+    expect(report.checks.find((c) => c.check === "status")).toMatchObject({ result: "indeterminate", code: "status-list-missing" });
+  });
+
+  it("a status list token that does not verify is reported with core's reason, not used", async () => {
+    const v = held();
+    await v.addTrustList(await s.anonymous.trustList());
+    const token = await s.anonymous.statusList(statusListIdOf(licence)!);
+    const report = await v.verify(licence, { statusLists: [token.slice(0, -4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA")] });
+    expect(report.indication).toBe("INDETERMINATE");
+    expect(report.checks.find((c) => c.check === "status")).toMatchObject({ result: "indeterminate", code: "signature" });
+  });
+
+  it("a trust list that does not verify (another pinned signer, or before it was issued) throws and is not held", async () => {
+    const logPem = readFileSync(join(s.h.w.home, "pki", "log.pem"), "utf8");
+    const pinnedElsewhere = verifier({ source: undefined, offline: true, operatorCertificates: [logPem] });
+    await expect(pinnedElsewhere.addTrustList(await s.anonymous.trustList())).rejects.toMatchObject({ code: "ERR_TRUST_LIST_INVALID" });
+    const report = await pinnedElsewhere.verify(licence, { statusLists: [] });
+    expect(report.checks.find((c) => c.check === "certificate-path")?.code).toBe("trust-list-unavailable");
+    await expect(held().addTrustList(await s.anonymous.trustList(), { at: new Date("2000-01-01T00:00:00Z") })).rejects.toBeInstanceOf(LicenceError);
+  });
+
+  it("online, given status lists are used instead of fetching any", async () => {
+    const source = countingSource();
+    const v = verifier({ source, backgroundRefresh: false });
+    const token = await s.anonymous.statusList(statusListIdOf(licence)!);
+    expect((await v.verify(licence, { statusLists: [token] })).indication).toBe("PASSED");
+    expect(source.calls).toBe(1); // the trust list only
+  });
+
+  it("refuses bad arguments as TypeError", async () => {
+    const v = held();
+    await expect(v.addTrustList(42 as never)).rejects.toBeInstanceOf(TypeError);
+    await expect(v.addTrustList("x", { at: new Date("nope") })).rejects.toBeInstanceOf(TypeError);
+    await expect(v.verify(licence, { statusLists: "token" as never })).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
 describe("background refresh", () => {
   it("refreshes before documents age, and close() stops it", async () => {
     const source = countingSource();

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { LicenceError, parseStrictJson } from "@elicence/core";
+import { LicenceError } from "@elicence/core";
+import { parseStrictJson } from "@elicence/core/encoding";
 import type { MiddlewareHandler } from "hono";
 import { UnsupportedMediaTypeError } from "../problem.js";
 

@@ -5,7 +5,8 @@
  * @module
  */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import type { HttpEnv, PublicRegistry } from "../context.js";
+import type { PublicRegistryApi } from "@elicence/core";
+import type { HttpEnv } from "../context.js";
 import { ConsistencyQuery, InclusionQuery, NoQuery, StatusListParams } from "../schemas/requests.js";
 import { ConsistencyProofSchema, HealthSchema, InclusionProofSchema, SignedTreeHeadSchema } from "../schemas/responses.js";
 import { json, problems, writable } from "./define.js";
@@ -21,7 +22,7 @@ const Jwt = z.string().openapi({ description: "A compact JWS." });
  * @param app - the app
  * @param registry - the public operations
  */
-export function registerPublicRoutes(app: OpenAPIHono<HttpEnv>, registry: PublicRegistry): void {
+export function registerPublicRoutes(app: OpenAPIHono<HttpEnv>, registry: PublicRegistryApi): void {
   app.openapi(
     createRoute({
       method: "get",

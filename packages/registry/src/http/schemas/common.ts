@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { HOLDER_ID_TYPES, LICENCE_TYPE_CODE_PATTERN, isValidLicenceId, isValidUscc, validateHolderId } from "@elicence/core";
+import { HOLDER_ID_TYPES, isValidLicenceId, isValidUscc, validateHolderId } from "@elicence/core";
+import { LICENCE_TYPE_CODE_PATTERN } from "@elicence/core/issue";
 import { z } from "@hono/zod-openapi";
 
 const USCC_PATTERN = /^[0-9A-HJ-NPQRTUWXY]{18}$/;

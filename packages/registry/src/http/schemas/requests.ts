@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { licenceTypeSchema } from "@elicence/core";
+import { licenceTypeSchema } from "@elicence/core/issue";
 import { z } from "@hono/zod-openapi";
 import { FieldName, Fields, HolderCode, HolderIdNumber, HolderIdType, Instant, LicenceId, QueryInteger, RequestKey, TypeCode, Uscc, refineHolder, text } from "./common.js";
 

@@ -2,8 +2,8 @@
  * Who am I and the catalogue over HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT } from "../../../../cli/src/workspace/samples.js";
-import { expectProblem, httpWorld, issuePaths, type HttpWorld } from "../harness.js";
+import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT } from "../../../src/workspace/samples.js";
+import { expectProblem, httpWorld, issuePaths, type HttpWorld } from "@elicence/test-support/http-world";
 
 let h: HttpWorld;
 

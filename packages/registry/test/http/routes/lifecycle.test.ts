@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ALGORITHMS, verifyLicence, verifyTrustList, type TrustList } from "@elicence/core";
-import { BUSINESS_LICENCE } from "../../../../cli/src/workspace/samples.js";
-import { BUSINESS_FIELDS, COMPANY } from "../../registry/world.js";
+import { BUSINESS_LICENCE } from "../../../src/workspace/samples.js";
+import { BUSINESS_FIELDS, COMPANY } from "@elicence/test-support/registry-world";
 import { rid } from "../endpoints.js";
-import { expectProblem, httpWorld, issuePaths, type HttpWorld } from "../harness.js";
+import { expectProblem, httpWorld, issuePaths, type HttpWorld } from "@elicence/test-support/http-world";
 
 let h: HttpWorld;
 let trust: TrustList;

@@ -2,11 +2,12 @@
  * The public documents over HTTP, with no API key: what an offline verifier fetches.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyConsistency, verifyInclusion, verifyStatusListToken, verifyTreeHead, verifyTrustList, type TrustList } from "@elicence/core";
-import { BUSINESS_LICENCE } from "../../../../cli/src/workspace/samples.js";
-import { BUSINESS_FIELDS, COMPANY } from "../../registry/world.js";
+import { verifyStatusListToken, verifyTrustList, type TrustList } from "@elicence/core";
+import { verifyConsistency, verifyInclusion, verifyTreeHead } from "@elicence/core/log";
+import { BUSINESS_LICENCE } from "../../../src/workspace/samples.js";
+import { BUSINESS_FIELDS, COMPANY } from "@elicence/test-support/registry-world";
 import { rid } from "../endpoints.js";
-import { expectProblem, httpWorld, type HttpWorld } from "../harness.js";
+import { expectProblem, httpWorld, type HttpWorld } from "@elicence/test-support/http-world";
 
 let h: HttpWorld;
 let trust: TrustList;

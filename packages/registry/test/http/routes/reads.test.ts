@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildLicenceId, parseLicenceId, type ReadCause, type RegistryApi } from "@elicence/core";
 import { serveRegistry } from "../../../src/http/index.js";
-import { BUSINESS_LICENCE } from "../../../../cli/src/workspace/samples.js";
-import { BUSINESS_FIELDS, CAUSE, COMPANY } from "../../registry/world.js";
+import { BUSINESS_LICENCE } from "../../../src/workspace/samples.js";
+import { BUSINESS_FIELDS, CAUSE, COMPANY } from "@elicence/test-support/registry-world";
 import { rid } from "../endpoints.js";
-import { causeHeaders, expectProblem, httpWorld, type HttpWorld } from "../harness.js";
+import { causeHeaders, expectProblem, httpWorld, type HttpWorld } from "@elicence/test-support/http-world";
 
 let h: HttpWorld;
 let id: string;

@@ -3,10 +3,10 @@
  * is shown.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUSINESS_LICENCE } from "../../../../cli/src/workspace/samples.js";
-import { BUSINESS_FIELDS, COMPANY, CONSUMER, OTHER_CONSUMER } from "../../registry/world.js";
+import { BUSINESS_LICENCE } from "../../../src/workspace/samples.js";
+import { BUSINESS_FIELDS, COMPANY, CONSUMER, OTHER_CONSUMER } from "@elicence/test-support/registry-world";
 import { rid } from "../endpoints.js";
-import { expectProblem, httpWorld, issuePaths, type HttpWorld } from "../harness.js";
+import { expectProblem, httpWorld, issuePaths, type HttpWorld } from "@elicence/test-support/http-world";
 
 let h: HttpWorld;
 let id: string;

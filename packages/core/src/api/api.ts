@@ -1,0 +1,317 @@
+/**
+ * The operations a registry offers, as one TypeScript interface: implemented in-process by
+ * `@elicence/registry` (`Registry.session(apiKey)`) and over HTTP by `@elicence/sdk`
+ * (`RegistryClient`), so an approval system can switch transports without changing code
+ * (DESIGN §2). Every read names its cause.
+ *
+ * @module
+ */
+import type { LicenceType } from "../catalogue/licence-type.js";
+import type { HolderIdType } from "../identifiers/index.js";
+import type { LicenceStatus } from "../licence/model.js";
+import type { SignedTreeHead } from "../log/index.js";
+
+/** Why a licence is read (申请事由): the approval matter and a short reason. Required on every read. */
+export interface ReadCause {
+  /** Approval-matter code (事项编码), 1–64 characters. */
+  readonly matter: string;
+  /** A short reason, 1–256 characters. */
+  readonly reason: string;
+}
+
+/** Roles a department's API key can hold. */
+export type Role = "issuer" | "consumer" | "auditor" | "admin";
+
+/** Who is calling, as the registry authenticated them. */
+export interface Principal {
+  /** The department's USCC. */
+  readonly department: string;
+  readonly roles: readonly Role[];
+  /** For issuers: the licence type codes they may issue (empty: none). */
+  readonly licenceTypes: readonly string[];
+  readonly keyId: string;
+}
+
+/** An API key as admins see it: never its secret, which is shown once when the key is made. */
+export interface ApiKeyInfo {
+  readonly id: string;
+  /** The department's USCC. */
+  readonly department: string;
+  readonly roles: readonly Role[];
+  /** For issuers: the licence type codes the key may issue. */
+  readonly licenceTypes: readonly string[];
+  readonly label: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  /** ISO 8601, when revoked. */
+  readonly revokedAt?: string;
+}
+
+/** A request for a new API key. */
+export interface ApiKeyRequest {
+  /** The department's USCC. */
+  readonly department: string;
+  readonly roles: readonly Role[];
+  /** For issuers: the licence type codes the key may issue. */
+  readonly licenceTypes?: readonly string[];
+  /** What the key is for (e.g. the approval system's name), up to 128 characters. */
+  readonly label?: string;
+}
+
+/** A new API key: `key` is the secret, returned this once and never stored. */
+export interface NewApiKeyResult {
+  readonly id: string;
+  readonly key: string;
+}
+
+/** A holder's code, as approval systems query by it. */
+export interface HolderCode {
+  readonly idType: HolderIdType;
+  readonly idNumber: string;
+}
+
+/** One licence to issue. */
+export interface IssueItem {
+  readonly type: string;
+  readonly holder: { readonly name: string; readonly idType: HolderIdType; readonly idNumber: string };
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** 证照编号 as printed; the serial when omitted. */
+  readonly number?: string;
+  /** ISO 8601; issue time when omitted. */
+  readonly validFrom?: string;
+  /** ISO 8601; from the type's validity term when omitted, `null` for none. */
+  readonly validUntil?: string | null;
+}
+
+/** A request to issue one licence; `requestId` makes retries safe. */
+export interface IssueRequest extends IssueItem {
+  /** Caller-chosen, unique per department: a retried request returns the first result. */
+  readonly requestId: string;
+}
+
+/** A batch; each item is identified by `requestId` + its index. */
+export interface IssueBatchRequest {
+  readonly requestId: string;
+  readonly items: readonly IssueItem[];
+}
+
+/** What the issuer gets back for one licence. */
+export interface IssuedRecord {
+  readonly id: string;
+  /** Compact SD-JWT with every disclosure (the issuer's copy). */
+  readonly licence: string;
+  readonly status: LicenceStatus;
+  readonly statusList: { readonly uri: string; readonly idx: number };
+}
+
+/** One failed item of a batch. */
+export interface BatchItemError {
+  readonly index: number;
+  readonly code: string;
+  readonly message: string;
+  readonly issues?: readonly { readonly path: readonly (string | number)[]; readonly message: string }[];
+}
+
+/** Result of a batch: the good items are issued; failing items are reported, never half-written. */
+export interface IssueBatchResult {
+  readonly issued: readonly (IssuedRecord & { readonly index: number })[];
+  readonly errors: readonly BatchItemError[];
+}
+
+/** A status change with its reason and the officer's department recorded. */
+export interface StatusChangeRequest {
+  readonly reason: string;
+  /** Officer identifier within the department (not personal data in the log: it is hashed). */
+  readonly officer?: string;
+}
+
+/** An amendment: a new version with changed fields that supersedes the old one. */
+export interface AmendRequest {
+  readonly requestId: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly reason: string;
+}
+
+/** A renewal: a new version with a new validity period. */
+export interface RenewRequest {
+  readonly requestId: string;
+  readonly validUntil: string | null;
+  readonly reason: string;
+}
+
+/** A licence as a consumer receives it: only the disclosures it is entitled to. */
+export interface SharedLicence {
+  readonly id: string;
+  readonly type: string;
+  readonly status: LicenceStatus | "expired";
+  /** Compact SD-JWT with the entitled disclosures only; verifies with `verifyLicence`. */
+  readonly licence: string;
+  /** Names of fields whose disclosures were withheld from this caller. */
+  readonly withheld: readonly string[];
+  readonly supersedes?: string;
+  readonly supersededBy?: string;
+}
+
+/** A lifecycle record, for the issuer and auditors. */
+export interface LicenceRecord {
+  readonly id: string;
+  readonly type: string;
+  readonly status: LicenceStatus;
+  readonly version: number;
+  readonly issuedAt: string;
+  readonly validUntil?: string;
+  readonly supersedes?: string;
+  readonly supersededBy?: string;
+}
+
+/** One entry of a licence's status history. */
+export interface StatusHistoryEntry {
+  readonly status: LicenceStatus;
+  readonly at: string;
+  readonly reason: string;
+  readonly department: string;
+}
+
+/** A sharing agreement: a consumer department may see conditional fields of a type. */
+export interface SharingAgreement {
+  readonly id: string;
+  readonly consumer: string;
+  readonly type: string;
+  readonly fields: readonly string[];
+  readonly expiresAt: string;
+  readonly createdAt: string;
+}
+
+/** A holder's authorisation for one department to see conditional fields of their licence type. */
+export interface HolderAuthorisation {
+  readonly id: string;
+  readonly holder: HolderCode;
+  readonly consumer: string;
+  readonly type: string;
+  readonly fields: readonly string[];
+  readonly expiresAt: string;
+}
+
+/** "Does this holder's licence of this type say X?" — answered yes or no, without the field. */
+export interface VerifyDataRequest {
+  readonly holder: HolderCode;
+  readonly type: string;
+  readonly field: string;
+  readonly value: string | number | boolean;
+}
+
+/** One entry of the registry's log: its index and its bytes as hashed (RFC 8785 canonical JSON). */
+export interface LogEntry {
+  readonly index: number;
+  readonly entry: string;
+}
+
+/** Sharing figures of one department over a period (see {@link RegistryApi.stats}). */
+export interface DepartmentStats {
+  /** The department's USCC. */
+  readonly department: string;
+  /** Licence types (latest versions) whose catalogue entry names the department as an issuer. */
+  readonly typesCatalogued: number;
+  /** Of those, types with at least one licence issued by the department by the end of the period. */
+  readonly typesProvided: number;
+  /** typesProvided / typesCatalogued (0 when none are catalogued). */
+  readonly provisionRate: number;
+  /** Licences the department issued in the period (issue, amend, renew). */
+  readonly licencesIssued: number;
+  /** Reads of the department's licences by other departments in the period (licence reads, not status or log look-ups). */
+  readonly readsByOthers: number;
+  /** Licences served to the department electronically (its licence reads) in the period, by approval matter. */
+  readonly servedByMatter: Readonly<Record<string, number>>;
+}
+
+/** Sharing figures over a period. */
+export interface RegistryStats {
+  /** ISO 8601, inclusive. */
+  readonly from: string;
+  /** ISO 8601, exclusive. */
+  readonly to: string;
+  readonly departments: readonly DepartmentStats[];
+}
+
+/** Proofs from the registry's log. */
+export interface InclusionProof {
+  readonly index: number;
+  readonly treeSize: number;
+  readonly leafHash: string;
+  readonly proof: readonly string[];
+}
+
+/** A consistency proof between two tree sizes. */
+export interface ConsistencyProof {
+  readonly oldSize: number;
+  readonly newSize: number;
+  readonly proof: readonly string[];
+}
+
+/**
+ * The public, unauthenticated registry operations: the signed trust list, the status lists and the
+ * log's tree head and proofs. Declared once: the registry serves them without an API key, the HTTP
+ * layer routes them, and the SDK's verifier needs only these (a `RegistryClient` or any object with
+ * them is a document source).
+ */
+export interface PublicRegistryApi {
+  /** The signed trust list, a compact JWS. */
+  trustList(): Promise<string>;
+  /** A status list token by number. */
+  statusList(id: number): Promise<string>;
+  /** The log's current signed tree head. */
+  treeHead(): Promise<SignedTreeHead>;
+  /** An inclusion proof for the entry at `index` in the tree of size `treeSize`. */
+  inclusionProof(index: number, treeSize: number): Promise<InclusionProof>;
+  /** A consistency proof between two tree sizes. */
+  consistencyProof(oldSize: number, newSize: number): Promise<ConsistencyProof>;
+}
+
+/**
+ * The registry operations one authenticated department can call (the public ones included). Reads
+ * take a {@link ReadCause}; a read without one is refused with `ERR_CAUSE_REQUIRED`.
+ */
+export interface RegistryApi extends PublicRegistryApi {
+  /** The caller, as authenticated. */
+  whoami(): Promise<Principal>;
+  listLicenceTypes(): Promise<LicenceType[]>;
+  getLicenceType(code: string): Promise<LicenceType>;
+  /** Admin: registers a type, or a new version of one. */
+  registerLicenceType(type: LicenceType): Promise<LicenceType>;
+
+  issue(request: IssueRequest): Promise<IssuedRecord>;
+  issueBatch(request: IssueBatchRequest): Promise<IssueBatchResult>;
+  amend(id: string, request: AmendRequest): Promise<IssuedRecord>;
+  renew(id: string, request: RenewRequest): Promise<IssuedRecord>;
+  suspend(id: string, change: StatusChangeRequest): Promise<LicenceRecord>;
+  resume(id: string, change: StatusChangeRequest): Promise<LicenceRecord>;
+  revoke(id: string, change: StatusChangeRequest): Promise<LicenceRecord>;
+  cancel(id: string, change: StatusChangeRequest): Promise<LicenceRecord>;
+
+  findByHolder(holder: HolderCode, cause: ReadCause, type?: string): Promise<SharedLicence[]>;
+  get(id: string, cause: ReadCause): Promise<SharedLicence>;
+  verifyData(request: VerifyDataRequest, cause: ReadCause): Promise<{ readonly match: boolean }>;
+  statusHistory(id: string, cause: ReadCause): Promise<StatusHistoryEntry[]>;
+  statusAt(id: string, at: string, cause: ReadCause): Promise<{ readonly status: LicenceStatus | "expired" | "not-issued" }>;
+  /**
+   * Every log entry about a licence (its issue, status changes and reads — this read included),
+   * oldest first, so an auditor can fetch inclusion proofs. Auditors, admins and the issuing
+   * department only.
+   */
+  logEntries(licenceId: string, cause: ReadCause): Promise<LogEntry[]>;
+
+  createAgreement(agreement: Omit<SharingAgreement, "id" | "createdAt">): Promise<SharingAgreement>;
+  listAgreements(): Promise<SharingAgreement[]>;
+  createAuthorisation(authorisation: Omit<HolderAuthorisation, "id">): Promise<HolderAuthorisation>;
+  listAuthorisations(holder?: HolderCode): Promise<HolderAuthorisation[]>;
+
+  /** Admins: a new API key for a department (the secret is in the answer only). */
+  createApiKey(request: ApiKeyRequest): Promise<NewApiKeyResult>;
+  /** Admins: every API key, without secrets. */
+  listApiKeys(): Promise<ApiKeyInfo[]>;
+  /** Admins: revokes a key at once; revoking a revoked key changes nothing. */
+  revokeApiKey(id: string): Promise<ApiKeyInfo>;
+
+  /** Admins and auditors: sharing figures per department over `[from, to)` (ISO 8601). */
+  stats(period: { readonly from: string; readonly to: string }): Promise<RegistryStats>;
+}

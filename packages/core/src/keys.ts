@@ -1,0 +1,24 @@
+/**
+ * `@elicence/core/keys`: private keys at rest — passphrase encryption as PKCS#8
+ * EncryptedPrivateKeyInfo (PBES2), compatible with OpenSSL, on WebCrypto so it runs in browsers too.
+ *
+ * @example
+ * ```ts
+ * import { decryptPrivateKey, encryptPrivateKey } from "@elicence/core/keys";
+ * const pem = await encryptPrivateKey(pkcs8, passphrase);
+ * const again = await decryptPrivateKey(pem, passphrase);
+ * ```
+ *
+ * @module
+ */
+export {
+  decryptPrivateKey,
+  encryptPrivateKey,
+  isEncryptedPrivateKeyPem,
+  PBKDF2_DEFAULT_ITERATIONS,
+  PBKDF2_MAX_ITERATIONS,
+  PBKDF2_MIN_ITERATIONS,
+} from "./keys/index.js";
+export type { EncryptPrivateKeyOptions } from "./keys/index.js";
+/** @internal WebCrypto access shared with `@elicence/pki` (stripped from the published types). */
+export { randomBytes, toBufferSource, webCrypto } from "./keys/webcrypto.js";

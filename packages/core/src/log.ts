@@ -1,0 +1,46 @@
+/**
+ * `@elicence/core/log`: the registry's tamper-evident log (RFC 9162 Merkle tree) — leaf and node
+ * hashes, trees and proof plans for a store, inclusion and consistency proofs and their
+ * verification, and signed tree heads.
+ *
+ * @example
+ * ```ts
+ * import { verifyInclusion } from "@elicence/core/log";
+ * const ok = verifyInclusion({ leafHash, index, treeSize, proof, rootHash });
+ * ```
+ *
+ * @module
+ */
+export {
+  hashLeaf,
+  hashChildren,
+  emptyRoot,
+  MerkleTree,
+  MemorySubtreeHashStore,
+  computeRoot,
+  buildInclusionProof,
+  buildConsistencyProof,
+  planRoot,
+  planInclusionProof,
+  planConsistencyProof,
+  foldSubtreeHashes,
+  subtreesOfRange,
+  verifyInclusion,
+  verifyConsistency,
+  assertInclusion,
+  assertConsistency,
+  encodeTreeHeadForSigning,
+  signTreeHead,
+  verifyTreeHead,
+} from "./log/index.js";
+export type {
+  LeafHashSource,
+  SubtreeHashStore,
+  SubtreeRef,
+  InclusionProofInput,
+  ConsistencyProofInput,
+  TreeHead,
+  SignedTreeHead,
+  MerkleTreeOptions,
+  ProofFailureReason,
+} from "./log/index.js";

@@ -1,0 +1,22 @@
+/**
+ * `@elicence/pki`, the development PKI: root and issuing CAs, department signing certificates and registry service
+ * certificates, so that every job can run on a fresh machine with no outside CA.
+ *
+ * Importing it loads the `reflect-metadata` polyfill (a global `Reflect` extension that
+ * `@peculiar/x509` needs): keep it out of verifiers and browser bundles.
+ *
+ * @packageDocumentation
+ */
+export { createDepartmentCertificate, createIssuingCa, createRootCa, createServiceCertificate } from "./dev-pki.js";
+export type {
+  CreateDepartmentCertificateOptions,
+  CreateIssuingCaOptions,
+  CreateRootCaOptions,
+  CreateServiceCertificateOptions,
+  DepartmentIdentity,
+  DevPkiCertificate,
+  DevPkiIssuer,
+  DevPkiValidity,
+  ServicePurpose,
+} from "./dev-pki.js";
+export { ELICENCE_KEY_PURPOSES, ELICENCE_OID_ARC, OID_ORGANIZATION_IDENTIFIER } from "./oids.js";
