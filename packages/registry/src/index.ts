@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { initWorkspace, openWorkspace, Workspace } from "./workspace/workspace.js";
-export type { AddDepartmentOptions, DepartmentSpec, InitWorkspaceOptions, WorkspaceConfig, WorkspaceIssueOptions } from "./workspace/workspace.js";
+export type { AddDepartmentOptions, DepartmentSpec, InitWorkspaceOptions, WorkspaceConfig } from "./workspace/workspace.js";
 export { Registry } from "./registry/registry.js";
 export type { PublicRegistryApi, RegistryOptions } from "./registry/registry.js";
 export { MIGRATIONS } from "./storage/schema.js";
