@@ -7,7 +7,8 @@
  * @module
  */
 import type { RegistryApi } from "@elicence/core";
-import { Registry, type PublicRegistryApi } from "@elicence/registry";
+import type { PublicRegistryApi } from "@elicence/core";
+import { Registry } from "@elicence/registry";
 import { RegistryClient } from "@elicence/sdk";
 import { readPassphrase } from "./io/passphrase.js";
 import { CliError } from "./output.js";

@@ -5,10 +5,11 @@
  * @packageDocumentation
  */
 export { initWorkspace, openWorkspace, Workspace } from "./workspace/workspace.js";
-export type { AddDepartmentOptions, DepartmentSpec, InitWorkspaceOptions, WorkspaceConfig, WorkspaceIssueOptions } from "./workspace/workspace.js";
+export type { AddDepartmentOptions, DepartmentSpec, InitWorkspaceOptions, WorkspaceConfig } from "./workspace/workspace.js";
 export { Registry } from "./registry/registry.js";
-// PublicRegistryApi: to come from @elicence/core once registry.ts (being split) uses core's declaration.
-export type { PublicRegistryApi, RegistryOptions } from "./registry/registry.js";
+export type { RegistryOptions } from "./registry/registry.js";
+export type { AuditResult } from "./registry/audit.js";
+export type { AddedDepartment } from "./registry/jobs/department.js";
 export { MIGRATIONS } from "./storage/schema.js";
 export { createHttpApp, serveRegistry } from "./http/index.js";
 export type {

@@ -12,7 +12,6 @@
  * pki/status.pem, .key.pem       status list service
  * departments/<USCC>/signing.pem, signing.key.pem, chain.pem
  * trust-list.jwt                 the signed trust list
- * licences/<serial>.json         issued licences (archive form)
  * ```
  *
  * @module
@@ -20,23 +19,12 @@
 import { mkdir, readFile, readdir, rename, writeFile, access } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
-import {
-  LicenceError,
-  isJwsAlgorithm,
-  isValidUscc,
-  verifyTrustList,
-  type JwsAlgorithm,
-  type LicenceType,
-  type TrustList,
-  type TrustListDocument,
-} from "@elicence/core";
+import { LicenceError, isJwsAlgorithm, isValidUscc, verifyTrustList, type JwsAlgorithm, type LicenceType, type TrustList, type TrustListDocument } from "@elicence/core";
 import { encodeBase64 } from "@elicence/core/encoding";
 import {
   createIssuingContext,
-  issueLicence,
   parseLicenceType,
   signTrustList,
-  type IssuedLicence,
   type IssuingContext,
 } from "@elicence/core/issue";
 import { createKeySigner } from "@elicence/core/jws";
@@ -50,8 +38,6 @@ export interface WorkspaceConfig {
   readonly departments: readonly { readonly name: string; readonly code: string; readonly alg: JwsAlgorithm }[];
   /** Base URL the registry is reached at; status list URIs in licences are built from it. */
   readonly publicUrl?: string;
-  /** Serial counters per department USCC. */
-  readonly serials: Readonly<Record<string, number>>;
 }
 
 /** A department to create at init. */
@@ -127,7 +113,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
   const alg = options.alg ?? "ES256";
   const notBefore = new Date(Math.floor(options.now.getTime() / 1000) * 1000 - 60_000);
   const encrypt = (pkcs8: Uint8Array) => encryptPrivateKey(pkcs8, options.passphrase, options.iterations ? { iterations: options.iterations } : {});
-  for (const sub of ["catalogue", "pki", "departments", "licences"]) await mkdir(join(dir, sub), { recursive: true });
+  for (const sub of ["catalogue", "pki", "departments"]) await mkdir(join(dir, sub), { recursive: true });
 
   const root = await createRootCa({ commonName: "eLicence Development Root CA", organizationName: "eLicence development", notBefore, notAfter: new Date(notBefore.getTime() + 20 * YEAR) });
   const rootIssuer = { certificatePem: root.certificatePem, privateKeyPkcs8: root.privateKeyPkcs8, alg: root.alg };
@@ -209,7 +195,6 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     operator: { ...options.operator },
     departments: departments.map(({ name, code, alg: a }) => ({ name, code, alg: a })),
     publicUrl: options.publicUrl ?? "http://localhost:8080",
-    serials: {},
   };
   await writeAtomic(join(dir, CONFIG), `${JSON.stringify(config, null, 2)}\n`);
   return openWorkspace(dir);
@@ -239,19 +224,6 @@ export async function openWorkspace(home: string): Promise<Workspace> {
   return new Workspace(dir, config);
 }
 
-/** Options of {@link Workspace.issue}. */
-export interface WorkspaceIssueOptions {
-  readonly typeCode: string;
-  readonly holder: { readonly name: string; readonly idType: string; readonly idNumber: string };
-  readonly fields: Readonly<Record<string, unknown>>;
-  readonly passphrase: string;
-  readonly now: Date;
-  /** Department USCC; the workspace's only department when omitted. */
-  readonly department?: string;
-  readonly validFrom?: Date;
-  readonly validUntil?: Date | null;
-}
-
 /** Options of {@link Workspace.addDepartment}. */
 export interface AddDepartmentOptions {
   /** The department's name as its certificate will carry it. */
@@ -269,8 +241,6 @@ export interface AddDepartmentOptions {
 
 /** An opened workspace. */
 export class Workspace {
-  readonly #contexts = new Map<string, IssuingContext>();
-
   /** @internal Use {@link openWorkspace}. */
   constructor(
     /** Absolute path of the workspace. */
@@ -301,13 +271,6 @@ export class Workspace {
     return types;
   }
 
-  /** One licence type by code. */
-  async licenceType(code: string): Promise<LicenceType> {
-    const type = (await this.catalogue()).find((t) => t.code === code);
-    if (!type) throw new LicenceError("ERR_LICENCE_TYPE_UNKNOWN", "The catalogue has no licence type with this code.");
-    return type;
-  }
-
   /** The signed trust list, as text. */
   async trustListToken(): Promise<string> {
     return (await readFile(this.path("trust-list.jwt"), "utf8")).trim();
@@ -329,17 +292,9 @@ export class Workspace {
     return verifyTrustList(await this.trustListToken(), { at, algorithms, operatorCertificates: [operatorPem] });
   }
 
-  /** The department's issuing context (its key decrypted with the passphrase; cached). */
-  async issuingContext(code: string | undefined, passphrase: string): Promise<IssuingContext> {
-    const dept = code === undefined ? this.config.departments[0] : this.config.departments.find((d) => d.code === code);
-    if (!dept) throw new LicenceError("ERR_NOT_FOUND", "The workspace has no such department.");
-    return this.#contexts.get(dept.code) ?? (await this.signingKey(dept.code, passphrase)).context;
-  }
-
   /**
-   * A department's signing key, decrypted once: its issuing context (cached, as
-   * {@link Workspace.issuingContext} returns it) and the key as a `KeyObject` with its chain, which
-   * the registry hands to its signing workers in memory. The decrypted bytes are wiped.
+   * A department's signing key, decrypted once: its issuing context and the key as a `KeyObject`
+   * with its chain, which the registry hands to its signing workers in memory. The decrypted bytes are wiped.
    */
   async signingKey(code: string, passphrase: string): Promise<{ code: string; alg: JwsAlgorithm; key: KeyObject; chain: string[]; context: IssuingContext }> {
     const dept = this.config.departments.find((d) => d.code === code);
@@ -350,7 +305,6 @@ export class Workspace {
       const chain = (await readFile(join(dir, "chain.pem"), "utf8")).split(/(?=-----BEGIN CERTIFICATE-----)/).filter((c) => c.trim().length > 0);
       const context = await createIssuingContext({ signer: await createKeySigner(pkcs8, dept.alg), certificateChain: chain });
       const key = createPrivateKey({ key: Buffer.from(pkcs8.buffer, pkcs8.byteOffset, pkcs8.byteLength), format: "der", type: "pkcs8" });
-      this.#contexts.set(dept.code, context);
       return { code: dept.code, alg: dept.alg, key, chain, context };
     } finally {
       pkcs8.fill(0);
@@ -411,34 +365,5 @@ export class Workspace {
   async departmentThumbprint(code: string): Promise<string> {
     const pem = await readFile(this.path("departments", code, "signing.pem"), "utf8");
     return Buffer.from(parseCertificate(pem).sha256).toString("base64url");
-  }
-
-  /** Reserves the next serial for a department (`YYYY` + 8 digits), persisting the counter. */
-  async nextSerial(code: string, now: Date): Promise<string> {
-    const text = await readFile(this.path(CONFIG), "utf8");
-    const config = JSON.parse(text) as WorkspaceConfig;
-    const next = (config.serials[code] ?? 0) + 1;
-    this.config = { ...config, serials: { ...config.serials, [code]: next } };
-    await writeAtomic(this.path(CONFIG), `${JSON.stringify(this.config, null, 2)}\n`);
-    return `${now.getUTCFullYear()}${String(next).padStart(8, "0")}`;
-  }
-
-  /** Issues one licence signed by a workspace department and stores its archive form. */
-  async issue(options: WorkspaceIssueOptions): Promise<{ issued: IssuedLicence; file: string }> {
-    const type = await this.licenceType(options.typeCode);
-    const context = await this.issuingContext(options.department, options.passphrase);
-    const serial = await this.nextSerial(context.issuer.code, options.now);
-    const issued = await issueLicence(context, {
-      type,
-      holder: { kind: type.holderKind, name: options.holder.name, idType: options.holder.idType as never, idNumber: options.holder.idNumber },
-      fields: options.fields,
-      serial,
-      issuedAt: options.now,
-      ...(options.validFrom ? { validFrom: options.validFrom } : {}),
-      ...(options.validUntil !== undefined ? { validUntil: options.validUntil } : {}),
-    });
-    const file = this.path("licences", `${serial}.json`);
-    await writeAtomic(file, `${JSON.stringify(issued.archive, null, 2)}\n`, 0o600);
-    return { issued, file };
   }
 }

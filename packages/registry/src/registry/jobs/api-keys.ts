@@ -1,14 +1,16 @@
 /**
- * API key administration: create (the secret is shown once), list (never a secret), revoke.
- * Each change is one transaction with its log event.
+ * API key administration (`elicence key create|list|revoke`, `/v1/api-keys`): create (the secret
+ * is shown once), list (never a secret), revoke. Admins only; each change is one transaction
+ * with its log event.
  *
  * @module
  */
-import { LicenceError, isValidUscc, type ApiKeyInfo, type ApiKeyRequest, type Role, type ValidationIssue } from "@elicence/core";
+import { LicenceError, isValidUscc, type ApiKeyInfo, type ApiKeyRequest, type Principal, type Role, type ValidationIssue } from "@elicence/core";
 import { LICENCE_TYPE_CODE_PATTERN } from "@elicence/core/issue";
-import type { Queryable } from "../storage/database.js";
-import { CONTROL, insertApiKey, isRole, type NewApiKey } from "./access.js";
-import { appendLogEvents, type LogFrontier } from "./log.js";
+import type { Queryable } from "../../storage/database.js";
+import { CONTROL, insertApiKey, isRole, requireRole, type NewApiKey } from "../access.js";
+import type { RegistryContext } from "../context.js";
+import { appendLogEvents, type LogFrontier } from "../log.js";
 
 const KEY_ID = /^[0-9a-f]{16}$/;
 
@@ -85,4 +87,24 @@ export async function revokeApiKeyIn(tx: Queryable, id: string, now: number, by:
   await tx.run("UPDATE api_keys SET revoked_at = ? WHERE id = ?", [now, id]);
   await appendLogEvents(tx, [{ kind: "api-key", at: now, department: by, key: id, for: row.department, action: "revoke" }], frontier);
   return info({ ...row, revoked_at: now });
+}
+
+/** Creates an API key for a department (admins; see `RegistryApi.createApiKey`). */
+export async function createApiKey(ctx: RegistryContext, principal: Principal, request: ApiKeyRequest): Promise<NewApiKey> {
+  requireRole(principal, "admin");
+  const now = ctx.now();
+  return ctx.transaction((tx) => createApiKeyIn(tx, request, now, principal.department, ctx.logFrontier));
+}
+
+/** Every API key, without secrets (admins). */
+export async function listApiKeys(ctx: RegistryContext, principal: Principal): Promise<ApiKeyInfo[]> {
+  requireRole(principal, "admin");
+  return listApiKeysIn(ctx.db);
+}
+
+/** Revokes an API key (admins; idempotent). */
+export async function revokeApiKey(ctx: RegistryContext, principal: Principal, id: string): Promise<ApiKeyInfo> {
+  requireRole(principal, "admin");
+  const now = ctx.now();
+  return ctx.transaction((tx) => revokeApiKeyIn(tx, id, now, principal.department, ctx.logFrontier));
 }

@@ -1,0 +1,87 @@
+/**
+ * What the registry's jobs receive instead of the `Registry` itself: a narrow context (database,
+ * clock, log, holder key, signing keys, trust list), and the caller they run for. `Registry`
+ * builds the context once when it opens; each `Session` is one caller. Declared apart from both
+ * so that no job imports `registry.ts`.
+ *
+ * @module
+ */
+import type { HolderCode, LicenceType, Principal } from "@elicence/core";
+import type { IssuingContext } from "@elicence/core/issue";
+import type { Signer } from "@elicence/core/jws";
+import type { Database, Queryable } from "../storage/database.js";
+import type { Workspace } from "../workspace/workspace.js";
+import type { GroupCommitLog } from "./group-log.js";
+import type { LogFrontier } from "./log.js";
+import type { ChainRow, LicenceRow } from "./rows.js";
+import type { SignPool } from "./sign-pool.js";
+import type { DepartmentKey } from "./signing-keys.js";
+import type { TrustListPublisher } from "./trust-list.js";
+
+/** The registry as its jobs see it. */
+export interface RegistryContext {
+  /** The database, for reads outside a transaction. */
+  readonly db: Database;
+  /** The registry's clock, in milliseconds. */
+  now(): number;
+  /**
+   * A database transaction after whose COMMIT the log's right edge it left is kept in memory
+   * (nothing is kept from an attempt that rolled back). Every write job runs in one.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** The log's right edge, as of the last commit this process made: pass it to every append. */
+  readonly logFrontier: LogFrontier;
+  /** Read events, committed in groups. */
+  readonly readLog: GroupCommitLog;
+  /** Keyed hash of a holder code: the log and indexes never hold it in clear. */
+  holderKey(holder: HolderCode): Uint8Array;
+  /** The URI a status list is published under (baked into licences). */
+  statusListUri(id: number): string;
+  /** Licence type versions by `code@version` (immutable once registered). */
+  readonly typeVersions: Map<string, LicenceType>;
+  /** The compact SD-JWT of a stored licence with the named disclosures, rebuilt from its row. */
+  compact(db: Queryable, row: LicenceRow, disclosureNames: readonly string[]): Promise<string>;
+  /** The departments' signing keys and workers. */
+  readonly signing: DepartmentSigning;
+  /** The trust list, re-signed when the catalogue changes. */
+  readonly trustList: TrustListPublisher;
+}
+
+/** What issuing needs of the departments' signing keys. */
+export interface DepartmentSigning {
+  /** A department's issuing context. @throws LicenceError `ERR_FORBIDDEN` when the registry holds none */
+  context(department: string): IssuingContext;
+  /** Signing workers for batches; none: sign in this thread. */
+  readonly pool: SignPool | undefined;
+  /** Batches with fewer items than this are signed in this thread. */
+  readonly workerThreshold: number;
+}
+
+/** The department a job runs for, as its session holds it. */
+export interface Caller {
+  readonly principal: Principal;
+  /**
+   * The stored row of this department's signer chain, once an issue of this session has read it
+   * (a department's chain, and so the header its licences are rebuilt with, never changes).
+   */
+  signerChain?: ChainRow | undefined;
+}
+
+/** The operator's jobs (onboarding a department): the registry's context and the workspace. */
+export interface OperatorContext extends RegistryContext {
+  readonly workspace: Workspace;
+  readonly signing: DepartmentSigning & { add(key: DepartmentKey): Promise<void> };
+}
+
+/** The public, unauthenticated operations' context: the log and status lists, and the service keys that sign them. */
+export interface PublicContext {
+  readonly db: Queryable;
+  now(): number;
+  /** The signed trust list, as text. */
+  trustListToken(): Promise<string>;
+  statusListUri(id: number): string;
+  /** The status list service's signer and certificate. */
+  readonly status: { readonly signer: Signer; readonly pem: string };
+  /** The log's signer and identifier (signed into every tree head). */
+  readonly log: { readonly signer: Signer; readonly id: string };
+}

@@ -1,0 +1,210 @@
+/**
+ * The registry's one issuing path, shared by issue, batch, amend and renew: inside the caller's
+ * transaction it validates the items, takes serials and status slots, signs (on the signing
+ * workers for a large batch), writes the rows and logs one event per licence.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { LicenceError, isLicenceError, validateHolderId, type IssuedRecord, type IssueItem, type LicenceType } from "@elicence/core";
+import { issueLicence, type IssuingContext } from "@elicence/core/issue";
+import type { Queryable } from "../storage/database.js";
+import { parseTime } from "./checks.js";
+import { protectedHeader } from "./compact.js";
+import type { Caller, RegistryContext } from "./context.js";
+import { appendLogEvents, insertRows, type LogEvent } from "./log.js";
+import { b64u, readLicenceType, type ChainRow, type LicenceRow } from "./rows.js";
+import type { SignResult } from "./sign-pool.js";
+import { allocateStatusSlots } from "./status-lists.js";
+
+/**
+ * Issues items inside the transaction; with `onError`, a failing item is reported and skipped.
+ * Per batch: the latest version of each type is read once, serials are taken with one counter
+ * update, and rows go in with multi-row INSERTs; each item is still validated and signed on its
+ * own, so a bad item never stops the good ones.
+ */
+export async function issueItems(
+  ctx: RegistryContext,
+  caller: Caller,
+  tx: Queryable,
+  items: readonly IssueItem[],
+  kind: "issue" | "amend" | "renew",
+  onError?: (index: number, err: unknown) => void,
+  extra: { supersedes?: LicenceRow; serial?: string } = {},
+): Promise<(IssuedRecord | undefined)[]> {
+  const context = ctx.signing.context(caller.principal.department);
+  const now = ctx.now();
+  const department = caller.principal.department;
+  const slots = await allocateStatusSlots(tx, items.length);
+  const chain = await chainId(tx, context);
+  const out: (IssuedRecord | undefined)[] = items.map(() => undefined);
+  // Only validation and signing can fail per item, and they write nothing.
+  const fail = (k: number, err: unknown): void => {
+    if (!onError || !isLicenceError(err)) throw err;
+    onError(k, err);
+  };
+  // 1. Validation: type, holder code, times.
+  const types = new Map<string, Promise<LicenceType>>();
+  const checked: { k: number; type: LicenceType; holder: { kind: string; name: unknown; idType: unknown; idNumber: unknown }; validFrom: Date | null | undefined; validUntil: Date | null | undefined }[] = [];
+  for (const [k, item] of items.entries()) {
+    try {
+      const code = item?.type;
+      let pending = typeof code === "string" ? types.get(code) : undefined;
+      if (!pending) {
+        pending = readLicenceType(tx, code);
+        if (typeof code === "string") types.set(code, pending);
+      }
+      const type = await pending;
+      const holder = { kind: type.holderKind, name: item.holder?.name, idType: item.holder?.idType, idNumber: item.holder?.idNumber };
+      const holderCheck = validateHolderId(String(holder.idType), String(holder.idNumber));
+      if (!holderCheck.ok) {
+        throw new LicenceError("ERR_VALIDATION", "The licence is not valid.", { issues: [{ path: ["holder", "idNumber"], message: `is not a valid holder code (${holderCheck.reason})` }] });
+      }
+      checked.push({ k, type, holder, validFrom: parseTime(item.validFrom, "validFrom"), validUntil: parseTime(item.validUntil, "validUntil") });
+    } catch (err) {
+      fail(k, err);
+    }
+  }
+  // 2. Serials for the items that passed, with one counter update.
+  const serials = extra.serial !== undefined ? checked.map(() => extra.serial!) : await nextSerials(tx, department, now, checked.length);
+  const version = extra.supersedes ? extra.supersedes.version + 1 : 1;
+  // 3. Signing (on the workers for a large batch, while this thread writes the rows of the
+  // slices already signed); the protected header the rows will rebuild is checked against each
+  // signed one.
+  const chainRow = caller.signerChain ?? (await tx.get<ChainRow>("SELECT alg, x5t, x5c FROM signer_chains WHERE id = ?", [chain]));
+  const expectedHeader = chainRow ? protectedHeader(chainRow, Math.floor(now / 1000)) : undefined;
+  const inputs = checked.map((c, j) => {
+    const item = items[c.k]!;
+    const slot = slots[c.k]!;
+    return {
+      type: c.type,
+      holder: c.holder as never,
+      fields: item.fields ?? {},
+      serial: serials[j]!,
+      version,
+      ...(item.number !== undefined ? { number: item.number } : {}),
+      ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}),
+      issuedAt: new Date(now),
+      ...(c.validFrom ? { validFrom: c.validFrom } : {}),
+      ...(c.validUntil !== undefined ? { validUntil: c.validUntil } : {}),
+      status: { uri: ctx.statusListUri(slot.list), idx: slot.idx },
+    } satisfies Parameters<typeof issueLicence>[1];
+  });
+  const slices = sign(ctx, department, context, inputs);
+  const events: LogEvent[] = [];
+  let j = 0;
+  for (const slice of slices) {
+    const results = await slice;
+    const licenceRows: (string | number | Uint8Array | null)[][] = [];
+    const historyRows: (string | number | null)[][] = [];
+    for (const result of results) {
+      const c = checked[j]!;
+      const serial = serials[j]!;
+      j++;
+      const slot = slots[c.k]!;
+      if (!result.ok) {
+        fail(c.k, result.error);
+        continue;
+      }
+      const issued = result.issued;
+      if (expectedHeader === undefined || expectedHeader !== issued.archive.protected) {
+        fail(c.k, new LicenceError("ERR_STATE_INVALID", "The stored header would not reproduce the signed one."));
+        continue;
+      }
+      caller.signerChain = chainRow;
+      const holderKey = ctx.holderKey({ idType: c.holder.idType as never, idNumber: String(c.holder.idNumber) });
+      const disclosures: Record<string, string> = {};
+      for (const d of issued.disclosures) disclosures[d.name] = d.encoded;
+      licenceRows.push([
+        issued.id,
+        c.type.code,
+        c.type.version,
+        department,
+        holderKey,
+        serial,
+        version,
+        slot.list,
+        slot.idx,
+        Math.floor(now / 1000),
+        Math.floor(Date.parse(issued.licence.validFrom) / 1000),
+        issued.licence.validUntil ? Math.floor(Date.parse(issued.licence.validUntil) / 1000) : null,
+        extra.supersedes?.id ?? null,
+        chain,
+        Buffer.from(issued.archive.payload, "base64url"),
+        Buffer.from(issued.archive.signature, "base64url"),
+        JSON.stringify(disclosures),
+      ]);
+      historyRows.push([issued.id, now, kind, department]);
+      events.push({ kind, at: now, department, licence: issued.id, type: c.type.code, holder: b64u(holderKey), ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}) });
+      out[c.k] = { id: issued.id, licence: issued.compact, status: "active", statusList: { uri: ctx.statusListUri(slot.list), idx: slot.idx } };
+    }
+    // 4. Rows, a few hundred per statement.
+    await insertRows(
+      tx,
+      "INSERT INTO licences (id, type_code, type_version, issuer, holder_key, serial, version, status, status_list, status_idx, issued_at, valid_from, valid_until, supersedes, superseded_by, chain_id, payload, signature, disclosures) VALUES ",
+      "(?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+      licenceRows,
+      200,
+    );
+    await insertRows(tx, "INSERT INTO status_history (licence_id, seq, status, at, reason, department, officer) VALUES ", "(?, 1, 'active', ?, ?, ?, NULL)", historyRows);
+  }
+  await appendLogEvents(tx, events, ctx.logFrontier);
+  return out;
+}
+
+/**
+ * Builds and signs licences: a large batch in slices on the signing workers (all slices sent at
+ * once, answered in order), a small one here. Resolves one result per input.
+ */
+function sign(ctx: RegistryContext, department: string, context: IssuingContext, inputs: readonly Parameters<typeof issueLicence>[1][]): Promise<SignResult[]>[] {
+  const pool = ctx.signing.pool;
+  if (!pool || inputs.length < ctx.signing.workerThreshold) {
+    return [
+      (async () => {
+        const results: SignResult[] = [];
+        for (const input of inputs) {
+          try {
+            results.push({ ok: true, issued: await issueLicence(context, input) });
+          } catch (err) {
+            results.push({ ok: false, error: err as Error });
+          }
+        }
+        return results;
+      })(),
+    ];
+  }
+  const size = Math.min(100, Math.max(8, Math.ceil(inputs.length / 16)));
+  const slices: Promise<SignResult[]>[] = [];
+  for (let i = 0; i < inputs.length; i += size) {
+    const slice = pool.sign(department, inputs.slice(i, i + size));
+    // A slice that fails after an earlier one already failed the batch must not go unhandled.
+    slice.catch(() => {});
+    slices.push(slice);
+  }
+  return slices;
+}
+
+
+/** The id of the stored signer chain of an issuing context (stored on first use). */
+async function chainId(tx: Queryable, context: IssuingContext): Promise<number> {
+  const x5c = JSON.stringify(context.x5c);
+  // The chain's digest covers the whole x5c, so one row serves every licence signed with it.
+  const digest = createHash("sha256").update(x5c).digest();
+  const found = await tx.get<{ id: number }>("SELECT id FROM signer_chains WHERE digest = ?", [digest]);
+  if (found) return found.id;
+  const next = await tx.get<{ value: number }>("UPDATE counters SET value = value + 1 WHERE name = 'signer_chains.next' RETURNING value");
+  await tx.run("INSERT INTO signer_chains (id, digest, alg, x5t, x5c) VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING", [next!.value, digest, context.signer.alg, context.x5tS256, x5c]);
+  return (await tx.get<{ id: number }>("SELECT id FROM signer_chains WHERE digest = ?", [digest]))!.id;
+}
+
+/** Takes `count` consecutive serials of a department with one statement. */
+async function nextSerials(tx: Queryable, department: string, now: number, count: number): Promise<string[]> {
+  if (count === 0) return [];
+  const row = await tx.get<{ value: number }>(
+    "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value",
+    [`serial.${department}`, count],
+  );
+  const year = new Date(now).getUTCFullYear();
+  const first = row!.value - count + 1;
+  return Array.from({ length: count }, (_, i) => `${year}${String(first + i).padStart(10, "0")}`);
+}

@@ -1,0 +1,203 @@
+/**
+ * The sharing interface's reads (`elicence lookup|get|check-data`, `GET /v1/licences…`): every read
+ * names its cause, gives only the disclosures the caller is entitled to (agreements, the holder's
+ * authorisations, or being the issuer) and is in the log before its answer leaves.
+ *
+ * @module
+ */
+import { createHmac } from "node:crypto";
+import { LicenceError, type HolderCode, type LicenceStatus, type LogEntry, type Principal, type ReadCause, type SharedLicence, type StatusHistoryEntry, type VerifyDataRequest } from "@elicence/core";
+import type { Queryable } from "../../storage/database.js";
+import { entitledConditionalFields, requireCause, requireRole } from "../access.js";
+import { checkHolder, parseTime } from "../checks.js";
+import type { RegistryContext } from "../context.js";
+import { appendLogEvents, logEntriesOf, type LogEvent } from "../log.js";
+import { b64u, licenceFields, readLicenceRow, readLicenceType, type LicenceRow } from "../rows.js";
+
+/** The keyed hash of a read's reason, as its log events carry it. */
+function reasonHash(cause: ReadCause): string {
+  return createHmac("sha256", "elicence/reason").update(cause.reason).digest("base64url");
+}
+
+function requireReader(principal: Principal): void {
+  requireRole(principal, "consumer", "auditor", "admin", "issuer");
+}
+
+async function share(
+  ctx: RegistryContext,
+  principal: Principal,
+  tx: Queryable,
+  row: LicenceRow,
+  cause: ReadCause,
+  now: number,
+  entitlements?: Map<string, Promise<Set<string>>>,
+  reason: string = reasonHash(cause),
+  prefetched?: Set<string>,
+): Promise<{ shared: SharedLicence; event: LogEvent }> {
+  const type = await readLicenceType(tx, row.type_code, row.type_version, ctx.typeVersions);
+  const available = Object.keys(JSON.parse(row.disclosures) as Record<string, string>);
+  const conditional = type.fields.filter((f) => f.share === "conditional").map((f) => f.name);
+  const own = row.issuer === principal.department && principal.roles.includes("issuer");
+  // Within one request (one holder), licences of the same type share their entitlement.
+  const key = `${row.type_code}:${Buffer.from(row.holder_key).toString("base64url")}`;
+  let pending = prefetched ? Promise.resolve(prefetched) : entitlements?.get(key);
+  if (!own && !pending) {
+    pending = entitledConditionalFields(tx, principal.department, row.type_code, row.holder_key, now);
+    entitlements?.set(key, pending);
+  }
+  const entitled = own ? new Set(conditional) : await pending!;
+  // `none` fields never leave the issuer: no read path hands them out.
+  const disclose = available.filter((name) => conditional.includes(name) && entitled.has(name));
+  const withheld = available.filter((name) => !disclose.includes(name));
+  const expired = row.status === "active" && row.valid_until !== null && row.valid_until * 1000 <= now;
+  const shared: SharedLicence = {
+    id: row.id,
+    type: row.type_code,
+    status: expired ? "expired" : row.status,
+    licence: await ctx.compact(tx, row, disclose),
+    withheld,
+    ...(row.supersedes ? { supersedes: row.supersedes } : {}),
+    ...(row.superseded_by ? { supersededBy: row.superseded_by } : {}),
+  };
+  const event: LogEvent = {
+    kind: "read",
+    at: now,
+    department: principal.department,
+    licence: row.id,
+    matter: cause.matter,
+    reason,
+    disclosed: [...type.fields.filter((f) => f.share === "unconditional").map((f) => f.name), ...disclose],
+  };
+  return { shared, event };
+}
+
+/**
+ * Runs a read's queries (outside any write transaction, as PostgreSQL's READ COMMITTED reads
+ * them), then appends its events to the log through the group commit and answers only once the
+ * commit holding them is durable: no answer leaves without its log record, and when that commit
+ * fails the read fails.
+ */
+async function loggedRead<T>(ctx: RegistryContext, work: (db: Queryable) => Promise<{ result: T; events: LogEvent[] }>): Promise<T> {
+  const { result, events } = await work(ctx.db);
+  await ctx.readLog.append(events);
+  return result;
+}
+
+/** A holder's licences, each with the disclosures the caller is entitled to (see `RegistryApi.findByHolder`). */
+export async function findByHolder(ctx: RegistryContext, principal: Principal, holder: HolderCode, cause: ReadCause, type?: string): Promise<SharedLicence[]> {
+  requireReader(principal);
+  const c = requireCause(cause);
+  checkHolder(holder);
+  const key = ctx.holderKey(holder);
+  const now = ctx.now();
+  const department = principal.department;
+  return loggedRead(ctx, async (db) => {
+    // One statement: the licences, each with the fields the caller's agreements and the
+    // holder's authorisations entitle it to (as a JSON array of the rows' field lists).
+    const agg = ctx.db.dialect === "postgres" ? "json_agg" : "json_group_array";
+    const entitled = `(SELECT ${agg}(x.fields) FROM (SELECT a.fields AS fields FROM agreements a WHERE a.consumer = ? AND a.type_code = l.type_code AND a.expires_at > ? UNION ALL SELECT h.fields AS fields FROM authorisations h WHERE h.holder_key = l.holder_key AND h.consumer = ? AND h.type_code = l.type_code AND h.expires_at > ?) x) AS entitled_fields`;
+    const params = [department, now, department, now, key];
+    const rows =
+      type === undefined
+        ? await db.all<LicenceRow & { entitled_fields: string | null }>(`SELECT l.*, ${entitled} FROM licences l WHERE l.holder_key = ? ORDER BY l.issued_at, l.id`, params)
+        : await db.all<LicenceRow & { entitled_fields: string | null }>(`SELECT l.*, ${entitled} FROM licences l WHERE l.holder_key = ? AND l.type_code = ? ORDER BY l.issued_at, l.id`, [...params, type]);
+    const out: SharedLicence[] = [];
+    const events: LogEvent[] = [];
+    const reason = reasonHash(c);
+    for (const row of rows) {
+      const fields = new Set<string>();
+      for (const list of JSON.parse(row.entitled_fields ?? "[]") as string[]) for (const f of JSON.parse(list) as string[]) fields.add(f);
+      const { shared, event } = await share(ctx, principal, db, row, c, now, undefined, reason, fields);
+      out.push(shared);
+      events.push(event);
+    }
+    if (events.length === 0) {
+      events.push({ kind: "read", at: now, department, holder: b64u(key), matter: c.matter, found: 0, disclosed: [] });
+    }
+    return { result: out, events };
+  });
+}
+
+/** One licence with the disclosures the caller is entitled to (see `RegistryApi.get`). */
+export async function get(ctx: RegistryContext, principal: Principal, id: string, cause: ReadCause): Promise<SharedLicence> {
+  requireReader(principal);
+  const c = requireCause(cause);
+  const now = ctx.now();
+  return loggedRead(ctx, async (db) => {
+    const { shared, event } = await share(ctx, principal, db, await readLicenceRow(db, id), c, now);
+    return { result: shared, events: [event] };
+  });
+}
+
+/** Whether a holder's active licence of a type has a field with a value, without disclosing it (see `RegistryApi.verifyData`). */
+export async function verifyData(ctx: RegistryContext, principal: Principal, request: VerifyDataRequest, cause: ReadCause): Promise<{ match: boolean }> {
+  requireReader(principal);
+  const c = requireCause(cause);
+  checkHolder(request?.holder);
+  const now = ctx.now();
+  return loggedRead(ctx, async (db) => {
+    const type = await readLicenceType(db, request.type);
+    const field = type.fields.find((f) => f.name === request.field);
+    if (!field) throw new LicenceError("ERR_VALIDATION", "The request is not valid.", { issues: [{ path: ["field"], message: "is not a field of this licence type" }] });
+    if (field.share === "none") throw new LicenceError("ERR_FORBIDDEN", "Fields shared with no one cannot be compared.");
+    const key = ctx.holderKey(request.holder);
+    const rows = await db.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? AND status = 'active'", [key, request.type]);
+    const match = rows.some((row) => (row.valid_until === null || row.valid_until * 1000 > now) && licenceFields(row)[request.field] === request.value);
+    const events: LogEvent[] = [
+      { kind: "verify-data", at: now, department: principal.department, holder: b64u(key), type: request.type, field: request.field, matter: c.matter, match },
+    ];
+    return { result: { match }, events };
+  });
+}
+
+/** A licence's status changes, oldest first (see `RegistryApi.statusHistory`). */
+export async function statusHistory(ctx: RegistryContext, principal: Principal, id: string, cause: ReadCause): Promise<StatusHistoryEntry[]> {
+  requireReader(principal);
+  const c = requireCause(cause);
+  const now = ctx.now();
+  return loggedRead(ctx, async (db) => {
+    await readLicenceRow(db, id);
+    const rows = await db.all<{ status: LicenceStatus; at: number; reason: string; department: string }>(
+      "SELECT status, at, reason, department FROM status_history WHERE licence_id = ? ORDER BY seq",
+      [id],
+    );
+    const events: LogEvent[] = [{ kind: "read", at: now, department: principal.department, licence: id, matter: c.matter, disclosed: ["status-history"] }];
+    return { result: rows.map((r) => ({ status: r.status, at: new Date(r.at).toISOString(), reason: r.reason, department: r.department })), events };
+  });
+}
+
+/** A licence's status at a time (see `RegistryApi.statusAt`). */
+export async function statusAt(ctx: RegistryContext, principal: Principal, id: string, at: string, cause: ReadCause): Promise<{ status: LicenceStatus | "expired" | "not-issued" }> {
+  requireReader(principal);
+  const c = requireCause(cause);
+  const t = parseTime(at, "at")!;
+  const now = ctx.now();
+  return loggedRead(ctx, async (db) => {
+    const row = await readLicenceRow(db, id);
+    const entry = await db.get<{ status: LicenceStatus }>("SELECT status FROM status_history WHERE licence_id = ? AND at <= ? ORDER BY seq DESC LIMIT 1", [id, t.getTime()]);
+    const events: LogEvent[] = [{ kind: "read", at: now, department: principal.department, licence: id, matter: c.matter, disclosed: ["status"] }];
+    const status: LicenceStatus | "expired" | "not-issued" = !entry
+      ? "not-issued"
+      : entry.status === "active" && row.valid_until !== null && row.valid_until * 1000 <= t.getTime()
+        ? "expired"
+        : entry.status;
+    return { result: { status }, events };
+  });
+}
+
+/** A licence's log entries, this read's included (see `RegistryApi.logEntries`). */
+export async function logEntries(ctx: RegistryContext, principal: Principal, id: string, cause: ReadCause): Promise<LogEntry[]> {
+  requireRole(principal, "auditor", "admin", "issuer");
+  const c = requireCause(cause);
+  const now = ctx.now();
+  return ctx.transaction(async (tx) => {
+    const row = await readLicenceRow(tx, id);
+    const overseer = principal.roles.includes("auditor") || principal.roles.includes("admin");
+    if (!overseer && row.issuer !== principal.department) {
+      throw new LicenceError("ERR_FORBIDDEN", "Only auditors, admins and the issuing department may list a licence's log entries.");
+    }
+    // Logged first, so the answer proves this read too.
+    await appendLogEvents(tx, [{ kind: "read", at: now, department: principal.department, licence: row.id, matter: c.matter, disclosed: ["log-entries"] }], ctx.logFrontier);
+    return logEntriesOf(tx, row.id);
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * Idempotent writes: each issue, batch, amendment and renewal carries a request id; its result is
+ * stored with the change, and a repeat of the id answers the stored result instead of writing again.
+ *
+ * @module
+ */
+import { LicenceError, isLicenceError, type IssuedRecord } from "@elicence/core";
+import type { Queryable } from "../storage/database.js";
+import type { RegistryContext } from "./context.js";
+import { readLicenceRow } from "./rows.js";
+
+/** Runs an idempotent write; if a concurrent call with the same request id won, retries to replay its result. */
+export async function onceOnly<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!isLicenceError(err, "ERR_CONFLICT")) throw err;
+    return fn();
+  }
+}
+
+/**
+ * The stored result of a department's request id, if it was used.
+ *
+ * @throws LicenceError `ERR_CONFLICT` when it was used for another kind of request
+ */
+export async function replay(tx: Queryable, department: string, requestId: string, kind: string): Promise<string[] | undefined> {
+  const row = await tx.get<{ kind: string; result: string }>("SELECT kind, result FROM requests WHERE department = ? AND request_id = ?", [department, requestId]);
+  if (!row) return undefined;
+  if (row.kind !== kind) throw new LicenceError("ERR_CONFLICT", "This request id was used for another kind of request.");
+  return JSON.parse(row.result) as string[];
+}
+
+/** Stores a request's result in the caller's transaction (a concurrent twin fails on the key). */
+export async function remember(tx: Queryable, department: string, requestId: string, kind: string, result: readonly string[], now: number): Promise<void> {
+  await tx.run("INSERT INTO requests (department, request_id, kind, result, created_at) VALUES (?, ?, ?, ?, ?)", [department, requestId, kind, JSON.stringify(result), now]);
+}
+
+/** The issued records of stored licences, as their first answer gave them (every disclosure). */
+export async function issuedRecords(ctx: RegistryContext, tx: Queryable, ids: readonly string[]): Promise<IssuedRecord[]> {
+  const out: IssuedRecord[] = [];
+  for (const id of ids) {
+    const row = await readLicenceRow(tx, id);
+    const names = Object.keys(JSON.parse(row.disclosures) as Record<string, string>);
+    out.push({ id, licence: await ctx.compact(tx, row, names), status: row.status, statusList: { uri: ctx.statusListUri(row.status_list), idx: row.status_idx } });
+  }
+  return out;
+}

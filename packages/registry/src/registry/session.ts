@@ -1,0 +1,151 @@
+/**
+ * One authenticated department's {@link RegistryApi}: each operation is one job of `jobs/`, run
+ * with the registry's context for this session's caller.
+ *
+ * @module
+ */
+import type { ApiKeyInfo, ApiKeyRequest, ConsistencyProof, HolderAuthorisation, HolderCode, InclusionProof, IssueBatchRequest, IssueBatchResult, IssuedRecord, IssueRequest, LicenceRecord, LicenceStatus, LicenceType, LogEntry, Principal, ReadCause, RegistryApi, RegistryStats, SharedLicence, SharingAgreement, StatusChangeRequest, StatusHistoryEntry, VerifyDataRequest } from "@elicence/core";
+import type { SignedTreeHead } from "@elicence/core/log";
+import type { NewApiKey } from "./access.js";
+import type { Caller, RegistryContext } from "./context.js";
+import * as apiKeys from "./jobs/api-keys.js";
+import * as catalogue from "./jobs/catalogue.js";
+import * as issuing from "./jobs/issue.js";
+import * as lifecycle from "./jobs/lifecycle.js";
+import type { PublicOperations } from "./jobs/public.js";
+import * as read from "./jobs/read.js";
+import * as sharing from "./jobs/sharing.js";
+import * as figures from "./jobs/stats.js";
+
+/** The operations of one authenticated department. */
+export class Session implements RegistryApi {
+  readonly #ctx: RegistryContext;
+  readonly #public: PublicOperations;
+  readonly #caller: Caller;
+
+  /**
+   * @param ctx - the registry's context
+   * @param publicOperations - the registry's public operations (one cache for every session)
+   * @param principal - the authenticated department
+   */
+  constructor(ctx: RegistryContext, publicOperations: PublicOperations, readonly principal: Principal) {
+    this.#ctx = ctx;
+    this.#public = publicOperations;
+    this.#caller = { principal };
+  }
+
+  async whoami(): Promise<Principal> {
+    return this.principal;
+  }
+
+  // ---- catalogue ----
+
+  listLicenceTypes(): Promise<LicenceType[]> {
+    return catalogue.listLicenceTypes(this.#ctx);
+  }
+  getLicenceType(code: string): Promise<LicenceType> {
+    return catalogue.getLicenceType(this.#ctx, code);
+  }
+  registerLicenceType(input: LicenceType): Promise<LicenceType> {
+    return catalogue.registerLicenceType(this.#ctx, this.principal, input);
+  }
+
+  // ---- issuing and lifecycle ----
+
+  issue(request: IssueRequest): Promise<IssuedRecord> {
+    return issuing.issue(this.#ctx, this.#caller, request);
+  }
+  issueBatch(request: IssueBatchRequest): Promise<IssueBatchResult> {
+    return issuing.issueBatch(this.#ctx, this.#caller, request);
+  }
+  amend(id: string, request: { requestId: string; fields: Readonly<Record<string, unknown>>; reason: string }): Promise<IssuedRecord> {
+    return lifecycle.amend(this.#ctx, this.#caller, id, request);
+  }
+  renew(id: string, request: { requestId: string; validUntil: string | null; reason: string }): Promise<IssuedRecord> {
+    return lifecycle.renew(this.#ctx, this.#caller, id, request);
+  }
+  suspend(id: string, change: StatusChangeRequest): Promise<LicenceRecord> {
+    return lifecycle.changeStatus(this.#ctx, this.#caller, id, "suspend", change);
+  }
+  resume(id: string, change: StatusChangeRequest): Promise<LicenceRecord> {
+    return lifecycle.changeStatus(this.#ctx, this.#caller, id, "resume", change);
+  }
+  revoke(id: string, change: StatusChangeRequest): Promise<LicenceRecord> {
+    return lifecycle.changeStatus(this.#ctx, this.#caller, id, "revoke", change);
+  }
+  cancel(id: string, change: StatusChangeRequest): Promise<LicenceRecord> {
+    return lifecycle.changeStatus(this.#ctx, this.#caller, id, "cancel", change);
+  }
+
+  // ---- reads ----
+
+  findByHolder(holder: HolderCode, cause: ReadCause, type?: string): Promise<SharedLicence[]> {
+    return read.findByHolder(this.#ctx, this.principal, holder, cause, type);
+  }
+  get(id: string, cause: ReadCause): Promise<SharedLicence> {
+    return read.get(this.#ctx, this.principal, id, cause);
+  }
+  verifyData(request: VerifyDataRequest, cause: ReadCause): Promise<{ match: boolean }> {
+    return read.verifyData(this.#ctx, this.principal, request, cause);
+  }
+  statusHistory(id: string, cause: ReadCause): Promise<StatusHistoryEntry[]> {
+    return read.statusHistory(this.#ctx, this.principal, id, cause);
+  }
+  statusAt(id: string, at: string, cause: ReadCause): Promise<{ status: LicenceStatus | "expired" | "not-issued" }> {
+    return read.statusAt(this.#ctx, this.principal, id, at, cause);
+  }
+  logEntries(id: string, cause: ReadCause): Promise<LogEntry[]> {
+    return read.logEntries(this.#ctx, this.principal, id, cause);
+  }
+
+  // ---- API keys (admins) ----
+
+  createApiKey(request: ApiKeyRequest): Promise<NewApiKey> {
+    return apiKeys.createApiKey(this.#ctx, this.principal, request);
+  }
+  listApiKeys(): Promise<ApiKeyInfo[]> {
+    return apiKeys.listApiKeys(this.#ctx, this.principal);
+  }
+  revokeApiKey(id: string): Promise<ApiKeyInfo> {
+    return apiKeys.revokeApiKey(this.#ctx, this.principal, id);
+  }
+
+  // ---- sharing ----
+
+  createAgreement(input: Omit<SharingAgreement, "id" | "createdAt">): Promise<SharingAgreement> {
+    return sharing.createAgreement(this.#ctx, this.principal, input);
+  }
+  listAgreements(): Promise<SharingAgreement[]> {
+    return sharing.listAgreements(this.#ctx, this.principal);
+  }
+  createAuthorisation(input: Omit<HolderAuthorisation, "id">): Promise<HolderAuthorisation> {
+    return sharing.createAuthorisation(this.#ctx, this.principal, input);
+  }
+  listAuthorisations(holder?: HolderCode): Promise<HolderAuthorisation[]> {
+    return sharing.listAuthorisations(this.#ctx, this.principal, holder);
+  }
+
+  // ---- figures ----
+
+  stats(period: { from: string; to: string }): Promise<RegistryStats> {
+    return figures.stats(this.#ctx, this.principal, period);
+  }
+
+  // ---- public ----
+
+  trustList(): Promise<string> {
+    return this.#public.trustList();
+  }
+  statusList(id: number): Promise<string> {
+    return this.#public.statusList(id);
+  }
+  treeHead(): Promise<SignedTreeHead> {
+    return this.#public.treeHead();
+  }
+  inclusionProof(index: number, treeSize: number): Promise<InclusionProof> {
+    return this.#public.inclusionProof(index, treeSize);
+  }
+  consistencyProof(oldSize: number, newSize: number): Promise<ConsistencyProof> {
+    return this.#public.consistencyProof(oldSize, newSize);
+  }
+}
