@@ -1,6 +1,7 @@
 /**
  * Issuing a licence: an SD-JWT whose fields are plain claims or disclosures by their sharing class,
- * signed as a JAdES baseline B-B JWS, in compact and archive (flattened JSON) form.
+ * signed as a JAdES baseline B-B JWS, in compact and archive (flattened JSON) form. The compact form
+ * names its signing certificate by digest only; the archive form carries the chain (`etsiU` → `xVals`).
  *
  * @module
  */
@@ -21,7 +22,7 @@ export interface IssuingContext {
   /** The department, as its signing certificate names it (organizationIdentifier = USCC). */
   readonly issuer: LicenceIssuerInfo;
   readonly certificate: Certificate;
-  /** The chain, leaf first, as standard base64 DER (the JWS `x5c` member). */
+  /** The chain, leaf first, as standard base64 DER (the archive form's `xVals`). */
   readonly x5c: readonly string[];
   /** base64url SHA-256 of the leaf certificate (the JWS `x5t#S256` member). */
   readonly x5tS256: string;
@@ -163,26 +164,53 @@ function checkInput(context: IssuingContext, input: LicenceInput): ValidationIss
 }
 
 /**
- * The base64url protected header of a licence, `{alg, typ, x5t#S256, x5c, iat}` (JAdES B-B), byte
- * for byte as `issueLicence` signs it. A registry that stores the chain once rebuilds each
- * licence's header with this.
+ * The base64url protected header of a licence, `{alg, typ, x5t#S256, iat}` (JAdES B-B: exactly one
+ * signing-certificate reference, ETSI TS 119 182-1 clause 5.1.7; no chain, which the trust list and
+ * the archive form's `xVals` carry), byte for byte as `issueLicence` signs it. A registry rebuilds
+ * each stored licence's header with this.
  *
- * @param signer - the algorithm, the leaf's base64url SHA-256 and the chain (standard base64 DER, leaf first)
+ * Licences issued before the chain left the header carry `x5c` after `x5t#S256`: give `x5c` to
+ * rebuild one of those.
+ *
+ * @param signer - the algorithm, the leaf's base64url SHA-256, and `x5c` only for the older form
  * @param iat - the signing time, in seconds since the epoch
  */
-export function encodeLicenceHeader(signer: { readonly alg: string; readonly x5tS256: string; readonly x5c: readonly string[] }, iat: number): string {
-  return backend.base64urlEncodeText(JSON.stringify({ alg: signer.alg, typ: LICENCE_TYP, "x5t#S256": signer.x5tS256, x5c: signer.x5c, iat }));
+export function encodeLicenceHeader(signer: { readonly alg: string; readonly x5tS256: string; readonly x5c?: readonly string[] }, iat: number): string {
+  const header = signer.x5c
+    ? { alg: signer.alg, typ: LICENCE_TYP, "x5t#S256": signer.x5tS256, x5c: signer.x5c, iat }
+    : { alg: signer.alg, typ: LICENCE_TYP, "x5t#S256": signer.x5tS256, iat };
+  return backend.base64urlEncodeText(JSON.stringify(header));
 }
 
-const headers = new WeakMap<IssuingContext, { readonly iat: number; readonly x5c: readonly string[]; readonly alg: string; readonly b64: string }>();
+/**
+ * The archive form's unsigned properties (`etsiU`, ETSI TS 119 182-1 clause 5.3) for a chain: the
+ * certificate values (`xVals`, clause 5.3.5.1), so an archived licence is self-contained.
+ *
+ * @param x5c - the chain, standard base64 DER, leaf first
+ */
+export function certificateValues(x5c: readonly string[]): { readonly xVals: readonly { readonly x509Cert: { readonly val: string } }[] } {
+  return { xVals: x5c.map((val) => ({ x509Cert: { val } })) };
+}
+
+const headers = new WeakMap<IssuingContext, { readonly iat: number; readonly alg: string; readonly b64: string }>();
+const archiveEvidence = new WeakMap<IssuingContext, { readonly x5c: readonly string[]; readonly etsiU: readonly unknown[] }>();
 
 /** {@link encodeLicenceHeader} for a context, kept while the signing second is the same (a batch). */
 function protectedHeader(context: IssuingContext, iat: number): string {
   const hit = headers.get(context);
-  if (hit && hit.iat === iat && hit.x5c === context.x5c && hit.alg === context.signer.alg) return hit.b64;
-  const b64 = encodeLicenceHeader({ alg: context.signer.alg, x5tS256: context.x5tS256, x5c: context.x5c }, iat);
-  headers.set(context, { iat, x5c: context.x5c, alg: context.signer.alg, b64 });
+  if (hit && hit.iat === iat && hit.alg === context.signer.alg) return hit.b64;
+  const b64 = encodeLicenceHeader({ alg: context.signer.alg, x5tS256: context.x5tS256 }, iat);
+  headers.set(context, { iat, alg: context.signer.alg, b64 });
   return b64;
+}
+
+/** The archive's `etsiU` for a context, made once per chain. */
+function unsignedProperties(context: IssuingContext): readonly unknown[] {
+  const hit = archiveEvidence.get(context);
+  if (hit && hit.x5c === context.x5c) return hit.etsiU;
+  const etsiU = [certificateValues(context.x5c)];
+  archiveEvidence.set(context, { x5c: context.x5c, etsiU });
+  return etsiU;
 }
 
 /**
@@ -257,7 +285,7 @@ export async function issueLicence(context: IssuingContext, input: LicenceInput)
   if (input.status) payload.status = { status_list: { idx: input.status.idx, uri: input.status.uri } };
 
   // The JWS, as signJws makes it, with the protected header reused while the signing second is
-  // the same (a batch): most of it is the x5c chain, the same for every licence of a department.
+  // the same (a batch).
   const protectedB64 = protectedHeader(context, iat);
   const payloadB64 = backend.base64urlEncodeText(JSON.stringify(payload));
   const pending = context.signer.sign(backend.asciiBytes(`${protectedB64}.${payloadB64}`));
@@ -283,7 +311,7 @@ export async function issueLicence(context: IssuingContext, input: LicenceInput)
     licence,
     jws,
     compact: `${jws}~${encoded.map((e) => `${e}~`).join("")}`,
-    archive: { protected: protectedB64, payload: payloadB64, signature: signatureB64, header: { disclosures: encoded } },
+    archive: { protected: protectedB64, payload: payloadB64, signature: signatureB64, header: { disclosures: encoded, etsiU: unsignedProperties(context) } },
     disclosures,
   };
 }

@@ -28,6 +28,7 @@ export type SubIndication =
   | "SIG_CRYPTO_FAILURE"
   | "HASH_FAILURE"
   | "NO_CERTIFICATE_CHAIN_FOUND"
+  | "NO_SIGNING_CERTIFICATE_FOUND"
   | "CHAIN_CONSTRAINTS_FAILURE"
   | "OUT_OF_BOUNDS_NO_POE"
   | "SIG_CONSTRAINTS_FAILURE"
@@ -80,6 +81,7 @@ export interface ReportCheck {
 export type FormatFailureCode =
   | "typ"
   | "x5c"
+  | "x5t#S256"
   | "payload-type"
   | "registered-claims"
   | "signing-time"
@@ -96,7 +98,7 @@ export type FormatFailureCode =
   | "status-index";
 
 /** Why the signature check failed, besides `ERR_SIGNATURE_INVALID`. */
-export type SignatureFailureCode = "x5t#S256" | "key-algorithm" | "key";
+export type SignatureFailureCode = "x5t#S256" | "key-algorithm" | "key" | "signing-certificate-not-found";
 
 /** Why the issuer-authorised check failed (the trust list against the signing certificate). */
 export type IssuerFailureCode = "certificate-department" | "department-not-listed" | "type-not-authorised" | "department-period" | "certificate-not-listed";

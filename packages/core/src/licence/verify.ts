@@ -14,6 +14,7 @@ import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
 import { parseLicenceId, validateHolderId, type HolderIdType } from "../identifiers/index.js";
 import { DEFAULT_JWS_LIMITS, parseCompactJws, parseFlattenedJws, type ParsedJws } from "../jws/jws.js";
 import { resolveDisclosures, DISCLOSURE_LIMITS } from "../sdjwt/disclosure.js";
+import { readUnsignedProperties } from "../jades/etsiu.js";
 import type { TrustList } from "../trust/trust-list.js";
 import type { Certificate } from "../x509/index.js";
 import { statusFromValue } from "../status/index.js";
@@ -81,11 +82,15 @@ class CheckFailure extends Error {
 const fail = (sub: SubIndication, code: ReportCheckCode, message: string) => new CheckFailure("failed", sub, code, message);
 const indeterminate = (sub: SubIndication, code: ReportCheckCode, message: string) => new CheckFailure("indeterminate", sub, code, message);
 
-/** The input, split into its JWS and the disclosures that travel with it. */
+/** The input, split into its JWS, the disclosures that travel with it and the archive's evidence. */
 interface Envelope {
   readonly jws: ParsedJws;
   readonly disclosures: readonly string[];
+  /** Certificates the archive form carries (`etsiU` → `xVals`), standard base64 DER. */
+  readonly certificates: readonly string[];
 }
+
+const NO_CERTIFICATES: readonly string[] = Object.freeze([]);
 
 function parseEnvelope(input: string | Record<string, unknown>, algorithms: readonly JwsAlgorithm[]): Envelope {
   const options = { algorithms };
@@ -103,22 +108,44 @@ function parseEnvelope(input: string | Record<string, unknown>, algorithms: read
     if (disclosures.length > DISCLOSURE_LIMITS.maxCount) {
       throw new LicenceError("ERR_INPUT_TOO_LARGE", "There are more disclosures than allowed.", { details: { limit: DISCLOSURE_LIMITS.maxCount } });
     }
-    return { jws: parseCompactJws(parts[0]!, options), disclosures };
+    return { jws: parseCompactJws(parts[0]!, options), disclosures, certificates: NO_CERTIFICATES };
   }
   if (!isJsonObject(input)) throw new TypeError("A licence is a string or an archive object.");
   return envelopeFromArchive(parseFlattenedJws(input, options));
 }
 
 function envelopeFromArchive(jws: ParsedJws): Envelope {
-  const { disclosures, ...rest } = jws.unprotected;
-  for (const key of Object.keys(rest)) {
-    if (key !== "etsiU") throw new LicenceError("ERR_JWS_INVALID", "The archive's unprotected header has an unexpected member.", { details: { reason: "unprotected-member" } });
+  const { disclosures, etsiU, ...rest } = jws.unprotected;
+  if (Object.keys(rest).length > 0) {
+    throw new LicenceError("ERR_JWS_INVALID", "The archive's unprotected header has an unexpected member.", { details: { reason: "unprotected-member" } });
   }
-  if (disclosures === undefined) return { jws, disclosures: [] };
+  const certificates = etsiU === undefined ? NO_CERTIFICATES : readUnsignedProperties(etsiU).certificates;
+  if (disclosures === undefined) return { jws, disclosures: [], certificates };
   if (!Array.isArray(disclosures) || disclosures.some((d) => typeof d !== "string")) {
     throw new LicenceError("ERR_JWS_INVALID", "The archive's disclosures are malformed.", { details: { reason: "disclosures" } });
   }
-  return { jws, disclosures: disclosures as string[] };
+  return { jws, disclosures: disclosures as string[], certificates };
+}
+
+const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The signer's chain, leaf first: the legacy `x5c` header member when the licence has one (its
+ * leaf must then be the certificate `x5t#S256` names, checked with the signature), else the chain
+ * the trust list carries for `x5t#S256`, else the archive's certificate values whose leaf is the
+ * certificate `x5t#S256` names. `undefined` when no certificate is the one the header names.
+ */
+function signerChain(header: ParsedJws["header"], envelope: Envelope, trustList: TrustList): readonly string[] | undefined {
+  const thumbprint = header["x5t#S256"] as string;
+  if (header.x5c !== undefined) return header.x5c as string[];
+  const listed = trustList.signerChain(thumbprint);
+  if (listed) return listed;
+  const carried = envelope.certificates;
+  for (let i = 0; i < carried.length; i++) {
+    const cert = trustList.certificateFromX5c(carried[i]!);
+    if (cert && backend.base64urlEncode(cert.sha256) === thumbprint) return [carried[i]!, ...carried.filter((_, j) => j !== i)];
+  }
+  return undefined;
 }
 
 /** The claims a licence payload must carry, checked by hand (this is the hot path). */
@@ -282,17 +309,18 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
   };
 
   // 1–2. Format and algorithm: the algorithm is judged while the header is read, before any key.
-  let leaf: Certificate;
-  let x5c: string[];
+  let x5c: readonly string[] | undefined;
   try {
     envelope = parseEnvelope(input, algorithms);
     const header = envelope.jws.header;
     if (header.typ !== LICENCE_TYP) throw formatError("typ");
-    if (!Array.isArray(header.x5c) || header.x5c.length === 0 || header.x5c.length > 10 || header.x5c.some((c) => typeof c !== "string")) throw formatError("x5c");
-    x5c = header.x5c as string[];
-    const cert = trustList.certificateFromX5c(x5c[0]!);
-    if (!cert) throw formatError("x5c");
-    leaf = cert;
+    // Exactly one signing-certificate reference (ETSI TS 119 182-1 clause 5.1.7): x5t#S256.
+    if (typeof header["x5t#S256"] !== "string" || !THUMBPRINT.test(header["x5t#S256"])) throw formatError("x5t#S256");
+    if (header.x5c !== undefined) {
+      if (!Array.isArray(header.x5c) || header.x5c.length === 0 || header.x5c.length > 10 || header.x5c.some((c) => typeof c !== "string")) throw formatError("x5c");
+      if (!trustList.certificateFromX5c(header.x5c[0] as string)) throw formatError("x5c");
+    }
+    x5c = signerChain(header, envelope, trustList);
     claims = readClaims(envelope.jws);
   } catch (err) {
     if (isLicenceError(err, "ERR_ALGORITHM_NOT_ALLOWED")) {
@@ -305,10 +333,18 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
   }
   pass("format");
   pass("algorithm");
-  signer = signerInfo(leaf);
 
   // 3. Signature, with the key of the certificate the header names (and only that one).
   const header = envelope.jws.header;
+  const leaf = x5c && trustList.certificateFromX5c(x5c[0]!);
+  if (!x5c || !leaf) {
+    record(
+      "signature",
+      indeterminate("NO_SIGNING_CERTIFICATE_FOUND", "signing-certificate-not-found", "Neither the trust list nor the licence holds the certificate the licence names."),
+    );
+    return finish();
+  }
+  signer = signerInfo(leaf);
   if (header["x5t#S256"] !== signer.certificateSha256) {
     record("signature", fail("SIG_CRYPTO_FAILURE", "x5t#S256", "The certificate digest in the header is not the signing certificate's."));
     return finish();

@@ -51,6 +51,13 @@ export interface TrustListDocument {
   readonly anchors: readonly { readonly name: string; readonly certificate: string }[];
   readonly departments: readonly TrustedDepartment[];
   readonly services: readonly TrustedService[];
+  /**
+   * Certificates that verifiers find by thumbprint, standard base64 DER: the departments' signing
+   * certificates and the CAs between them and an anchor. A licence names its signing certificate
+   * by `x5t#S256` only (JAdES, ETSI TS 119 182-1 clause 5.1.7) and carries no chain, so the chain
+   * comes from here (or from the archive form's `xVals`).
+   */
+  readonly certificates?: readonly string[];
 }
 
 const isoDate = z.iso.datetime({ offset: false });
@@ -77,6 +84,7 @@ export const trustListSchema = z.strictObject({
     )
     .max(100000),
   services: z.array(z.strictObject({ role: z.enum(["status-list", "log"]), name: z.string().min(1).max(256), certificate: base64Der })).max(100),
+  certificates: z.array(base64Der).max(100000).optional(),
 });
 
 /** A validated certificate path, cached with the interval in which every certificate is valid. */
@@ -124,6 +132,8 @@ export class TrustList {
   /** Validated paths, by the leaf's x5c text; each entry remembers the whole chain it was built from. */
   readonly #paths = new Map<string, PathEntry>();
   readonly #certificates = new Map<string, Certificate | null>();
+  /** The document's certificate pool by base64url SHA-256: each leaf's chain (leaf first, then every CA of the pool). */
+  readonly #chains = new Map<string, readonly string[]>();
 
   /** @internal Use {@link verifyTrustList}. */
   constructor(document: TrustListDocument, operatorCertificate: Certificate, operatorPinned: boolean) {
@@ -133,6 +143,23 @@ export class TrustList {
     this.anchors = document.anchors.map((a) => parseCertificate(decodeBase64(a.certificate) ?? new Uint8Array()));
     this.#departments = new Map(document.departments.map((d) => [d.code, d]));
     this.#services = document.services.map((s) => ({ role: s.role, certificate: parseCertificate(decodeBase64(s.certificate) ?? new Uint8Array()) }));
+    const pool = (document.certificates ?? []).map((text) => ({ text, cert: parseCertificate(decodeBase64(text) ?? new Uint8Array()) }));
+    const cas = pool.filter((p) => p.cert.basicConstraints?.ca === true).map((p) => p.text);
+    for (const { text, cert } of pool) {
+      this.#certificates.set(text, cert);
+      if (cert.basicConstraints?.ca !== true) this.#chains.set(backend.base64urlEncode(cert.sha256), [text, ...cas]);
+    }
+  }
+
+  /**
+   * The chain (standard base64 DER, leaf first, then the CAs the list carries) of the signing
+   * certificate whose base64url SHA-256 is `x5tS256`, when the list carries that certificate. The
+   * same array for every call, so validated paths stay cached.
+   *
+   * @internal used by `verifyLicence`
+   */
+  signerChain(x5tS256: string): readonly string[] | undefined {
+    return this.#chains.get(x5tS256);
   }
 
   /** The department entry for a USCC, if listed. */

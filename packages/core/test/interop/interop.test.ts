@@ -1,6 +1,8 @@
 /**
  * Interoperability: a licence we issue verifies with independent implementations — Debian's
- * python3-jwcrypto (using the x5c leaf key), panva/jose, and `openssl verify` for the chain.
+ * python3-jwcrypto and panva/jose, with the key of the certificate the archive form carries
+ * (`etsiU` → `xVals`) and that the compact header names by `x5t#S256` — and `openssl verify` for
+ * the chain.
  * These tools are installed by `scripts/test-deps.mjs`; a missing tool fails the test, never skips it.
  */
 import { execFileSync } from "node:child_process";
@@ -15,13 +17,16 @@ import { BUSINESS, FIELDS, HOLDER, ISSUED_AT, world, type World } from "../fixtu
 
 const PYTHON = "/usr/bin/python3";
 const JWCRYPTO_VERIFY = `
-import sys, json, base64
+import sys, json, base64, hashlib
 from jwcrypto import jwk, jws
 from cryptography import x509
-token = sys.stdin.read().strip()
-compact = token.split("~")[0]
+given = json.loads(sys.stdin.read())
+compact = given["compact"].split("~")[0]
 header = json.loads(base64.urlsafe_b64decode(compact.split(".")[0] + "=="))
-cert = x509.load_der_x509_certificate(base64.b64decode(header["x5c"][0]))
+assert "x5c" not in header
+der = base64.b64decode(given["archive"]["header"]["etsiU"][0]["xVals"][0]["x509Cert"]["val"])
+assert base64.urlsafe_b64encode(hashlib.sha256(der).digest()).rstrip(b"=").decode() == header["x5t#S256"]
+cert = x509.load_der_x509_certificate(der)
 key = jwk.JWK.from_pyca(cert.public_key())
 sig = jws.JWS()
 sig.deserialize(compact)
@@ -40,9 +45,11 @@ beforeAll(async () => {
   }
 });
 
-describe("python3-jwcrypto verifies our licences with the x5c leaf key", () => {
+const leafOf = (lic: IssuedLicence) => (lic.archive.header.etsiU![0] as { xVals: { x509Cert: { val: string } }[] }).xVals[0]!.x509Cert.val;
+
+describe("python3-jwcrypto verifies our licences with the key of the certificate the header names", () => {
   it.each(["ES256", "EdDSA", "PS256"])("%s", (alg) => {
-    const out = execFileSync(PYTHON, ["-c", JWCRYPTO_VERIFY], { input: licences[alg]!.compact, encoding: "utf8" });
+    const out = execFileSync(PYTHON, ["-c", JWCRYPTO_VERIFY], { input: JSON.stringify({ compact: licences[alg]!.compact, archive: licences[alg]!.archive }), encoding: "utf8" });
     const result = JSON.parse(out);
     expect(result.ok).toBe(true);
     expect(result.alg).toBe(alg);
@@ -53,7 +60,8 @@ describe("python3-jwcrypto verifies our licences with the x5c leaf key", () => {
     const lic = licences.ES256!;
     const [h, , s] = lic.jws.split(".");
     const payload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(lic.archive.payload, "base64url").toString()), iss: "X" })).toString("base64url");
-    expect(() => execFileSync(PYTHON, ["-c", JWCRYPTO_VERIFY], { input: `${h}.${payload}.${s}~`, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] })).toThrow();
+    const input = JSON.stringify({ compact: `${h}.${payload}.${s}~`, archive: lic.archive });
+    expect(() => execFileSync(PYTHON, ["-c", JWCRYPTO_VERIFY], { input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] })).toThrow();
   });
 });
 
@@ -61,7 +69,8 @@ describe("panva/jose verifies our licences", () => {
   it.each(["ES256", "EdDSA", "PS256"])("%s", async (alg) => {
     const lic = licences[alg]!;
     const header = JSON.parse(Buffer.from(lic.archive.protected, "base64url").toString());
-    const key = await importX509(pem(Buffer.from(header.x5c[0], "base64")), alg);
+    expect(header.x5c).toBeUndefined();
+    const key = await importX509(pem(Buffer.from(leafOf(lic), "base64")), alg);
     const { protectedHeader } = await compactVerify(lic.jws, key, { algorithms: [alg] });
     expect(protectedHeader["x5t#S256"]).toBe(header["x5t#S256"]);
   });

@@ -67,7 +67,8 @@ describe("issue and verify, end to end", () => {
     expect(payload.fields._sd).toHaveLength(3);
     expect(issued.jws).not.toContain(b64u("440524188001010014"));
     const header = JSON.parse(fromB64u(issued.archive.protected));
-    expect(Object.keys(header).sort()).toEqual(["alg", "iat", "typ", "x5c", "x5t#S256"]);
+    // JAdES B-B: one signing-certificate reference and no chain (ETSI TS 119 182-1 clause 5.1.7).
+    expect(Object.keys(header).sort()).toEqual(["alg", "iat", "typ", "x5t#S256"]);
     expect(header.iat).toBe(ISSUED_AT.getTime() / 1000);
   });
 
@@ -132,7 +133,10 @@ describe("format", () => {
 
   it.each([
     ["wrong typ", (_p: any, h: any) => (h.typ = "JWT")],
-    ["no x5c", (_p: any, h: any) => delete h.x5c],
+    ["no x5t#S256", (_p: any, h: any) => delete h["x5t#S256"]],
+    ["x5t#S256 not a thumbprint", (_p: any, h: any) => (h["x5t#S256"] = "AAAA")],
+    ["x5c not an array", (_p: any, h: any) => (h.x5c = "AAAA")],
+    ["x5c holding no certificate", (_p: any, h: any) => (h.x5c = ["AAAA"])],
     ["header iat differs from payload iat", (_p: any, h: any) => (h.iat += 1)],
     ["identifier of another issuer", (p: any) => (p.jti = p.jti.replace("11330100MB0000019K.2026", "11330100MB0000027E.2026"))],
     ["identifier check character wrong", (p: any) => (p.jti = p.jti.slice(0, -1) + (p.jti.endsWith("A") ? "B" : "A"))],
@@ -207,15 +211,86 @@ describe("signature", () => {
     expect(report.subIndication).toBe("SIG_CRYPTO_FAILURE");
   });
 
-  it("a certificate digest that does not match x5c fails", async () => {
-    const report = await verify(await resign((_p, h) => (h["x5t#S256"] = w.departments.PS256.context.x5tS256)));
+  it("a legacy x5c whose leaf is not the certificate x5t#S256 names fails", async () => {
+    const report = await verify(
+      await resign((_p, h) => {
+        h.x5c = w.departments.ES256.context.x5c;
+        h["x5t#S256"] = w.departments.PS256.context.x5tS256;
+      }),
+    );
     expect(report.indication).toBe("FAILED");
     expect(check(report, "signature").code).toBe("x5t#S256");
+  });
+
+  it("a thumbprint of a certificate with another key fails (the key is the named certificate's, never a guess)", async () => {
+    const report = await verify(await resign((_p, h) => (h["x5t#S256"] = w.departments.ES384.context.x5tS256)));
+    expect(report.indication).toBe("FAILED");
+    expect(report.subIndication).toBe("SIG_CRYPTO_FAILURE");
   });
 
   it("an embedded jwk is refused", async () => {
     const report = await verify(await resign((_p, h) => (h.jwk = { kty: "EC", crv: "P-256", x: "AA", y: "AA" })));
     expect(report.indication).toBe("FAILED");
+  });
+});
+
+describe("the signing certificate: by thumbprint from the trust list, the archive's xVals, or a legacy x5c", () => {
+  const withoutPool = async () => {
+    const { certificates: _pool, ...doc } = w.document;
+    return verifyTrustList(await w.signTrust(doc), { at: ISSUED_AT, algorithms: ["ES256"] });
+  };
+
+  it("a licence with the chain in x5c (the form issued before) still PASSES, also with a trust list that carries no certificates", async () => {
+    const legacy = await resign((_p, h) => {
+      const { iat, ...rest } = h;
+      Object.keys(h).forEach((k) => delete h[k]);
+      Object.assign(h, rest, { x5c: w.departments.ES256.context.x5c, iat });
+    });
+    expect(JSON.parse(fromB64u(legacy.split(".")[0]!)).x5c).toHaveLength(2);
+    expect((await verify(legacy)).indication).toBe("PASSED");
+    expect((await verify(legacy, { trustList: await withoutPool() })).indication).toBe("PASSED");
+  });
+
+  it("without the certificate in the trust list the compact form is INDETERMINATE, the archive form (xVals) PASSES", async () => {
+    const trustList = await withoutPool();
+    const compact = await verify(issued.compact, { trustList });
+    expect(compact.indication).toBe("INDETERMINATE");
+    expect(compact.subIndication).toBe("NO_SIGNING_CERTIFICATE_FOUND");
+    expect(check(compact, "signature").code).toBe("signing-certificate-not-found");
+    expect((await verify(issued.archive as never, { trustList })).indication).toBe("PASSED");
+  });
+
+  it("xVals that do not hold the named certificate do not stand in for it", async () => {
+    const trustList = await withoutPool();
+    const etsiU = [{ xVals: w.departments.ES384.context.x5c.map((val) => ({ x509Cert: { val } })) }];
+    const report = await verify({ ...issued.archive, header: { ...issued.archive.header, etsiU } } as never, { trustList });
+    expect(report.indication).toBe("INDETERMINATE");
+    expect(report.subIndication).toBe("NO_SIGNING_CERTIFICATE_FOUND");
+  });
+
+  it("base64url-encoded etsiU items are read as clear ones (ETSI TS 119 182-1 clause 5.3.1)", async () => {
+    const trustList = await withoutPool();
+    const etsiU = issued.archive.header.etsiU!.map((item) => b64u(JSON.stringify(item)));
+    expect((await verify({ ...issued.archive, header: { ...issued.archive.header, etsiU } } as never, { trustList })).indication).toBe("PASSED");
+  });
+
+  it.each([
+    ["not an array", { xVals: [] }],
+    ["empty", []],
+    ["an item with two properties", [{ xVals: [{ x509Cert: { val: "AAAA" } }], sigTst: {} }]],
+    ["clear and encoded items mixed", [{ xVals: [{ x509Cert: { val: "AAAA" } }] }, "eyJ4VmFscyI6W119"]],
+    ["an item that is not base64url JSON", ["!!!"]],
+    ["empty xVals", [{ xVals: [] }]],
+    ["xVals with a non-base64 value", [{ xVals: [{ x509Cert: { val: "not base64!" } }] }]],
+    ["xVals with an unknown member", [{ xVals: [{ x509Cert: { val: "AAAA", extra: 1 } }] }]],
+    ["xVals with another encoding", [{ xVals: [{ x509Cert: { val: "AAAA", encoding: "urn:pem" } }] }]],
+    ["a garbage sigTst", [{ sigTst: "garbage" }]],
+    ["a sigTst this verifier cannot check yet", [{ sigTst: { tstTokens: [{ val: "AAAA" }] } }]],
+    ["an unknown property", [{ fooVals: [] }]],
+  ])("an archive whose etsiU is %s FAILS, never ignored", async (_what, etsiU) => {
+    const report = await verify({ ...issued.archive, header: { ...issued.archive.header, etsiU } } as never);
+    expect(report.indication).toBe("FAILED");
+    expect(report.subIndication).toBe("FORMAT_FAILURE");
   });
 });
 
@@ -233,7 +308,12 @@ describe("certificate path and issuer", () => {
     const signer = await createKeySigner(rogue.privateKeyPkcs8, "ES256");
     const context = await createIssuingContext({ signer, certificateChain: [rogue.certificatePem, rogueRoot.certificatePem] });
     const lic = await issueLicence(context, { type: BUSINESS, holder: HOLDER, fields: FIELDS, serial: "ROGUE", issuedAt: ISSUED_AT });
-    const report = await verify(lic.compact);
+    // The compact form names a certificate the trust list does not hold: no signer to check.
+    const compact = await verify(lic.compact);
+    expect(compact.indication).toBe("INDETERMINATE");
+    expect(check(compact, "signature").subIndication).toBe("NO_SIGNING_CERTIFICATE_FOUND");
+    // The archive form brings its own chain, which does not reach a trusted root.
+    const report = await verify(lic.archive as never);
     expect(report.indication).not.toBe("PASSED");
     expect(check(report, "certificate-path").result).toBe(result);
     expect(check(report, "certificate-path").subIndication).toBe(sub);

@@ -12,7 +12,8 @@ import { b64u, type ChainRow, type LicenceRow } from "./rows.js";
 
 /** The protected header a stored chain gives a licence signed at `iat`. */
 export function protectedHeader(chain: ChainRow, iat: number): string {
-  return encodeLicenceHeader({ alg: chain.alg, x5tS256: chain.x5t, x5c: JSON.parse(chain.x5c) as string[] }, iat);
+  const x5c = Number(chain.header_x5c) === 1 ? (JSON.parse(chain.x5c) as string[]) : undefined;
+  return encodeLicenceHeader({ alg: chain.alg, x5tS256: chain.x5t, ...(x5c ? { x5c } : {}) }, iat);
 }
 
 /** Rebuilds compact licences from rows, keeping signer chains and recent headers in memory. */
@@ -25,7 +26,7 @@ export class CompactLicences {
     // Signer chains never change once stored: keep them in memory (there are few).
     let chain = this.#chains.get(row.chain_id);
     if (!chain) {
-      chain = await db.get<ChainRow>("SELECT alg, x5t, x5c FROM signer_chains WHERE id = ?", [row.chain_id]);
+      chain = await db.get<ChainRow>("SELECT alg, x5t, x5c, header_x5c FROM signer_chains WHERE id = ?", [row.chain_id]);
       if (!chain) throw new LicenceError("ERR_UNAVAILABLE", "A signer chain is missing.");
       this.#chains.set(row.chain_id, chain);
     }

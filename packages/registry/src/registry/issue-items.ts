@@ -71,7 +71,7 @@ export async function issueItems(
   // 3. Signing (on the workers for a large batch, while this thread writes the rows of the
   // slices already signed); the protected header the rows will rebuild is checked against each
   // signed one.
-  const chainRow = caller.signerChain ?? (await tx.get<ChainRow>("SELECT alg, x5t, x5c FROM signer_chains WHERE id = ?", [chain]));
+  const chainRow = caller.signerChain ?? (await tx.get<ChainRow>("SELECT alg, x5t, x5c, header_x5c FROM signer_chains WHERE id = ?", [chain]));
   const expectedHeader = chainRow ? protectedHeader(chainRow, Math.floor(now / 1000)) : undefined;
   const inputs = checked.map((c, j) => {
     const item = items[c.k]!;
@@ -188,12 +188,13 @@ function sign(ctx: RegistryContext, department: string, context: IssuingContext,
 /** The id of the stored signer chain of an issuing context (stored on first use). */
 async function chainId(tx: Queryable, context: IssuingContext): Promise<number> {
   const x5c = JSON.stringify(context.x5c);
-  // The chain's digest covers the whole x5c, so one row serves every licence signed with it.
-  const digest = createHash("sha256").update(x5c).digest();
+  // The chain's digest covers the whole x5c and the header form, so one row serves every licence
+  // signed with it in this form (rows of the older form, whose header carried x5c, keep theirs).
+  const digest = createHash("sha256").update("x5t#S256:").update(x5c).digest();
   const found = await tx.get<{ id: number }>("SELECT id FROM signer_chains WHERE digest = ?", [digest]);
   if (found) return found.id;
   const next = await tx.get<{ value: number }>("UPDATE counters SET value = value + 1 WHERE name = 'signer_chains.next' RETURNING value");
-  await tx.run("INSERT INTO signer_chains (id, digest, alg, x5t, x5c) VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING", [next!.value, digest, context.signer.alg, context.x5tS256, x5c]);
+  await tx.run("INSERT INTO signer_chains (id, digest, alg, x5t, x5c, header_x5c) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (digest) DO NOTHING", [next!.value, digest, context.signer.alg, context.x5tS256, x5c]);
   return (await tx.get<{ id: number }>("SELECT id FROM signer_chains WHERE digest = ?", [digest]))!.id;
 }
 

@@ -37,6 +37,8 @@ export interface ChainRow {
   alg: string;
   x5t: string;
   x5c: string;
+  /** 1 when the licences signed with this chain carry it in their header (the form issued before), else 0. */
+  header_x5c: number;
 }
 
 /** Stored bytes (hashes, keyed holder codes, payloads) as log events and proofs carry them. */

@@ -35,9 +35,10 @@ export class TrustListPublisher {
 
   /**
    * Re-signs the trust list at `now` (called after the catalogue changes), with `added` listed
-   * (replacing an entry of the same code).
+   * (replacing an entry of the same code) and `chain` (its signing certificate and CAs, standard
+   * base64 DER) added to the certificates verifiers find signers by.
    */
-  async refresh(now: Date, added?: TrustListDepartment): Promise<void> {
+  async refresh(now: Date, added?: TrustListDepartment, chain: readonly string[] = []): Promise<void> {
     const current = await this.current(now);
     const types = await readLatestLicenceTypes(this.db);
     const departments = added ? [...current.document.departments.filter((d) => d.code !== added.code), added] : current.document.departments;
@@ -47,7 +48,19 @@ export class TrustListPublisher {
       issuedAt: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString(),
       nextUpdate: new Date(now.getTime() + 365 * 24 * 3600 * 1000).toISOString(),
       departments: departments.map((d) => ({ ...d, licenceTypes: types.filter((t) => t.issuers.includes(d.code)).map((t) => t.code) })),
+      certificates: certificatePool(current.document, chain),
     };
     await this.workspace.writeTrustList(await signTrustList(document, this.operator.signer, [this.operator.pem]));
   }
+}
+
+/**
+ * The certificates a trust list carries for verifiers to find signers by thumbprint: those it has,
+ * then `chain` less what is already there and the anchors themselves.
+ */
+export function certificatePool(document: Pick<TrustListDocument, "anchors" | "certificates">, chain: readonly string[]): string[] {
+  const pool = [...(document.certificates ?? [])];
+  const skip = new Set([...pool, ...document.anchors.map((a) => a.certificate)]);
+  for (const cert of chain) if (!skip.has(cert)) (pool.push(cert), skip.add(cert));
+  return pool;
 }

@@ -145,6 +145,15 @@ CREATE INDEX log_entries_by_licence ON log_entries (licence, idx);
 CREATE INDEX log_entries_by_kind ON log_entries (kind, at);
 `;
 
+/**
+ * Licences name their signing certificate by `x5t#S256` only; those signed before carry the chain
+ * in `x5c`. A signer chain row says which header form its licences were signed with, so the
+ * header is rebuilt byte for byte either way (existing rows: the older form).
+ */
+const V3 = `
+ALTER TABLE signer_chains ADD COLUMN header_x5c INTEGER NOT NULL DEFAULT 1;
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: "initial schema", ...both(V1) },
@@ -154,4 +163,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     sqlite: `${V2}UPDATE log_entries SET licence = json_extract(entry, '$.licence');\n`,
     postgres: `${V2}UPDATE log_entries SET licence = (entry::jsonb ->> 'licence');\n`,
   },
+  { version: 3, name: "signer chains say their header form", ...both(V3) },
 ]);

@@ -157,7 +157,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
   await writeAtomic(join(dir, "pki", "log.key.pem"), await encrypt(log.privateKeyPkcs8), 0o600);
   await writeAtomic(join(dir, "pki", "pseudonym.key.pem"), await encrypt(pseudonym), 0o600);
 
-  const departments: { name: string; code: string; alg: JwsAlgorithm; thumbprint: string }[] = [];
+  const departments: { name: string; code: string; alg: JwsAlgorithm; thumbprint: string; certificate: string }[] = [];
   for (const dept of options.departments) {
     const cert = await createDepartmentCertificate({ issuer: rootIssuer, department: { name: dept.name, uscc: dept.code }, alg, notBefore, notAfter: new Date(notBefore.getTime() + 3 * YEAR) });
     const deptDir = join(dir, "departments", dept.code);
@@ -165,7 +165,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     await writeAtomic(join(deptDir, "signing.pem"), cert.certificatePem);
     await writeAtomic(join(deptDir, "signing.key.pem"), await encrypt(cert.privateKeyPkcs8), 0o600);
     await writeAtomic(join(deptDir, "chain.pem"), cert.certificatePem + root.certificatePem);
-    departments.push({ name: dept.name, code: dept.code, alg, thumbprint: Buffer.from(parseCertificate(cert.certificateDer).sha256).toString("base64url") });
+    departments.push({ name: dept.name, code: dept.code, alg, thumbprint: Buffer.from(parseCertificate(cert.certificateDer).sha256).toString("base64url"), certificate: encodeBase64(cert.certificateDer) });
   }
   for (const type of types) await writeAtomic(join(dir, "catalogue", `${type.code}.json`), `${JSON.stringify(type, null, 2)}\n`);
 
@@ -186,6 +186,9 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
       { role: "status-list", name: "status list service", certificate: encodeBase64(status.certificateDer) },
       { role: "log", name: "registry log", certificate: encodeBase64(log.certificateDer) },
     ],
+    // The departments' signing certificates (issued by the root itself: no CA between), so that
+    // licences, which name theirs by x5t#S256 only, are verified from the trust list alone.
+    certificates: departments.map((d) => d.certificate),
   };
   const operatorSigner = await createKeySigner(operator.privateKeyPkcs8, operator.alg);
   await writeAtomic(join(dir, "trust-list.jwt"), `${await signTrustList(document, operatorSigner, [operator.certificatePem])}\n`);

@@ -35,14 +35,19 @@ export async function addDepartment(ctx: OperatorContext, options: Omit<AddDepar
   } else {
     added = await ws.addDepartment({ ...options, now });
   }
-  await ctx.signing.add(await ws.signingKey(added.code, options.passphrase));
-  await ctx.trustList.refresh(new Date(ctx.now()), {
+  const key = await ws.signingKey(added.code, options.passphrase);
+  await ctx.signing.add(key);
+  await ctx.trustList.refresh(
+    new Date(ctx.now()),
+    {
     code: added.code,
     name: added.name,
     licenceTypes: [],
     certificates: [added.thumbprint],
     validFrom: new Date(Math.floor(now.getTime() / 1000) * 1000 - 60_000).toISOString(),
-  });
+    },
+    key.context.x5c,
+  );
   await ctx.transaction((tx) =>
     appendLogEvents(tx, [{ kind: "department", at: now.getTime(), department: ws.config.operator.code, code: added.code, certificate: added.thumbprint }], ctx.logFrontier),
   );
