@@ -18,8 +18,7 @@ const {
   issueLicence, verifyLicence, parseCompactJws, parseStrictJson, parseCertificate, resolveDisclosures,
   createDisclosure, checkLicenceFields, validateHolderId, buildLicenceId, CertificateCache,
 } = core;
-/** Standard base64 (`decodeStandardBase64` in builds before the one encoding layer). */
-const decodeBase64 = core.decodeBase64 ?? core.decodeStandardBase64;
+const { decodeBase64 } = core;
 
 const world = await loadWorld(await buildSeed(), alg);
 const { context, trustList, type, privateKey, publicKey } = world;

@@ -5,8 +5,7 @@ import * as nodeCrypto from "node:crypto";
 import { core, pki } from "./core.mjs";
 
 const { createKeySigner, parseCertificate, signTrustList } = core;
-/** Standard base64 (`encodeStandardBase64` in builds before the one encoding layer). */
-const encodeBase64 = core.encodeBase64 ?? core.encodeStandardBase64;
+const { encodeBase64 } = core;
 
 const { createDepartmentCertificate, createRootCa, createServiceCertificate } = pki;
 

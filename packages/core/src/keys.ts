@@ -18,7 +18,7 @@ export {
   PBKDF2_DEFAULT_ITERATIONS,
   PBKDF2_MAX_ITERATIONS,
   PBKDF2_MIN_ITERATIONS,
-} from "./keys/index.js";
-export type { EncryptPrivateKeyOptions } from "./keys/index.js";
+} from "./keys/encrypted-private-key.js";
+export type { EncryptPrivateKeyOptions } from "./keys/encrypted-private-key.js";
 /** @internal WebCrypto access shared with `@elicence/pki` (stripped from the published types). */
 export { randomBytes, toBufferSource, webCrypto } from "./keys/webcrypto.js";

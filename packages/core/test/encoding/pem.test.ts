@@ -1,21 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { LicenceError } from "../../src/errors/errors.js";
+import { errorCode } from "../support/error-code.js";
 import { decodeBase64, encodeBase64 } from "../../src/encoding/base64.js";
 import { decodePem, decodePemBundle, encodePem } from "../../src/encoding/pem.js";
 
 const DER = Uint8Array.from({ length: 200 }, (_, i) => (i * 37 + 11) & 0xff);
 const PEM = encodePem(DER);
 
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof LicenceError) return err.code;
-    if (err instanceof TypeError) return "TypeError";
-    throw err;
-  }
-  return "no error";
-}
+const code = errorCode;
 
 describe("base64", () => {
   it("round-trips every length", () => {

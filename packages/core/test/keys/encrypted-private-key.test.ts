@@ -4,7 +4,7 @@ import {
   encryptPrivateKey,
   isEncryptedPrivateKeyPem,
   PBKDF2_DEFAULT_ITERATIONS,
-} from "../../src/keys/index.js";
+} from "../../src/keys/encrypted-private-key.js";
 import * as asn1js from "asn1js";
 import { encodeEncryptedPrivateKeyInfo, PBES2_OIDS, parseEncryptedPrivateKeyInfo, type Pbes2Params } from "../../src/keys/pbes2.js";
 import { encodePem, findPemBlocks } from "../../src/encoding/pem.js";

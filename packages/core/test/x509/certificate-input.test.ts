@@ -1,22 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { encodeBase64 } from "../../src/encoding/base64.js";
 import { encodePem } from "../../src/encoding/pem.js";
-import { LicenceError } from "../../src/errors/errors.js";
+import { errorCode } from "../support/error-code.js";
 import { toDer } from "../../src/x509/certificate-input.js";
 
 const DER = Uint8Array.from({ length: 200 }, (_, i) => (i * 37 + 11) & 0xff);
 const PEM = encodePem(DER);
 
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof LicenceError) return err.code;
-    if (err instanceof TypeError) return "TypeError";
-    throw err;
-  }
-  return "no error";
-}
+const code = errorCode;
 
 describe("toDer", () => {
   it("accepts PEM, bare base64 and bytes, always returning a copy", () => {
