@@ -193,7 +193,8 @@ export function certificateValues(x5c: readonly string[]): { readonly xVals: rea
 }
 
 const headers = new WeakMap<IssuingContext, { readonly iat: number; readonly alg: string; readonly b64: string }>();
-const archiveEvidence = new WeakMap<IssuingContext, { readonly x5c: readonly string[]; readonly etsiU: readonly unknown[] }>();
+/** The archive's `etsiU` of each context (a context's chain never changes), made once. */
+const archiveEvidence = new WeakMap<IssuingContext, readonly unknown[]>();
 
 /** {@link encodeLicenceHeader} for a context, kept while the signing second is the same (a batch). */
 function protectedHeader(context: IssuingContext, iat: number): string {
@@ -204,12 +205,9 @@ function protectedHeader(context: IssuingContext, iat: number): string {
   return b64;
 }
 
-/** The archive's `etsiU` for a context, made once per chain. */
 function unsignedProperties(context: IssuingContext): readonly unknown[] {
-  const hit = archiveEvidence.get(context);
-  if (hit && hit.x5c === context.x5c) return hit.etsiU;
-  const etsiU = [certificateValues(context.x5c)];
-  archiveEvidence.set(context, { x5c: context.x5c, etsiU });
+  let etsiU = archiveEvidence.get(context);
+  if (!etsiU) archiveEvidence.set(context, (etsiU = [certificateValues(context.x5c)]));
   return etsiU;
 }
 
