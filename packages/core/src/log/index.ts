@@ -34,3 +34,21 @@ export type { ConsistencyProofInput, InclusionProofInput, ProofFailureReason } f
 export { TREE_HEAD_SIGNING_CONTEXT, encodeTreeHeadForSigning } from "./tree-head.js";
 export type { SignedTreeHead, TreeHead } from "./tree-head.js";
 export { signTreeHead, verifyTreeHead } from "./signed-tree-head.js";
+export {
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  consistencyProofFromTiles,
+  hashesAtTileLevel,
+  inclusionProofFromTiles,
+  parseTilePath,
+  rootFromTiles,
+  subtreeHashFromTiles,
+  tileOfSubtree,
+  tilePath,
+  tilesForConsistency,
+  tilesForInclusion,
+  tilesForRoot,
+} from "./tiles.js";
+export type { TileBytes, TileRef } from "./tiles.js";
+export { checkpointKeyId, checkpointText, signCheckpoint, verifyCheckpoint, verifyNote } from "./checkpoint.js";
+export type { Checkpoint, CheckpointFailureReason, CheckpointKey } from "./checkpoint.js";

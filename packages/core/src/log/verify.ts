@@ -14,6 +14,7 @@
  *
  * @module
  */
+import type { CheckpointFailureReason } from "./checkpoint.js";
 import { LicenceError } from "../errors/errors.js";
 import { emptyRoot, equalBytes, HASH_SIZE, hashChildren } from "./hash.js";
 import { consistencyProofLength, inclusionProofLength, isPowerOfTwo } from "./plan.js";
@@ -55,7 +56,10 @@ export type ProofFailureReason =
   | "proof-malformed"
   | "proof-too-long"
   | "proof-length"
-  | "root-mismatch";
+  | "root-mismatch"
+  | "tile-missing"
+  | "tile-length"
+  | CheckpointFailureReason;
 
 function isSize(n: unknown): n is number {
   return typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
