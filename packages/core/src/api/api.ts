@@ -9,7 +9,7 @@
 import type { LicenceType } from "../catalogue/licence-type.js";
 import type { HolderIdType } from "../identifiers/index.js";
 import type { LicenceStatus } from "../licence/model.js";
-import type { SignedTreeHead } from "../log/index.js";
+import type { SignedTreeHead, TileRef } from "../log/index.js";
 
 /** Why a licence is read (申请事由): the approval matter and a short reason. Required on every read. */
 export interface ReadCause {
@@ -265,6 +265,10 @@ export interface PublicRegistryApi {
   inclusionProof(index: number, treeSize: number): Promise<InclusionProof>;
   /** A consistency proof between two tree sizes. */
   consistencyProof(oldSize: number, newSize: number): Promise<ConsistencyProof>;
+  /** The log's checkpoint (C2SP tlog-checkpoint): a note of its origin, size and root, signed by the log key. */
+  checkpoint(): Promise<string>;
+  /** One tile of the log (C2SP tlog-tiles): `width` hashes of 32 bytes; `ERR_NOT_FOUND` before the log reaches it. */
+  logTile(tile: TileRef): Promise<Uint8Array>;
 }
 
 /**

@@ -82,6 +82,6 @@ export interface PublicContext {
   statusListUri(id: number): string;
   /** The status list service's signer and certificate. */
   readonly status: { readonly signer: Signer; readonly pem: string };
-  /** The log's signer and identifier (signed into every tree head). */
-  readonly log: { readonly signer: Signer; readonly id: string };
+  /** The log's signer, its public key (SPKI, DER) and identifier (signed into every tree head and checkpoint). */
+  readonly log: { readonly signer: Signer; readonly spki: Uint8Array; readonly id: string };
 }

@@ -105,7 +105,7 @@ export class Registry {
         trustListToken: () => ws.trustListToken(),
         statusListUri,
         status: { signer: statusSigner, pem: statusPem },
-        log: { signer: logSigner, id: logIdOf(ws.config.operator.code) },
+        log: { signer: logSigner, spki: parseCertificate(logPem).spki, id: logIdOf(ws.config.operator.code) },
       });
       await loadCatalogue(ctx, await ws.catalogue(), ws.config.operator.code);
       return new Registry(ctx, signing, publicOperations);

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ApiKeyInfo, ApiKeyRequest, ConsistencyProof, HolderAuthorisation, HolderCode, InclusionProof, IssueBatchRequest, IssueBatchResult, IssuedRecord, IssueRequest, LicenceRecord, LicenceStatus, LicenceType, LogEntry, Principal, ReadCause, RegistryApi, RegistryStats, SharedLicence, SharingAgreement, StatusChangeRequest, StatusHistoryEntry, VerifyDataRequest } from "@elicence/core";
-import type { SignedTreeHead } from "@elicence/core/log";
+import type { SignedTreeHead, TileRef } from "@elicence/core/log";
 import type { NewApiKey } from "./access.js";
 import type { Caller, RegistryContext } from "./context.js";
 import * as apiKeys from "./jobs/api-keys.js";
@@ -147,5 +147,13 @@ export class Session implements RegistryApi {
   }
   consistencyProof(oldSize: number, newSize: number): Promise<ConsistencyProof> {
     return this.#public.consistencyProof(oldSize, newSize);
+  }
+
+  checkpoint(): Promise<string> {
+    return this.#public.checkpoint();
+  }
+
+  logTile(tile: TileRef): Promise<Uint8Array> {
+    return this.#public.logTile(tile);
   }
 }

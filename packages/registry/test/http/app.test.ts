@@ -134,6 +134,12 @@ describe("server faults", () => {
       consistencyProof: async () => {
         throw new RangeError(SECRET);
       },
+      checkpoint: async () => {
+        throw new Error(SECRET);
+      },
+      logTile: async () => {
+        throw new Error(SECRET);
+      },
     },
   };
 

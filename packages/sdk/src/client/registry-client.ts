@@ -33,7 +33,8 @@ import type {
   StatusHistoryEntry,
   VerifyDataRequest,
 } from "@elicence/core";
-import type { SignedTreeHead } from "@elicence/core/log";
+import { LicenceError } from "@elicence/core";
+import { tilePath, type SignedTreeHead, type TileRef } from "@elicence/core/log";
 import { send, type Exchange, type TransportOptions } from "./transport.js";
 
 /** Options of {@link RegistryClient}. */
@@ -474,5 +475,22 @@ export class RegistryClient implements RegistryApi {
    */
   consistencyProof(oldSize: number, newSize: number): Promise<ConsistencyProof> {
     return this.#call({ method: "GET", path: `/v1/log/consistency?oldSize=${seg(oldSize)}&newSize=${seg(newSize)}`, authenticated: false, idempotent: true, expect: "json" });
+  }
+
+  /** `GET /v1/log/checkpoint` (public): the log's checkpoint, a C2SP signed note (check it with `verifyCheckpoint`). */
+  checkpoint(): Promise<string> {
+    return this.#call({ method: "GET", path: "/v1/log/checkpoint", authenticated: false, idempotent: true, expect: "text" });
+  }
+
+  /**
+   * `GET /v1/log/tile/…` (public): one tile of the log (C2SP tlog-tiles), `width` × 32 bytes.
+   * The bytes are not trusted: compute proofs from them and check those against a verified checkpoint.
+   *
+   * @param tile - the tile (see `tilesForInclusion`, `tilesForConsistency`)
+   */
+  async logTile(tile: TileRef): Promise<Uint8Array> {
+    const bytes = await this.#call<Uint8Array>({ method: "GET", path: `/v1/log/${tilePath(tile)}`, authenticated: false, idempotent: true, expect: "bytes" });
+    if (bytes.length !== tile.width * 32) throw new LicenceError("ERR_LOG_PROOF_INVALID", "The registry sent a tile of the wrong length.", { details: { reason: "tile-length" } });
+    return bytes;
   }
 }

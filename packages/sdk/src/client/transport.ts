@@ -31,8 +31,8 @@ export interface Exchange {
   readonly authenticated: boolean;
   /** Safe to send again: a GET, or a POST that carries a requestId. */
   readonly idempotent: boolean;
-  /** `json` parses the body, `text` returns it as is. */
-  readonly expect: "json" | "text";
+  /** `json` parses the body, `text` returns it as is, `bytes` returns it undecoded (tiles). */
+  readonly expect: "json" | "text" | "bytes";
 }
 
 /** Most bytes of a response body read (a batch result of 100k records fits). */
@@ -131,9 +131,14 @@ function retryAfter(header: string | null): number | undefined {
   return Math.min(Number(header) * 1000, 30_000);
 }
 
-async function readBody(res: Response): Promise<string> {
+async function readBody(res: Response, binary: boolean): Promise<string | Uint8Array> {
   const declared = Number(res.headers.get("content-length") ?? "0");
   if (declared > MAX_RESPONSE_BYTES) throw unavailable("response-too-large");
+  if (binary) {
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (bytes.length > MAX_RESPONSE_BYTES) throw unavailable("response-too-large");
+    return bytes;
+  }
   const text = await res.text();
   if (text.length > MAX_RESPONSE_BYTES) throw unavailable("response-too-large");
   return text;
@@ -158,7 +163,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * Sends one attempt. Resolves with the answer's body, or rejects with a {@link RetryableFailure}
  * (network, timeout, 5xx/429), a LicenceError (any other refusal) or the caller's abort reason.
  */
-async function attempt(options: TransportOptions, exchange: Exchange): Promise<string> {
+async function attempt(options: TransportOptions, exchange: Exchange): Promise<string | Uint8Array> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -176,9 +181,9 @@ async function attempt(options: TransportOptions, exchange: Exchange): Promise<s
   }
   try {
     const res = await options.fetch(options.baseUrl + exchange.path, { method: exchange.method, headers, signal: controller.signal, ...(body !== undefined ? { body } : {}) });
-    const text = await readBody(res);
-    if (res.ok) return text;
-    const error = errorFromAnswer(res.status, res.headers.get("content-type") ?? "", text);
+    const answer = await readBody(res, res.ok && exchange.expect === "bytes");
+    if (res.ok) return answer;
+    const error = errorFromAnswer(res.status, res.headers.get("content-type") ?? "", answer as string);
     if (isRetryableStatus(res.status)) throw new RetryableFailure(error, retryAfter(res.headers.get("retry-after")));
     throw error;
   } catch (err) {
@@ -204,10 +209,10 @@ export async function send(options: TransportOptions, exchange: Exchange): Promi
   for (let n = 1; ; n++) {
     if (options.signal?.aborted) throw options.signal.reason;
     try {
-      const text = await attempt(options, exchange);
-      if (exchange.expect === "text") return text;
+      const body = await attempt(options, exchange);
+      if (exchange.expect !== "json") return body;
       try {
-        return parseStrictJson(text, { maxLength: MAX_RESPONSE_BYTES });
+        return parseStrictJson(body as string, { maxLength: MAX_RESPONSE_BYTES });
       } catch (cause) {
         throw unavailable("response-malformed", {}, cause);
       }

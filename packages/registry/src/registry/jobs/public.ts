@@ -7,9 +7,10 @@
  */
 import { LicenceError, type ConsistencyProof, type InclusionProof } from "@elicence/core";
 import { signStatusListToken } from "@elicence/core/issue";
-import { signTreeHead, type SignedTreeHead } from "@elicence/core/log";
+import { signCheckpoint, signTreeHead, type SignedTreeHead, type TileRef } from "@elicence/core/log";
 import type { PublicContext } from "../context.js";
 import { logConsistencyProof, logInclusionProof, logRoot, logSize } from "../log.js";
+import { readLogTile } from "../tiles.js";
 import { b64u } from "../rows.js";
 import { readStatusList } from "../status-lists.js";
 
@@ -21,6 +22,7 @@ export class PublicOperations {
   readonly #ctx: PublicContext;
   readonly #statusTokens = new Map<number, { revision: number; token: string; expires: number }>();
   readonly #treeHeads = new Map<number, SignedTreeHead>();
+  #checkpoint: { size: number; note: string } | undefined;
 
   /** @param ctx - the database, clock and service keys */
   constructor(ctx: PublicContext) {
@@ -69,6 +71,23 @@ export class PublicOperations {
     this.#treeHeads.clear();
     this.#treeHeads.set(size, head);
     return head;
+  }
+
+  /** The log's checkpoint as a signed note (signed once per size). */
+  async checkpoint(): Promise<string> {
+    const ctx = this.#ctx;
+    const size = await logSize(ctx.db);
+    if (this.#checkpoint?.size === size) return this.#checkpoint.note;
+    const rootHash = await logRoot(ctx.db, size);
+    const note = await signCheckpoint({ origin: ctx.log.id, treeSize: size, rootHash }, { name: ctx.log.id, spki: ctx.log.spki, alg: ctx.log.signer.alg }, ctx.log.signer);
+    // Two calls racing may sign two sizes; keep the larger, so the answer never goes back.
+    if (!this.#checkpoint || this.#checkpoint.size < size) this.#checkpoint = { size, note };
+    return note;
+  }
+
+  /** One tile of the log. @throws LicenceError `ERR_NOT_FOUND` before the log has reached it */
+  logTile(tile: TileRef): Promise<Uint8Array> {
+    return readLogTile(this.#ctx.db, tile);
   }
 
   /** The proof that entry `index` is in the tree of `treeSize`. @throws LicenceError `ERR_VALIDATION` */
