@@ -34,7 +34,8 @@ describe("GET /openapi.json", () => {
   it("documents every route, with bearer security on the authenticated ones and problems as responses", async () => {
     const doc = (await h.call("GET", "/openapi.json")).json;
     const operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
-    expect(operations).toHaveLength(ENDPOINTS.length + 6);
+    // The public ones: trust list, status lists, tree head, inclusion, consistency, checkpoint, tiles, health.
+    expect(operations).toHaveLength(ENDPOINTS.length + 8);
     for (const e of ENDPOINTS) {
       const template = e.path({ id: "{id}" }).split("?")[0]!.replace(/\/holders\/001\/[^/]+/, "/holders/{idType}/{idNumber}").replace(/licence-types\/\w+$/, "licence-types/{code}").replace(/api-keys\/[0-9a-f]{16}\//, "api-keys/{id}/");
       const op = doc.paths[template]?.[e.method.toLowerCase()];
@@ -146,7 +147,7 @@ describe("server faults", () => {
   it("an unexpected error is a generic 500: no message, no stack; the fault goes to the log", async () => {
     const { server, faults } = await serveStub(failing);
     try {
-      const paths = ["/v1/whoami", "/v1/trust-list", "/v1/log/tree-head", "/v1/log/inclusion?index=0&treeSize=1", "/v1/log/consistency?oldSize=0&newSize=1"];
+      const paths = ["/v1/whoami", "/v1/trust-list", "/v1/log/tree-head", "/v1/log/inclusion?index=0&treeSize=1", "/v1/log/consistency?oldSize=0&newSize=1", "/v1/log/checkpoint", "/v1/log/tile/0/000.p/1"];
       for (const path of paths) {
         const res = await fetch(server.url + path, { headers: { Authorization: "Bearer elk_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } });
         const text = await res.text();
@@ -157,7 +158,7 @@ describe("server faults", () => {
         expect(text).not.toContain("passphrase");
         expect(text).not.toMatch(/\.ts:\d+/);
       }
-      expect(faults.map((f) => f.route)).toEqual(["/v1/whoami", "/v1/trust-list", "/v1/log/tree-head", "/v1/log/inclusion", "/v1/log/consistency"]);
+      expect(faults.map((f) => f.route)).toEqual(["/v1/whoami", "/v1/trust-list", "/v1/log/tree-head", "/v1/log/inclusion", "/v1/log/consistency", "/v1/log/checkpoint", "/v1/log/tile/:level/:rest{.+}"]);
     } finally {
       await server.close();
     }

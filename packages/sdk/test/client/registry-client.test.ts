@@ -4,9 +4,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ALGORITHMS, verifyLicence, verifyTrustList, type TrustList } from "@elicence/core";
-import { hashLeaf, verifyConsistency, verifyInclusion, verifyTreeHead } from "@elicence/core/log";
+import {
+  hashLeaf,
+  inclusionProofFromTiles,
+  tilePath,
+  tilesForInclusion,
+  verifyCheckpoint,
+  verifyConsistency,
+  verifyInclusion,
+  verifyTreeHead,
+} from "@elicence/core/log";
+import type { SignatureAlgorithm } from "@elicence/core";
 import { LicenceError, RegistryClient } from "../../src/index.js";
-import { BUSINESS_FIELDS, BUSINESS_LICENCE, CAUSE, COMPANY, CONSUMER, OPERATOR_CERTIFICATE, issueOne, rid, sdkWorld, type SdkWorld } from "../support/world.js";
+import { BUSINESS_FIELDS, BUSINESS_LICENCE, CAUSE, COMPANY, CONSUMER, OPERATOR_CERTIFICATE, issueOne, rid, sdkWorld, stubServer, type SdkWorld } from "../support/world.js";
 
 let s: SdkWorld;
 let trust: TrustList;
@@ -179,6 +189,37 @@ describe("public documents and log proofs, without a key", () => {
     const consistency = await s.anonymous.consistencyProof(old.treeSize, head.treeSize);
     expect(verifyConsistency({ oldSize: old.treeSize, newSize: head.treeSize, oldRoot: b64(old.rootHash), newRoot: b64(head.rootHash), proof: consistency.proof.map(b64) })).toBe(true);
     expect(await codeOf(s.anonymous.inclusionProof(head.treeSize + 5, head.treeSize + 6))).toBe("ERR_VALIDATION");
+  });
+});
+
+describe("the log as tiles, without a key", () => {
+  it("a checkpoint verified with the trust list's log key, and an inclusion proof computed from fetched tiles", async () => {
+    await issueOne(s.clients.issuer);
+    const origin = s.h.w.registry.logId;
+    const keys = trust.serviceCertificates("log").map((c) => ({ name: origin, spki: c.spki, alg: c.publicKeyAlgorithm as SignatureAlgorithm }));
+    const cp = await verifyCheckpoint(await s.anonymous.checkpoint(), { origin, keys });
+    const index = cp.treeSize - 1;
+    const tiles = new Map<string, Uint8Array>();
+    for (const tile of tilesForInclusion(index, cp.treeSize)) tiles.set(tilePath(tile), await s.anonymous.logTile(tile));
+    const { leafHash, proof } = inclusionProofFromTiles(index, cp.treeSize, tiles);
+    expect(verifyInclusion({ leafHash, index, treeSize: cp.treeSize, proof, root: cp.rootHash })).toBe(true);
+    expect(Buffer.from(leafHash).toString("base64url")).toBe((await s.anonymous.inclusionProof(index, cp.treeSize)).leafHash);
+    expect(await codeOf(s.anonymous.logTile({ level: 0, index: 1000, width: 256 }))).toBe("ERR_NOT_FOUND");
+  });
+
+  it("refuses a tile of the wrong length from a server", async () => {
+    const stub = await stubServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/octet-stream" });
+      res.end(Buffer.alloc(64));
+    });
+    try {
+      const client = new RegistryClient({ baseUrl: stub.url, retries: 0 });
+      expect(await codeOf(client.logTile({ level: 0, index: 0, width: 1 }))).toBe("ERR_LOG_PROOF_INVALID");
+      expect((await client.logTile({ level: 0, index: 0, width: 2 })).length).toBe(64);
+      expect(stub.requests.map((r) => r.url)).toEqual(["/v1/log/tile/0/000.p/1", "/v1/log/tile/0/000.p/2"]);
+    } finally {
+      await stub.close();
+    }
   });
 });
 

@@ -75,6 +75,36 @@ describe("the log", () => {
   });
 });
 
+describe("the log as tiles (C2SP tlog-tiles)", () => {
+  it("serves the checkpoint as text, revalidated, and tiles as immutable octet streams", async () => {
+    const checkpoint = await h.call("GET", "/v1/log/checkpoint");
+    expect(checkpoint.status).toBe(200);
+    expect(checkpoint.headers.get("content-type")).toBe("text/plain; charset=UTF-8");
+    expect(checkpoint.headers.get("cache-control")).toBe("no-cache");
+    const [origin, size] = checkpoint.text.split("\n");
+    expect(origin).toBe(h.w.registry.logId);
+    const width = Number(size) % 256;
+    const tile = await fetch(`${h.url}/v1/log/tile/0/000.p/${width}`);
+    expect(tile.status).toBe(200);
+    expect(tile.headers.get("content-type")).toBe("application/octet-stream");
+    expect(tile.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    const bytes = new Uint8Array(await tile.arrayBuffer());
+    expect(Buffer.from(bytes).equals(Buffer.from(await h.w.registry.public.logTile({ level: 0, index: 0, width })))).toBe(true);
+  });
+
+  it("refuses malformed tile paths with 400 and tiles the log has not reached with 404", async () => {
+    for (const path of ["0/1", "0/0001", "0/x000/001", "00/000", "64/000", "0/000.p/0", "0/000.p/256", "0/000.p/01", "0/000.p", "0/abc", `0/${"x001/".repeat(40)}001`]) {
+      expectProblem(await h.call("GET", `/v1/log/tile/${path}`), 400, "ERR_INPUT_MALFORMED");
+    }
+    for (const path of ["0/000", "1/000.p/1", "0/x001/000.p/1", "63/000.p/1"]) expectProblem(await h.call("GET", `/v1/log/tile/${path}`), 404, "ERR_NOT_FOUND");
+  });
+
+  it("documents both in the OpenAPI document", async () => {
+    const doc = (await h.call("GET", "/openapi.json")).json as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/log/checkpoint", "/v1/log/tile/{level}/{index}"]));
+  });
+});
+
 describe("GET /healthz", () => {
   it("answers ok", async () => {
     const answer = await h.call("GET", "/healthz");
