@@ -21,6 +21,7 @@ import {
 } from "../src/index.js";
 import { LicenceError, type JwsAlgorithm } from "@elicence/core";
 import { decryptPrivateKey, encryptPrivateKey } from "@elicence/core/keys";
+import { validateCertificatePath } from "@elicence/core/x509";
 // Both crypto backends sign with a dev-PKI key; they are core internals, so reached by path (tests only).
 import { backend as nodeBackend } from "../../core/src/crypto/backend-node.js";
 import { backend as webBackend } from "../../core/src/crypto/backend-web.js";
@@ -161,6 +162,17 @@ describe.each(["ES256", "EdDSA", "PS256"] as const)("createDepartmentCertificate
     if (alg === "ES256") expect(out).toContain("NIST CURVE: P-256");
   });
 
+  it("passes core's strict path validation (RFC 5280 §4.2 profile: key identifiers, critical basicConstraints, allowed keys)", async () => {
+    const result = await validateCertificatePath({
+      leaf: dept().certificatePem,
+      intermediates: [ca.certificatePem],
+      trustAnchors: [root.certificatePem],
+      at: new Date("2025-06-01T00:00:00Z"),
+      keyUsage: ["digitalSignature", "nonRepudiation"],
+    });
+    expect(result.ok ? "ok" : result.code).toBe("ok");
+  });
+
   it("verifies with openssl verify -x509_strict through the issuing CA", () => {
     expect(verify(dept(), [ca], `dept-${alg}`)).toMatch(/: OK$/);
     // …and not without it.
@@ -270,6 +282,8 @@ describe("createServiceCertificate", () => {
     const out = text(service, `service-${purpose}`);
     expect(out).toMatch(new RegExp(`X509v3 Extended Key Usage:\\s+${oid.replace(/\./g, "\\.")}`));
     expect(verify(service, [], `service-${purpose}`)).toMatch(/: OK$/);
+    const strict = await validateCertificatePath({ leaf: service.certificateDer, trustAnchors: [root.certificateDer], at: new Date("2025-06-01T00:00:00Z"), extendedKeyUsage: [oid] });
+    expect(strict.ok ? "ok" : strict.code).toBe("ok");
   });
 
   it("refuses an unknown purpose", async () => {

@@ -13,7 +13,6 @@ import {
   type BasicConstraints,
   type CertificateExtension,
   type KeyUsageName,
-  checkGeneralNames,
   decodeAuthorityKeyIdentifier,
   decodeBasicConstraints,
   decodeCertificatePolicies,
@@ -22,6 +21,7 @@ import {
   decodeSubjectKeyIdentifier,
 } from "./extensions.js";
 import { type DistinguishedName, type NameAttribute, parseName } from "./name.js";
+import { type NameConstraints, decodeNameConstraints, decodeSubjectAltNameDirectoryNames } from "./name-constraints.js";
 import { OID_ATTR, OID_EXT, SIGNATURE_ALGORITHM_NAMES } from "./oids.js";
 import { encodePem } from "../encoding/pem.js";
 import { invalidCertificate, toDer } from "./certificate-input.js";
@@ -52,6 +52,10 @@ export interface CertificateInternals {
   readonly keyUsage: ReadonlySet<KeyUsageName> | undefined;
   /** Extension OIDs marked critical. */
   readonly critical: readonly string[];
+  /** nameConstraints, when present (RFC 5280 §4.2.1.10). */
+  readonly nameConstraints: NameConstraints | undefined;
+  /** The directoryName entries of subjectAltName (empty when none). */
+  readonly altDirectoryNames: readonly DistinguishedName[];
 }
 
 const INTERNALS = new WeakMap<Certificate, CertificateInternals>();
@@ -320,6 +324,8 @@ function build(der: Uint8Array): Certificate {
   let certificatePolicies: string[] | undefined;
   let subjectKeyIdentifier: string | undefined;
   let authorityKeyIdentifier: AuthorityKeyIdentifier | undefined;
+  let nameConstraints: NameConstraints | undefined;
+  let altDirectoryNames: DistinguishedName[] = [];
   if (extensionsNode !== undefined) {
     for (const ext of readSequence(extensionsNode, 1)) {
       const items = readSequence(ext, 2, 3);
@@ -353,7 +359,10 @@ function build(der: Uint8Array): Certificate {
           certificatePolicies = decodeCertificatePolicies(value);
           break;
         case OID_EXT.subjectAltName:
-          checkGeneralNames(value);
+          altDirectoryNames = decodeSubjectAltNameDirectoryNames(value);
+          break;
+        case OID_EXT.nameConstraints:
+          nameConstraints = decodeNameConstraints(value);
           break;
         default:
           break;
@@ -376,6 +385,8 @@ function build(der: Uint8Array): Certificate {
     scheme: parseSignatureAlgorithm(sigAlg.oid, sigAlg.params),
     keyUsage: keyUsage && new Set(keyUsage),
     critical: Object.freeze(critical),
+    nameConstraints,
+    altDirectoryNames: Object.freeze(altDirectoryNames),
   });
   const signatureAlgorithm = Object.freeze(
     bytesProperty({ oid: sigAlg.oid, name: SIGNATURE_ALGORITHM_NAMES[sigAlg.oid] } as SignatureAlgorithmIdentifier, "parameters", sigAlg.params?.raw.slice()),

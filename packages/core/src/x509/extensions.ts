@@ -140,9 +140,3 @@ export function decodeAuthorityKeyIdentifier(value: Uint8Array): AuthorityKeyIde
 export function decodeCertificatePolicies(value: Uint8Array): string[] {
   return readSequence(decodeValue(value), 1).map((info) => readOid(readSequence(info, 1, 2)[0]));
 }
-
-/** Checks that subjectAltName is a non-empty GeneralNames (the names are not interpreted). */
-export function checkGeneralNames(value: Uint8Array): void {
-  const names = readSequence(decodeValue(value), 1);
-  for (const n of names) if (n.cls !== 2 || n.tag > 8) throw new DerError("malformed GeneralName");
-}

@@ -109,6 +109,19 @@ function escapeValue(value: string): string {
 
 const UTF8 = new TextEncoder();
 
+/** Hex of each RDN's canonical DER, first RDN first, per name made by {@link parseName}. */
+const RDN_KEYS = new WeakMap<DistinguishedName, readonly string[]>();
+
+/**
+ * @internal The canonical RDNs of `name` (hex, first RDN first), for RFC 5280 §4.2.1.10 subtree
+ * matching: a name is within a directoryName subtree when the subtree's RDNs are a prefix of its own.
+ */
+export function rdnMatchKeys(name: DistinguishedName): readonly string[] {
+  const keys = RDN_KEYS.get(name);
+  if (keys === undefined) throw new TypeError("Not a name made by parsing.");
+  return keys;
+}
+
 /**
  * Parses a Name (SEQUENCE OF RelativeDistinguishedName).
  *
@@ -140,5 +153,7 @@ export function parseName(node: DerNode): DistinguishedName {
     textRdns.push(textAvas.join("+"));
   }
   const canonical = encodeTlv(0x30, concatBytes(canonicalRdns));
-  return new DistinguishedName(textRdns.reverse().join(","), attributes, node.raw, canonical);
+  const name = new DistinguishedName(textRdns.reverse().join(","), attributes, node.raw, canonical);
+  RDN_KEYS.set(name, Object.freeze(canonicalRdns.map(toHex)));
+  return name;
 }

@@ -16,20 +16,36 @@
  *   a keyUsage extension fails (RFC 5280 would read absence as "any usage"). The same holds for
  *   extendedKeyUsage; anyExtendedKeyUsage does not satisfy a specific purpose.
  * - **Critical extensions we process:** basicConstraints, keyUsage, extendedKeyUsage,
- *   subjectKeyIdentifier, authorityKeyIdentifier, subjectAltName (no name constraints apply) and
+ *   subjectKeyIdentifier, authorityKeyIdentifier, subjectAltName, nameConstraints and
  *   certificatePolicies (with the default inputs of §6.1.1 — any policy, no explicit policy
  *   required — and no policy constraints present, policy processing cannot fail, so a critical
- *   certificatePolicies is accepted). nameConstraints, policyConstraints, policyMappings,
- *   inhibitAnyPolicy and everything else are rejected when critical (`UNKNOWN_CRITICAL_EXTENSION`).
+ *   certificatePolicies is accepted). policyConstraints, policyMappings, inhibitAnyPolicy and
+ *   everything else are rejected when critical (`UNKNOWN_CRITICAL_EXTENSION`).
+ * - **Name constraints** (§4.2.1.10, §6.1.3 (b)(c), §6.1.4 (g)): directoryName permitted and
+ *   excluded subtrees only, applied to the subject DN and to subjectAltName directoryNames of every
+ *   later certificate (a self-issued intermediate's names are not checked); the anchor's
+ *   constraints apply too. A constraint of any other form (dNSName, rfc822Name, iPAddress, URI, …),
+ *   with a minimum or maximum, or empty, fails the path (`NAME_CONSTRAINTS`), critical or not:
+ *   fail closed. A leaf that is not a CA and carries name constraints fails the same way.
+ * - **Profile MUSTs of §4.2 are enforced on every certificate of the path** (see `profile.ts`):
+ *   authorityKeyIdentifier with a keyIdentifier in all but a self-issued anchor, and
+ *   subjectKeyIdentifier in every CA certificate (`MISSING_KEY_IDENTIFIER`); neither critical
+ *   (`CRITICAL_KEY_IDENTIFIER`); basicConstraints critical in the anchor, the intermediates and a CA
+ *   leaf that may sign certificates (`BASIC_CONSTRAINTS_NOT_CRITICAL`); keyCertSign only with cA
+ *   (`KEY_USAGE`). An issuer without keyUsage is still accepted (§6.1.4 (n) checks keyUsage only
+ *   when present), unlike OpenSSL's `-x509_strict`.
+ * - **Key allow-list** in every certificate (`WEAK_KEY`): RSA ≥ 2048 bits, EC P-256 / P-384 /
+ *   P-521, Ed25519; everything else (RSA < 2048, P-192 or any other curve, DSA) is refused.
  * - **Bounded search.** Path building is a depth-first search over issuers matched by name (and by
  *   authorityKeyIdentifier / subjectKeyIdentifier, which only orders candidates), with
  *   backtracking; no certificate and no (name, key) pair appears twice in a path. It is bounded by
- *   `maxDepth` (certificates in the path, leaf and anchor included, default 8), by
- *   `maxSignatureChecks` backend verifications (default 100), by 1000 candidate steps, and by at
- *   most 256 intermediates (refused before parsing).
+ *   `maxDepth` (intermediate certificates in the path, as OpenSSL's `-verify_depth` counts: the
+ *   leaf and the anchor do not count; default 6), by `maxSignatureChecks` backend verifications
+ *   (default 100), by 1000 candidate steps, and by at most 256 intermediates (refused before parsing).
  * - **One verdict.** When no path validates, the reason reported is, in order of preference: the
- *   first failure of a complete path (one that reached an anchor with good signatures), else a
- *   signature / name-chaining / algorithm failure, else `DEPTH_EXCEEDED`, else `PATH_NOT_FOUND`.
+ *   first failure of a complete path (one that reached an anchor with good signatures), else
+ *   `DEPTH_EXCEEDED` for a path cut at `maxDepth` whose signatures were good so far, else a
+ *   signature / name-chaining / algorithm / weak issuer key failure, else `PATH_NOT_FOUND`.
  *   Hitting a work limit always gives `WORK_LIMIT_EXCEEDED`.
  * - Imported issuer keys are kept per Certificate object (weakly), so a verifier that reuses parsed
  *   certificates (a CertificateCache) imports each key once.
@@ -40,12 +56,14 @@
 import type { SignatureAlgorithm } from "../crypto/algorithms.js";
 import type { PublicKeyHandle } from "../crypto/backend.js";
 import { backend } from "../crypto/index.js";
-import { LicenceError } from "../errors/errors.js";
 import type { CertificateCache } from "./cache.js";
-import { type Certificate, type CertificateInternals, internalsOf, isCertificate, parseCertificate } from "./certificate.js";
-import { KEY_USAGE_NAMES, type KeyUsageName } from "./extensions.js";
+import { type Certificate, type CertificateInternals, internalsOf } from "./certificate.js";
+import type { KeyUsageName } from "./extensions.js";
+import { NameConstraintState } from "./name-constraints.js";
+import { WEAK_KEY_PROBLEM, checkProfile, isAllowedKey } from "./profile.js";
 import { OID_EXT } from "./oids.js";
 import { ecdsaDerToP1363, verificationAlgorithm } from "./signature.js";
+import { checkOptions, parseInput } from "./path-options.js";
 
 /** Why a path failed. A closed set: `switch` on it exhaustively. */
 export type PathValidationCode =
@@ -64,7 +82,12 @@ export type PathValidationCode =
   | "LEAF_IS_CA"
   | "LEAF_IS_TRUST_ANCHOR"
   | "DEPTH_EXCEEDED"
-  | "WORK_LIMIT_EXCEEDED";
+  | "WORK_LIMIT_EXCEEDED"
+  | "MISSING_KEY_IDENTIFIER"
+  | "CRITICAL_KEY_IDENTIFIER"
+  | "BASIC_CONSTRAINTS_NOT_CRITICAL"
+  | "NAME_CONSTRAINTS"
+  | "WEAK_KEY";
 
 /**
  * Every {@link PathValidationCode}.
@@ -91,6 +114,11 @@ export const PATH_VALIDATION_CODES: readonly PathValidationCode[] = Object.freez
   "LEAF_IS_TRUST_ANCHOR",
   "DEPTH_EXCEEDED",
   "WORK_LIMIT_EXCEEDED",
+  "MISSING_KEY_IDENTIFIER",
+  "CRITICAL_KEY_IDENTIFIER",
+  "BASIC_CONSTRAINTS_NOT_CRITICAL",
+  "NAME_CONSTRAINTS",
+  "WEAK_KEY",
 ]);
 
 /** A certificate as PEM text, bare base64 DER, DER bytes, or already parsed. */
@@ -110,9 +138,16 @@ export interface PathValidationOptions {
   readonly keyUsage?: readonly KeyUsageName[];
   /** Extended key usage OIDs the leaf must carry. */
   readonly extendedKeyUsage?: readonly string[];
-  /** Most certificates in a path, leaf and anchor included. Default 8, from 2 to 32. */
+  /**
+   * Most intermediate CA certificates in a path, as OpenSSL's `-verify_depth` counts: neither the
+   * leaf nor the trust anchor counts, so a path holds at most `maxDepth + 2` certificates. Default 6,
+   * from 0 (the anchor issued the leaf) to 30. Another value throws `LicenceError` `ERR_VALIDATION`.
+   */
   readonly maxDepth?: number;
-  /** Most backend signature verifications for one call. Default 100, from 1 to 10 000. */
+  /**
+   * Most backend signature verifications for one call. Default 100, from 1 to 10 000. Another value
+   * throws `LicenceError` `ERR_VALIDATION`.
+   */
   readonly maxSignatureChecks?: number;
   /** Accept a leaf whose basicConstraints says cA. Default false. */
   readonly allowCaLeaf?: boolean;
@@ -161,6 +196,11 @@ const REASONS: Readonly<Record<PathValidationCode, string>> = {
   LEAF_IS_TRUST_ANCHOR: "The leaf certificate is itself a trust anchor.",
   DEPTH_EXCEEDED: "The certification path would be longer than the maximum depth.",
   WORK_LIMIT_EXCEEDED: "Path building stopped at its work limit.",
+  MISSING_KEY_IDENTIFIER: "A certificate lacks a key identifier it must carry.",
+  CRITICAL_KEY_IDENTIFIER: "A certificate marks its authority or subject key identifier critical.",
+  BASIC_CONSTRAINTS_NOT_CRITICAL: "A CA certificate does not mark basicConstraints critical.",
+  NAME_CONSTRAINTS: "A certificate's name violates a name constraint, or a constraint is not supported.",
+  WEAK_KEY: "A certificate's public key is weak or not allowed.",
 };
 
 /** Critical extensions path validation processes (see the module notes). */
@@ -172,6 +212,7 @@ const PROCESSED_EXTENSIONS: ReadonlySet<string> = new Set([
   OID_EXT.authorityKeyIdentifier,
   OID_EXT.subjectAltName,
   OID_EXT.certificatePolicies,
+  OID_EXT.nameConstraints,
 ]);
 
 /**
@@ -184,7 +225,6 @@ const IMPORTED_KEYS = new WeakMap<Certificate, Map<SignatureAlgorithm, Promise<P
 const MAX_CANDIDATE_STEPS = 1000;
 /** More candidate intermediates than this is refused before parsing (`WORK_LIMIT_EXCEEDED`). */
 const MAX_INTERMEDIATES = 256;
-const OID_PATTERN = /^[0-2](\.(0|[1-9][0-9]*))+$/;
 
 interface Entry {
   readonly cert: Certificate;
@@ -300,8 +340,9 @@ class PathSearch {
         if ((await this.#verify(current, entry)) === "ok") this.#record(2, failure("NAME_CHAINING", { certificate: current.cert, index }));
         continue;
       }
-      if (path.length + 1 > this.#maxDepth) {
-        this.#record(1, failure("DEPTH_EXCEEDED", { certificate: current.cert, index }));
+      // An issuer key off the allow-list cannot sign anything we accept: say so (not "unsupported").
+      if (!isAllowedKey(entry.cert.publicKeyInfo)) {
+        this.#record(2, failure("WEAK_KEY", { certificate: entry.cert, index: index + 1, reason: WEAK_KEY_PROBLEM.reason }));
         continue;
       }
       const signature = await this.#verify(current, entry);
@@ -312,6 +353,13 @@ class PathSearch {
       }
       if (signature === "unsupported") {
         this.#record(2, failure("ALGORITHM_UNSUPPORTED", { certificate: current.cert, index }));
+        continue;
+      }
+      // `maxDepth` counts intermediates only (the leaf and the anchor do not), as OpenSSL's
+      // -verify_depth. Checked after the signature, so that a path that is only too deep says
+      // DEPTH_EXCEEDED rather than losing to a bad signature met elsewhere in the search.
+      if (!entry.anchor && path.length > this.#maxDepth) {
+        this.#record(2.5, failure("DEPTH_EXCEEDED", { certificate: current.cert, index }));
         continue;
       }
       const next = [...path, entry];
@@ -379,27 +427,48 @@ class PathSearch {
   #checkPath(path: readonly Entry[]): PathValidationFailure | undefined {
     const last = path.length - 1;
     let maxPathLength = Number.POSITIVE_INFINITY;
+    const names = NameConstraintState.empty();
     for (let i = last; i >= 0; i--) {
       const { cert, int } = path[i]!;
       const at = { certificate: cert, index: i };
       if (this.#at < int.notBefore) return failure("NOT_YET_VALID", at);
       if (this.#at > int.notAfter) return failure("EXPIRED", at);
       for (const oid of int.critical) if (!PROCESSED_EXTENSIONS.has(oid)) return failure("UNKNOWN_CRITICAL_EXTENSION", at);
+      // §6.1.3 (b)(c): names of certificate i against the constraints of the certificates above it;
+      // skipped for a self-issued certificate that is not the final one.
+      if (i < last && (i === 0 || !cert.selfIssued) && !names.isEmpty) {
+        const problem = names.check(cert.subjectName, int.altDirectoryNames);
+        if (problem !== undefined) return failure("NAME_CONSTRAINTS", { ...at, reason: problem });
+      }
       if (i > 0) {
         const bc = cert.basicConstraints;
         if (bc === undefined || !bc.ca) return failure("NOT_A_CA", at);
         if (int.keyUsage !== undefined && !int.keyUsage.has("keyCertSign")) {
           return failure("KEY_USAGE", { ...at, reason: "An issuing certificate's key usage does not include keyCertSign." });
         }
+        const profile = checkProfile(cert, int, i === last ? "anchor" : "intermediate");
+        if (profile !== undefined) return failure(profile.code, { ...at, reason: profile.reason });
+        // §6.1.4 (g): the anchor's constraints apply too (as OpenSSL applies them).
+        if (int.nameConstraints !== undefined) {
+          const problem = names.add(int.nameConstraints);
+          if (problem !== undefined) return failure("NAME_CONSTRAINTS", { ...at, reason: problem });
+        }
         // §6.1.4 (l): a non-self-issued intermediate uses up one step; the anchor only sets the limit.
         if (i < last && !cert.selfIssued) {
           if (maxPathLength <= 0) return failure("PATH_LENGTH_EXCEEDED", at);
           maxPathLength--;
         }
+        // §6.1.4 (m)
         if (bc.pathLength !== undefined && bc.pathLength < maxPathLength) maxPathLength = bc.pathLength;
         continue;
       }
       if (cert.basicConstraints?.ca && !this.#allowCaLeaf) return failure("LEAF_IS_CA", at);
+      const profile = checkProfile(cert, int, "leaf");
+      if (profile !== undefined) return failure(profile.code, { ...at, reason: profile.reason });
+      // §4.2.1.10: "The name constraints extension … MUST be used only in a CA certificate."
+      if (int.nameConstraints !== undefined && cert.basicConstraints?.ca !== true) {
+        return failure("NAME_CONSTRAINTS", { ...at, reason: "A certificate that is not a CA carries name constraints." });
+      }
       if (this.#keyUsage.length > 0) {
         const ku = int.keyUsage;
         if (ku === undefined || this.#keyUsage.some((u) => !ku.has(u))) {
@@ -415,37 +484,6 @@ class PathSearch {
   }
 }
 
-function checkOptions(options: PathValidationOptions): { maxDepth: number; maxSignatureChecks: number } {
-  if (typeof options !== "object" || options === null) throw new TypeError("validateCertificatePath needs an options object.");
-  if (!(options.at instanceof Date) || Number.isNaN(options.at.getTime())) throw new TypeError("options.at must be a valid Date.");
-  if (!Array.isArray(options.trustAnchors)) throw new TypeError("options.trustAnchors must be an array.");
-  if (options.intermediates !== undefined && !Array.isArray(options.intermediates)) throw new TypeError("options.intermediates must be an array.");
-  if (options.keyUsage !== undefined && (!Array.isArray(options.keyUsage) || options.keyUsage.some((u) => !KEY_USAGE_NAMES.includes(u)))) {
-    throw new TypeError("options.keyUsage must list key usage names.");
-  }
-  if (options.extendedKeyUsage !== undefined && (!Array.isArray(options.extendedKeyUsage) || options.extendedKeyUsage.some((p) => typeof p !== "string" || !OID_PATTERN.test(p)))) {
-    throw new TypeError("options.extendedKeyUsage must list OIDs.");
-  }
-  const maxDepth = options.maxDepth ?? 8;
-  if (!Number.isInteger(maxDepth) || maxDepth < 2 || maxDepth > 32) throw new TypeError("options.maxDepth must be an integer from 2 to 32.");
-  const maxSignatureChecks = options.maxSignatureChecks ?? 100;
-  if (!Number.isInteger(maxSignatureChecks) || maxSignatureChecks < 1 || maxSignatureChecks > 10_000) {
-    throw new TypeError("options.maxSignatureChecks must be an integer from 1 to 10000.");
-  }
-  return { maxDepth, maxSignatureChecks };
-}
-
-function parseInput(input: CertificateInput, cache: CertificateCache | undefined): Certificate | undefined {
-  if (isCertificate(input)) return input;
-  if (typeof input !== "string" && !(input instanceof Uint8Array)) throw new TypeError("A certificate must be PEM text, base64, DER bytes or a parsed Certificate.");
-  try {
-    return cache ? cache.parse(input) : parseCertificate(input);
-  } catch (err) {
-    if (err instanceof LicenceError && err.code === "ERR_CERTIFICATE_INVALID") return undefined;
-    throw err;
-  }
-}
-
 /**
  * Builds a certification path from `leaf` to one of `trustAnchors` and validates it at `at`
  * (RFC 5280 §6.1: signatures, validity, name chaining, basic constraints, path length, key usage,
@@ -455,6 +493,7 @@ function parseInput(input: CertificateInput, cache: CertificateCache | undefined
  * @param options - leaf, intermediates (any order), trust anchors, time and requirements
  * @returns `{ ok: true, path }` (leaf first, anchor last) or `{ ok: false, code, reason, … }`
  * @throws TypeError when the options are misused (missing `at`, unknown key usage name, …)
+ * @throws LicenceError `ERR_VALIDATION` when `maxDepth` or `maxSignatureChecks` is out of range
  * @example
  * ```ts
  * const result = await validateCertificatePath({

@@ -5,6 +5,7 @@
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,6 +97,12 @@ export interface CertOptions {
   readonly ski?: boolean | string;
   /** authorityKeyIdentifier: true (issuer's SKI), false (absent) or a hex value. Default true when issued. */
   readonly aki?: boolean | string;
+  /** Mark subjectKeyIdentifier critical (RFC 5280 §4.2.1.2 says MUST NOT). */
+  readonly skiCritical?: boolean;
+  /** Mark authorityKeyIdentifier critical (RFC 5280 §4.2.1.1 says MUST NOT). */
+  readonly akiCritical?: boolean;
+  /** A SubjectPublicKeyInfo (DER) to certify instead of `key`'s public key (e.g. a weak key made by OpenSSL). */
+  readonly spki?: Uint8Array;
   /** More extensions, appended as given. */
   readonly extra?: readonly x509.Extension[];
   readonly serialNumber?: string;
@@ -120,14 +127,20 @@ export async function issue(options: CertOptions): Promise<Issued> {
   if (options.extendedKeyUsage) extensions.push(new x509.ExtendedKeyUsageExtension([...options.extendedKeyUsage], false));
   let ski: string | undefined;
   if (options.ski !== false) {
-    const ext = typeof options.ski === "string" ? new x509.SubjectKeyIdentifierExtension(options.ski) : await x509.SubjectKeyIdentifierExtension.create(key.keys.publicKey);
+    const keyId =
+      typeof options.ski === "string"
+        ? options.ski
+        : options.spki
+          ? createHash("sha1").update(options.spki).digest("hex")
+          : (await x509.SubjectKeyIdentifierExtension.create(key.keys.publicKey)).keyId;
+    const ext = new x509.SubjectKeyIdentifierExtension(keyId, options.skiCritical ?? false);
     ski = ext.keyId;
     extensions.push(ext);
   }
   const akiValue = options.aki ?? (issuer ? true : false);
   if (akiValue !== false) {
     const id = typeof akiValue === "string" ? akiValue : (issuer ?? { ski }).ski;
-    if (id) extensions.push(new x509.AuthorityKeyIdentifierExtension(id));
+    if (id) extensions.push(new x509.AuthorityKeyIdentifierExtension(id, options.akiCritical ?? false));
   }
   extensions.push(...(options.extra ?? []));
   const subjectName = nameOf(options.subject);
@@ -138,7 +151,7 @@ export async function issue(options: CertOptions): Promise<Issued> {
     issuer: issuerName,
     notBefore: options.notBefore ?? NOT_BEFORE,
     notAfter: options.notAfter ?? NOT_AFTER,
-    publicKey: key.keys.publicKey,
+    publicKey: options.spki ? new Uint8Array(options.spki) : key.keys.publicKey,
     signingKey: signer.keys.privateKey,
     signingAlgorithm: options.signingAlgorithm ?? signer.signing,
     extensions,
@@ -181,12 +194,18 @@ export function hasOpenssl(): boolean {
  * OpenSSL's verdict: `openssl verify -x509_strict -attime <epoch> -CAfile anchors -untrusted inter leaf`.
  * Returns true when OpenSSL accepts the path.
  */
-export function opensslVerify(leaf: Issued, intermediates: readonly Issued[], anchors: readonly Issued[], at: Date): { ok: boolean; output: string } {
+export function opensslVerify(
+  leaf: Issued,
+  intermediates: readonly Issued[],
+  anchors: readonly Issued[],
+  at: Date,
+  extraArgs: readonly string[] = [],
+): { ok: boolean; output: string } {
   const dir = mkdtempSync(join(tmpdir(), "elicence-x509-"));
   try {
     writeFileSync(join(dir, "leaf.pem"), leaf.pem);
     writeFileSync(join(dir, "anchor.pem"), anchors.map((a) => a.pem).join("\n"));
-    const args = ["verify", "-x509_strict", "-attime", String(Math.floor(at.getTime() / 1000)), "-CAfile", join(dir, "anchor.pem")];
+    const args = ["verify", "-x509_strict", ...extraArgs, "-attime", String(Math.floor(at.getTime() / 1000)), "-CAfile", join(dir, "anchor.pem")];
     if (intermediates.length > 0) {
       writeFileSync(join(dir, "inter.pem"), intermediates.map((i) => i.pem).join("\n"));
       args.push("-untrusted", join(dir, "inter.pem"));
@@ -202,4 +221,86 @@ export function opensslVerify(leaf: Issued, intermediates: readonly Issued[], an
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** DER TLV (short or long definite length). */
+function tlv(tag: number, content: Uint8Array): Uint8Array<ArrayBuffer> {
+  const len = content.length;
+  const header = len < 0x80 ? [tag, len] : len < 0x100 ? [tag, 0x81, len] : [tag, 0x82, len >> 8, len & 0xff];
+  const out = new Uint8Array(header.length + len);
+  out.set(header);
+  out.set(content, header.length);
+  return out;
+}
+
+function cat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** A GeneralName: a DN string gives directoryName ([4] EXPLICIT Name); `{ dns }` a dNSName ([2] IA5String). */
+export type GeneralNameSpec = string | { readonly dns: string };
+
+/** Encodes a GeneralName (RFC 5280 §4.2.1.6). */
+export function generalName(spec: GeneralNameSpec): Uint8Array {
+  if (typeof spec === "string") return tlv(0xa4, new Uint8Array(new x509.Name(spec).toArrayBuffer()));
+  return tlv(0x82, new TextEncoder().encode(spec.dns));
+}
+
+/** A nameConstraints extension (RFC 5280 §4.2.1.10), critical by default; `bounds` adds `maximum [1] 0` to each subtree. */
+export function nameConstraints(
+  spec: { permitted?: readonly GeneralNameSpec[]; excluded?: readonly GeneralNameSpec[]; bounds?: boolean },
+  critical = true,
+): x509.Extension {
+  const subtrees = (names: readonly GeneralNameSpec[]): Uint8Array =>
+    cat(names.map((n) => tlv(0x30, cat([generalName(n), ...(spec.bounds ? [new Uint8Array([0x81, 0x01, 0x00])] : [])]))));
+  const parts: Uint8Array[] = [];
+  if (spec.permitted) parts.push(tlv(0xa0, subtrees(spec.permitted)));
+  if (spec.excluded) parts.push(tlv(0xa1, subtrees(spec.excluded)));
+  return new x509.Extension("2.5.29.30", critical, tlv(0x30, cat(parts)));
+}
+
+/** A subjectAltName extension holding the given names. */
+export function subjectAltName(names: readonly GeneralNameSpec[], critical = false): x509.Extension {
+  return new x509.Extension("2.5.29.17", critical, tlv(0x30, cat(names.map(generalName))));
+}
+
+/**
+ * A SubjectPublicKeyInfo (DER) made by `openssl genpkey` (keys WebCrypto cannot make: RSA 1024,
+ * P-192, DSA). `args` are genpkey's key options, e.g. `["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-192"]`.
+ */
+export function opensslSpki(args: readonly string[]): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), "elicence-key-"));
+  try {
+    execFileSync("openssl", ["genpkey", ...args, "-out", join(dir, "key.pem")], { stdio: "pipe" });
+    return new Uint8Array(execFileSync("openssl", ["pkey", "-in", join(dir, "key.pem"), "-pubout", "-outform", "DER"], { stdio: "pipe" }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A DSA SubjectPublicKeyInfo of `bits` bits (parameters generated by OpenSSL). */
+export function opensslDsaSpki(bits: number): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), "elicence-dsa-"));
+  try {
+    execFileSync("openssl", ["genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", `dsa_paramgen_bits:${bits}`, "-out", join(dir, "params.pem")], { stdio: "pipe" });
+    return opensslSpki(["-paramfile", join(dir, "params.pem")]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An RSA key pair of `bits` bits made by WebCrypto (RSA-PSS, SHA-256), e.g. a weak 1024-bit issuer. */
+export async function generateRsaKey(bits: number): Promise<KeyPair> {
+  const keys = (await crypto.subtle.generateKey(
+    { name: "RSA-PSS", modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+    true,
+    ["sign", "verify"],
+  )) as CryptoKeyPair;
+  return { kind: "RSA-PSS", keys, signing: { name: "RSA-PSS", saltLength: 32 } as RsaPssParams };
 }
