@@ -21,7 +21,7 @@ export function printTable(rows) {
     fmt(r.ours.median),
     r.ratio.toFixed(2),
     r.cpuRatio.toFixed(2),
-    `≥ ${r.target.toFixed(1)}`,
+    `≥ ${r.target.toFixed(2)}`,
     r.ratio >= r.target ? "ok" : "BELOW",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));

@@ -97,6 +97,8 @@ export async function buildSeed() {
       validFrom: T0.toISOString(),
     })),
     services: [],
+    // The compact licence names its certificate by x5t#S256 only: verifiers find it here.
+    certificates: ALGORITHMS.map((alg) => encodeBase64(departments[alg].certificateDer)),
   };
   const operatorSigner = await createKeySigner(operator.privateKeyPkcs8, operator.alg);
   const trustListToken = await signTrustList(document, operatorSigner, [operator.certificatePem]);
