@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { verifyJades, type VerifyJadesOptions } from "../../src/jades/verify.js";
 import type { JadesReport } from "../../src/jades/report.js";
 import { JADES_ALGORITHMS } from "../../src/jades/digest.js";
-import { AT, b64, baseHeader, compact, flattened, signWith, world, x5tOf, type World } from "./fixtures.js";
+import { createLeaf } from "../x509/fixtures.js";
+import { AT, b64, baseHeader, compact, flattened, keyPair, signWith, world, x5tOf, type World } from "./fixtures.js";
 
 let w: World;
 const PAYLOAD = JSON.stringify({ decision: "准予许可", case: "330100-2025-17" });
@@ -109,6 +110,15 @@ describe("signing-certificate references", () => {
       const report = await verifyJades(compact(signWith(kit, { alg: "ES256", iat: 1, x5c: bad }, PAYLOAD)), options());
       expect(report.subIndication, JSON.stringify(bad)).toBe("FORMAT_FAILURE");
     }
+  });
+
+  it("an RSA key shorter than 2048 bits is refused (CRYPTO_CONSTRAINTS_FAILURE)", async () => {
+    const { pair, key } = await keyPair("RS256", 1024);
+    const cert = await createLeaf(w.root, "CN=Weak RSA,O=eLicence Tests,C=CN", { key: pair });
+    const kit = { alg: "RS256" as const, cert, key, x5t: x5tOf(cert.der) };
+    const report = await verifyJades(compact(signWith(kit, baseHeader(kit), PAYLOAD)), options({ certificates: [cert.der] }));
+    expect([report.indication, report.subIndication]).toEqual(["FAILED", "CRYPTO_CONSTRAINTS_FAILURE"]);
+    expect(check(report, "signature").code).toBe("weak-key");
   });
 
   it("the SHA-1 x5t, and keys carried in the header (jwk, jku), are refused", async () => {
