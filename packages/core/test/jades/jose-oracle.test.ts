@@ -59,7 +59,7 @@ describe("verifyJades against jose", () => {
     const sign = new GeneralSign(payload);
     sign.addSignature(w.kits.ES256.key).setProtectedHeader(baseHeader(w.kits.ES256) as { alg: string });
     // Signed by the ES384 key, but the header references the ES256 certificate, whose key cannot have made it.
-    sign.addSignature(w.kits.ES384.key).setProtectedHeader({ ...baseHeader(w.kits.ES384), "x5t#S256": w.kits.ES256.x5t } as { alg: string });
+    sign.addSignature(w.kits.ES384.key).setProtectedHeader({ ...baseHeader(w.kits.ES384), "x5t#S256": w.kits.ES256.x5t } as unknown as { alg: string });
     const report = await verifyJades((await sign.sign()) as unknown as Record<string, unknown>, options());
     expect(report.signatures[0]!.indication).toBe("PASSED");
     expect(report.signatures[1]!.indication).toBe("FAILED");

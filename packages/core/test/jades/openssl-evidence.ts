@@ -115,11 +115,11 @@ export async function createCrl(ca: Issued, revoked: readonly { serialNumber: st
 export const crlChecker: JadesRevocationChecker = {
   async check({ path, crls }) {
     for (let i = 0; i + 1 < path.length; i++) {
-      const cert = new x509.X509Certificate(path[i]!.der);
-      const issuer = new x509.X509Certificate(path[i + 1]!.der);
+      const cert = new x509.X509Certificate(new Uint8Array(path[i]!.der));
+      const issuer = new x509.X509Certificate(new Uint8Array(path[i + 1]!.der));
       let found = false;
       for (const der of crls) {
-        const crl = new x509.X509Crl(der);
+        const crl = new x509.X509Crl(new Uint8Array(der));
         if (crl.issuer !== issuer.subject || !(await crl.verify({ publicKey: issuer.publicKey }))) continue;
         found = true;
         const entry = crl.findRevoked(cert);
