@@ -135,9 +135,8 @@ export interface JadesReport {
 }
 
 /**
- * A step that did not pass, thrown inside the pipeline and recorded as its report entry.
- *
- * @internal
+ * A step that did not pass, thrown inside the pipeline and recorded as its report entry (used
+ * inside `core/src/jades`, not exported from the package).
  */
 export class JadesCheckFailure extends Error {
   constructor(
@@ -151,19 +150,17 @@ export class JadesCheckFailure extends Error {
   }
 }
 
-/** @internal */
+/** A FAILED step. */
 export const failed = (sub: JadesSubIndication, code: string, message: string): JadesCheckFailure => new JadesCheckFailure("failed", sub, code, message);
-/** @internal */
+/** An INDETERMINATE step. */
 export const undetermined = (sub: JadesSubIndication, code: string, message: string): JadesCheckFailure =>
   new JadesCheckFailure("indeterminate", sub, code, message);
-/** A FORMAT_FAILURE for the member at fault. @internal */
+/** A FORMAT_FAILURE for the member at fault. */
 export const malformed = (code: string): JadesCheckFailure => failed("FORMAT_FAILURE", code, "The signature is not a well-formed JAdES signature.");
 
 /**
  * The overall outcome of a list of steps (or of signatures): FAILED when one failed, else
  * INDETERMINATE when one is, else PASSED; the sub-indication of the first such entry.
- *
- * @internal
  */
 export function worst(entries: readonly { readonly result?: JadesCheckResult; readonly indication?: Indication; readonly subIndication?: JadesSubIndication }[]): {
   indication: Indication;
