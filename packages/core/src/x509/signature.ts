@@ -174,7 +174,7 @@ export function verificationAlgorithm(scheme: SignatureScheme, key: PublicKeyInf
 
 /** Converts an ECDSA-Sig-Value (DER) to r‖s of the curve's size; `undefined` when malformed. */
 export function ecdsaDerToP1363(signature: Uint8Array, alg: SignatureAlgorithm): Uint8Array | undefined {
-  const size = CURVE_SIZE[alg === "ES256" ? "P-256" : alg === "ES384" ? "P-384" : "P-521"]!;
+  const size = alg === "SM2SM3" ? 32 : CURVE_SIZE[alg === "ES256" ? "P-256" : alg === "ES384" ? "P-384" : "P-521"]!;
   try {
     const [r, s] = readSequence(decodeDer(signature, { maxDepth: 2 }), 2, 2).map(readInteger) as [Uint8Array, Uint8Array];
     const out = new Uint8Array(2 * size);
