@@ -6,7 +6,7 @@
  * @module
  */
 import { HashMD } from "@noble/hashes/_md.js";
-import { clean, createHasher, rotl } from "@noble/hashes/utils.js";
+import { clean, createHasher, rotl, type CHash } from "@noble/hashes/utils.js";
 
 // GB/T 32905-2016 §4.1: initial value IV.
 const IV = /* @__PURE__ */ Uint32Array.from([0x7380166f, 0x4914b2b9, 0x172442d7, 0xda8a0600, 0xa96f30bc, 0x163138aa, 0xe38dee4d, 0xb0fb0e4e]);
@@ -92,4 +92,4 @@ class Sm3 extends HashMD<Sm3> {
  * sm3(new TextEncoder().encode("abc")); // 66c7f0f4…8f4ba8e0
  * ```
  */
-export const sm3: (data: Uint8Array) => Uint8Array = /* @__PURE__ */ createHasher(() => new Sm3());
+export const sm3: CHash = /* @__PURE__ */ createHasher(() => new Sm3());
