@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { DEFAULT_ALGORITHMS, verifyTrustList, type TrustList } from "@elicence/core";
+import { verifyTrustList, type TrustList } from "@elicence/core";
+import { withAlgorithmsOf } from "./algorithms.js";
 import { Registry, openWorkspace } from "@elicence/registry";
 import { RegistryClient, statusListIdOf, type DocumentSource } from "@elicence/sdk";
 import { readInput } from "./io/files.js";
@@ -46,10 +47,13 @@ export async function readTrustList(options: TrustListOptions): Promise<TrustLis
   throw new CliError("usage", "With --registry, give the trust list to check against with --trust FILE.");
 }
 
-/** The trust list, read and verified at `at` with the default algorithms: what tree heads are checked against. */
+/**
+ * The trust list, read and verified at `at` with the default algorithms plus that of the pinned
+ * operator certificate (an SM2 workspace's trust list is SM2): what tree heads are checked against.
+ */
 export async function loadTrustList(options: TrustListOptions, at: Date): Promise<TrustList> {
   const { token, operatorCertificates } = await readTrustList(options);
-  return verifyTrustList(token, { at, algorithms: [...DEFAULT_ALGORITHMS], ...(operatorCertificates ? { operatorCertificates } : {}) });
+  return verifyTrustList(token, { at, algorithms: withAlgorithmsOf(operatorCertificates), ...(operatorCertificates ? { operatorCertificates } : {}) });
 }
 
 /** Where status lists come from. */

@@ -17,3 +17,4 @@ export type { PemBlock, PemOptions } from "./encoding/pem.js";
 export { parseStrictJson, decodeUtf8 } from "./encoding/json.js";
 export type { StrictJsonLimits } from "./encoding/json.js";
 export { canonicalJson } from "./encoding/jcs.js";
+export { encodeOid, encodeSequence, encodeTlv } from "./encoding/der-write.js";

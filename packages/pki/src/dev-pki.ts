@@ -27,8 +27,9 @@ import {
 } from "@peculiar/x509";
 import { isJwsAlgorithm, LicenceError, type JwsAlgorithm } from "@elicence/core";
 import { encodePem } from "@elicence/core/encoding";
-import { randomBytes, toBufferSource, webCrypto } from "@elicence/core/keys";
+import { generateSm2KeyPair, randomBytes, toBufferSource, webCrypto } from "@elicence/core/keys";
 import { ELICENCE_KEY_PURPOSES, OID_ORGANIZATION_IDENTIFIER } from "./oids.js";
+import { createSm2SignedCertificate } from "./sm2-certificate.js";
 
 /** A certificate with its freshly generated key. */
 export interface DevPkiCertificate {
@@ -142,7 +143,9 @@ interface AlgorithmSpec {
   readonly sign: Algorithm;
 }
 
-const ALGORITHMS: Readonly<Record<JwsAlgorithm, AlgorithmSpec>> = {
+// SM2SM3 is not here: WebCrypto has no SM2, so SM2 keys come from core and SM2-signed certificates
+// from sm2-certificate.ts.
+const ALGORITHMS: Readonly<Record<Exclude<JwsAlgorithm, "SM2SM3">, AlgorithmSpec>> = {
   ES256: { key: { name: "ECDSA", namedCurve: "P-256" }, sign: { name: "ECDSA", hash: "SHA-256" } as EcdsaParams },
   ES384: { key: { name: "ECDSA", namedCurve: "P-384" }, sign: { name: "ECDSA", hash: "SHA-384" } as EcdsaParams },
   EdDSA: { key: { name: "Ed25519" }, sign: { name: "Ed25519" } },
@@ -162,7 +165,9 @@ const OID_COMMON_NAME = "2.5.4.3";
 /** A resolved signer: parsed certificate, imported key. */
 interface Signer {
   readonly certificate: X509Certificate | null; // null when self-signing
-  readonly key: CryptoKey;
+  /** The WebCrypto key; null for SM2, which signs from `pkcs8` through core. */
+  readonly key: CryptoKey | null;
+  readonly pkcs8: Uint8Array;
   readonly alg: JwsAlgorithm;
   readonly keyIdentifier: string;
 }
@@ -182,7 +187,7 @@ function toHex(bytes: ArrayBuffer | Uint8Array): string {
 
 function checkAlg(alg: unknown, field: string): JwsAlgorithm {
   if (alg === undefined) return "ES256";
-  if (!isJwsAlgorithm(alg)) throw new TypeError(`${field} must be one of ES256, ES384, EdDSA, PS256.`);
+  if (!isJwsAlgorithm(alg)) throw new TypeError(`${field} must be one of ES256, ES384, EdDSA, PS256, SM2SM3.`);
   return alg;
 }
 
@@ -242,10 +247,21 @@ function serialNumber(): string {
   return toHex(bytes);
 }
 
-async function generateKeyPair(alg: JwsAlgorithm): Promise<CryptoKeyPair> {
+interface SubjectKeys {
+  readonly spki: Uint8Array;
+  readonly pkcs8: Uint8Array;
+  /** The WebCrypto private key (null for SM2). */
+  readonly privateKey: CryptoKey | null;
+}
+
+async function generateKeyPair(alg: JwsAlgorithm): Promise<SubjectKeys> {
+  if (alg === "SM2SM3") return { ...(await generateSm2KeyPair()), privateKey: null };
   const { key } = ALGORITHMS[alg];
   const params = alg === "PS256" ? { ...(key as RsaHashedImportParams), modulusLength: RSA_MODULUS_BITS, publicExponent: new Uint8Array([1, 0, 1]) } : key;
-  return (await webCrypto().subtle.generateKey(params, true, ["sign", "verify"])) as CryptoKeyPair;
+  const pair = (await webCrypto().subtle.generateKey(params, true, ["sign", "verify"])) as CryptoKeyPair;
+  const spki = new Uint8Array(await webCrypto().subtle.exportKey("spki", pair.publicKey));
+  const pkcs8 = new Uint8Array(await webCrypto().subtle.exportKey("pkcs8", pair.privateKey));
+  return { spki, pkcs8, privateKey: pair.privateKey };
 }
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits (what OpenSSL computes too). */
@@ -271,42 +287,39 @@ async function resolveIssuer(issuer: DevPkiIssuer, issuesCa: boolean): Promise<S
   if (issuesCa && constraints.pathLength === 0) {
     throw new LicenceError("ERR_CERTIFICATE_INVALID", "The issuer's path length constraint allows no further CA.", { details: { reason: "path-length" } });
   }
-  let key: CryptoKey;
+  let key: CryptoKey | null = null;
   try {
     if (!(issuer.privateKeyPkcs8 instanceof Uint8Array)) throw new TypeError("not bytes");
-    key = await webCrypto().subtle.importKey("pkcs8", toBufferSource(issuer.privateKeyPkcs8), ALGORITHMS[alg].key, false, ["sign"]);
+    if (alg !== "SM2SM3") key = await webCrypto().subtle.importKey("pkcs8", toBufferSource(issuer.privateKeyPkcs8), ALGORITHMS[alg].key, false, ["sign"]);
   } catch (cause) {
     throw new LicenceError("ERR_KEY_INVALID", "The issuer's private key cannot be read for its algorithm.", { cause, details: { alg } });
   }
   const keyId = certificate.getExtension(SubjectKeyIdentifierExtension)?.keyId ?? (await keyIdentifier(new Uint8Array(certificate.publicKey.rawData)));
-  return { certificate, key, alg, keyIdentifier: keyId };
+  return { certificate, key, pkcs8: issuer.privateKeyPkcs8, alg, keyIdentifier: keyId };
 }
 
 /** Generates the subject's key and issues the certificate; self-signed when `signer` is null. */
 async function issue(template: Template, signer: Signer | null): Promise<DevPkiCertificate> {
   const crypto = webCrypto();
   const pair = await generateKeyPair(template.alg);
-  const spki = new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey));
-  const privateKeyPkcs8 = new Uint8Array(await crypto.subtle.exportKey("pkcs8", pair.privateKey));
+  const { spki, pkcs8: privateKeyPkcs8 } = pair;
   const subjectKeyId = await keyIdentifier(spki);
-  const signingKey = signer?.key ?? pair.privateKey;
   const signingAlg = signer?.alg ?? template.alg;
+  const parts = {
+    serialNumber: serialNumber(),
+    subject: template.subject,
+    issuer: signer?.certificate?.subjectName ?? template.subject,
+    notBefore: template.notBefore,
+    notAfter: template.notAfter,
+    extensions: [...template.extensions, new SubjectKeyIdentifierExtension(subjectKeyId), new AuthorityKeyIdentifierExtension(signer?.keyIdentifier ?? subjectKeyId)],
+  };
+  if (signingAlg === "SM2SM3") {
+    const issuerSpki = signer?.certificate ? new Uint8Array(signer.certificate.publicKey.rawData) : spki;
+    const certificateDer = await createSm2SignedCertificate({ ...parts, spki }, signer?.pkcs8 ?? privateKeyPkcs8, issuerSpki);
+    return { certificatePem: encodePem(certificateDer), certificateDer, privateKeyPkcs8, alg: template.alg };
+  }
   const certificate = await X509CertificateGenerator.create(
-    {
-      serialNumber: serialNumber(),
-      subject: template.subject,
-      issuer: signer?.certificate?.subjectName ?? template.subject,
-      notBefore: template.notBefore,
-      notAfter: template.notAfter,
-      publicKey: toBufferSource(spki),
-      signingKey,
-      signingAlgorithm: ALGORITHMS[signingAlg].sign,
-      extensions: [
-        ...template.extensions,
-        new SubjectKeyIdentifierExtension(subjectKeyId),
-        new AuthorityKeyIdentifierExtension(signer?.keyIdentifier ?? subjectKeyId),
-      ],
-    },
+    { ...parts, publicKey: toBufferSource(spki), signingKey: (signer?.key ?? pair.privateKey)!, signingAlgorithm: ALGORITHMS[signingAlg].sign },
     crypto,
   );
   // The issuer's key must belong to the issuer's certificate, or the chain would never verify.

@@ -12,6 +12,7 @@ import { checkWritable, readInput, writeOutput } from "../io/files.js";
 import { CliError, EXIT } from "../output.js";
 import { exitOfIndication, formatReport } from "../report.js";
 import { collect, parseTime, where, withCause, withWhere, type SetExitCode } from "../flags.js";
+import { parseAlgorithmList } from "../algorithms.js";
 
 /** The largest bundle the CLI reads. */
 const MAX_BUNDLE = 256 * 1024 * 1024;
@@ -49,6 +50,8 @@ export interface BundleVerifyOptions {
   /** Default: the bundle's `createdAt`. */
   readonly at?: Date;
   readonly json: boolean;
+  /** `--alg`: the allowed algorithms, comma separated (default: core's default allow-list). */
+  readonly algorithms?: string;
 }
 
 async function readBundle(file: string): Promise<AuditBundle> {
@@ -65,7 +68,8 @@ async function readBundle(file: string): Promise<AuditBundle> {
 async function verifyBundle(bundle: AuditBundle, options: BundleVerifyOptions): Promise<AuditBundleReport> {
   const pinned = options.operatorCert ? [await readInput(options.operatorCert, "the operator certificate")] : undefined;
   if (!pinned && !options.json) process.stderr.write("elicence: warning: no --operator-cert: the bundle's trust list is taken on its own word.\n");
-  return verifyAuditBundle(bundle, { at: options.at ?? new Date(bundle.createdAt), ...(pinned ? { operatorCertificates: pinned } : {}) });
+  const algorithms = options.algorithms === undefined ? {} : { algorithms: parseAlgorithmList(options.algorithms) };
+  return verifyAuditBundle(bundle, { at: options.at ?? new Date(bundle.createdAt), ...algorithms, ...(pinned ? { operatorCertificates: pinned } : {}) });
 }
 
 const mark = (r: EvidenceResult) => (r.ok ? "✓" : "✗");
@@ -144,8 +148,9 @@ export function registerBundle(program: Command, setExitCode: SetExitCode): void
     .argument("<file>", "the bundle, or - for standard input")
     .option("--operator-cert <pem>", "pin the trust list's signer to this certificate (strongly advised)")
     .option("--at <time>", "verification time (default: when the bundle was made)", parseTime)
+    .option("--alg <list>", "allowed algorithms, comma separated (default: ES256,EdDSA,PS256; SM2 only when listed)")
     .option("--json", "print the report as JSON", false)
     .action(async (file, o) => {
-      setExitCode(await runBundleVerify({ file, operatorCert: o.operatorCert, at: o.at, json: o.json }));
+      setExitCode(await runBundleVerify({ file, operatorCert: o.operatorCert, at: o.at, json: o.json, ...(o.alg !== undefined ? { algorithms: o.alg } : {}) }));
     });
 }

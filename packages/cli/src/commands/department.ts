@@ -4,7 +4,8 @@
  * @module
  */
 import { Option, type Command } from "commander";
-import { DEFAULT_ALGORITHMS, type JwsAlgorithm } from "@elicence/core";
+import type { JwsAlgorithm } from "@elicence/core";
+import { KEY_ALGORITHM_CHOICES, toJwsAlgorithm, withAlgorithmsOf } from "../algorithms.js";
 import { Registry, openWorkspace } from "@elicence/registry";
 import { pbkdf2Iterations, readPassphrase } from "../io/passphrase.js";
 import type { SetExitCode } from "../flags.js";
@@ -32,7 +33,7 @@ export async function runDepartmentAdd(options: { home: string; db?: string; nam
 /** Runs `department list --home DIR`: the departments of the workspace's trust list. */
 export async function runDepartmentList(options: { home: string; json: boolean }): Promise<number> {
   const ws = await openWorkspace(options.home);
-  const list = await ws.trustList(new Date(), DEFAULT_ALGORITHMS);
+  const list = await ws.trustList(new Date(), withAlgorithmsOf([await ws.operatorCertificate()]));
   const departments = list.document.departments;
   if (options.json) process.stdout.write(`${JSON.stringify(departments, null, 2)}\n`);
   else if (departments.length === 0) process.stdout.write("The trust list names no department.\n");
@@ -50,10 +51,10 @@ export function registerDepartment(program: Command, setExitCode: SetExitCode): 
     .option("--db <url>", "sqlite:PATH or postgres://… (default: the workspace's registry.db)")
     .requiredOption("--name <name>", "the department's name, as its certificate will carry it")
     .requiredOption("--code <uscc>", "its unified social credit code")
-    .addOption(new Option("--alg <alg>", "signature algorithm of its key").choices(["ES256", "EdDSA", "PS256"]).default("ES256"))
+    .addOption(new Option("--alg <alg>", "signature algorithm of its key (SM2: SM2 with SM3)").choices([...KEY_ALGORITHM_CHOICES]).default("ES256"))
     .option("--json", "print JSON", false)
     .action(async (o) => {
-      setExitCode(await runDepartmentAdd({ home: o.home, db: o.db, name: o.name, code: o.code, alg: o.alg, json: o.json }));
+      setExitCode(await runDepartmentAdd({ home: o.home, db: o.db, name: o.name, code: o.code, alg: toJwsAlgorithm(o.alg)!, json: o.json }));
     });
   department
     .command("list")

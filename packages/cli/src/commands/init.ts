@@ -7,6 +7,7 @@ import { Registry, initWorkspace } from "@elicence/registry";
 import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_OPERATOR } from "@elicence/registry/samples";
 import { pbkdf2Iterations, readPassphrase } from "../io/passphrase.js";
 import type { JwsAlgorithm } from "@elicence/core";
+import { KEY_ALGORITHM_CHOICES, toJwsAlgorithm } from "../algorithms.js";
 import { parseDatabaseUrl, type SetExitCode } from "../flags.js";
 
 /** Options of the init command. */
@@ -90,11 +91,11 @@ export function registerInit(program: Command, setExitCode: SetExitCode): void {
     .command("init")
     .description("create a workspace: development CA, a sample issuing department, its encrypted key, a trust list and sample licence types")
     .requiredOption("--home <dir>", "workspace directory")
-    .addOption(new Option("--alg <alg>", "department signing algorithm").choices(["ES256", "EdDSA", "PS256"]).default("ES256"))
+    .addOption(new Option("--alg <alg>", "department signing algorithm (SM2: an all-SM2 workspace, SM2 with SM3)").choices([...KEY_ALGORITHM_CHOICES]).default("ES256"))
     .option("--db <url>", "the registry database, sqlite:PATH or an empty postgres://… database (default: the workspace's registry.db); serve with the same --db", parseDatabaseUrl)
     .option("--force", "overwrite an existing workspace", false)
     .option("--json", "print JSON", false)
     .action(async (o) => {
-      setExitCode(await runInit({ home: o.home, alg: o.alg, force: o.force, json: o.json, now: new Date(), ...(o.db !== undefined ? { db: o.db } : {}) }));
+      setExitCode(await runInit({ home: o.home, alg: toJwsAlgorithm(o.alg)!, force: o.force, json: o.json, now: new Date(), ...(o.db !== undefined ? { db: o.db } : {}) }));
     });
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command } from "commander";
-import { DEFAULT_ALGORITHMS } from "@elicence/core";
+import { treeHeadAlgorithms } from "../algorithms.js";
 import { verifyConsistency, verifyTreeHead, type SignedTreeHead } from "@elicence/core/log";
 import { withPublicApi, type ApiOptions } from "../api.js";
 import { checkWritable, readJson, writeOutput } from "../io/files.js";
@@ -39,7 +39,7 @@ export async function runLogHead(options: LogOptions & { out?: string }): Promis
   const trustList = await loadTrustList(options, new Date());
   return withPublicApi(options, async (api) => {
     const head = await api.treeHead();
-    await verifyTreeHead(head, trustList, DEFAULT_ALGORITHMS);
+    await verifyTreeHead(head, trustList, treeHeadAlgorithms(trustList));
     if (options.out) await writeOutput(options.out, `${JSON.stringify(head, null, 2)}\n`);
     if (options.json) process.stdout.write(`${JSON.stringify(head)}\n`);
     else process.stdout.write(`tree size ${head.treeSize}, root ${head.rootHash}, ${new Date(head.timestamp).toISOString()}${options.out ? `; saved to ${options.out}` : ""}\n`);
@@ -52,9 +52,9 @@ export async function runLogVerify(options: LogOptions & { treeHead: string }): 
   const old = parseHead(await readJson(options.treeHead, "the tree head"), options.treeHead);
   const trustList = await loadTrustList(options, new Date());
   return withPublicApi(options, async (api) => {
-    await verifyTreeHead(old, trustList, DEFAULT_ALGORITHMS);
+    await verifyTreeHead(old, trustList, treeHeadAlgorithms(trustList));
     const head = await api.treeHead();
-    await verifyTreeHead(head, trustList, DEFAULT_ALGORITHMS);
+    await verifyTreeHead(head, trustList, treeHeadAlgorithms(trustList));
     let consistent: boolean;
     let proofLength = 0;
     if (head.logId !== old.logId) consistent = false;

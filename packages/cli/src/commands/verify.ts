@@ -7,7 +7,8 @@
  * @module
  */
 import type { Command } from "commander";
-import { DEFAULT_ALGORITHMS, isJwsAlgorithm, type JwsAlgorithm } from "@elicence/core";
+import type { JwsAlgorithm } from "@elicence/core";
+import { parseAlgorithmList } from "../algorithms.js";
 import { LicenceVerifier } from "@elicence/sdk";
 import { registryBaseUrl, withApi } from "../api.js";
 import { collect, parseTime, type SetExitCode } from "../flags.js";
@@ -57,10 +58,7 @@ export function licenceArgumentKind(argument: string): "stdin" | "compact" | "id
 }
 
 function parseAlgorithms(list: string | undefined): JwsAlgorithm[] {
-  if (!list) return [...DEFAULT_ALGORITHMS];
-  const algs = list.split(",").map((a) => a.trim());
-  for (const a of algs) if (!isJwsAlgorithm(a)) throw new CliError("usage", `--alg: "${a.slice(0, 20)}" is not a supported algorithm (ES256, ES384, EdDSA, PS256).`);
-  return algs as JwsAlgorithm[];
+  return parseAlgorithmList(list);
 }
 
 /** Runs `verify`; the exit code says PASSED (0), FAILED (1) or INDETERMINATE (2). */
@@ -128,7 +126,7 @@ export function registerVerify(program: Command, setExitCode: SetExitCode): void
     .option("--reason <text>", "fetching by identifier: a short reason, recorded in the log")
     .option("--status-list <file>", "a status list token to check status against (repeat)", collect, [])
     .option("--at <time>", "verification time (default: now)", parseTime)
-    .option("--alg <list>", "allowed algorithms, comma separated (default: ES256,EdDSA,PS256)")
+    .option("--alg <list>", "allowed algorithms, comma separated (default: ES256,EdDSA,PS256; SM2 only when listed)")
     .option("--offline", "never contact a registry (with --home: no status list from the workspace's registry)", false)
     .option("--bundle <file>", "verify licence ID (the argument) from this audit bundle, with its evidence")
     .option("--json", "print the report as JSON", false)
@@ -155,11 +153,11 @@ export function registerVerify(program: Command, setExitCode: SetExitCode): void
       if (o.trustAnchor.length || o.cert.length || o.detached.length) throw new CliError("usage", "--trust-anchor, --cert and --detached go with --jades FILE.");
       if (licence === undefined) throw new CliError("usage", "verify needs a licence (a file, -, a compact licence or an identifier), or --jades FILE.");
       if (o.bundle !== undefined) {
-        for (const flag of ["home", "registry", "trust", "alg", "matter", "reason"] as const) {
+        for (const flag of ["home", "registry", "trust", "matter", "reason"] as const) {
           if (o[flag] !== undefined) throw new CliError("usage", `--${flag} does not go with --bundle: the bundle carries its trust list and licences.`);
         }
         if (o.statusList.length) throw new CliError("usage", "--status-list does not go with --bundle: the bundle carries its status lists.");
-        setExitCode(await runVerifyFromBundle({ file: o.bundle, id: licence, operatorCert: o.operatorCert, at: o.at, json: o.json }));
+        setExitCode(await runVerifyFromBundle({ file: o.bundle, id: licence, operatorCert: o.operatorCert, at: o.at, json: o.json, ...(o.alg !== undefined ? { algorithms: o.alg } : {}) }));
         return;
       }
       setExitCode(

@@ -5,8 +5,16 @@
  * @module
  */
 
-/** JWS algorithms eLicence can sign and verify licences with. */
-export type JwsAlgorithm = "ES256" | "ES384" | "EdDSA" | "PS256";
+/**
+ * JWS algorithms eLicence can sign and verify licences with.
+ *
+ * `SM2SM3` is SM2 signatures (GB/T 32918.2) over SM3 (GB/T 32905) with the signer's distinguishing
+ * identifier in ZA, the signature r‖s (64 bytes). No JOSE `alg` is registered for SM2; the name is
+ * the one IANA registered for this exact pairing among DNSSEC algorithms (number 17, RFC 9563, whose
+ * signatures are also r‖s, 64 octets). It is in no default allow-list: a verifier accepts it only
+ * when its caller lists it.
+ */
+export type JwsAlgorithm = "ES256" | "ES384" | "EdDSA" | "PS256" | "SM2SM3";
 
 /** Every signature algorithm the crypto backend implements (JWS names; RS* for X.509 only). */
 export type SignatureAlgorithm = JwsAlgorithm | "ES512" | "PS384" | "PS512" | "RS256" | "RS384" | "RS512";
@@ -14,7 +22,7 @@ export type SignatureAlgorithm = JwsAlgorithm | "ES512" | "PS384" | "PS512" | "R
 /** Algorithms a licence may carry unless the caller says otherwise. */
 export const DEFAULT_ALGORITHMS: readonly JwsAlgorithm[] = Object.freeze(["ES256", "EdDSA", "PS256"]);
 
-const JWS_ALGORITHMS: ReadonlySet<string> = new Set<JwsAlgorithm>(["ES256", "ES384", "EdDSA", "PS256"]);
+const JWS_ALGORITHMS: ReadonlySet<string> = new Set<JwsAlgorithm>(["ES256", "ES384", "EdDSA", "PS256", "SM2SM3"]);
 
 /** True when `alg` names a JWS algorithm eLicence implements (HMAC and `none` never are). */
 export function isJwsAlgorithm(alg: unknown): alg is JwsAlgorithm {
@@ -24,8 +32,8 @@ export function isJwsAlgorithm(alg: unknown): alg is JwsAlgorithm {
 /** Key type and parameters an algorithm needs. */
 export interface AlgorithmKeyShape {
   readonly kty: "EC" | "OKP" | "RSA";
-  readonly curve?: "P-256" | "P-384" | "P-521" | "Ed25519";
-  readonly hash: "SHA-256" | "SHA-384" | "SHA-512" | null;
+  readonly curve?: "P-256" | "P-384" | "P-521" | "Ed25519" | "SM2";
+  readonly hash: "SHA-256" | "SHA-384" | "SHA-512" | "SM3" | null;
   /** ECDSA signature length in bytes (P1363 form), for length checks. */
   readonly signatureLength?: number;
 }
@@ -42,6 +50,7 @@ export const ALGORITHM_KEYS: Readonly<Record<SignatureAlgorithm, AlgorithmKeySha
   RS256: { kty: "RSA", hash: "SHA-256" },
   RS384: { kty: "RSA", hash: "SHA-384" },
   RS512: { kty: "RSA", hash: "SHA-512" },
+  SM2SM3: { kty: "EC", curve: "SM2", hash: "SM3", signatureLength: 64 },
 });
 
 /** Minimum RSA modulus length accepted, in bits. */

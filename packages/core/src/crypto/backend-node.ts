@@ -8,6 +8,8 @@ import * as nodeCrypto from "node:crypto";
 import { ALGORITHM_KEYS, MIN_RSA_BITS, type SignatureAlgorithm } from "./algorithms.js";
 import type { CryptoBackend, GeneratedKeyPair, PrivateKeyHandle, PublicKeyHandle } from "./backend.js";
 import { LicenceError } from "../errors/errors.js";
+import { sm3 as sm3Js } from "./sm3.js";
+import { createSm2Backend } from "./sm2-handle.js";
 
 interface NodePublicKey extends PublicKeyHandle {
   readonly key: nodeCrypto.KeyObject;
@@ -82,8 +84,14 @@ function randomBytes(length: number): Uint8Array {
   return out;
 }
 
+// SM3 through OpenSSL where Node's OpenSSL has it (Debian's and the official builds do); SM2 itself
+// is ours (sm2.ts): node:crypto signs ECDSA, not SM2, with an SM2-curve key.
+const sm3: (data: Uint8Array) => Uint8Array = nodeCrypto.getHashes().includes("sm3") ? (data) => digest("sm3", data) : sm3Js;
+const sm2 = createSm2Backend(sm3, randomBytes);
+
 /** Synchronous verification, for callers on the hot path. Returns false on any malformed input. */
 export function verifySync(handle: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean {
+  if (handle.alg === "SM2SM3") return sm2.verify(handle, data, signature);
   const { key, alg } = handle as NodePublicKey;
   const expected = ALGORITHM_KEYS[alg].signatureLength;
   if (expected !== undefined && signature.length !== expected) return false;
@@ -96,6 +104,7 @@ export function verifySync(handle: PublicKeyHandle, data: Uint8Array, signature:
 
 /** Synchronous signing, for callers on the hot path. */
 export function signSync(handle: PrivateKeyHandle, data: Uint8Array): Uint8Array {
+  if (handle.alg === "SM2SM3") return sm2.sign(handle, data);
   const { key, alg } = handle as NodePrivateKey;
   return toU8(nodeCrypto.sign(hashName(alg), data, signOptions(alg, key)));
 }
@@ -106,6 +115,7 @@ export const backend: CryptoBackend = {
   sha256: (data) => digest("sha256", data),
   sha384: (data) => digest("sha384", data),
   sha512: (data) => digest("sha512", data),
+  sm3,
   randomBytes,
   base64urlEncode: (data) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("base64url"),
   sha256Base64url: hasOneShotHash
@@ -128,6 +138,7 @@ export const backend: CryptoBackend = {
     return toU8(out);
   },
   async importPublicKey(spki, alg) {
+    if (alg === "SM2SM3") return sm2.importPublicKey(spki);
     let key: nodeCrypto.KeyObject;
     try {
       key = nodeCrypto.createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
@@ -139,6 +150,7 @@ export const backend: CryptoBackend = {
     return handle;
   },
   async importPrivateKey(pkcs8, alg) {
+    if (alg === "SM2SM3") return sm2.importPrivateKey(pkcs8);
     let key: nodeCrypto.KeyObject;
     try {
       key = nodeCrypto.createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" });
@@ -150,6 +162,7 @@ export const backend: CryptoBackend = {
     return handle;
   },
   async generateKeyPair(alg): Promise<GeneratedKeyPair> {
+    if (alg === "SM2SM3") return sm2.generateKeyPair();
     const shape = ALGORITHM_KEYS[alg];
     const pair =
       shape.kty === "EC"

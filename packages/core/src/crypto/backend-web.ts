@@ -9,6 +9,8 @@ import { ALGORITHM_KEYS, MIN_RSA_BITS, type SignatureAlgorithm } from "./algorit
 import type { CryptoBackend, GeneratedKeyPair, PrivateKeyHandle, PublicKeyHandle } from "./backend.js";
 import { decodeBase64url, encodeBase64url } from "../encoding/base64url-portable.js";
 import { LicenceError } from "../errors/errors.js";
+import { sm3 } from "./sm3.js";
+import { createSm2Backend } from "./sm2-handle.js";
 
 interface WebPublicKey extends PublicKeyHandle {
   readonly key: CryptoKey;
@@ -55,23 +57,30 @@ function copy(data: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(data);
 }
 
+function randomBytes(length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i += 65536) globalThis.crypto.getRandomValues(out.subarray(i, Math.min(length, i + 65536)));
+  return out;
+}
+
+// WebCrypto has no SM2: SM2 and SM3 are pure JavaScript (sm2.ts, sm3.ts), synchronous.
+const sm2 = createSm2Backend(sm3, randomBytes);
+
 /** The WebCrypto backend instance. */
 export const backend: CryptoBackend = {
   name: "web",
   sha256: (data) => sha256(data),
   sha384: (data) => sha384(data),
   sha512: (data) => sha512(data),
-  randomBytes(length) {
-    const out = new Uint8Array(length);
-    for (let i = 0; i < length; i += 65536) globalThis.crypto.getRandomValues(out.subarray(i, Math.min(length, i + 65536)));
-    return out;
-  },
+  sm3,
+  randomBytes,
   base64urlEncode: encodeBase64url,
   base64urlDecode: decodeBase64url,
   sha256Base64url: (text) => encodeBase64url(sha256(utf8.encode(text))),
   base64urlEncodeText: (text) => encodeBase64url(utf8.encode(text)),
   asciiBytes: (text) => utf8.encode(text),
   async importPublicKey(spki, alg) {
+    if (alg === "SM2SM3") return sm2.importPublicKey(spki);
     let key: CryptoKey;
     try {
       key = await subtle().importKey("spki", copy(spki), importParams(alg), true, ["verify"]);
@@ -83,6 +92,7 @@ export const backend: CryptoBackend = {
     return handle;
   },
   async importPrivateKey(pkcs8, alg) {
+    if (alg === "SM2SM3") return sm2.importPrivateKey(pkcs8);
     let key: CryptoKey;
     try {
       key = await subtle().importKey("pkcs8", copy(pkcs8), importParams(alg), false, ["sign"]);
@@ -94,6 +104,7 @@ export const backend: CryptoBackend = {
     return handle;
   },
   async generateKeyPair(alg): Promise<GeneratedKeyPair> {
+    if (alg === "SM2SM3") return sm2.generateKeyPair();
     const params = importParams(alg);
     const genParams =
       ALGORITHM_KEYS[alg].kty === "RSA"
@@ -107,10 +118,12 @@ export const backend: CryptoBackend = {
     return { pkcs8, spki, privateKey, publicKey };
   },
   async sign(handle, data) {
+    if (handle.alg === "SM2SM3") return sm2.sign(handle, data);
     const { key, alg } = handle as WebPrivateKey;
     return new Uint8Array(await subtle().sign(signParams(alg), key, copy(data)));
   },
   async verify(handle, data, signature) {
+    if (handle.alg === "SM2SM3") return sm2.verify(handle, data, signature);
     const { key, alg } = handle as WebPublicKey;
     const expected = ALGORITHM_KEYS[alg].signatureLength;
     if (expected !== undefined && signature.length !== expected) return false;

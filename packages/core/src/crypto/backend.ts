@@ -40,6 +40,8 @@ export interface CryptoBackend {
   sha256(data: Uint8Array): Uint8Array;
   sha384(data: Uint8Array): Uint8Array;
   sha512(data: Uint8Array): Uint8Array;
+  /** SM3 (GB/T 32905). */
+  sm3(data: Uint8Array): Uint8Array;
   randomBytes(length: number): Uint8Array;
   base64urlEncode(data: Uint8Array): string;
   /** base64url of the SHA-256 of a string's UTF-8 bytes (disclosure digests: one native call on Node). */

@@ -1,8 +1,8 @@
 /**
- * DER writing for the few structures core encodes itself: canonical names (`x509/name.ts`) and PKCS#8
- * EncryptedPrivateKeyInfo (`keys/pbes2.ts`). Single-octet identifiers only (tags below 31).
+ * DER writing for the few structures eLicence encodes itself: canonical names (`x509/name.ts`), PKCS#8
+ * EncryptedPrivateKeyInfo (`keys/pbes2.ts`), SM2 key files, and the development PKI's SM2 certificates
+ * (`@elicence/pki`). Single-octet identifiers only (tags below 31).
  *
- * @internal
  * @module
  */
 import { concatBytes } from "./bytes.js";

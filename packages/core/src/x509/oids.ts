@@ -29,6 +29,8 @@ export const OID_KEY = Object.freeze({
   ed25519: "1.3.101.112",
   rsaEncryption: "1.2.840.113549.1.1.1",
   rsassaPss: "1.2.840.113549.1.1.10",
+  /** sm2p256v1 (GM/T 0006-2012), a named curve under id-ecPublicKey. */
+  sm2: "1.2.156.10197.1.301",
 });
 
 /** Signature algorithms. */
@@ -45,6 +47,8 @@ export const OID_SIG = Object.freeze({
   sha256: "2.16.840.1.101.3.4.2.1",
   sha384: "2.16.840.1.101.3.4.2.2",
   sha512: "2.16.840.1.101.3.4.2.3",
+  /** SM3withSM2 (GM/T 0006-2012). */
+  sm3WithSm2: "1.2.156.10197.1.501",
 });
 
 /** Readable names of the signature algorithms above. */
@@ -57,6 +61,7 @@ export const SIGNATURE_ALGORITHM_NAMES: Readonly<Record<string, string>> = Objec
   [OID_SIG.sha384WithRsa]: "sha384WithRSAEncryption",
   [OID_SIG.sha512WithRsa]: "sha512WithRSAEncryption",
   [OID_SIG.rsassaPss]: "RSASSA-PSS",
+  [OID_SIG.sm3WithSm2]: "SM3withSM2",
 });
 
 /** Name attribute types. */

@@ -400,7 +400,7 @@ class PathSearch {
     this.#signatureChecks++;
     const key = await this.#importKey(issuer, alg);
     if (key === null) return "unsupported";
-    const signature = alg.startsWith("ES") ? ecdsaDerToP1363(child.int.signature, alg) : child.int.signature;
+    const signature = alg.startsWith("ES") || alg === "SM2SM3" ? ecdsaDerToP1363(child.int.signature, alg) : child.int.signature;
     if (signature === undefined) return "bad";
     try {
       return (await backend.verify(key, child.int.tbs, signature)) ? "ok" : "bad";

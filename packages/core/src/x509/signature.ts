@@ -21,11 +21,11 @@ import {
 } from "../encoding/der.js";
 import { OID_KEY, OID_SIG } from "./oids.js";
 
-type Hash = "SHA-256" | "SHA-384" | "SHA-512";
+type Hash = "SHA-256" | "SHA-384" | "SHA-512" | "SM3";
 
 /** How a certificate is signed, when we support it. */
 export interface SignatureScheme {
-  readonly kind: "ecdsa" | "eddsa" | "rsa-pkcs1" | "rsa-pss";
+  readonly kind: "ecdsa" | "eddsa" | "rsa-pkcs1" | "rsa-pss" | "sm2";
   readonly hash: Hash | null;
 }
 
@@ -35,7 +35,7 @@ export interface PublicKeyInfo {
   readonly kty: "EC" | "OKP" | "RSA" | "unknown";
   /** The SPKI algorithm OID. */
   readonly oid: string;
-  /** `P-256`, `P-384`, `P-521` or `Ed25519`; for another named curve, its OID. */
+  /** `P-256`, `P-384`, `P-521`, `SM2` or `Ed25519`; for another named curve, its OID. */
   readonly curve?: string;
   /** RSA modulus length in bits. */
   readonly modulusBits?: number;
@@ -46,8 +46,8 @@ const HASH_BY_OID: Readonly<Record<string, Hash>> = {
   [OID_SIG.sha384]: "SHA-384",
   [OID_SIG.sha512]: "SHA-512",
 };
-const HASH_LENGTH: Readonly<Record<Hash, number>> = { "SHA-256": 32, "SHA-384": 48, "SHA-512": 64 };
-const CURVES: Readonly<Record<string, string>> = { [OID_KEY.p256]: "P-256", [OID_KEY.p384]: "P-384", [OID_KEY.p521]: "P-521" };
+const HASH_LENGTH: Readonly<Record<Hash, number>> = { "SHA-256": 32, "SHA-384": 48, "SHA-512": 64, SM3: 32 };
+const CURVES: Readonly<Record<string, string>> = { [OID_KEY.p256]: "P-256", [OID_KEY.p384]: "P-384", [OID_KEY.p521]: "P-521", [OID_KEY.sm2]: "SM2" };
 const CURVE_SIZE: Readonly<Record<string, number>> = { "P-256": 32, "P-384": 48, "P-521": 66 };
 
 /** Reads a hash AlgorithmIdentifier whose parameters are absent or NULL. */
@@ -105,6 +105,9 @@ export function parseSignatureAlgorithm(oid: string, params: DerNode | undefined
       return params === undefined || isNull ? { kind: "rsa-pkcs1", hash: "SHA-512" } : undefined;
     case OID_SIG.rsassaPss:
       return readPssParams(params);
+    // GM/T 0015-2012 §7.2 (SM3withSM2): parameters absent, as OpenSSL writes and reads them.
+    case OID_SIG.sm3WithSm2:
+      return params === undefined ? { kind: "sm2", hash: "SM3" } : undefined;
     default:
       return undefined;
   }
@@ -140,8 +143,9 @@ export function parsePublicKeyInfo(spki: DerNode): PublicKeyInfo {
   return { kty: "unknown", oid };
 }
 
-/** The JWS algorithm a key serves: EC P-256 → ES256, P-384 → ES384, P-521 → ES512, Ed25519 → EdDSA, RSA → PS256. */
+/** The JWS algorithm a key serves: EC P-256 → ES256, P-384 → ES384, P-521 → ES512, SM2 → SM2SM3, Ed25519 → EdDSA, RSA → PS256. */
 export function keyAlgorithm(info: PublicKeyInfo): SignatureAlgorithm | undefined {
+  if (info.kty === "EC" && info.curve === "SM2") return "SM2SM3";
   if (info.kty === "EC") return info.curve === "P-256" ? "ES256" : info.curve === "P-384" ? "ES384" : info.curve === "P-521" ? "ES512" : undefined;
   if (info.kty === "OKP") return "EdDSA";
   if (info.kty === "RSA" && info.oid === OID_KEY.rsaEncryption) return (info.modulusBits ?? 0) >= MIN_RSA_BITS ? "PS256" : undefined;
@@ -163,6 +167,8 @@ export function verificationAlgorithm(scheme: SignatureScheme, key: PublicKeyInf
     }
     case "eddsa":
       return key.kty === "OKP" ? "EdDSA" : undefined;
+    case "sm2":
+      return key.kty === "EC" && key.curve === "SM2" ? "SM2SM3" : undefined;
     case "rsa-pkcs1":
       if (key.kty !== "RSA" || key.oid !== OID_KEY.rsaEncryption) return undefined;
       return scheme.hash === "SHA-256" ? "RS256" : scheme.hash === "SHA-384" ? "RS384" : "RS512";
@@ -174,7 +180,7 @@ export function verificationAlgorithm(scheme: SignatureScheme, key: PublicKeyInf
 
 /** Converts an ECDSA-Sig-Value (DER) to r‖s of the curve's size; `undefined` when malformed. */
 export function ecdsaDerToP1363(signature: Uint8Array, alg: SignatureAlgorithm): Uint8Array | undefined {
-  const size = CURVE_SIZE[alg === "ES256" ? "P-256" : alg === "ES384" ? "P-384" : "P-521"]!;
+  const size = alg === "SM2SM3" ? 32 : CURVE_SIZE[alg === "ES256" ? "P-256" : alg === "ES384" ? "P-384" : "P-521"]!;
   try {
     const [r, s] = readSequence(decodeDer(signature, { maxDepth: 2 }), 2, 2).map(readInteger) as [Uint8Array, Uint8Array];
     const out = new Uint8Array(2 * size);

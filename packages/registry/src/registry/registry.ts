@@ -259,8 +259,8 @@ function logIdOf(operator: string): string {
   return `elicence:${operator}:log`;
 }
 
-function algorithmOf(pem: string): "ES256" | "ES384" | "EdDSA" | "PS256" {
+function algorithmOf(pem: string): "ES256" | "ES384" | "EdDSA" | "PS256" | "SM2SM3" {
   const alg = parseCertificate(pem).publicKeyAlgorithm;
-  if (alg !== "ES256" && alg !== "ES384" && alg !== "EdDSA" && alg !== "PS256") throw new LicenceError("ERR_KEY_INVALID", "A service key has an unsupported algorithm.");
+  if (alg !== "ES256" && alg !== "ES384" && alg !== "EdDSA" && alg !== "PS256" && alg !== "SM2SM3") throw new LicenceError("ERR_KEY_INVALID", "A service key has an unsupported algorithm.");
   return alg;
 }

@@ -111,11 +111,15 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
   // The certificate generator is only needed here: load it on demand so other commands start fast.
   const { createDepartmentCertificate, createRootCa, createServiceCertificate } = await import("@elicence/pki");
   const alg = options.alg ?? "ES256";
+  // An SM2 workspace is SM2 throughout (root, trust list, status lists, log, licences); the other
+  // algorithms keep the ES256 root and service keys.
+  const infrastructureAlg = alg === "SM2SM3" ? alg : undefined;
+  const infra = infrastructureAlg ? { alg: infrastructureAlg } : {};
   const notBefore = new Date(Math.floor(options.now.getTime() / 1000) * 1000 - 60_000);
   const encrypt = (pkcs8: Uint8Array) => encryptPrivateKey(pkcs8, options.passphrase, options.iterations ? { iterations: options.iterations } : {});
   for (const sub of ["catalogue", "pki", "departments"]) await mkdir(join(dir, sub), { recursive: true });
 
-  const root = await createRootCa({ commonName: "eLicence Development Root CA", organizationName: "eLicence development", notBefore, notAfter: new Date(notBefore.getTime() + 20 * YEAR) });
+  const root = await createRootCa({ commonName: "eLicence Development Root CA", organizationName: "eLicence development", notBefore, notAfter: new Date(notBefore.getTime() + 20 * YEAR), ...infra });
   const rootIssuer = { certificatePem: root.certificatePem, privateKeyPkcs8: root.privateKeyPkcs8, alg: root.alg };
   const operator = await createServiceCertificate({
     issuer: rootIssuer,
@@ -123,6 +127,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     commonName: truncateName(`${options.operator.name} 信任列表签名`),
     organizationName: options.operator.name,
     uscc: options.operator.code,
+    ...infra,
     notBefore,
     notAfter: new Date(notBefore.getTime() + 5 * YEAR),
   });
@@ -132,6 +137,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     commonName: truncateName(`${options.operator.name} 证照状态列表签名`),
     organizationName: options.operator.name,
     uscc: options.operator.code,
+    ...infra,
     notBefore,
     notAfter: new Date(notBefore.getTime() + 5 * YEAR),
   });
@@ -141,6 +147,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     commonName: truncateName(`${options.operator.name} 日志签名`),
     organizationName: options.operator.name,
     uscc: options.operator.code,
+    ...infra,
     notBefore,
     notAfter: new Date(notBefore.getTime() + 5 * YEAR),
   });
@@ -332,7 +339,7 @@ export class Workspace {
       issues.push({ path: ["name"], message: "must be 1 to 128 characters without control characters" });
     }
     const alg = options.alg ?? "ES256";
-    if (!["ES256", "EdDSA", "PS256"].includes(alg)) issues.push({ path: ["alg"], message: "must be ES256, EdDSA or PS256" });
+    if (!["ES256", "EdDSA", "PS256", "SM2SM3"].includes(alg)) issues.push({ path: ["alg"], message: "must be ES256, EdDSA, PS256 or SM2SM3" });
     if (issues.length > 0) throw new LicenceError("ERR_VALIDATION", "The department is not valid.", { issues });
     const current = JSON.parse(await readFile(this.path(CONFIG), "utf8")) as WorkspaceConfig;
     // A directory without an entry in elicence.json is what an interrupted add leaves: redone below.
