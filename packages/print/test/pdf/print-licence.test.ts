@@ -24,7 +24,6 @@ beforeAll(async () => {
   compact = (await world.w.consumer.get(id, CAUSE)).licence;
   pdf = (await printLicencePdf(compact, { trustList: world.trustList, fields: BUSINESS_LICENCE.fields, statusLists: [await world.statusList()] })).pdf;
   writeFileSync(join(world.dir, "licence.pdf"), pdf);
-  writeFileSync("/tmp/print-sample.pdf", pdf);
 }, 120_000);
 afterAll(() => world?.close());
 
