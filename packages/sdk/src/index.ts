@@ -41,3 +41,9 @@ export type {
   KnownLogEntry,
   VerifyAuditBundleOptions,
 } from "./audit/bundle.js";
+
+// What a printed licence's QR code holds, verified
+export { verifyQrText } from "./qr/verify-qr.js";
+export type { QrVerification, VerifyQrOptions } from "./qr/verify-qr.js";
+export { decodeQr, parseQrContent } from "@elicence/print/qr";
+export type { QrContent, QrReference, RgbaImage } from "@elicence/print/qr";

@@ -36,7 +36,10 @@ export type LicenceErrorCode =
   | "ERR_UNAUTHENTICATED"
   | "ERR_CAUSE_REQUIRED"
   | "ERR_STATE_INVALID"
-  | "ERR_UNAVAILABLE";
+  | "ERR_UNAVAILABLE"
+  | "ERR_FONT_INVALID"
+  | "ERR_QR_UNREADABLE"
+  | "ERR_QR_INVALID";
 
 /** One problem found by validation, with the path to the offending value (zod-style). */
 export interface ValidationIssue {

@@ -28,6 +28,7 @@ import { registerPublicRoutes } from "./routes/public.js";
 import { registerReadRoutes } from "./routes/reads.js";
 import { registerSharingRoutes } from "./routes/sharing.js";
 import { registerApiKeyRoutes } from "./routes/api-keys.js";
+import { registerPrintRoutes } from "./routes/print.js";
 import { validationError } from "./validation.js";
 
 /** Options of {@link createHttpApp}. */
@@ -44,6 +45,8 @@ export interface HttpAppOptions {
    * rest.
    */
   readonly corsOrigins?: readonly string[];
+  /** The registry's URL as verifiers reach it, for the QR reference of a printed licence (default: each request's origin). */
+  readonly publicUrl?: string;
 }
 
 const MIB = 1024 * 1024;
@@ -103,6 +106,7 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
   registerSharingRoutes(app, mw);
   registerApiKeyRoutes(app, mw);
   registerPublicRoutes(app, registry.public);
+  registerPrintRoutes(app, mw, registry.public, options.publicUrl);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -73,6 +73,10 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   ERR_KEY_INVALID: 500,
   ERR_PASSPHRASE_INCORRECT: 500,
   ERR_INTERNAL: 500,
+  // The server's own font is unusable: a misconfiguration, reported generically.
+  ERR_FONT_INVALID: 500,
+  ERR_QR_UNREADABLE: 422,
+  ERR_QR_INVALID: 422,
 };
 
 const TITLES: Readonly<Record<number, string>> = {

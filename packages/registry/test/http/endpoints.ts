@@ -129,6 +129,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
     cause: true,
   },
   {
+    name: "print licence",
+    method: "GET",
+    path: (f) => `/v1/licences/${f.id}/pdf`,
+    badPath: (f) => `/v1/licences/${breakCheck(f.id)}/pdf`,
+    as: "consumer",
+    cause: true,
+  },
+  {
     name: "verify data",
     method: "POST",
     path: () => "/v1/verify-data",

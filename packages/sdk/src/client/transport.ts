@@ -67,6 +67,9 @@ const KNOWN_CODES: Readonly<Record<LicenceErrorCode, true>> = {
   ERR_CAUSE_REQUIRED: true,
   ERR_STATE_INVALID: true,
   ERR_UNAVAILABLE: true,
+  ERR_FONT_INVALID: true,
+  ERR_QR_UNREADABLE: true,
+  ERR_QR_INVALID: true,
 };
 
 function isKnownCode(code: unknown): code is LicenceErrorCode {
