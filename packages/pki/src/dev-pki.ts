@@ -6,13 +6,16 @@
  * wall clock: the caller gives every time and every name. Private keys come back as PKCS#8 DER in clear;
  * encrypt them with `encryptPrivateKey` before storing them.
  *
- * Not a production CA: no CRL or OCSP, no policy, no key ceremony.
+ * Not a production CA: no policy, no key ceremony. CRLs and OCSP responses are made by `revocation.ts`;
+ * certificates point at them when `revocation` URLs are given.
  *
  * @module
  */
 import "reflect-metadata"; // @peculiar/x509 needs it loaded first
 import {
+  AuthorityInfoAccessExtension,
   AuthorityKeyIdentifierExtension,
+  CRLDistributionPointsExtension,
   BasicConstraintsExtension,
   ExtendedKeyUsageExtension,
   KeyUsageFlags,
@@ -60,6 +63,14 @@ export interface DevPkiValidity {
   readonly notAfter?: Date;
 }
 
+/** Where the certificates' revocation evidence is published (RFC 5280 §4.2.1.13, §4.2.2.1). */
+export interface DevPkiRevocationUrls {
+  /** The CRL distribution point (an http URL), put in cRLDistributionPoints. */
+  readonly crl?: string;
+  /** The OCSP responder (an http URL), put in authorityInfoAccess. */
+  readonly ocsp?: string;
+}
+
 /** Options of {@link createRootCa}. */
 export interface CreateRootCaOptions extends DevPkiValidity {
   /** Subject CN, at most 64 characters. */
@@ -90,6 +101,8 @@ export interface CreateIssuingCaOptions extends DevPkiValidity {
   readonly alg?: JwsAlgorithm;
   /** Default: `notBefore` + 5 years. */
   readonly notAfter?: Date;
+  /** Revocation evidence URLs to put in the certificate; none by default. */
+  readonly revocation?: DevPkiRevocationUrls;
 }
 
 /** The department a signing certificate is for. */
@@ -110,6 +123,8 @@ export interface CreateDepartmentCertificateOptions extends DevPkiValidity {
   readonly alg?: JwsAlgorithm;
   /** Default: `notBefore` + 2 years. */
   readonly notAfter?: Date;
+  /** Revocation evidence URLs to put in the certificate; none by default. */
+  readonly revocation?: DevPkiRevocationUrls;
 }
 
 /** What a registry service key signs. */
@@ -133,6 +148,8 @@ export interface CreateServiceCertificateOptions extends DevPkiValidity {
   readonly alg?: JwsAlgorithm;
   /** Default: `notBefore` + 2 years. */
   readonly notAfter?: Date;
+  /** Revocation evidence URLs to put in the certificate; none by default. */
+  readonly revocation?: DevPkiRevocationUrls;
 }
 
 interface AlgorithmSpec {
@@ -160,7 +177,7 @@ const OID_ORGANIZATION = "2.5.4.10";
 const OID_COMMON_NAME = "2.5.4.3";
 
 /** A resolved signer: parsed certificate, imported key. */
-interface Signer {
+export interface Signer {
   readonly certificate: X509Certificate | null; // null when self-signing
   readonly key: CryptoKey;
   readonly alg: JwsAlgorithm;
@@ -168,7 +185,7 @@ interface Signer {
 }
 
 /** What to put in a new certificate, apart from its key. */
-interface Template {
+export interface Template {
   readonly subject: Name;
   readonly alg: JwsAlgorithm;
   readonly notBefore: Date;
@@ -180,13 +197,13 @@ function toHex(bytes: ArrayBuffer | Uint8Array): string {
   return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function checkAlg(alg: unknown, field: string): JwsAlgorithm {
+export function checkAlg(alg: unknown, field: string): JwsAlgorithm {
   if (alg === undefined) return "ES256";
   if (!isJwsAlgorithm(alg)) throw new TypeError(`${field} must be one of ES256, ES384, EdDSA, PS256.`);
   return alg;
 }
 
-function checkText(value: unknown, field: string): string {
+export function checkText(value: unknown, field: string): string {
   if (typeof value !== "string" || value.length === 0 || value.trim() !== value || /[\u0000-\u001f\u007f]/.test(value)) {
     throw new TypeError(`${field} must be a non-empty string without control characters or surrounding spaces.`);
   }
@@ -210,7 +227,7 @@ function checkUscc(value: unknown, path: readonly string[]): string {
 }
 
 /** Whole seconds (X.509 times carry no fractions), within what UTCTime/GeneralizedTime can say. */
-function checkValidity(options: DevPkiValidity, defaultYears: number): { notBefore: Date; notAfter: Date } {
+export function checkValidity(options: DevPkiValidity, defaultYears: number): { notBefore: Date; notAfter: Date } {
   const { notBefore } = options;
   if (!(notBefore instanceof Date) || Number.isNaN(notBefore.getTime())) throw new TypeError("notBefore must be a valid Date.");
   let notAfter = options.notAfter;
@@ -227,7 +244,7 @@ function checkValidity(options: DevPkiValidity, defaultYears: number): { notBefo
 }
 
 /** A DN in the order C, O, organizationIdentifier, CN; texts as UTF8String, codes as PrintableString. */
-function distinguishedName(parts: { country: string; organization?: string; organizationIdentifier?: string; commonName: string }): Name {
+export function distinguishedName(parts: { country: string; organization?: string; organizationIdentifier?: string; commonName: string }): Name {
   const rdns: JsonAttributeAndObjectValue[] = [{ [OID_COUNTRY]: [{ printableString: parts.country }] }];
   if (parts.organization !== undefined) rdns.push({ [OID_ORGANIZATION]: [{ utf8String: parts.organization }] });
   if (parts.organizationIdentifier !== undefined) rdns.push({ [OID_ORGANIZATION_IDENTIFIER]: [{ printableString: parts.organizationIdentifier }] });
@@ -254,7 +271,7 @@ async function keyIdentifier(spki: Uint8Array): Promise<string> {
 }
 
 /** Parses and checks the issuer, and imports its key. */
-async function resolveIssuer(issuer: DevPkiIssuer, issuesCa: boolean): Promise<Signer> {
+export async function resolveIssuer(issuer: DevPkiIssuer, issuesCa: boolean): Promise<Signer> {
   if (issuer === null || typeof issuer !== "object") throw new TypeError("issuer must be { certificatePem, privateKeyPkcs8, alg }.");
   const alg = checkAlg(issuer.alg, "issuer.alg");
   let certificate: X509Certificate;
@@ -282,8 +299,24 @@ async function resolveIssuer(issuer: DevPkiIssuer, issuesCa: boolean): Promise<S
   return { certificate, key, alg, keyIdentifier: keyId };
 }
 
+const URL_FORMAT = /^https?:\/\/[\x21-\x7e]{1,2000}$/;
+
+/** cRLDistributionPoints and authorityInfoAccess (both not critical) for the URLs given. */
+export function revocationExtensions(urls: DevPkiRevocationUrls | undefined): Extension[] {
+  if (urls === undefined) return [];
+  if (urls === null || typeof urls !== "object") throw new TypeError("revocation must be { crl?, ocsp? }.");
+  const out: Extension[] = [];
+  for (const key of ["crl", "ocsp"] as const) {
+    const url = urls[key];
+    if (url !== undefined && (typeof url !== "string" || !URL_FORMAT.test(url))) throw new TypeError(`revocation.${key} must be an http(s) URL.`);
+  }
+  if (urls.crl !== undefined) out.push(new CRLDistributionPointsExtension([urls.crl], false));
+  if (urls.ocsp !== undefined) out.push(new AuthorityInfoAccessExtension({ ocsp: urls.ocsp }, false));
+  return out;
+}
+
 /** Generates the subject's key and issues the certificate; self-signed when `signer` is null. */
-async function issue(template: Template, signer: Signer | null): Promise<DevPkiCertificate> {
+export async function issue(template: Template, signer: Signer | null): Promise<DevPkiCertificate> {
   const crypto = webCrypto();
   const pair = await generateKeyPair(template.alg);
   const spki = new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey));
@@ -371,7 +404,7 @@ export async function createIssuingCa(options: CreateIssuingCaOptions): Promise<
   });
   const validity = checkValidity(options, 5);
   const signer = await resolveIssuer(options.issuer, true);
-  const extensions = [new BasicConstraintsExtension(true, 0, critical), new KeyUsagesExtension(CA_KEY_USAGE, critical)];
+  const extensions = [new BasicConstraintsExtension(true, 0, critical), new KeyUsagesExtension(CA_KEY_USAGE, critical), ...revocationExtensions(options.revocation)];
   return issue({ subject, alg, ...validity, extensions }, signer);
 }
 
@@ -408,6 +441,7 @@ export async function createDepartmentCertificate(options: CreateDepartmentCerti
   const extensions = [
     new BasicConstraintsExtension(false, undefined, critical),
     new KeyUsagesExtension(KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation, critical),
+    ...revocationExtensions(options.revocation),
   ];
   return issue({ subject, alg, ...validity, extensions }, signer);
 }
@@ -455,6 +489,7 @@ export async function createServiceCertificate(options: CreateServiceCertificate
     new BasicConstraintsExtension(false, undefined, critical),
     new KeyUsagesExtension(KeyUsageFlags.digitalSignature, critical),
     new ExtendedKeyUsageExtension([purpose], false),
+    ...revocationExtensions(options.revocation),
   ];
   return issue({ subject, alg, ...validity, extensions }, signer);
 }

@@ -33,7 +33,8 @@
  *   Hitting a work limit always gives `WORK_LIMIT_EXCEEDED`.
  * - Imported issuer keys are kept per Certificate object (weakly), so a verifier that reuses parsed
  *   certificates (a CertificateCache) imports each key once.
- * - Revocation is not checked here (it needs evidence this module does not fetch).
+ * - Revocation is checked only when `revocation` is given, by `revocation/check.ts`, on each
+ *   complete path that passes the other checks (fail closed: `REVOKED`, `REVOCATION_UNKNOWN`).
  *
  * @module
  */
@@ -46,6 +47,8 @@ import { type Certificate, type CertificateInternals, internalsOf, isCertificate
 import { KEY_USAGE_NAMES, type KeyUsageName } from "./extensions.js";
 import { OID_EXT } from "./oids.js";
 import { ecdsaDerToP1363, verificationAlgorithm } from "./signature.js";
+import { type RevocationOptions, checkPathRevocation } from "../revocation/check.js";
+import type { CrlReason, RevocationEvidenceProblem } from "../revocation/evidence.js";
 
 /** Why a path failed. A closed set: `switch` on it exhaustively. */
 export type PathValidationCode =
@@ -64,7 +67,9 @@ export type PathValidationCode =
   | "LEAF_IS_CA"
   | "LEAF_IS_TRUST_ANCHOR"
   | "DEPTH_EXCEEDED"
-  | "WORK_LIMIT_EXCEEDED";
+  | "WORK_LIMIT_EXCEEDED"
+  | "REVOKED"
+  | "REVOCATION_UNKNOWN";
 
 /**
  * Every {@link PathValidationCode}.
@@ -91,6 +96,8 @@ export const PATH_VALIDATION_CODES: readonly PathValidationCode[] = Object.freez
   "LEAF_IS_TRUST_ANCHOR",
   "DEPTH_EXCEEDED",
   "WORK_LIMIT_EXCEEDED",
+  "REVOKED",
+  "REVOCATION_UNKNOWN",
 ]);
 
 /** A certificate as PEM text, bare base64 DER, DER bytes, or already parsed. */
@@ -118,6 +125,8 @@ export interface PathValidationOptions {
   readonly allowCaLeaf?: boolean;
   /** Parse string and byte inputs through this cache. */
   readonly cache?: CertificateCache;
+  /** Check revocation of every certificate but the anchor, from this evidence (fail closed). */
+  readonly revocation?: RevocationOptions;
 }
 
 /** A validated path. */
@@ -139,6 +148,12 @@ export interface PathValidationFailure {
   readonly index?: number;
   /** For `MALFORMED` (and a refused pool): which input (`leaf`, `intermediates[2]`, `trustAnchors[0]`, `intermediates`). */
   readonly input?: string;
+  /** For `REVOKED`: when the certificate was revoked (possibly after `at`). */
+  readonly revocationTime?: Date;
+  /** For `REVOKED`: the reason the evidence gives, if any. */
+  readonly revocationReason?: CrlReason;
+  /** For `REVOCATION_UNKNOWN`: why each piece of evidence could not be used. */
+  readonly revocationProblems?: readonly RevocationEvidenceProblem[];
 }
 
 /** The outcome of {@link validateCertificatePath}. */
@@ -161,6 +176,8 @@ const REASONS: Readonly<Record<PathValidationCode, string>> = {
   LEAF_IS_TRUST_ANCHOR: "The leaf certificate is itself a trust anchor.",
   DEPTH_EXCEEDED: "The certification path would be longer than the maximum depth.",
   WORK_LIMIT_EXCEEDED: "Path building stopped at its work limit.",
+  REVOKED: "A certificate in the path is revoked.",
+  REVOCATION_UNKNOWN: "No current, valid revocation evidence was found for a certificate in the path.",
 };
 
 /** Critical extensions path validation processes (see the module notes). */
@@ -238,6 +255,7 @@ class PathSearch {
   readonly #keyUsage: readonly KeyUsageName[];
   readonly #eku: readonly string[];
   readonly #allowCaLeaf: boolean;
+  readonly #revocation: RevocationOptions | undefined;
   readonly #signatures = new Map<string, Exclude<SignatureResult, "aborted">>();
   #signatureChecks = 0;
   #steps = 0;
@@ -253,6 +271,7 @@ class PathSearch {
     this.#keyUsage = options.keyUsage ?? [];
     this.#eku = options.extendedKeyUsage ?? [];
     this.#allowCaLeaf = options.allowCaLeaf === true;
+    this.#revocation = options.revocation;
   }
 
   async run(leaf: Entry): Promise<PathValidationResult> {
@@ -316,7 +335,7 @@ class PathSearch {
       }
       const next = [...path, entry];
       if (entry.anchor) {
-        const problem = this.#checkPath(next);
+        const problem = this.#checkPath(next) ?? (this.#revocation && (await checkPathRevocation(next.map((e) => e.cert), this.#revocation, new Date(this.#at))));
         if (problem === undefined) return next;
         this.#record(3, problem);
         continue;
