@@ -124,11 +124,25 @@ function rawExtensions(list: readonly RawExtension[] | undefined): pkijs.Extensi
   return (list ?? []).map((e) => extension(e.oid, e.critical, buffer(e.value)));
 }
 
-async function signerOf(issuer: DevPkiIssuer): Promise<{ certificate: pkijs.Certificate; key: CryptoKey; hash: string; keyIdentifier: string }> {
-  const signer = await resolveIssuer(issuer, false);
-  if (signer.alg === "EdDSA") throw new TypeError("The development CA signs CRLs and OCSP responses with ES256, ES384 or PS256 keys.");
-  const der = new Uint8Array(signer.certificate!.rawData);
-  return { certificate: pkijs.Certificate.fromBER(der), key: signer.key, hash: signer.alg === "ES384" ? "SHA-384" : "SHA-256", keyIdentifier: signer.keyIdentifier };
+const IMPORT: Readonly<Record<string, EcKeyImportParams | RsaHashedImportParams>> = {
+  ES256: { name: "ECDSA", namedCurve: "P-256" },
+  ES384: { name: "ECDSA", namedCurve: "P-384" },
+  PS256: { name: "RSA-PSS", hash: "SHA-256" },
+};
+
+/** The CA (checked as a CA) or a designated responder (any certificate whose key fits), with its key imported. */
+async function signerOf(issuer: DevPkiIssuer, mustBeCa: boolean): Promise<{ certificate: pkijs.Certificate; key: CryptoKey; hash: string; keyIdentifier: string }> {
+  const alg = checkAlg(issuer?.alg, "alg");
+  const params = IMPORT[alg];
+  if (params === undefined) throw new TypeError("The development CA signs CRLs and OCSP responses with ES256, ES384 or PS256 keys.");
+  const hash = alg === "ES384" ? "SHA-384" : "SHA-256";
+  if (mustBeCa) {
+    const signer = await resolveIssuer(issuer, false);
+    return { certificate: pkijs.Certificate.fromBER(new Uint8Array(signer.certificate!.rawData)), key: signer.key, hash, keyIdentifier: signer.keyIdentifier };
+  }
+  const certificate = pkijs.Certificate.fromBER(toBufferSource(parseCertificate(issuer.certificatePem).der));
+  const key = await webCrypto().subtle.importKey("pkcs8", toBufferSource(issuer.privateKeyPkcs8), params, false, ["sign"]);
+  return { certificate, key, hash, keyIdentifier: "" };
 }
 
 /**
@@ -146,7 +160,7 @@ export async function createCrl(options: CreateCrlOptions): Promise<Uint8Array> 
   const { crlNumber } = options;
   if (!Number.isSafeInteger(crlNumber) || crlNumber < 0) throw new TypeError("crlNumber must be a non-negative safe integer.");
   if (!Array.isArray(options.revoked)) throw new TypeError("revoked must be an array.");
-  const signer = await signerOf(options.issuer);
+  const signer = await signerOf(options.issuer, true);
   const crl = new pkijs.CertificateRevocationList();
   crl.version = 1;
   crl.issuer = signer.certificate.subject;
@@ -222,7 +236,7 @@ export async function createOcspResponse(options: CreateOcspResponseOptions): Pr
     return createOcspErrorResponse("malformedRequest");
   }
   const ca = parseCertificate(options.ca.certificatePem);
-  const signer = await signerOf(options.responder ?? options.ca);
+  const signer = await signerOf(options.responder ?? options.ca, options.responder === undefined);
   const basic = new pkijs.BasicOCSPResponse();
   const data = basic.tbsResponseData;
   if (options.responderIdBy === "key") {
