@@ -24,6 +24,8 @@ export { readCrlDistributionPoints, readOcspUrls } from "./revocation/distributi
 export type { DistributionPoint, IssuingDistributionPoint } from "./revocation/distribution-points.js";
 export { checkPathRevocation } from "./revocation/check.js";
 export type { RevocationOptions, RevocationFetcher, RevocationFetchRequest } from "./revocation/check.js";
+export { encodeRevocationValues, readRevocationValues, collectRevocationValues, MAX_REVOCATION_VALUES } from "./jades/revocation-values.js";
+export type { RevocationValues, RevocationValuesJson, PkiOb, CollectRevocationValuesOptions } from "./jades/revocation-values.js";
 export { CRL_REASONS, REVOCATION_EVIDENCE_CODES } from "./revocation/evidence.js";
 export type {
   CrlReason,

@@ -84,7 +84,8 @@ function parseGiven(options: RevocationOptions): ParsedEvidence {
   return { crls, ocsp, problems };
 }
 
-function checkRevocationOptions(options: RevocationOptions): void {
+/** @internal Checks revocation options; TypeError on misuse. */
+export function checkRevocationOptions(options: RevocationOptions): void {
   if (typeof options !== "object" || options === null) throw new TypeError("options.revocation must be an object.");
   for (const key of ["crls", "ocspResponses"] as const) {
     const list = options[key];
@@ -125,13 +126,27 @@ async function judge(
   return { ...(revoked ? { revoked } : {}), good, problems };
 }
 
-async function fetchEvidence(
+/** What fetching settled for one certificate, with the DER of the evidence that settled it. */
+export interface FetchedEvidence {
+  readonly revoked?: RevocationStatusRevoked;
+  readonly good: boolean;
+  readonly problems: RevocationEvidenceProblem[];
+  readonly evidence?: { readonly kind: "crl" | "ocsp"; readonly der: Uint8Array };
+}
+
+/**
+ * Fetches evidence for one certificate through the caller's fetcher: OCSP at its AIA URLs (with a
+ * fresh nonce), then its CRL distribution points; stops at the first that settles its status.
+ *
+ * @internal shared by the path check and the `rVals` collector
+ */
+export async function fetchEvidence(
   certificate: Certificate,
   issuer: Certificate,
   fetcher: RevocationFetcher,
   options: RevocationOptions,
   at: Date,
-): Promise<{ revoked?: RevocationStatusRevoked; good: boolean; problems: RevocationEvidenceProblem[] }> {
+): Promise<FetchedEvidence> {
   const problems: RevocationEvidenceProblem[] = [];
   let ocspUrls: readonly string[] = [];
   let crlUrls: readonly string[] = [];
@@ -158,7 +173,7 @@ async function fetchEvidence(
       continue;
     }
     const judged = await judge(certificate, issuer, { crls: [], ocsp: [response], ...(request.nonce ? { nonce: request.nonce } : {}) }, options, at);
-    if (judged.revoked || judged.good) return judged;
+    if (judged.revoked || judged.good) return { ...judged, evidence: { kind: "ocsp", der: body } };
     problems.push(...judged.problems);
   }
   for (const url of crlUrls) {
@@ -175,7 +190,7 @@ async function fetchEvidence(
       continue;
     }
     const judged = await judge(certificate, issuer, { crls: [crl], ocsp: [] }, options, at);
-    if (judged.revoked || judged.good) return judged;
+    if (judged.revoked || judged.good) return { ...judged, evidence: { kind: "crl", der: body } };
     problems.push(...(judged.problems.length ? judged.problems : [evidenceProblem("crl", "EVIDENCE_WRONG_ISSUER", "The CRL is issued by another CA than the certificate's issuer.")]));
   }
   if (ocspUrls.length + crlUrls.length === 0) problems.push(evidenceProblem("fetch", "EVIDENCE_UNAVAILABLE", "The certificate names no CRL distribution point or OCSP responder."));
@@ -212,7 +227,7 @@ export async function checkPathRevocation(path: readonly Certificate[], options:
   for (let index = 0; index < path.length - 1; index++) {
     const certificate = path[index]!;
     const issuer = path[index + 1]!;
-    let judged = await judge(certificate, issuer, given, options, at);
+    let judged: FetchedEvidence = await judge(certificate, issuer, given, options, at);
     if (!judged.revoked && !judged.good && options.fetch !== undefined) {
       const fetched = await fetchEvidence(certificate, issuer, options.fetch, options, at);
       judged = { ...fetched, problems: [...judged.problems, ...fetched.problems] };

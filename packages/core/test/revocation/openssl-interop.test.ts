@@ -88,7 +88,7 @@ describe("OpenSSL OCSP responder, our client", () => {
       });
       const ask = async (certificate = w.certs.dept, hash: "SHA-1" | "SHA-256" = "SHA-1") => {
         const request = buildOcspRequest({ certificate, issuer: w.certs.ca, hash });
-        const res = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", headers: { "content-type": "application/ocsp-request" }, body: request.der });
+        const res = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", headers: { "content-type": "application/ocsp-request" }, body: Buffer.from(request.der) });
         const body = new Uint8Array(await res.arrayBuffer());
         return verifyOcspResponse(body, { certificate, issuer: w.certs.ca, at: new Date(Date.now() + 5000), nonce: request.nonce! });
       };
