@@ -12,6 +12,7 @@ export default defineConfig({
     keys: "src/keys.ts",
     encoding: "src/encoding.ts",
     jades: "src/jades.ts",
+    revocation: "src/revocation.ts",
     "crypto/backend-node": "src/crypto/backend-node.ts",
     "crypto/backend-web": "src/crypto/backend-web.ts",
   },

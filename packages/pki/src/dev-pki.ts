@@ -6,13 +6,16 @@
  * wall clock: the caller gives every time and every name. Private keys come back as PKCS#8 DER in clear;
  * encrypt them with `encryptPrivateKey` before storing them.
  *
- * Not a production CA: no CRL or OCSP, no policy, no key ceremony.
+ * Not a production CA: no policy, no key ceremony. CRLs and OCSP responses are made by `revocation.ts`;
+ * certificates point at them when `revocation` URLs are given.
  *
  * @module
  */
 import "reflect-metadata"; // @peculiar/x509 needs it loaded first
 import {
+  AuthorityInfoAccessExtension,
   AuthorityKeyIdentifierExtension,
+  CRLDistributionPointsExtension,
   BasicConstraintsExtension,
   ExtendedKeyUsageExtension,
   KeyUsageFlags,
@@ -61,6 +64,14 @@ export interface DevPkiValidity {
   readonly notAfter?: Date;
 }
 
+/** Where the certificates' revocation evidence is published (RFC 5280 §4.2.1.13, §4.2.2.1). */
+export interface DevPkiRevocationUrls {
+  /** The CRL distribution point (an http URL), put in cRLDistributionPoints. */
+  readonly crl?: string;
+  /** The OCSP responder (an http URL), put in authorityInfoAccess. */
+  readonly ocsp?: string;
+}
+
 /** Options of {@link createRootCa}. */
 export interface CreateRootCaOptions extends DevPkiValidity {
   /** Subject CN, at most 64 characters. */
@@ -91,6 +102,8 @@ export interface CreateIssuingCaOptions extends DevPkiValidity {
   readonly alg?: JwsAlgorithm;
   /** Default: `notBefore` + 5 years. */
   readonly notAfter?: Date;
+  /** Revocation evidence URLs to put in the certificate; none by default. */
+  readonly revocation?: DevPkiRevocationUrls;
 }
 
 /** The department a signing certificate is for. */
@@ -111,6 +124,8 @@ export interface CreateDepartmentCertificateOptions extends DevPkiValidity {
   readonly alg?: JwsAlgorithm;
   /** Default: `notBefore` + 2 years. */
   readonly notAfter?: Date;
+  /** Revocation evidence URLs to put in the certificate; none by default. */
+  readonly revocation?: DevPkiRevocationUrls;
 }
 
 /** What a registry service key signs. */
@@ -134,6 +149,8 @@ export interface CreateServiceCertificateOptions extends DevPkiValidity {
   readonly alg?: JwsAlgorithm;
   /** Default: `notBefore` + 2 years. */
   readonly notAfter?: Date;
+  /** Revocation evidence URLs to put in the certificate; none by default. */
+  readonly revocation?: DevPkiRevocationUrls;
 }
 
 interface AlgorithmSpec {
@@ -163,7 +180,7 @@ const OID_ORGANIZATION = "2.5.4.10";
 const OID_COMMON_NAME = "2.5.4.3";
 
 /** A resolved signer: parsed certificate, imported key. */
-interface Signer {
+export interface Signer {
   readonly certificate: X509Certificate | null; // null when self-signing
   /** The WebCrypto key; null for SM2, which signs from `pkcs8` through core. */
   readonly key: CryptoKey | null;
@@ -173,7 +190,7 @@ interface Signer {
 }
 
 /** What to put in a new certificate, apart from its key. */
-interface Template {
+export interface Template {
   readonly subject: Name;
   readonly alg: JwsAlgorithm;
   readonly notBefore: Date;
@@ -185,13 +202,13 @@ function toHex(bytes: ArrayBuffer | Uint8Array): string {
   return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function checkAlg(alg: unknown, field: string): JwsAlgorithm {
+export function checkAlg(alg: unknown, field: string): JwsAlgorithm {
   if (alg === undefined) return "ES256";
   if (!isJwsAlgorithm(alg)) throw new TypeError(`${field} must be one of ES256, ES384, EdDSA, PS256, SM2SM3.`);
   return alg;
 }
 
-function checkText(value: unknown, field: string): string {
+export function checkText(value: unknown, field: string): string {
   if (typeof value !== "string" || value.length === 0 || value.trim() !== value || /[\u0000-\u001f\u007f]/.test(value)) {
     throw new TypeError(`${field} must be a non-empty string without control characters or surrounding spaces.`);
   }
@@ -215,7 +232,7 @@ function checkUscc(value: unknown, path: readonly string[]): string {
 }
 
 /** Whole seconds (X.509 times carry no fractions), within what UTCTime/GeneralizedTime can say. */
-function checkValidity(options: DevPkiValidity, defaultYears: number): { notBefore: Date; notAfter: Date } {
+export function checkValidity(options: DevPkiValidity, defaultYears: number): { notBefore: Date; notAfter: Date } {
   const { notBefore } = options;
   if (!(notBefore instanceof Date) || Number.isNaN(notBefore.getTime())) throw new TypeError("notBefore must be a valid Date.");
   let notAfter = options.notAfter;
@@ -232,7 +249,7 @@ function checkValidity(options: DevPkiValidity, defaultYears: number): { notBefo
 }
 
 /** A DN in the order C, O, organizationIdentifier, CN; texts as UTF8String, codes as PrintableString. */
-function distinguishedName(parts: { country: string; organization?: string; organizationIdentifier?: string; commonName: string }): Name {
+export function distinguishedName(parts: { country: string; organization?: string; organizationIdentifier?: string; commonName: string }): Name {
   const rdns: JsonAttributeAndObjectValue[] = [{ [OID_COUNTRY]: [{ printableString: parts.country }] }];
   if (parts.organization !== undefined) rdns.push({ [OID_ORGANIZATION]: [{ utf8String: parts.organization }] });
   if (parts.organizationIdentifier !== undefined) rdns.push({ [OID_ORGANIZATION_IDENTIFIER]: [{ printableString: parts.organizationIdentifier }] });
@@ -270,7 +287,7 @@ async function keyIdentifier(spki: Uint8Array): Promise<string> {
 }
 
 /** Parses and checks the issuer, and imports its key. */
-async function resolveIssuer(issuer: DevPkiIssuer, issuesCa: boolean): Promise<Signer> {
+export async function resolveIssuer(issuer: DevPkiIssuer, issuesCa: boolean): Promise<Signer> {
   if (issuer === null || typeof issuer !== "object") throw new TypeError("issuer must be { certificatePem, privateKeyPkcs8, alg }.");
   const alg = checkAlg(issuer.alg, "issuer.alg");
   let certificate: X509Certificate;
@@ -298,8 +315,24 @@ async function resolveIssuer(issuer: DevPkiIssuer, issuesCa: boolean): Promise<S
   return { certificate, key, pkcs8: issuer.privateKeyPkcs8, alg, keyIdentifier: keyId };
 }
 
+const URL_FORMAT = /^https?:\/\/[\x21-\x7e]{1,2000}$/;
+
+/** cRLDistributionPoints and authorityInfoAccess (both not critical) for the URLs given. */
+export function revocationExtensions(urls: DevPkiRevocationUrls | undefined): Extension[] {
+  if (urls === undefined) return [];
+  if (urls === null || typeof urls !== "object") throw new TypeError("revocation must be { crl?, ocsp? }.");
+  const out: Extension[] = [];
+  for (const key of ["crl", "ocsp"] as const) {
+    const url = urls[key];
+    if (url !== undefined && (typeof url !== "string" || !URL_FORMAT.test(url))) throw new TypeError(`revocation.${key} must be an http(s) URL.`);
+  }
+  if (urls.crl !== undefined) out.push(new CRLDistributionPointsExtension([urls.crl], false));
+  if (urls.ocsp !== undefined) out.push(new AuthorityInfoAccessExtension({ ocsp: urls.ocsp }, false));
+  return out;
+}
+
 /** Generates the subject's key and issues the certificate; self-signed when `signer` is null. */
-async function issue(template: Template, signer: Signer | null): Promise<DevPkiCertificate> {
+export async function issue(template: Template, signer: Signer | null): Promise<DevPkiCertificate> {
   const crypto = webCrypto();
   const pair = await generateKeyPair(template.alg);
   const { spki, pkcs8: privateKeyPkcs8 } = pair;
@@ -384,7 +417,7 @@ export async function createIssuingCa(options: CreateIssuingCaOptions): Promise<
   });
   const validity = checkValidity(options, 5);
   const signer = await resolveIssuer(options.issuer, true);
-  const extensions = [new BasicConstraintsExtension(true, 0, critical), new KeyUsagesExtension(CA_KEY_USAGE, critical)];
+  const extensions = [new BasicConstraintsExtension(true, 0, critical), new KeyUsagesExtension(CA_KEY_USAGE, critical), ...revocationExtensions(options.revocation)];
   return issue({ subject, alg, ...validity, extensions }, signer);
 }
 
@@ -421,6 +454,7 @@ export async function createDepartmentCertificate(options: CreateDepartmentCerti
   const extensions = [
     new BasicConstraintsExtension(false, undefined, critical),
     new KeyUsagesExtension(KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation, critical),
+    ...revocationExtensions(options.revocation),
   ];
   return issue({ subject, alg, ...validity, extensions }, signer);
 }
@@ -468,6 +502,7 @@ export async function createServiceCertificate(options: CreateServiceCertificate
     new BasicConstraintsExtension(false, undefined, critical),
     new KeyUsagesExtension(KeyUsageFlags.digitalSignature, critical),
     new ExtendedKeyUsageExtension([purpose], false),
+    ...revocationExtensions(options.revocation),
   ];
   return issue({ subject, alg, ...validity, extensions }, signer);
 }

@@ -16,7 +16,18 @@ export type {
   DepartmentIdentity,
   DevPkiCertificate,
   DevPkiIssuer,
+  DevPkiRevocationUrls,
   DevPkiValidity,
   ServicePurpose,
 } from "./dev-pki.js";
+export { createCrl, createOcspErrorResponse, createOcspResponderCertificate, createOcspResponse } from "./revocation.js";
+export type {
+  CreateCrlOptions,
+  CreateOcspResponderCertificateOptions,
+  CreateOcspResponseOptions,
+  OcspCertificateStatus,
+  OcspErrorStatus,
+  RawExtension,
+  RevokedCertificateEntry,
+} from "./revocation.js";
 export { ELICENCE_KEY_PURPOSES, ELICENCE_OID_ARC, OID_ORGANIZATION_IDENTIFIER } from "./oids.js";

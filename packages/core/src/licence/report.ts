@@ -37,7 +37,8 @@ export type SubIndication =
   | "REVOKED"
   | "TRY_LATER"
   | "SUSPENDED"
-  | "SUPERSEDED";
+  | "SUPERSEDED"
+  | "REVOKED_NO_POE";
 
 /** The checks, in the order they run. */
 export type CheckName =

@@ -16,6 +16,7 @@ import { DEFAULT_JWS_LIMITS, parseCompactJws, parseFlattenedJws, type ParsedJws 
 import { resolveDisclosures, DISCLOSURE_LIMITS } from "../sdjwt/disclosure.js";
 import { readUnsignedProperties } from "../jades/etsiu.js";
 import type { TrustList } from "../trust/trust-list.js";
+import type { RevocationOptions } from "../revocation/check.js";
 import type { Certificate } from "../x509/index.js";
 import { statusFromValue } from "../status/index.js";
 import { verifyStatusListToken, type VerifiedStatusList } from "../status/token.js";
@@ -54,6 +55,14 @@ export interface VerifyLicenceOptions {
    * returns the list or its token, or `undefined` when it has none (INDETERMINATE).
    */
   readonly statusLists?: readonly (VerifiedStatusList | string)[] | StatusListResolver;
+  /**
+   * Revocation evidence for the signing certificate's path (CRLs, OCSP responses, a fetcher).
+   * When given, every certificate but the anchor needs current evidence (judged at `revocation.at`,
+   * default `at`): without it the path is INDETERMINATE (`TRY_LATER`); revoked before the claimed
+   * signing time is FAILED (`REVOKED`), after it INDETERMINATE (`REVOKED_NO_POE`) until a proof of
+   * existence settles it.
+   */
+  readonly revocation?: RevocationOptions;
 }
 
 /**
@@ -256,6 +265,13 @@ const PATH_SUB: Partial<Record<string, SubIndication>> = {
   PATH_NOT_FOUND: "NO_CERTIFICATE_CHAIN_FOUND",
   EXPIRED: "OUT_OF_BOUNDS_NO_POE",
   NOT_YET_VALID: "OUT_OF_BOUNDS_NO_POE",
+  REVOKED: "REVOKED_NO_POE",
+  REVOCATION_UNKNOWN: "TRY_LATER",
+};
+
+const REVOCATION_MESSAGES: Partial<Record<string, string>> = {
+  REVOKED: "A certificate in the signing certificate's path is revoked.",
+  REVOCATION_UNKNOWN: "No current, valid revocation evidence was found for the signing certificate's path.",
 };
 
 /**
@@ -354,7 +370,8 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     return finish();
   }
   const signingTime = new Date(claims.iat * 1000);
-  const chain = trustList.validateChainCached(x5c, signingTime) ?? (await trustList.validateChain(x5c, signingTime));
+  const revocation = options.revocation && { ...options.revocation, at: options.revocation.at ?? at };
+  const chain = trustList.validateChainCached(x5c, signingTime, revocation) ?? (await trustList.validateChain(x5c, signingTime, revocation));
   let key: PublicKeyHandle;
   try {
     key = chain.ok ? chain.key : await backend.importPublicKey(leaf.spki, header.alg);
@@ -372,10 +389,14 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
   // 4. Certificate path at the signing time.
   if (chain.ok) pass("certificate-path");
   else {
-    const sub = PATH_SUB[chain.code] ?? "CHAIN_CONSTRAINTS_FAILURE";
+    // Revoked at or before the claimed signing time: signed with a revoked key (EN 319 102-1 §5.2.6).
+    const revokedBefore = chain.code === "REVOKED" && chain.revocationTime !== undefined && chain.revocationTime.getTime() <= signingTime.getTime();
+    const sub = revokedBefore ? "REVOKED" : (PATH_SUB[chain.code] ?? "CHAIN_CONSTRAINTS_FAILURE");
     const message =
-      chain.code === "PATH_NOT_FOUND" ? "The signing certificate does not chain to a trusted root." : "The signing certificate's path is not valid at the signing time.";
-    record("certificate-path", sub === "CHAIN_CONSTRAINTS_FAILURE" ? fail(sub, chain.code, message) : indeterminate(sub, chain.code, message));
+      chain.code === "PATH_NOT_FOUND"
+        ? "The signing certificate does not chain to a trusted root."
+        : (REVOCATION_MESSAGES[chain.code] ?? "The signing certificate's path is not valid at the signing time.");
+    record("certificate-path", sub === "CHAIN_CONSTRAINTS_FAILURE" || sub === "REVOKED" ? fail(sub, chain.code, message) : indeterminate(sub, chain.code, message));
   }
   if (signingTime.getTime() > at.getTime()) {
     record("validity-period", fail("NOT_YET_VALID", "signing-time-in-future", "The licence claims a signing time after the verification time."));

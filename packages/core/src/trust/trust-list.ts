@@ -15,6 +15,8 @@ import { decodeBase64, encodeBase64 } from "../encoding/base64.js";
 import { isValidUscc } from "../identifiers/index.js";
 import { parseCompactJws, signJws, toCompact, type Signer } from "../jws/jws.js";
 import { parseCertificate, pathValidityWindow, validateCertificatePath, type Certificate, type PathValidationCode } from "../x509/index.js";
+import { checkPathRevocation, type RevocationOptions } from "../revocation/check.js";
+import type { CrlReason } from "../revocation/evidence.js";
 import type { PublicKeyHandle } from "../crypto/backend.js";
 
 /** The JWS `typ` of a trust list. */
@@ -100,7 +102,20 @@ interface CachedPath {
 const MAX_CACHE = 1024;
 
 /** The outcome of validating a signer's chain (see {@link TrustList.validateChain}). */
-export type ChainResult = { readonly ok: true; readonly path: readonly Certificate[]; readonly key: PublicKeyHandle } | { readonly ok: false; readonly code: PathValidationCode };
+export type ChainResult =
+  | { readonly ok: true; readonly path: readonly Certificate[]; readonly key: PublicKeyHandle }
+  | {
+      readonly ok: false;
+      readonly code: PathValidationCode;
+      /** For `REVOKED`: when the certificate was revoked. */
+      readonly revocationTime?: Date;
+      /** For `REVOKED`: the reason given, if any. */
+      readonly revocationReason?: CrlReason;
+      /** For `REVOKED` / `REVOCATION_UNKNOWN`: the position of the certificate in the path (0 = leaf). */
+      readonly index?: number;
+      /** For `REVOCATION_UNKNOWN`: the code of the first piece of evidence refused, if any. */
+      readonly evidenceCode?: string;
+    };
 
 interface PathEntry {
   readonly x5c: readonly string[];
@@ -200,22 +215,35 @@ export class TrustList {
 
   /**
    * Validates a signer's `x5c` chain against the anchors (cached per chain). The path is validated
-   * once; each call re-checks only that `at` lies within every certificate's validity.
+   * once; each call re-checks only that `at` lies within every certificate's validity. Revocation,
+   * when `revocation` is given, is checked on every call (evidence is never cached with the path).
    *
    * @internal used by `verifyLicence`
    */
-  async validateChain(x5c: readonly string[], at: Date): Promise<ChainResult> {
+  async validateChain(x5c: readonly string[], at: Date, revocation?: RevocationOptions): Promise<ChainResult> {
     const entry = this.#entry(x5c);
-    return this.#judge(entry.settled ?? (await entry.pending), at);
+    const judged = this.#judge(entry.settled ?? (await entry.pending), at);
+    if (!judged.ok || revocation === undefined) return judged;
+    const failure = await checkPathRevocation(judged.path, revocation, at);
+    if (failure === undefined) return judged;
+    return {
+      ok: false,
+      code: failure.code,
+      ...(failure.index !== undefined ? { index: failure.index } : {}),
+      ...(failure.revocationTime ? { revocationTime: failure.revocationTime } : {}),
+      ...(failure.revocationReason ? { revocationReason: failure.revocationReason } : {}),
+      ...(failure.revocationProblems?.[0] ? { evidenceCode: failure.revocationProblems[0].code } : {}),
+    };
   }
 
   /**
    * The same answer as {@link validateChain} when this chain's path is already validated (no
-   * promise on the hot path), `undefined` when it is not yet.
+   * promise on the hot path), `undefined` when it is not yet, or when revocation must be checked.
    *
    * @internal used by `verifyLicence`
    */
-  validateChainCached(x5c: readonly string[], at: Date): ChainResult | undefined {
+  validateChainCached(x5c: readonly string[], at: Date, revocation?: RevocationOptions): ChainResult | undefined {
+    if (revocation !== undefined) return undefined;
     const settled = this.#entry(x5c).settled;
     return settled ? this.#judge(settled, at) : undefined;
   }

@@ -49,7 +49,8 @@
  *   Hitting a work limit always gives `WORK_LIMIT_EXCEEDED`.
  * - Imported issuer keys are kept per Certificate object (weakly), so a verifier that reuses parsed
  *   certificates (a CertificateCache) imports each key once.
- * - Revocation is not checked here (it needs evidence this module does not fetch).
+ * - Revocation is checked only when `revocation` is given, by `revocation/check.ts`, on each
+ *   complete path that passes the other checks (fail closed: `REVOKED`, `REVOCATION_UNKNOWN`).
  *
  * @module
  */
@@ -64,6 +65,8 @@ import { WEAK_KEY_PROBLEM, checkProfile, isAllowedKey } from "./profile.js";
 import { OID_EXT } from "./oids.js";
 import { ecdsaDerToP1363, verificationAlgorithm } from "./signature.js";
 import { checkOptions, parseInput } from "./path-options.js";
+import { type RevocationOptions, checkPathRevocation } from "../revocation/check.js";
+import type { CrlReason, RevocationEvidenceProblem } from "../revocation/evidence.js";
 
 /** Why a path failed. A closed set: `switch` on it exhaustively. */
 export type PathValidationCode =
@@ -88,6 +91,8 @@ export type PathValidationCode =
   | "BASIC_CONSTRAINTS_NOT_CRITICAL"
   | "NAME_CONSTRAINTS"
   | "WEAK_KEY";
+  | "REVOKED"
+  | "REVOCATION_UNKNOWN";
 
 /**
  * Every {@link PathValidationCode}.
@@ -119,6 +124,8 @@ export const PATH_VALIDATION_CODES: readonly PathValidationCode[] = Object.freez
   "BASIC_CONSTRAINTS_NOT_CRITICAL",
   "NAME_CONSTRAINTS",
   "WEAK_KEY",
+  "REVOKED",
+  "REVOCATION_UNKNOWN",
 ]);
 
 /** A certificate as PEM text, bare base64 DER, DER bytes, or already parsed. */
@@ -153,6 +160,8 @@ export interface PathValidationOptions {
   readonly allowCaLeaf?: boolean;
   /** Parse string and byte inputs through this cache. */
   readonly cache?: CertificateCache;
+  /** Check revocation of every certificate but the anchor, from this evidence (fail closed). */
+  readonly revocation?: RevocationOptions;
 }
 
 /** A validated path. */
@@ -174,6 +183,12 @@ export interface PathValidationFailure {
   readonly index?: number;
   /** For `MALFORMED` (and a refused pool): which input (`leaf`, `intermediates[2]`, `trustAnchors[0]`, `intermediates`). */
   readonly input?: string;
+  /** For `REVOKED`: when the certificate was revoked (possibly after `at`). */
+  readonly revocationTime?: Date;
+  /** For `REVOKED`: the reason the evidence gives, if any. */
+  readonly revocationReason?: CrlReason;
+  /** For `REVOCATION_UNKNOWN`: why each piece of evidence could not be used. */
+  readonly revocationProblems?: readonly RevocationEvidenceProblem[];
 }
 
 /** The outcome of {@link validateCertificatePath}. */
@@ -201,6 +216,8 @@ const REASONS: Readonly<Record<PathValidationCode, string>> = {
   BASIC_CONSTRAINTS_NOT_CRITICAL: "A CA certificate does not mark basicConstraints critical.",
   NAME_CONSTRAINTS: "A certificate's name violates a name constraint, or a constraint is not supported.",
   WEAK_KEY: "A certificate's public key is weak or not allowed.",
+  REVOKED: "A certificate in the path is revoked.",
+  REVOCATION_UNKNOWN: "No current, valid revocation evidence was found for a certificate in the path.",
 };
 
 /** Critical extensions path validation processes (see the module notes). */
@@ -278,6 +295,7 @@ class PathSearch {
   readonly #keyUsage: readonly KeyUsageName[];
   readonly #eku: readonly string[];
   readonly #allowCaLeaf: boolean;
+  readonly #revocation: RevocationOptions | undefined;
   readonly #signatures = new Map<string, Exclude<SignatureResult, "aborted">>();
   #signatureChecks = 0;
   #steps = 0;
@@ -293,6 +311,7 @@ class PathSearch {
     this.#keyUsage = options.keyUsage ?? [];
     this.#eku = options.extendedKeyUsage ?? [];
     this.#allowCaLeaf = options.allowCaLeaf === true;
+    this.#revocation = options.revocation;
   }
 
   async run(leaf: Entry): Promise<PathValidationResult> {
@@ -364,7 +383,7 @@ class PathSearch {
       }
       const next = [...path, entry];
       if (entry.anchor) {
-        const problem = this.#checkPath(next);
+        const problem = this.#checkPath(next) ?? (this.#revocation && (await checkPathRevocation(next.map((e) => e.cert), this.#revocation, new Date(this.#at))));
         if (problem === undefined) return next;
         this.#record(3, problem);
         continue;
