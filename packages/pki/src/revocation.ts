@@ -138,6 +138,8 @@ async function signerOf(issuer: DevPkiIssuer, mustBeCa: boolean): Promise<{ cert
   const hash = alg === "ES384" ? "SHA-384" : "SHA-256";
   if (mustBeCa) {
     const signer = await resolveIssuer(issuer, false);
+    // WebCrypto keys only: the algorithms of IMPORT, never SM2 (whose keys WebCrypto cannot hold).
+    if (signer.key === null) throw new TypeError("The development CA signs CRLs and OCSP responses with ES256, ES384 or PS256 keys.");
     return { certificate: pkijs.Certificate.fromBER(new Uint8Array(signer.certificate!.rawData)), key: signer.key, hash, keyIdentifier: signer.keyIdentifier };
   }
   const certificate = pkijs.Certificate.fromBER(toBufferSource(parseCertificate(issuer.certificatePem).der));

@@ -90,7 +90,7 @@ export type PathValidationCode =
   | "CRITICAL_KEY_IDENTIFIER"
   | "BASIC_CONSTRAINTS_NOT_CRITICAL"
   | "NAME_CONSTRAINTS"
-  | "WEAK_KEY";
+  | "WEAK_KEY"
   | "REVOKED"
   | "REVOCATION_UNKNOWN";
 
