@@ -8,7 +8,7 @@
 import { createHmac } from "node:crypto";
 import { LicenceError, type HolderCode, type LicenceStatus, type LogEntry, type Principal, type ReadCause, type SharedLicence, type StatusHistoryEntry, type VerifyDataRequest } from "@elicence/core";
 import type { Queryable } from "../../storage/database.js";
-import { entitledConditionalFields, requireCause, requireRole } from "../access.js";
+import { entitledConditionalFields, issuesType, requireCause, requireRole } from "../access.js";
 import { checkHolder, parseTime } from "../checks.js";
 import type { RegistryContext } from "../context.js";
 import { appendLogEvents, logEntriesOf, type LogEvent } from "../log.js";
@@ -37,7 +37,8 @@ async function share(
   const type = await readLicenceType(tx, row.type_code, row.type_version, ctx.typeVersions);
   const available = Object.keys(JSON.parse(row.disclosures) as Record<string, string>);
   const conditional = type.fields.filter((f) => f.share === "conditional").map((f) => f.name);
-  const own = row.issuer === principal.department && principal.roles.includes("issuer");
+  // The issuing department sees its own licences' conditional fields, through a key limited to this type.
+  const own = row.issuer === principal.department && issuesType(principal, { code: row.type_code, issuers: type.issuers });
   // Within one request (one holder), licences of the same type share their entitlement.
   const key = `${row.type_code}:${Buffer.from(row.holder_key).toString("base64url")}`;
   let pending = prefetched ? Promise.resolve(prefetched) : entitlements?.get(key);
