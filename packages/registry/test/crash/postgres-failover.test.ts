@@ -16,7 +16,6 @@ import pg from "pg";
 import { initWorkspace, Registry } from "@elicence/registry";
 import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_OPERATOR } from "@elicence/registry/samples";
 import { BUSINESS_FIELDS, COMPANY, PASSPHRASE } from "@elicence/test-support/registry-world";
-// @ts-expect-error -- a plain ESM script without types
 import { startPostgres, stopPostgres } from "../../../../scripts/postgres-test.mjs";
 
 const BIN = fileURLToPath(new URL("../../../cli/dist/bin.js", import.meta.url));
