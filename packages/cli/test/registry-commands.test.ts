@@ -368,7 +368,7 @@ describe("where and who", () => {
       expect(JSON.parse(r.stdout).id).toMatch(ID_PATTERN);
       // The registry's own trust list is not taken on its word: --trust is required over HTTP.
       expect(run(["log", "head", "--registry", url], admin).code).toBe(64);
-      const head = run(["log", "head", "--registry", url, "--trust", join(home, "trust-list.jwt"), "--json"], admin);
+      const head = run(["log", "head", "--registry", url, "--trust", join(home, "trust-list.jwt"), "--operator-cert", join(home, "pki", "operator.pem"), "--json"], admin);
       expect(head.code, head.stderr).toBe(0);
       expect(JSON.parse(head.stdout).treeSize).toBeGreaterThan(0);
     } finally {
