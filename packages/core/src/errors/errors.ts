@@ -36,7 +36,9 @@ export type LicenceErrorCode =
   | "ERR_UNAUTHENTICATED"
   | "ERR_CAUSE_REQUIRED"
   | "ERR_STATE_INVALID"
-  | "ERR_UNAVAILABLE";
+  | "ERR_UNAVAILABLE"
+  | "ERR_RATE_LIMITED"
+  | "ERR_IDEMPOTENCY_MISMATCH";
 
 /** One problem found by validation, with the path to the offending value (zod-style). */
 export interface ValidationIssue {

@@ -57,6 +57,8 @@ function sendProblem(c: Context<HttpEnv>, doc: Problem): Response {
   if (doc.status === 413) headers["Connection"] = "close";
   // RFC 9110 §10.2.3: the registry is briefly unable to serve (its database is out of reach).
   if (doc.status === 503) headers["Retry-After"] = String(RETRY_AFTER_SECONDS);
+  // RFC 6585 §4: a rate-limited caller is told when its allowance comes back.
+  if (doc.status === 429) headers["Retry-After"] = String(typeof doc.details?.retryAfterSeconds === "number" ? doc.details.retryAfterSeconds : RETRY_AFTER_SECONDS);
   return c.body(JSON.stringify(doc), doc.status as ContentfulStatusCode, headers);
 }
 

@@ -67,6 +67,8 @@ const KNOWN_CODES: Readonly<Record<LicenceErrorCode, true>> = {
   ERR_CAUSE_REQUIRED: true,
   ERR_STATE_INVALID: true,
   ERR_UNAVAILABLE: true,
+  ERR_RATE_LIMITED: true,
+  ERR_IDEMPOTENCY_MISMATCH: true,
 };
 
 function isKnownCode(code: unknown): code is LicenceErrorCode {

@@ -142,6 +142,15 @@ export async function verifyData(ctx: RegistryContext, principal: Principal, req
     if (!field) throw new LicenceError("ERR_VALIDATION", "The request is not valid.", { issues: [{ path: ["field"], message: "is not a field of this licence type" }] });
     if (field.share === "none") throw new LicenceError("ERR_FORBIDDEN", "Fields shared with no one cannot be compared.");
     const key = ctx.holderKey(request.holder);
+    // A yes/no about a withheld value is a disclosure by instalments: comparing a conditional field
+    // needs the same entitlement as seeing it (an agreement or the holder's authorisation naming
+    // it, or being the type's issuer through a key limited to it).
+    if (field.share === "conditional" && !issuesType(principal, type)) {
+      const entitled = await entitledConditionalFields(db, principal.department, type.code, key, now);
+      if (!entitled.has(field.name)) throw new LicenceError("ERR_FORBIDDEN", "Comparing this field needs an agreement or the holder's authorisation that names it.");
+    }
+    // Counted once the question is one the caller may ask: refusals cost nothing and write nothing.
+    ctx.verifyDataLimiter.take(principal.department, now);
     const rows = await db.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? AND status = 'active'", [key, request.type]);
     const match = rows.some((row) => (row.valid_until === null || row.valid_until * 1000 > now) && licenceFields(row)[request.field] === request.value);
     const events: LogEvent[] = [
