@@ -421,7 +421,7 @@ describe("bundle", () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^PASSED/);
     expect(r.stdout).toContain("4 of 4 inclusion proofs verify");
-    const missing = run(["verify", "--bundle", file, id.slice(0, -1) + (id.endsWith("A") ? "B" : "A")], undefined);
+    const missing = run(["verify", "--bundle", file, id.slice(0, -1) + (id.endsWith("A") ? "B" : "A"), "--operator-cert", operatorCert()], undefined);
     expect(missing.code).toBe(65);
     expectShortError(missing);
     expect(run(["verify", "--bundle", file, id, "--home", home], undefined).code).toBe(64);
@@ -448,7 +448,7 @@ describe("bundle", () => {
 
     const junk = join(dir, "junk-bundle.json");
     writeFileSync(junk, JSON.stringify({ format: "nope" }));
-    const bad = run(["bundle", "verify", junk], undefined);
+    const bad = run(["bundle", "verify", junk, "--operator-cert", operatorCert()], undefined);
     expect(bad.code).toBe(65);
     // One line, then each problem with its path.
     expect(bad.stderr).toMatch(/^elicence: The audit bundle is malformed/);
