@@ -66,6 +66,8 @@ export function fromLicenceError(err: LicenceError): CliError {
       return new CliError("noPerm", `Not permitted: ${err.message}`, "Use an API key whose department and role may do this.");
     case "ERR_UNAVAILABLE":
       return new CliError("unavailable", err.message, "Check --registry URL and that the registry is running.");
+    case "ERR_RATE_LIMITED":
+      return new CliError("unavailable", err.message, `Wait ${typeof err.details.retryAfterSeconds === "number" ? `${err.details.retryAfterSeconds} s` : "a little"} and try again.`);
     case "ERR_LOG_PROOF_INVALID":
       return new CliError("failed", `${err.message} (${err.code})`, "The log is not consistent with what you saved: keep both tree heads as evidence.");
     case "ERR_ISSUER_NOT_AUTHORISED":

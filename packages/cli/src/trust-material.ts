@@ -25,19 +25,18 @@ export interface TrustListOptions {
 /** A signed trust list as read, and the operator certificates its signer must be one of (pinned). */
 export interface TrustListMaterial {
   readonly token: string;
-  readonly operatorCertificates?: readonly string[];
+  readonly operatorCertificates: readonly string[];
 }
 
 /**
- * Reads the trust list: `--trust FILE` (with `--operator-cert`, pinned), else the workspace's
+ * Reads the trust list: `--trust FILE` (with `--operator-cert`, pinned; refused without), else the workspace's
  * (pinned to its operator certificate). Verifying it is the caller's: at its time, with its
  * algorithms.
  */
 export async function readTrustList(options: TrustListOptions): Promise<TrustListMaterial> {
   if (options.trust !== undefined) {
     const token = (await readInput(options.trust, "the trust list")).trim();
-    const pinned = options.operatorCert ? [await readInput(options.operatorCert, "the operator certificate")] : undefined;
-    return { token, ...(pinned ? { operatorCertificates: pinned } : {}) };
+    return { token, operatorCertificates: [await readOperatorCertificate(options.operatorCert, "--trust FILE")] };
   }
   if (options.home !== undefined) {
     const ws = await openWorkspace(options.home);
@@ -53,7 +52,25 @@ export async function readTrustList(options: TrustListOptions): Promise<TrustLis
  */
 export async function loadTrustList(options: TrustListOptions, at: Date): Promise<TrustList> {
   const { token, operatorCertificates } = await readTrustList(options);
-  return verifyTrustList(token, { at, algorithms: withAlgorithmsOf(operatorCertificates), ...(operatorCertificates ? { operatorCertificates } : {}) });
+  return verifyTrustList(token, { at, algorithms: withAlgorithmsOf(operatorCertificates), operatorCertificates });
+}
+
+/**
+ * The pinned operator certificate (`--operator-cert PEM`): a trust list given as a file is trusted
+ * only through it, never on its own word (a forged list carries its forger's certificate).
+ *
+ * @param path - the `--operator-cert` value, if given
+ * @param what - what needs it, for the message (`--trust FILE`, `an audit bundle`)
+ */
+export async function readOperatorCertificate(path: string | undefined, what: string): Promise<string> {
+  if (path === undefined) {
+    throw new CliError(
+      "usage",
+      `${what} needs the registry operator's certificate: pin it with --operator-cert PEM.`,
+      "Get operator.pem from the operator out of band (a workspace has it in pki/operator.pem), or verify with --home DIR.",
+    );
+  }
+  return readInput(path, "the operator certificate");
 }
 
 /** Where status lists come from. */

@@ -98,12 +98,12 @@ const REGISTRY_COMMANDS: readonly (readonly string[])[] = [
   ["key", "create", "--department", "11330100MB0000027E", "--role", "consumer"],
   ["key", "list"],
   ["key", "revoke", "0123456789abcdef"],
-  ["log", "head", "--trust", "TRUST"],
-  ["log", "verify", "--tree-head", "HEAD_FILE", "--trust", "TRUST"],
+  ["log", "head", "--trust", "TRUST", "--operator-cert", "OPERATOR_CERT"],
+  ["log", "verify", "--tree-head", "HEAD_FILE", "--trust", "TRUST", "--operator-cert", "OPERATOR_CERT"],
   ["bundle", "export", "--ids", "ID", "--out", "OUT_FILE", ...cause],
   ["stats", "--from", FROM, "--to", TO],
-  ["verify", "ID", "--trust", "TRUST", ...cause],
-  ["verify", "LICENCE_FILE", "--trust", "TRUST"],
+  ["verify", "ID", "--trust", "TRUST", "--operator-cert", "OPERATOR_CERT", ...cause],
+  ["verify", "LICENCE_FILE", "--trust", "TRUST", "--operator-cert", "OPERATOR_CERT"],
 ];
 
 /** Every command with a required flag or argument left out → exit 64. */
@@ -142,6 +142,8 @@ const MISSING: readonly (readonly string[])[] = [
   ["verify", "LICENCE_FILE"],
   ["verify", "ID", "--home", "HOME"],
   ["verify", "ID", "--trust", "TRUST", ...cause],
+  ["verify", "LICENCE_FILE", "--trust", "TRUST"],
+  ["bundle", "verify", "LICENCE_FILE"],
 ];
 
 /** A file that cannot be read (66) or written (73), for every command that reads or writes one (admin key unless `issuer`). */
@@ -152,14 +154,16 @@ const FILES: readonly [readonly string[], number, "issuer"?][] = [
   [["amend", "ID", "--field", "operationItem=x", "--reason", "r", "--home", "HOME", "--out", "UNWRITABLE"], 73, "issuer"],
   [["get", "ID", ...cause, "--home", "HOME", "--out", "UNWRITABLE"], 73],
   [["log", "head", "--home", "HOME", "--out", "UNWRITABLE"], 73],
-  [["log", "head", "--registry", "URL", "--trust", "MISSING"], 66],
+  [["log", "head", "--registry", "URL", "--trust", "MISSING", "--operator-cert", "OPERATOR_CERT"], 66],
   [["log", "verify", "--tree-head", "MISSING", "--home", "HOME"], 66],
   [["bundle", "export", "--ids", "ID", ...cause, "--home", "HOME", "--out", "UNWRITABLE"], 73],
-  [["bundle", "verify", "MISSING"], 66],
+  [["bundle", "verify", "MISSING", "--operator-cert", "OPERATOR_CERT"], 66],
+  [["bundle", "verify", "LICENCE_FILE", "--operator-cert", "MISSING"], 66],
   [["verify", "MISSING", "--home", "HOME"], 66],
-  [["verify", "LICENCE_FILE", "--trust", "MISSING"], 66],
+  [["verify", "LICENCE_FILE", "--trust", "MISSING", "--operator-cert", "OPERATOR_CERT"], 66],
+  [["verify", "LICENCE_FILE", "--trust", "TRUST", "--operator-cert", "MISSING"], 66],
   [["verify", "LICENCE_FILE", "--home", "HOME", "--status-list", "MISSING"], 66],
-  [["verify", "--bundle", "MISSING", "ID"], 66],
+  [["verify", "--bundle", "MISSING", "ID", "--operator-cert", "OPERATOR_CERT"], 66],
 ];
 
 const substitute = (args: readonly string[]) =>
@@ -169,6 +173,7 @@ const substitute = (args: readonly string[]) =>
       ID: id,
       URL: url,
       TRUST: path("ws/trust-list.jwt"),
+      OPERATOR_CERT: path("ws/pki/operator.pem"),
       TYPE_FILE: path("type.json"),
       BATCH_FILE: path("batch.csv"),
       HEAD_FILE: path("head.json"),

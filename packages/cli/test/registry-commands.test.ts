@@ -368,7 +368,7 @@ describe("where and who", () => {
       expect(JSON.parse(r.stdout).id).toMatch(ID_PATTERN);
       // The registry's own trust list is not taken on its word: --trust is required over HTTP.
       expect(run(["log", "head", "--registry", url], admin).code).toBe(64);
-      const head = run(["log", "head", "--registry", url, "--trust", join(home, "trust-list.jwt"), "--json"], admin);
+      const head = run(["log", "head", "--registry", url, "--trust", join(home, "trust-list.jwt"), "--operator-cert", join(home, "pki", "operator.pem"), "--json"], admin);
       expect(head.code, head.stderr).toBe(0);
       expect(JSON.parse(head.stdout).treeSize).toBeGreaterThan(0);
     } finally {
@@ -421,7 +421,7 @@ describe("bundle", () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^PASSED/);
     expect(r.stdout).toContain("4 of 4 inclusion proofs verify");
-    const missing = run(["verify", "--bundle", file, id.slice(0, -1) + (id.endsWith("A") ? "B" : "A")], undefined);
+    const missing = run(["verify", "--bundle", file, id.slice(0, -1) + (id.endsWith("A") ? "B" : "A"), "--operator-cert", operatorCert()], undefined);
     expect(missing.code).toBe(65);
     expectShortError(missing);
     expect(run(["verify", "--bundle", file, id, "--home", home], undefined).code).toBe(64);
@@ -448,7 +448,7 @@ describe("bundle", () => {
 
     const junk = join(dir, "junk-bundle.json");
     writeFileSync(junk, JSON.stringify({ format: "nope" }));
-    const bad = run(["bundle", "verify", junk], undefined);
+    const bad = run(["bundle", "verify", junk, "--operator-cert", operatorCert()], undefined);
     expect(bad.code).toBe(65);
     // One line, then each problem with its path.
     expect(bad.stderr).toMatch(/^elicence: The audit bundle is malformed/);

@@ -2,7 +2,7 @@
  * A registry world for tests: a workspace made by `initWorkspace`, the registry on a given
  * database (SQLite file or PostgreSQL), and API keys for every role.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initWorkspace, Registry } from "@elicence/registry";
@@ -27,6 +27,8 @@ export interface RegistryWorld {
   readonly auditor: RegistryApi;
   readonly keys: Record<"admin" | "issuer" | "consumer" | "otherConsumer" | "auditor", string>;
   readonly dbUrl: string;
+  /** The workspace operator's certificate (PEM): the anchor its trust list is verified with. */
+  readonly operatorPem: string;
 }
 
 /** Makes a fresh workspace and opens its registry on the adapter; `now` fixes the clock. */
@@ -55,6 +57,7 @@ export async function registryWorld(adapter: "sqlite" | "postgres", now?: () => 
     registry,
     dbUrl,
     keys,
+    operatorPem: readFileSync(join(home, "pki", "operator.pem"), "utf8"),
     admin: await registry.session(keys.admin),
     issuer: await registry.session(keys.issuer),
     consumer: await registry.session(keys.consumer),

@@ -9,6 +9,7 @@ import type { VerificationReport } from "@elicence/core";
 import { exportAuditBundle, parseAuditBundle, verifyAuditBundle, type AuditBundle, type AuditBundleReport, type EvidenceResult } from "@elicence/sdk";
 import { withApi, type ApiOptions } from "../api.js";
 import { checkWritable, readInput, writeOutput } from "../io/files.js";
+import { readOperatorCertificate } from "../trust-material.js";
 import { CliError, EXIT } from "../output.js";
 import { exitOfIndication, formatReport } from "../report.js";
 import { collect, parseTime, where, withCause, withWhere, type SetExitCode } from "../flags.js";
@@ -65,11 +66,14 @@ async function readBundle(file: string): Promise<AuditBundle> {
   return parseAuditBundle(value);
 }
 
-async function verifyBundle(bundle: AuditBundle, options: BundleVerifyOptions): Promise<AuditBundleReport> {
-  const pinned = options.operatorCert ? [await readInput(options.operatorCert, "the operator certificate")] : undefined;
-  if (!pinned && !options.json) process.stderr.write("elicence: warning: no --operator-cert: the bundle's trust list is taken on its own word.\n");
+/** The pinned operator certificate, read before the bundle: without it nothing in the bundle is checked. */
+function pinnedOperator(options: BundleVerifyOptions): Promise<string> {
+  return readOperatorCertificate(options.operatorCert, "Verifying an audit bundle");
+}
+
+async function verifyBundle(bundle: AuditBundle, options: BundleVerifyOptions, pinned: readonly string[]): Promise<AuditBundleReport> {
   const algorithms = options.algorithms === undefined ? {} : { algorithms: parseAlgorithmList(options.algorithms) };
-  return verifyAuditBundle(bundle, { at: options.at ?? new Date(bundle.createdAt), ...algorithms, ...(pinned ? { operatorCertificates: pinned } : {}) });
+  return verifyAuditBundle(bundle, { at: options.at ?? new Date(bundle.createdAt), ...algorithms, operatorCertificates: pinned });
 }
 
 const mark = (r: EvidenceResult) => (r.ok ? "✓" : "✗");
@@ -97,8 +101,9 @@ export function formatBundleReport(bundle: AuditBundle, report: AuditBundleRepor
 
 /** Runs `bundle verify FILE`: exit 0 only when every piece of evidence PASSED; no network. */
 export async function runBundleVerify(options: BundleVerifyOptions): Promise<number> {
+  const pinned = await pinnedOperator(options);
   const bundle = await readBundle(options.file);
-  const report = await verifyBundle(bundle, options);
+  const report = await verifyBundle(bundle, options, [pinned]);
   if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(formatBundleReport(bundle, report));
   return exitOfIndication(report.indication);
@@ -109,11 +114,12 @@ export async function runBundleVerify(options: BundleVerifyOptions): Promise<num
  * status lists, tree head and that licence's inclusion proofs.
  */
 export async function runVerifyFromBundle(options: BundleVerifyOptions & { id: string }): Promise<number> {
+  const pinned = await pinnedOperator(options);
   const bundle = await readBundle(options.file);
   const licence = bundle.licences.find((l) => l.id === options.id);
   if (!licence) throw new CliError("data", `The bundle holds no licence ${options.id.slice(0, 80)}.`, "`elicence bundle verify FILE` lists its licences.");
   const one: AuditBundle = { ...bundle, licences: [licence], log: { ...bundle.log, entries: bundle.log.entries.filter((e) => e.licence === options.id) } };
-  const report = await verifyBundle(one, options);
+  const report = await verifyBundle(one, options, [pinned]);
   const licenceReport: VerificationReport = report.licences[0]!.report;
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ indication: report.indication, licence: licenceReport, trustList: report.trustList, statusLists: report.statusLists, log: report.log }, null, 2)}\n`);
@@ -146,7 +152,7 @@ export function registerBundle(program: Command, setExitCode: SetExitCode): void
     .command("verify")
     .description("verify an audit bundle with no network; exit 0 only when everything PASSED")
     .argument("<file>", "the bundle, or - for standard input")
-    .option("--operator-cert <pem>", "pin the trust list's signer to this certificate (strongly advised)")
+    .option("--operator-cert <pem>", "the registry operator's certificate (required): the bundle's trust list must be signed by it")
     .option("--at <time>", "verification time (default: when the bundle was made)", parseTime)
     .option("--alg <list>", "allowed algorithms, comma separated (default: ES256,EdDSA,PS256; SM2 only when listed)")
     .option("--json", "print the report as JSON", false)

@@ -78,7 +78,7 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
     offline: true,
     algorithms,
     maxStaleness: RUN_STALENESS_MS,
-    ...(trust.operatorCertificates ? { operatorCertificates: trust.operatorCertificates } : {}),
+    operatorCertificates: trust.operatorCertificates,
   });
   // A trust list the user gave that does not verify is bad input (exit 65), not INDETERMINATE.
   await verifier.addTrustList(trust.token, options.at ? { at: options.at } : {});

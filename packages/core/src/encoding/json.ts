@@ -17,7 +17,12 @@ export interface StrictJsonLimits {
 
 const DEFAULT_MAX_LENGTH = 1 << 20;
 const DEFAULT_MAX_DEPTH = 32;
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+// ignoreBOM: a byte order mark is kept as U+FEFF (not silently dropped), so the JSON reader refuses it.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one (UTF-16 code units). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A `\u` escape of a surrogate: the parsed strings then need the check too. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 /** Decodes UTF-8 strictly; throws ERR_INPUT_MALFORMED on invalid sequences. */
 export function decodeUtf8(bytes: Uint8Array): string {
@@ -46,6 +51,9 @@ export function parseStrictJson(text: string, limits: StrictJsonLimits = {}): un
   if (text.length > maxLength) {
     throw new LicenceError("ERR_INPUT_TOO_LARGE", "The JSON text is larger than allowed.", { details: { limit: maxLength } });
   }
+  // RFC 8259 §8.1: no byte order mark; §8.2: strings are Unicode, so no unpaired surrogate.
+  if (text.charCodeAt(0) === 0xfeff) throw new LicenceError("ERR_INPUT_MALFORMED", "The JSON text starts with a byte order mark.");
+  if (LONE_SURROGATE.test(text)) throw new LicenceError("ERR_INPUT_MALFORMED", "The JSON text holds an unpaired surrogate.");
   const members = scan(text, limits.maxDepth ?? DEFAULT_MAX_DEPTH);
   let value: unknown;
   try {
@@ -58,7 +66,17 @@ export function parseStrictJson(text: string, limits: StrictJsonLimits = {}): un
   if (members > 0 && countMembers(value) !== members) {
     throw new LicenceError("ERR_JSON_DUPLICATE_MEMBER", "The JSON text has a duplicate object member.");
   }
+  if (SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(value)) throw new LicenceError("ERR_INPUT_MALFORMED", "The JSON text holds an unpaired surrogate.");
   return value;
+}
+
+/** True when a parsed string or member name holds an unpaired surrogate (bounded: the scan limited the nesting). */
+function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === "string") return LONE_SURROGATE.test(value);
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
+  for (const key of Object.keys(value)) if (LONE_SURROGATE.test(key) || hasLoneSurrogate((value as Record<string, unknown>)[key])) return true;
+  return false;
 }
 
 /**

@@ -39,7 +39,9 @@ export type LicenceErrorCode =
   | "ERR_UNAVAILABLE"
   | "ERR_FONT_INVALID"
   | "ERR_QR_UNREADABLE"
-  | "ERR_QR_INVALID";
+  | "ERR_QR_INVALID"
+  | "ERR_RATE_LIMITED"
+  | "ERR_IDEMPOTENCY_MISMATCH";
 
 /** One problem found by validation, with the path to the offending value (zod-style). */
 export interface ValidationIssue {

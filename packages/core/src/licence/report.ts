@@ -96,7 +96,11 @@ export type FormatFailureCode =
   | "version"
   | "status-reference"
   | "fields"
-  | "status-index";
+  | "status-index"
+  | "iat-range"
+  | "nbf-range"
+  | "exp-range"
+  | "not-disclosable";
 
 /** Why the signature check failed, besides `ERR_SIGNATURE_INVALID`. */
 export type SignatureFailureCode = "x5t#S256" | "key-algorithm" | "key" | "signing-certificate-not-found";

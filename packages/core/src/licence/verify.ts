@@ -22,6 +22,7 @@ import { statusFromValue } from "../status/index.js";
 import { verifyStatusListToken, type VerifiedStatusList } from "../status/token.js";
 import type { HolderKind } from "../catalogue/licence-type.js";
 import { LICENCE_TYP, fromEpochSeconds, isoFromMillis, type Licence } from "./model.js";
+import { dateClaimsOutOfRange, digestsOutsideFields, disclosedOutsideFields } from "./claims-policy.js";
 import {
   CHECK_ORDER,
   disclosureCode,
@@ -185,6 +186,8 @@ function readClaims(jws: ParsedJws): LicenceClaims {
   if (!isJsonObject(payload)) throw formatError("payload-type");
   const { iss, jti, iat, nbf, exp, licence, fields, status } = payload;
   if (!isText(iss, 18) || !isText(jti, 256) || !isEpoch(iat) || !isEpoch(nbf) || (exp !== undefined && !isEpoch(exp))) throw formatError("registered-claims");
+  const range = dateClaimsOutOfRange(iat, nbf, exp as number | undefined);
+  if (range) throw formatError(range);
   if (jws.header.iat !== iat) throw formatError("signing-time");
   if (!isJsonObject(licence) || !isJsonObject(fields)) throw formatError("licence-claims");
   const { number, type, holder, issuer, version, supersedes } = licence;
@@ -412,13 +415,16 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
 
   // 6. Disclosures.
   try {
+    const notDisclosable = () => fail("SIG_CONSTRAINTS_FAILURE", "not-disclosable", "A claim that is never selectively disclosable is disclosable in this licence.");
+    if (digestsOutsideFields(claims.payload)) throw notDisclosable();
     const resolved = resolveDisclosures(claims.payload, envelope.disclosures);
+    if (disclosedOutsideFields(resolved.disclosedPaths)) throw notDisclosable();
     if (!isJsonObject(resolved.claims.fields)) throw formatError("fields");
     licence = toLicence(claims, resolved.claims);
     disclosed = resolved.disclosedPaths;
     pass("disclosures");
   } catch (err) {
-    record("disclosures", fail("HASH_FAILURE", isLicenceError(err) ? disclosureCode(err) : "invalid", "A disclosure does not match the signed licence."));
+    record("disclosures", err instanceof CheckFailure ? err : fail("HASH_FAILURE", isLicenceError(err) ? disclosureCode(err) : "invalid", "A disclosure does not match the signed licence."));
   }
 
   // 7. Validity period at `at`.

@@ -140,7 +140,7 @@ export class TrustList {
   readonly anchors: readonly Certificate[];
   /** The operator certificate the list was verified with. */
   readonly operatorCertificate: Certificate;
-  /** True when the operator certificate was pinned by the caller, false when taken from the list itself. */
+  /** True: {@link verifyTrustList} loads a list only through an operator certificate the caller pinned. */
   readonly operatorPinned: boolean;
   readonly #departments: Map<string, TrustedDepartment>;
   readonly #services: { role: TrustedService["role"]; certificate: Certificate }[];
@@ -323,11 +323,11 @@ export interface VerifyTrustListOptions {
   /** Algorithms accepted for the list's signature. */
   readonly algorithms: readonly JwsAlgorithm[];
   /**
-   * Operator certificates pinned out of band. When given, the list must be signed by one of them;
-   * when omitted, the caller trusts the file it handed over and the signature is checked against
-   * the certificate the list carries (reported as `operatorPinned: false`).
+   * The registry operator's certificates, pinned out of band (PEM or DER): the list must be signed
+   * by one of them. Required: the certificate a list carries is no proof of anything (a forged
+   * list carries its forger's), so a list with no anchor is refused (`no-operator-anchor`).
    */
-  readonly operatorCertificates?: readonly (string | Uint8Array)[];
+  readonly operatorCertificates: readonly (string | Uint8Array)[];
 }
 
 /**
@@ -342,6 +342,14 @@ export interface VerifyTrustListOptions {
  * ```
  */
 export async function verifyTrustList(token: string, options: VerifyTrustListOptions): Promise<TrustList> {
+  // Anchored first, before any of the token is read: without a pin nothing below means anything.
+  if (!Array.isArray(options?.operatorCertificates) || options.operatorCertificates.length === 0) {
+    throw new LicenceError(
+      "ERR_TRUST_LIST_INVALID",
+      "A trust list is trusted only through a pinned operator certificate: pass operatorCertificates (the operator's certificate, obtained out of band).",
+      { details: { reason: "no-operator-anchor" } },
+    );
+  }
   const jws = parseCompactJws(token.trim(), { algorithms: options.algorithms, maxLength: 16 * 1024 * 1024 });
   const invalid = (reason: string, issues?: ValidationIssue[]) =>
     new LicenceError("ERR_TRUST_LIST_INVALID", "The trust list is not valid.", { details: { reason }, ...(issues ? { issues } : {}) });
@@ -356,8 +364,8 @@ export async function verifyTrustList(token: string, options: VerifyTrustListOpt
   } catch {
     throw invalid("x5c");
   }
-  const pinned = options.operatorCertificates?.map((c) => parseCertificate(c));
-  if (pinned && !pinned.some((p) => equalBytes(p.sha256, operator.sha256))) throw invalid("operator-not-pinned");
+  const pinned = options.operatorCertificates.map((c) => parseCertificate(c));
+  if (!pinned.some((p) => equalBytes(p.sha256, operator.sha256))) throw invalid("operator-not-pinned");
   if (jws.header["x5t#S256"] !== backend.base64urlEncode(operator.sha256)) throw invalid("x5t#S256");
   if (operator.publicKeyAlgorithm !== jws.header.alg) throw invalid("algorithm");
   const key = await backend.importPublicKey(operator.spki, jws.header.alg);
@@ -374,7 +382,7 @@ export async function verifyTrustList(token: string, options: VerifyTrustListOpt
   if (t < Date.parse(document.issuedAt)) throw invalid("not-yet-valid");
   if (t > Date.parse(document.nextUpdate)) throw invalid("stale");
   try {
-    return new TrustList(document, operator, pinned !== undefined);
+    return new TrustList(document, operator, true);
   } catch (cause) {
     if (cause instanceof LicenceError) throw invalid("certificate");
     throw cause;

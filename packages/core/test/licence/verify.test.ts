@@ -237,7 +237,7 @@ describe("signature", () => {
 describe("the signing certificate: by thumbprint from the trust list, the archive's xVals, or a legacy x5c", () => {
   const withoutPool = async () => {
     const { certificates: _pool, ...doc } = w.document;
-    return verifyTrustList(await w.signTrust(doc), { at: ISSUED_AT, algorithms: ["ES256"] });
+    return verifyTrustList(await w.signTrust(doc), { at: ISSUED_AT, algorithms: ["ES256"], operatorCertificates: [w.operator.certificatePem] });
   };
 
   it("a licence with the chain in x5c (the form issued before) still PASSES, also with a trust list that carries no certificates", async () => {
@@ -346,7 +346,7 @@ describe("certificate path and issuer", () => {
 
   it("a department not listed for the type FAILS SIG_CONSTRAINTS_FAILURE", async () => {
     const doc = { ...w.document, departments: w.document.departments.map((d) => ({ ...d, licenceTypes: [] })) };
-    const trustList = await verifyTrustList(await w.signTrust(doc), { at: ISSUED_AT, algorithms: ["ES256"] });
+    const trustList = await verifyTrustList(await w.signTrust(doc), { at: ISSUED_AT, algorithms: ["ES256"], operatorCertificates: [w.operator.certificatePem] });
     const report = await verify(issued.compact, { trustList });
     expect(report.indication).toBe("FAILED");
     expect(report.subIndication).toBe("SIG_CONSTRAINTS_FAILURE");
@@ -366,7 +366,7 @@ describe("certificate path and issuer", () => {
 
   it("a certificate not pinned for the department FAILS", async () => {
     const doc = { ...w.document, departments: w.document.departments.map((d) => ({ ...d, certificates: d.certificates.slice(1) })) };
-    const trustList = await verifyTrustList(await w.signTrust(doc), { at: ISSUED_AT, algorithms: ["ES256"] });
+    const trustList = await verifyTrustList(await w.signTrust(doc), { at: ISSUED_AT, algorithms: ["ES256"], operatorCertificates: [w.operator.certificatePem] });
     const report = await verify(issued.compact, { trustList });
     expect(check(report, "issuer-authorised").code).toBe("certificate-not-listed");
   });

@@ -29,11 +29,6 @@ describe("trust list", () => {
     expect(list.anchors).toHaveLength(1);
   });
 
-  it("without a pin, verifies the signature against the embedded certificate and says so", async () => {
-    const list = await verifyTrustList(w.trustListToken, { at: ISSUED_AT, algorithms: ["ES256"] });
-    expect(list.operatorPinned).toBe(false);
-  });
-
   it("refuses a list signed by another key than the pinned one", async () => {
     expect(await reason(verifyTrustList(w.trustListToken, { ...opts(), operatorCertificates: [w.status.certificatePem] }))).toBe("operator-not-pinned");
   });

@@ -50,12 +50,18 @@ export interface HttpAppOptions {
 }
 
 const MIB = 1024 * 1024;
+/** Seconds a client should wait before retrying a 503 (a database failover takes a few seconds). */
+const RETRY_AFTER_SECONDS = 2;
 
 function sendProblem(c: Context<HttpEnv>, doc: Problem): Response {
   const headers: Record<string, string> = { "Content-Type": PROBLEM_MEDIA_TYPE, "Cache-Control": "no-store" };
   if (doc.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="elicence"';
   // The rest of an oversized body is left unread: the connection cannot carry another request.
   if (doc.status === 413) headers["Connection"] = "close";
+  // RFC 9110 §10.2.3: the registry is briefly unable to serve (its database is out of reach).
+  if (doc.status === 503) headers["Retry-After"] = String(RETRY_AFTER_SECONDS);
+  // RFC 6585 §4: a rate-limited caller is told when its allowance comes back.
+  if (doc.status === 429) headers["Retry-After"] = String(typeof doc.details?.retryAfterSeconds === "number" ? doc.details.retryAfterSeconds : RETRY_AFTER_SECONDS);
   return c.body(JSON.stringify(doc), doc.status as ContentfulStatusCode, headers);
 }
 

@@ -3,10 +3,12 @@
  *
  * @module
  */
+import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { serve } from "@hono/node-server";
 import { createHttpApp, type HttpAppOptions } from "./app.js";
+import { PROBLEM_MEDIA_TYPE, problem } from "./problem.js";
 import type { RegistryBackend } from "./context.js";
 
 /** Options of {@link serveRegistry}. */
@@ -26,6 +28,31 @@ export interface RunningServer {
 }
 
 /**
+ * Answers what Node's HTTP parser refuses before the app sees it (a malformed request: 400;
+ * headers too large: 431, RFC 6585 §5) with a problem document like every other refusal. A
+ * connection the client already closed or reset is just let go.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+  const status = tooLarge ? 431 : 400;
+  const doc = {
+    ...(tooLarge
+      ? problem("ERR_INPUT_TOO_LARGE", "The request headers are larger than allowed.", randomUUID())
+      : problem("ERR_INPUT_MALFORMED", "The request is not valid HTTP.", randomUUID())),
+    status,
+    title: tooLarge ? "Request Header Fields Too Large" : "Bad Request",
+  };
+  const body = JSON.stringify(doc);
+  socket.end(
+    `HTTP/1.1 ${status} ${doc.title}\r\nContent-Type: ${PROBLEM_MEDIA_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
  * Serves the registry's HTTP API.
  *
  * @param registry - the registry
@@ -42,6 +69,7 @@ export function serveRegistry(registry: RegistryBackend, options: ServeRegistryO
   const host = options.host ?? "127.0.0.1";
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: host }) as Server;
+    server.on("clientError", answerClientError);
     server.once("error", reject);
     server.once("listening", () => {
       server.off("error", reject);

@@ -70,6 +70,24 @@ export function requireRole(principal: Principal, ...roles: Role[]): void {
   }
 }
 
+/**
+ * True when an issuer key may act for a licence type: the key is limited to that type and the
+ * catalogue names the key's department among the type's issuers (一数一源). Departments and
+ * roles alone are not enough: a key limited to some types sees and grants only those types.
+ */
+export function issuesType(principal: Principal, type: { readonly code: string; readonly issuers: readonly string[] }): boolean {
+  return principal.roles.includes("issuer") && principal.licenceTypes.includes(type.code) && type.issuers.includes(principal.department);
+}
+
+/**
+ * Throws ERR_FORBIDDEN unless the principal may grant access to a licence type's conditional
+ * fields: admins for any type, an issuer key only for a type it issues (see {@link issuesType}).
+ */
+export function requireGrantor(principal: Principal, type: { readonly code: string; readonly issuers: readonly string[] }): void {
+  if (principal.roles.includes("admin") || issuesType(principal, type)) return;
+  throw new LicenceError("ERR_FORBIDDEN", "The caller may not grant access to this licence type.", { details: { needs: "admin|issuer of the type" } });
+}
+
 const MATTER = /^[A-Za-z0-9._:-]{1,64}$/;
 /** ASCII control characters, refused in free text (read reasons, key labels). */
 // eslint-disable-next-line no-control-regex

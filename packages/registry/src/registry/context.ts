@@ -14,6 +14,7 @@ import type { Workspace } from "../workspace/workspace.js";
 import type { GroupCommitLog } from "./group-log.js";
 import type { LogFrontier } from "./log.js";
 import type { ChainRow, LicenceRow } from "./rows.js";
+import type { RateLimiter } from "./rate-limit.js";
 import type { SignPool } from "./sign-pool.js";
 import type { DepartmentKey } from "./signing-keys.js";
 import type { TrustListPublisher } from "./trust-list.js";
@@ -45,6 +46,8 @@ export interface RegistryContext {
   readonly signing: DepartmentSigning;
   /** The trust list, re-signed when the catalogue changes. */
   readonly trustList: TrustListPublisher;
+  /** Verify-data comparisons per department. */
+  readonly verifyDataLimiter: RateLimiter;
 }
 
 /** What issuing needs of the departments' signing keys. */

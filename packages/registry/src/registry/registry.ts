@@ -25,6 +25,7 @@ import { loadCatalogue } from "./jobs/catalogue.js";
 import { addDepartment, type AddedDepartment } from "./jobs/department.js";
 import { PublicOperations } from "./jobs/public.js";
 import { appendLogEvents, appendLogEventsInOneStatement, LogFrontier } from "./log.js";
+import { DEFAULT_VERIFY_DATA_LIMIT, RateLimiter, type RateLimit } from "./rate-limit.js";
 import { Session } from "./session.js";
 import type { SignPool } from "./sign-pool.js";
 import { SigningKeys, type DepartmentKey } from "./signing-keys.js";
@@ -40,6 +41,8 @@ export interface RegistryOptions {
   readonly passphrase: string;
   /** The clock (tests pass a fixed one). */
   readonly now?: () => Date;
+  /** Verify-data comparisons each department may make per window (default 120 a minute). */
+  readonly verifyDataLimit?: RateLimit;
 }
 
 /** The registry. Open it once per process; it holds decrypted signing keys in memory. */
@@ -98,6 +101,7 @@ export class Registry {
         signing,
         trustList: new TrustListPublisher(ws, db, { signer: operatorSigner, pem: operatorPem }),
         workspace: ws,
+        verifyDataLimiter: new RateLimiter(options.verifyDataLimit ?? DEFAULT_VERIFY_DATA_LIMIT),
       });
       const publicOperations = new PublicOperations({
         db,
@@ -214,6 +218,7 @@ export class Registry {
 interface ContextInit extends Pick<OperatorContext, "db" | "now" | "statusListUri" | "signing" | "trustList" | "workspace"> {
   /** The holder pseudonymisation secret. */
   readonly holderSecret: Uint8Array;
+  readonly verifyDataLimiter: RateLimiter;
 }
 
 /**
@@ -252,6 +257,7 @@ function createContext(init: ContextInit): OperatorContext {
     signing: init.signing,
     trustList: init.trustList,
     workspace: init.workspace,
+    verifyDataLimiter: init.verifyDataLimiter,
   };
 }
 

@@ -4,7 +4,9 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { LicenceError, isLicenceError, type IssuedRecord } from "@elicence/core";
+import { canonicalJson } from "@elicence/core/encoding";
 import type { Queryable } from "../storage/database.js";
 import type { RegistryContext } from "./context.js";
 import { readLicenceRow } from "./rows.js";
@@ -20,20 +22,36 @@ export async function onceOnly<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * The digest a request is remembered by: SHA-256 of its canonical JSON (RFC 8785), so the same
+ * members in another order, or another serialisation, are the same request.
+ *
+ * @param body - what the request asks (its request id left out or in: it is the same either way)
+ */
+export function requestDigest(body: unknown): string {
+  // Through JSON first: members whose value is undefined are absent, as on the wire.
+  return createHash("sha256").update(canonicalJson(JSON.parse(JSON.stringify(body ?? null)))).digest("base64url");
+}
+
+/**
  * The stored result of a department's request id, if it was used.
  *
- * @throws LicenceError `ERR_CONFLICT` when it was used for another kind of request
+ * @param digest - the request's {@link requestDigest}
+ * @throws LicenceError `ERR_CONFLICT` when it was used for another kind of request,
+ *   `ERR_IDEMPOTENCY_MISMATCH` when it was used with another body
  */
-export async function replay(tx: Queryable, department: string, requestId: string, kind: string): Promise<string[] | undefined> {
-  const row = await tx.get<{ kind: string; result: string }>("SELECT kind, result FROM requests WHERE department = ? AND request_id = ?", [department, requestId]);
+export async function replay(tx: Queryable, department: string, requestId: string, kind: string, digest: string): Promise<string[] | undefined> {
+  const row = await tx.get<{ kind: string; result: string; body_hash: string | null }>("SELECT kind, result, body_hash FROM requests WHERE department = ? AND request_id = ?", [department, requestId]);
   if (!row) return undefined;
   if (row.kind !== kind) throw new LicenceError("ERR_CONFLICT", "This request id was used for another kind of request.");
+  if (row.body_hash !== null && row.body_hash !== digest) {
+    throw new LicenceError("ERR_IDEMPOTENCY_MISMATCH", "This request id was used with a different request body; use a new request id for a new request.");
+  }
   return JSON.parse(row.result) as string[];
 }
 
-/** Stores a request's result in the caller's transaction (a concurrent twin fails on the key). */
-export async function remember(tx: Queryable, department: string, requestId: string, kind: string, result: readonly string[], now: number): Promise<void> {
-  await tx.run("INSERT INTO requests (department, request_id, kind, result, created_at) VALUES (?, ?, ?, ?, ?)", [department, requestId, kind, JSON.stringify(result), now]);
+/** Stores a request's result and body digest in the caller's transaction (a concurrent twin fails on the key). */
+export async function remember(tx: Queryable, department: string, requestId: string, kind: string, result: readonly string[], now: number, digest: string): Promise<void> {
+  await tx.run("INSERT INTO requests (department, request_id, kind, result, created_at, body_hash) VALUES (?, ?, ?, ?, ?, ?)", [department, requestId, kind, JSON.stringify(result), now, digest]);
 }
 
 /** The issued records of stored licences, as their first answer gave them (every disclosure). */

@@ -107,6 +107,13 @@ export async function openPostgres(url: string, options: OpenDatabaseOptions): P
   });
   // An idle client that loses its connection is dropped by the pool; the next query opens another.
   pool.on("error", () => {});
+  // A checked-out client has no pool listener: when the server drops the connection (a failover,
+  // `pg_ctl stop -m immediate`) pg emits `error` on the client itself, and an `error` event with
+  // no listener ends the process. Every client gets one for its whole life; the query in flight
+  // fails on its own (→ ERR_UNAVAILABLE), and a broken client is destroyed when released.
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
   const db = new PostgresDatabase(pool, options);
   try {
     await db.get("SELECT 1 AS ok");

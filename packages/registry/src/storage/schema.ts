@@ -154,6 +154,14 @@ const V3 = `
 ALTER TABLE signer_chains ADD COLUMN header_x5c INTEGER NOT NULL DEFAULT 1;
 `;
 
+/**
+ * V4: a request id's request is remembered by a digest of its body, so reusing the id with another
+ * body is refused instead of answered with the first result (rows from before: any body replays).
+ */
+const V4 = `
+ALTER TABLE requests ADD COLUMN body_hash TEXT;
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: "initial schema", ...both(V1) },
@@ -164,4 +172,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     postgres: `${V2}UPDATE log_entries SET licence = (entry::jsonb ->> 'licence');\n`,
   },
   { version: 3, name: "signer chains say their header form", ...both(V3) },
+  { version: 4, name: "requests remember their body", ...both(V4) },
 ]);

@@ -33,6 +33,11 @@ async function startServer(w: RegistryWorld): Promise<{ child: ChildProcess; url
   return { child, url };
 }
 
+/** The items of a round's batch number `batch` (a retry sends the identical body). */
+function batchItems(batch: number) {
+  return Array.from({ length: BATCH }, (_, i) => ({ type: BUSINESS_LICENCE.code, holder: COMPANY, fields: { ...BUSINESS_FIELDS, name: `公司${batch}-${i}` } }));
+}
+
 /** Posts batches until the server dies; returns what it acknowledged (HTTP 201 received). */
 async function issueUntilKilled(w: RegistryWorld, prefix: string, killAfterMs: number): Promise<Map<string, string[]>> {
   const { child, url } = await startServer(w);
@@ -42,7 +47,7 @@ async function issueUntilKilled(w: RegistryWorld, prefix: string, killAfterMs: n
   try {
     for (let batch = 0; ; batch++) {
       const requestId = `${prefix}-${batch}`;
-      const items = Array.from({ length: BATCH }, (_, i) => ({ type: BUSINESS_LICENCE.code, holder: COMPANY, fields: { ...BUSINESS_FIELDS, name: `公司${batch}-${i}` } }));
+      const items = batchItems(batch);
       let res: Response;
       try {
         res = await fetch(`${url}/v1/licence-batches`, {
@@ -92,10 +97,10 @@ describe.each(ADAPTERS)("crash safety on %s", (adapter) => {
         // Every batch is all or nothing: BATCH licences per committed request.
         const requests = await registry.database.all<{ request_id: string }>("SELECT request_id FROM requests WHERE kind = 'batch'");
         expect(ids.length).toBe(requests.length * BATCH);
-        // Retrying an acknowledged request after the crash returns the same licences, never new ones.
+        // Retrying an acknowledged request (the same body) after the crash returns the same licences, never new ones.
         const issuer = await registry.session(w.keys.issuer);
         for (const [requestId, batchIds] of [...allAcked].slice(-2)) {
-          const again = await issuer.issueBatch({ requestId, items: [{ type: BUSINESS_LICENCE.code, holder: COMPANY, fields: BUSINESS_FIELDS }] });
+          const again = await issuer.issueBatch({ requestId, items: batchItems(Number(requestId.split("-").pop())) });
           expect(again.issued.map((r) => r.id)).toEqual(batchIds);
         }
       } finally {

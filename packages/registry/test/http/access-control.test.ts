@@ -155,10 +155,14 @@ describe("every role × every endpoint: no response leaks a field the caller may
 describe("verify data and status reads are logged too", () => {
   it("verify-data", async () => {
     const before = await logSize();
-    const r = await h.call("POST", "/v1/verify-data", { as: "otherConsumer", cause: true, body: { holder: { idType: COMPANY.idType, idNumber: COMPANY.idNumber }, type: BUSINESS_LICENCE.code, field: "address", value: BUSINESS_FIELDS.address } });
+    const holder = { idType: COMPANY.idType, idNumber: COMPANY.idNumber };
+    const r = await h.call("POST", "/v1/verify-data", { as: "consumer", cause: true, body: { holder, type: BUSINESS_LICENCE.code, field: "registeredCapital", value: BUSINESS_FIELDS.registeredCapital } });
     expect(r.status, r.text).toBe(200);
     expect(r.json).toEqual({ match: true });
-    expect(r.text).not.toContain(BUSINESS_FIELDS.address);
+    expect((await logSize()) - before).toBe(1);
+    // A conditional field the caller is not entitled to is not compared (no oracle), and not logged.
+    const refused = await h.call("POST", "/v1/verify-data", { as: "otherConsumer", cause: true, body: { holder, type: BUSINESS_LICENCE.code, field: "address", value: BUSINESS_FIELDS.address } });
+    expect(refused.status, refused.text).toBe(403);
     expect((await logSize()) - before).toBe(1);
   });
 

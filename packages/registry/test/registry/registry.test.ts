@@ -42,7 +42,7 @@ describe.each(ADAPTERS)("registry on %s", (adapter) => {
 
   beforeAll(async () => {
     w = await registryWorld(adapter);
-    trust = await verifyTrustList(await w.registry.public.trustList(), { at: new Date(), algorithms: ["ES256"] });
+    trust = await verifyTrustList(await w.registry.public.trustList(), { at: new Date(), algorithms: ["ES256"], operatorCertificates: [w.operatorPem] });
   });
   afterAll(async () => {
     await w?.registry.close();
@@ -401,7 +401,7 @@ describe.each(ADAPTERS)("registry on %s", (adapter) => {
     it("a newly catalogued type is added to the trust list, so its licences verify", async () => {
       const newType = { ...BUSINESS_LICENCE, code: BUSINESS_LICENCE.code.replace(/001$/, "009"), name: "食品经营许可证", version: 1 };
       await w.admin.registerLicenceType(newType);
-      const list = await verifyTrustList(await w.registry.public.trustList(), { at: new Date(), algorithms: ["ES256"] });
+      const list = await verifyTrustList(await w.registry.public.trustList(), { at: new Date(), algorithms: ["ES256"], operatorCertificates: [w.operatorPem] });
       expect(list.department(BUSINESS_LICENCE.issuers[0]!)!.licenceTypes).toContain(newType.code);
       expect(list.document.sequence).toBeGreaterThan(trust.document.sequence);
       const key = await w.registry.createApiKey({ department: BUSINESS_LICENCE.issuers[0]!, roles: ["issuer"], licenceTypes: [newType.code] });
@@ -463,12 +463,12 @@ describe.each(ADAPTERS)("registry on %s", (adapter) => {
 
       const added = await w.registry.addDepartment({ name: "示例市市场监督管理局", code: OTHER_CONSUMER, alg: "EdDSA", passphrase: PASSPHRASE });
       expect(readFileSync(join(w.home, "departments", OTHER_CONSUMER, "signing.key.pem"), "utf8")).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
-      const listed = (await verifyTrustList(await w.registry.public.trustList(), { at: new Date(), algorithms: ["ES256"] })).department(OTHER_CONSUMER)!;
+      const listed = (await verifyTrustList(await w.registry.public.trustList(), { at: new Date(), algorithms: ["ES256"], operatorCertificates: [w.operatorPem] })).department(OTHER_CONSUMER)!;
       expect(listed).toMatchObject({ name: "示例市市场监督管理局", certificates: [added.thumbprint], licenceTypes: [] });
 
       const type = { ...BUSINESS_LICENCE, code: `${OTHER_CONSUMER}001`, name: "食品生产许可证", issuers: [OTHER_CONSUMER], version: 1 };
       await w.admin.registerLicenceType(type);
-      const list = await verifyTrustList(await w.registry.public.trustList(), { at: new Date(), algorithms: ["ES256"] });
+      const list = await verifyTrustList(await w.registry.public.trustList(), { at: new Date(), algorithms: ["ES256"], operatorCertificates: [w.operatorPem] });
       expect(list.department(OTHER_CONSUMER)!.licenceTypes).toEqual([type.code]);
       const key = await w.admin.createApiKey({ department: OTHER_CONSUMER, roles: ["issuer"], licenceTypes: [type.code] });
       const record = await (await w.registry.session(key.key)).issue({ requestId: rid(), type: type.code, holder: COMPANY, fields: BUSINESS_FIELDS });

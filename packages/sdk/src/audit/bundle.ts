@@ -139,8 +139,11 @@ export async function exportAuditBundle(client: AuditSource, options: ExportAudi
 
 /** Options of {@link verifyAuditBundle}. */
 export interface VerifyAuditBundleOptions {
-  /** The registry operator's certificates, pinned out of band (strongly advised). */
-  readonly operatorCertificates?: readonly (string | Uint8Array)[];
+  /**
+   * The registry operator's certificates, pinned out of band: the bundle's trust list must be
+   * signed by one of them (without, it is refused and the bundle is INDETERMINATE).
+   */
+  readonly operatorCertificates: readonly (string | Uint8Array)[];
   /** The verification time; usually the bundle's `createdAt`, to judge the licences as of then. */
   readonly at: Date;
   /** Algorithms accepted (default: core's defaults). */
@@ -267,7 +270,7 @@ export async function verifyAuditBundle(input: AuditBundle | string, options: Ve
   let trust: TrustList | undefined;
   let trustResult: EvidenceResult;
   try {
-    trust = await verifyTrustList(bundle.trustList, { at, algorithms, ...(options.operatorCertificates ? { operatorCertificates: options.operatorCertificates } : {}) });
+    trust = await verifyTrustList(bundle.trustList, { at, algorithms, operatorCertificates: options.operatorCertificates });
     trustResult = { ok: true };
   } catch (err) {
     trustResult = failureOf(err);

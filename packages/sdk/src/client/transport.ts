@@ -70,6 +70,8 @@ const KNOWN_CODES: Readonly<Record<LicenceErrorCode, true>> = {
   ERR_FONT_INVALID: true,
   ERR_QR_UNREADABLE: true,
   ERR_QR_INVALID: true,
+  ERR_RATE_LIMITED: true,
+  ERR_IDEMPOTENCY_MISMATCH: true,
 };
 
 function isKnownCode(code: unknown): code is LicenceErrorCode {

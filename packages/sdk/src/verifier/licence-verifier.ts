@@ -33,8 +33,11 @@ export type DocumentSource = Pick<PublicRegistryApi, "trustList" | "statusList">
 export interface LicenceVerifierOptions {
   /** Where documents come from; may be omitted only when `offline` is true. */
   readonly source?: DocumentSource;
-  /** The registry operator's certificates, pinned out of band (PEM or DER); strongly advised. */
-  readonly operatorCertificates?: readonly (string | Uint8Array)[];
+  /**
+   * The registry operator's certificates, pinned out of band (PEM or DER); required: a trust list
+   * is only trusted when one of them signed it.
+   */
+  readonly operatorCertificates: readonly (string | Uint8Array)[];
   /** Algorithms accepted for licences, status lists and the trust list. */
   readonly algorithms: readonly JwsAlgorithm[];
   /** The wall clock, for document ages and the default verification time (default `new Date()`). */
@@ -156,6 +159,9 @@ export class LicenceVerifier {
    */
   constructor(options: LicenceVerifierOptions) {
     if (!options || !Array.isArray(options.algorithms) || options.algorithms.length === 0) throw new TypeError("algorithms must list at least one algorithm.");
+    if (!Array.isArray(options.operatorCertificates) || options.operatorCertificates.length === 0) {
+      throw new TypeError("operatorCertificates must pin the registry operator's certificate (PEM or DER, obtained out of band): a trust list is never trusted on its own word.");
+    }
     if (typeof options.maxStaleness !== "number" || !(options.maxStaleness > 0)) throw new TypeError("maxStaleness must be a positive number of milliseconds.");
     if (!options.offline && (typeof options.source?.trustList !== "function" || typeof options.source?.statusList !== "function")) {
       throw new TypeError("source must offer trustList() and statusList(id), unless offline is true.");
@@ -335,7 +341,7 @@ export class LicenceVerifier {
     const list = await verifyTrustList(token, {
       at,
       algorithms: this.#options.algorithms,
-      ...(this.#options.operatorCertificates ? { operatorCertificates: this.#options.operatorCertificates } : {}),
+      operatorCertificates: this.#options.operatorCertificates,
     });
     this.#verifiedTrustList = { token, list };
     this.#verifiedStatusLists.clear();

@@ -110,7 +110,7 @@ describe("verifyAuditBundle, offline", () => {
   });
 
   it("a document that is not a bundle is refused with every problem's path", async () => {
-    const err = (await verifyAuditBundle({ format: "x" } as never, { at: new Date() }).catch((e: unknown) => e)) as LicenceError;
+    const err = (await verifyAuditBundle({ format: "x" } as never, { operatorCertificates: [operatorPem], at: new Date() }).catch((e: unknown) => e)) as LicenceError;
     expect(err.code).toBe("ERR_INPUT_MALFORMED");
     expect(err.issues.map((i) => i.path.join("."))).toEqual(expect.arrayContaining(["format", "version", "trustList", "licences", "log.treeHead"]));
   });

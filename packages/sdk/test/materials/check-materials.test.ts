@@ -53,7 +53,7 @@ describe("checkMaterials", () => {
     const fake = { findByHolder: async () => [forged] };
     const failed = await checkMaterials(fake, verifier, { holder: COMPANY, licenceTypes: [BUSINESS_LICENCE.code], cause: CAUSE });
     expect(failed.results[0]).toMatchObject({ available: false, reason: "verification-failed" });
-    const blind = new LicenceVerifier({ offline: true, algorithms: DEFAULT_ALGORITHMS, maxStaleness: 600_000 });
+    const blind = new LicenceVerifier({ offline: true, operatorCertificates: [s.operatorPem], algorithms: DEFAULT_ALGORITHMS, maxStaleness: 600_000 });
     const unknown = await checkMaterials(s.clients.consumer, blind, { holder: COMPANY, licenceTypes: [BUSINESS_LICENCE.code], cause: CAUSE });
     expect(unknown.results[0]).toMatchObject({ available: false, reason: "indeterminate" });
   });

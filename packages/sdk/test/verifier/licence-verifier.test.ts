@@ -236,8 +236,9 @@ describe("background refresh", () => {
   });
 
   it("refuses bad options as TypeError", () => {
-    expect(() => new LicenceVerifier({ algorithms: DEFAULT_ALGORITHMS, maxStaleness: 1000 })).toThrow(TypeError);
-    expect(() => new LicenceVerifier({ source: s.anonymous, algorithms: [], maxStaleness: 1000 })).toThrow(TypeError);
-    expect(() => new LicenceVerifier({ source: s.anonymous, algorithms: DEFAULT_ALGORITHMS, maxStaleness: 0 })).toThrow(TypeError);
+    const pin = { operatorCertificates: [s.operatorPem] };
+    expect(() => new LicenceVerifier({ ...pin, algorithms: DEFAULT_ALGORITHMS, maxStaleness: 1000 })).toThrow(TypeError);
+    expect(() => new LicenceVerifier({ ...pin, source: s.anonymous, algorithms: [], maxStaleness: 1000 })).toThrow(TypeError);
+    expect(() => new LicenceVerifier({ ...pin, source: s.anonymous, algorithms: DEFAULT_ALGORITHMS, maxStaleness: 0 })).toThrow(TypeError);
   });
 });

@@ -24,7 +24,14 @@ async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): P
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client went away mid-upload (or sent a broken chunked body): its fault, not ours.
+      throw new LicenceError("ERR_INPUT_MALFORMED", "The request body ended before it was complete.");
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > limit) {

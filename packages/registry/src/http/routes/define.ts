@@ -41,6 +41,7 @@ const DESCRIPTIONS = {
   409: "The request conflicts with the current state.",
   413: "The request body is larger than allowed.",
   415: "The request body is not application/json.",
+  429: "Too many requests of this kind from the caller's department; retry after Retry-After seconds.",
   422: "The request names something the registry cannot accept.",
   500: "A server fault (reported generically).",
   503: "The registry is unavailable.",

@@ -10,7 +10,7 @@ import { requireRole } from "../access.js";
 import { checkRequestId } from "../checks.js";
 import type { Caller, RegistryContext } from "../context.js";
 import { issueItems } from "../issue-items.js";
-import { issuedRecords, onceOnly, remember, replay } from "../replay.js";
+import { issuedRecords, onceOnly, remember, replay, requestDigest } from "../replay.js";
 
 const MAX_BATCH = 10_000;
 
@@ -32,16 +32,17 @@ export async function issue(ctx: RegistryContext, caller: Caller, request: Issue
   checkRequestId(request?.requestId);
   const { requestId, ...item } = request;
   requireIssuer(caller.principal, item.type);
-  return onceOnly(() => issueOnce(ctx, caller, requestId, item));
+  const digest = requestDigest(item);
+  return onceOnly(() => issueOnce(ctx, caller, requestId, item, digest));
 }
 
-async function issueOnce(ctx: RegistryContext, caller: Caller, requestId: string, item: IssueItem): Promise<IssuedRecord> {
+async function issueOnce(ctx: RegistryContext, caller: Caller, requestId: string, item: IssueItem, digest: string): Promise<IssuedRecord> {
   const department = caller.principal.department;
   return ctx.transaction(async (tx) => {
-    const replayed = await replay(tx, department, requestId, "issue");
+    const replayed = await replay(tx, department, requestId, "issue", digest);
     if (replayed) return (await issuedRecords(ctx, tx, replayed))[0]!;
     const [record] = await issueItems(ctx, caller, tx, [item], "issue");
-    await remember(tx, department, requestId, "issue", [record!.id], ctx.now());
+    await remember(tx, department, requestId, "issue", [record!.id], ctx.now(), digest);
     return record!;
   });
 }
@@ -53,13 +54,14 @@ export async function issueBatch(ctx: RegistryContext, caller: Caller, request: 
     throw new LicenceError("ERR_VALIDATION", "The batch is not valid.", { issues: [{ path: ["items"], message: `must hold 1 to ${MAX_BATCH} licences` }] });
   }
   requireRole(caller.principal, "issuer");
-  return onceOnly(() => issueBatchOnce(ctx, caller, request));
+  const digest = requestDigest(request.items);
+  return onceOnly(() => issueBatchOnce(ctx, caller, request, digest));
 }
 
-async function issueBatchOnce(ctx: RegistryContext, caller: Caller, request: IssueBatchRequest): Promise<IssueBatchResult> {
+async function issueBatchOnce(ctx: RegistryContext, caller: Caller, request: IssueBatchRequest, digest: string): Promise<IssueBatchResult> {
   const department = caller.principal.department;
   return ctx.transaction(async (tx) => {
-    const replayed = await replay(tx, department, request.requestId, "batch");
+    const replayed = await replay(tx, department, request.requestId, "batch", digest);
     if (replayed) {
       const stored = JSON.parse(replayed[0]!) as { ids: (string | null)[]; errors: IssueBatchResult["errors"] };
       const ids = stored.ids.filter((id): id is string => id !== null);
@@ -86,7 +88,7 @@ async function issueBatchOnce(ctx: RegistryContext, caller: Caller, request: Iss
     errors.sort((a, b) => a.index - b.index);
     const ids: (string | null)[] = request.items.map(() => null);
     for (const r of issued) ids[r.index] = r.id;
-    await remember(tx, department, request.requestId, "batch", [JSON.stringify({ ids, errors })], ctx.now());
+    await remember(tx, department, request.requestId, "batch", [JSON.stringify({ ids, errors })], ctx.now(), digest);
     return { issued, errors };
   });
 }

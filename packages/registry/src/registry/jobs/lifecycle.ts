@@ -15,7 +15,7 @@ import { checkReason, checkRequestId } from "../checks.js";
 import type { Caller, RegistryContext } from "../context.js";
 import { issueItems } from "../issue-items.js";
 import { appendLogEvents } from "../log.js";
-import { issuedRecords, onceOnly, remember, replay } from "../replay.js";
+import { issuedRecords, onceOnly, remember, replay, requestDigest } from "../replay.js";
 import { licenceFields, lockLicenceRow, recordOf, type LicenceRow } from "../rows.js";
 import { setStatusValues } from "../status-lists.js";
 
@@ -34,14 +34,14 @@ export type StatusChange = keyof typeof TRANSITIONS;
 export async function amend(ctx: RegistryContext, caller: Caller, id: string, request: { requestId: string; fields: Readonly<Record<string, unknown>>; reason: string }): Promise<IssuedRecord> {
   checkRequestId(request?.requestId);
   checkReason(request.reason);
-  return onceOnly(() => supersede(ctx, caller, id, request.requestId, "amend", request.reason, (old) => ({ fields: { ...old.fields, ...(request.fields ?? {}) } })));
+  return onceOnly(() => supersede(ctx, caller, id, request.requestId, requestDigest({ id, fields: request.fields, reason: request.reason }), "amend", request.reason, (old) => ({ fields: { ...old.fields, ...(request.fields ?? {}) } })));
 }
 
 /** Renews a licence: a new version with a new end of validity (see `RegistryApi.renew`). */
 export async function renew(ctx: RegistryContext, caller: Caller, id: string, request: { requestId: string; validUntil: string | null; reason: string }): Promise<IssuedRecord> {
   checkRequestId(request?.requestId);
   checkReason(request.reason);
-  return onceOnly(() => supersede(ctx, caller, id, request.requestId, "renew", request.reason, () => ({ validUntil: request.validUntil })));
+  return onceOnly(() => supersede(ctx, caller, id, request.requestId, requestDigest({ id, validUntil: request.validUntil, reason: request.reason }), "renew", request.reason, () => ({ validUntil: request.validUntil })));
 }
 
 async function supersede(
@@ -49,13 +49,14 @@ async function supersede(
   caller: Caller,
   id: string,
   requestId: string,
+  digest: string,
   kind: "amend" | "renew",
   reason: string,
   change: (old: { fields: Record<string, unknown> }) => { fields?: Record<string, unknown>; validUntil?: string | null },
 ): Promise<IssuedRecord> {
   const department = caller.principal.department;
   return ctx.transaction(async (tx) => {
-    const replayed = await replay(tx, department, requestId, kind);
+    const replayed = await replay(tx, department, requestId, kind, digest);
     if (replayed) return (await issuedRecords(ctx, tx, replayed))[0]!;
     const old = await ownLicence(tx, caller.principal, id);
     if (old.status !== "active" && old.status !== "suspended") throw new LicenceError("ERR_STATE_INVALID", "Only an active or suspended licence can be amended or renewed.");
@@ -76,7 +77,7 @@ async function supersede(
     await addHistory(tx, department, old.id, "superseded", now, reason);
     await setStatusValues(tx, [{ list: old.status_list, idx: old.status_idx, status: "superseded" }]);
     await appendLogEvents(tx, [{ kind: "status", at: now, department, licence: old.id, status: "superseded", by: record!.id }], ctx.logFrontier);
-    await remember(tx, department, requestId, kind, [record!.id], ctx.now());
+    await remember(tx, department, requestId, kind, [record!.id], ctx.now(), digest);
     return record!;
   });
 }

@@ -8,7 +8,7 @@
 import { createHmac } from "node:crypto";
 import { LicenceError, type HolderCode, type LicenceStatus, type LogEntry, type Principal, type ReadCause, type SharedLicence, type StatusHistoryEntry, type VerifyDataRequest } from "@elicence/core";
 import type { Queryable } from "../../storage/database.js";
-import { entitledConditionalFields, requireCause, requireRole } from "../access.js";
+import { entitledConditionalFields, issuesType, requireCause, requireRole } from "../access.js";
 import { checkHolder, parseTime } from "../checks.js";
 import type { RegistryContext } from "../context.js";
 import { appendLogEvents, logEntriesOf, type LogEvent } from "../log.js";
@@ -37,7 +37,8 @@ async function share(
   const type = await readLicenceType(tx, row.type_code, row.type_version, ctx.typeVersions);
   const available = Object.keys(JSON.parse(row.disclosures) as Record<string, string>);
   const conditional = type.fields.filter((f) => f.share === "conditional").map((f) => f.name);
-  const own = row.issuer === principal.department && principal.roles.includes("issuer");
+  // The issuing department sees its own licences' conditional fields, through a key limited to this type.
+  const own = row.issuer === principal.department && issuesType(principal, { code: row.type_code, issuers: type.issuers });
   // Within one request (one holder), licences of the same type share their entitlement.
   const key = `${row.type_code}:${Buffer.from(row.holder_key).toString("base64url")}`;
   let pending = prefetched ? Promise.resolve(prefetched) : entitlements?.get(key);
@@ -141,6 +142,15 @@ export async function verifyData(ctx: RegistryContext, principal: Principal, req
     if (!field) throw new LicenceError("ERR_VALIDATION", "The request is not valid.", { issues: [{ path: ["field"], message: "is not a field of this licence type" }] });
     if (field.share === "none") throw new LicenceError("ERR_FORBIDDEN", "Fields shared with no one cannot be compared.");
     const key = ctx.holderKey(request.holder);
+    // A yes/no about a withheld value is a disclosure by instalments: comparing a conditional field
+    // needs the same entitlement as seeing it (an agreement or the holder's authorisation naming
+    // it, or being the type's issuer through a key limited to it).
+    if (field.share === "conditional" && !issuesType(principal, type)) {
+      const entitled = await entitledConditionalFields(db, principal.department, type.code, key, now);
+      if (!entitled.has(field.name)) throw new LicenceError("ERR_FORBIDDEN", "Comparing this field needs an agreement or the holder's authorisation that names it.");
+    }
+    // Counted once the question is one the caller may ask: refusals cost nothing and write nothing.
+    ctx.verifyDataLimiter.take(principal.department, now);
     const rows = await db.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? AND status = 'active'", [key, request.type]);
     const match = rows.some((row) => (row.valid_until === null || row.valid_until * 1000 > now) && licenceFields(row)[request.field] === request.value);
     const events: LogEvent[] = [

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { LicenceError, type HolderAuthorisation, type HolderCode, type Principal, type SharingAgreement } from "@elicence/core";
-import { requireRole } from "../access.js";
+import { issuesType, requireGrantor, requireRole } from "../access.js";
 import { checkConditionalFields, checkDepartment, checkHolder, parseTime } from "../checks.js";
 import type { RegistryContext } from "../context.js";
 import { appendLogEvents } from "../log.js";
@@ -58,6 +58,7 @@ export async function createAuthorisation(ctx: RegistryContext, principal: Princ
   const expires = parseTime(input.expiresAt, "expiresAt");
   return ctx.transaction(async (tx) => {
     const type = await readLicenceType(tx, input.type);
+    requireGrantor(principal, type);
     checkConditionalFields(type, input.fields);
     checkDepartment(input.consumer);
     if (!expires || expires.getTime() <= now) throw new LicenceError("ERR_VALIDATION", "The authorisation is not valid.", { issues: [{ path: ["expiresAt"], message: "must be in the future" }] });
@@ -78,7 +79,7 @@ export async function createAuthorisation(ctx: RegistryContext, principal: Princ
   });
 }
 
-/** A holder's authorisations, oldest first. */
+/** A holder's authorisations, oldest first: all of them for admins and auditors, those of its own types for an issuer key. */
 export async function listAuthorisations(ctx: RegistryContext, principal: Principal, holder?: HolderCode): Promise<HolderAuthorisation[]> {
   requireRole(principal, "admin", "issuer", "auditor");
   if (holder === undefined) throw new LicenceError("ERR_VALIDATION", "The request is not valid.", { issues: [{ path: ["holder"], message: "is required" }] });
@@ -87,5 +88,10 @@ export async function listAuthorisations(ctx: RegistryContext, principal: Princi
     "SELECT id, consumer, type_code, fields, expires_at FROM authorisations WHERE holder_key = ? ORDER BY created_at",
     [ctx.holderKey(holder)],
   );
-  return rows.map((r) => ({ id: r.id, holder: { ...holder }, consumer: r.consumer, type: r.type_code, fields: JSON.parse(r.fields) as string[], expiresAt: new Date(r.expires_at).toISOString() }));
+  const overseer = principal.roles.includes("admin") || principal.roles.includes("auditor");
+  const visible: typeof rows = [];
+  for (const r of rows) {
+    if (overseer || (principal.licenceTypes.includes(r.type_code) && issuesType(principal, await readLicenceType(ctx.db, r.type_code)))) visible.push(r);
+  }
+  return visible.map((r) => ({ id: r.id, holder: { ...holder }, consumer: r.consumer, type: r.type_code, fields: JSON.parse(r.fields) as string[], expiresAt: new Date(r.expires_at).toISOString() }));
 }

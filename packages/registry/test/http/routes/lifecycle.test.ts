@@ -17,7 +17,7 @@ const issue = (body: Record<string, unknown> = { requestId: rid(), ...item() }) 
 
 beforeAll(async () => {
   h = await httpWorld();
-  trust = await verifyTrustList((await h.call("GET", "/v1/trust-list")).text, { at: new Date(), algorithms: ["ES256"] });
+  trust = await verifyTrustList((await h.call("GET", "/v1/trust-list")).text, { at: new Date(), algorithms: ["ES256"], operatorCertificates: [h.w.operatorPem] });
 });
 afterAll(async () => {
   await h?.close();

@@ -1,0 +1,97 @@
+/**
+ * Hardening defects 5 and 8, verifier side: date claims out of range get their own report codes
+ * (never a RangeError, never a disclosure failure), and claims that must never be selectively
+ * disclosable (registered claims, status, holder, identifier: anything outside `fields`) FAIL.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { issueLicence, type IssuedLicence } from "../../src/licence/issue.js";
+import { verifyLicence } from "../../src/licence/verify.js";
+import { signJws, toCompact } from "../../src/jws/jws.js";
+import { createDisclosures } from "../../src/sdjwt/disclosure.js";
+import { BUSINESS, FIELDS, HOLDER, ISSUED_AT, LATER, world, type World } from "../fixtures/world.js";
+
+const fromB64u = (s: string) => Buffer.from(s, "base64url").toString("utf8");
+const b64u = (s: string) => Buffer.from(s).toString("base64url");
+
+let w: World;
+let issued: IssuedLicence;
+beforeAll(async () => {
+  w = await world();
+  issued = await issueLicence(w.departments.ES256.context, { type: BUSINESS, holder: HOLDER, fields: FIELDS, serial: "2026000077", issuedAt: ISSUED_AT });
+});
+
+const verify = (input: string) => verifyLicence(input, { trustList: w.trustList, at: LATER, algorithms: ["ES256"] });
+
+async function resign(mutate: (payload: Record<string, any>, header: Record<string, any>) => void, disclosures: readonly string[] = issued.archive.header.disclosures) {
+  const header = JSON.parse(fromB64u(issued.archive.protected));
+  const payload = JSON.parse(fromB64u(issued.archive.payload));
+  mutate(payload, header);
+  const signed = await signJws(header, new TextEncoder().encode(JSON.stringify(payload)), w.departments.ES256.signer);
+  return `${toCompact(signed)}~${disclosures.map((d) => `${d}~`).join("")}`;
+}
+
+/** Changes the payload and header but keeps the original signature: no key needed. */
+function forge(mutate: (payload: Record<string, any>, header: Record<string, any>) => void): string {
+  const header = JSON.parse(fromB64u(issued.archive.protected));
+  const payload = JSON.parse(fromB64u(issued.archive.payload));
+  mutate(payload, header);
+  return `${b64u(JSON.stringify(header))}.${b64u(JSON.stringify(payload))}.${issued.archive.signature}~`;
+}
+
+const failedCheck = (report: Awaited<ReturnType<typeof verify>>) => report.checks.find((c) => c.result === "failed");
+
+describe("date claims out of range", () => {
+  for (const value of [8.64e12, 8.64e12 + 1, 253402300800, Number.MAX_SAFE_INTEGER]) {
+    it(`an iat of ${value} (header and payload, original signature) is a format failure with its own code`, async () => {
+      const report = await verify(forge((p, h) => ((p.iat = value), (h.iat = value))));
+      expect(report.indication).toBe("FAILED");
+      expect(failedCheck(report)).toMatchObject({ check: "format", code: "iat-range" });
+    });
+  }
+
+  it("exp and nbf out of range, validly signed, are reported as such, not as a disclosure failure", async () => {
+    const exp = await verify(await resign((p) => (p.exp = 8.64e12)));
+    expect(failedCheck(exp)).toMatchObject({ check: "format", code: "exp-range" });
+    const nbf = await verify(await resign((p) => (p.nbf = 8.64e12)));
+    expect(failedCheck(nbf)).toMatchObject({ check: "format", code: "nbf-range" });
+  });
+
+  it("an exp before nbf is refused", async () => {
+    const report = await verify(await resign((p) => (p.exp = p.nbf - 1)));
+    expect(failedCheck(report)).toMatchObject({ check: "format", code: "exp-range" });
+  });
+});
+
+describe("claims that are never selectively disclosable", () => {
+  for (const name of ["exp", "nbf", "iat", "iss", "status", "cnf", "vct", "jti"]) {
+    it(`a disclosed top-level ${name} FAILS`, async () => {
+      const [d] = createDisclosures([[name, name === "status" ? { status_list: { uri: "https://x/1", idx: 0 } } : 0]]);
+      const compact = await resign((p) => (p._sd = [d!.digest]), [...issued.archive.header.disclosures, d!.encoded]);
+      const report = await verify(compact);
+      expect(report.indication).toBe("FAILED");
+      expect(failedCheck(report)).toMatchObject({ check: "disclosures", code: "not-disclosable" });
+    });
+  }
+
+  it("a withheld digest outside fields (a status reference hidden from the verifier) FAILS", async () => {
+    const [d] = createDisclosures([["status", { status_list: { uri: "https://x/1", idx: 0 } }]]);
+    const report = await verify(await resign((p) => (p._sd = [d!.digest])));
+    expect(report.indication).toBe("FAILED");
+    expect(failedCheck(report)).toMatchObject({ check: "disclosures", code: "not-disclosable" });
+  });
+
+  it("a disclosable holder FAILS", async () => {
+    const [d] = createDisclosures([["idNumber", HOLDER.idNumber]]);
+    const report = await verify(
+      await resign((p) => {
+        delete p.licence.holder.idNumber;
+        p.licence.holder._sd = [d!.digest];
+      }, [...issued.archive.header.disclosures, d!.encoded]),
+    );
+    expect(report.indication).toBe("FAILED");
+  });
+
+  it("the licence as issued still PASSES (its disclosures are all fields)", async () => {
+    expect((await verify(issued.compact)).indication).not.toBe("FAILED");
+  });
+});
