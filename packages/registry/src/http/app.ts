@@ -112,7 +112,7 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
   registerSharingRoutes(app, mw);
   registerApiKeyRoutes(app, mw);
   registerPublicRoutes(app, registry.public);
-  registerPrintRoutes(app, mw, registry.public, options.publicUrl);
+  registerPrintRoutes(app, mw, registry, options.publicUrl);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

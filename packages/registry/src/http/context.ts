@@ -3,13 +3,15 @@
  *
  * @module
  */
-import type { PublicRegistryApi, RegistryApi } from "@elicence/core";
+import type { PublicRegistryApi, RegistryApi, TrustList } from "@elicence/core";
 
 /** The part of `Registry` the HTTP layer uses: sessions by API key, and the public operations. */
 export interface RegistryBackend {
   /** Authenticates an API key; throws `ERR_UNAUTHENTICATED` for a bad one. */
   session(apiKey: string): Promise<RegistryApi>;
   readonly public: PublicRegistryApi;
+  /** The registry's own trust list, verified against its pinned operator certificate at `at` (printing needs it). */
+  verifiedTrustList?(at: Date): Promise<TrustList>;
 }
 
 /** Request-scoped values. */

@@ -8,7 +8,7 @@
  */
 import { createHmac } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { LicenceError, type ApiKeyRequest, type HolderCode, type LicenceType, type PublicRegistryApi, type RegistryApi } from "@elicence/core";
+import { LicenceError, type TrustList, type ApiKeyRequest, type HolderCode, type LicenceType, type PublicRegistryApi, type RegistryApi } from "@elicence/core";
 import { createKeySigner } from "@elicence/core/jws";
 import { decryptPrivateKey } from "@elicence/core/keys";
 import { parseCertificate } from "@elicence/core/x509";
@@ -171,6 +171,11 @@ export class Registry {
    */
   async addDepartment(options: Omit<AddDepartmentOptions, "now">): Promise<AddedDepartment> {
     return addDepartment(this.#ctx, options);
+  }
+
+  /** The registry's trust list as it is now, verified against its own operator certificate at `at`. */
+  verifiedTrustList(at: Date): Promise<TrustList> {
+    return this.#ctx.trustList.current(at);
   }
 
   /** The log's identifier (signed into every tree head). */

@@ -4,7 +4,7 @@
  * can hold an SM2 key but would sign ECDSA with it: the workers sign with core's SM2) — and none of
  * it verifies under the default allow-list.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,6 +22,7 @@ describe("an all-SM2 workspace", () => {
   let registry: Registry;
   let trust: TrustList;
   let issuerKey: string;
+  let operatorPem: string;
 
   beforeAll(async () => {
     const home = mkdtempSync(join(tmpdir(), "elicence-sm2-"));
@@ -36,7 +37,8 @@ describe("an all-SM2 workspace", () => {
     });
     registry = await Registry.open({ home, db: `sqlite:${join(home, "registry.db")}`, passphrase: PASSPHRASE });
     issuerKey = (await registry.createApiKey({ department: SAMPLE_DEPARTMENT.code, roles: ["issuer"], licenceTypes: [BUSINESS_LICENCE.code] })).key;
-    trust = await verifyTrustList(await registry.public.trustList(), { at: new Date(), algorithms: SM2 });
+    operatorPem = readFileSync(join(home, "pki", "operator.pem"), "utf8");
+    trust = await verifyTrustList(await registry.public.trustList(), { at: new Date(), algorithms: SM2, operatorCertificates: [operatorPem] });
   });
   afterAll(async () => {
     await registry?.close();
@@ -45,7 +47,7 @@ describe("an all-SM2 workspace", () => {
   it("signs its trust list with SM2, which the default allow-list refuses", async () => {
     const token = await registry.public.trustList();
     expect(JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString()).alg).toBe("SM2SM3");
-    await expect(verifyTrustList(token, { at: new Date(), algorithms: DEFAULT_ALGORITHMS })).rejects.toMatchObject({ code: "ERR_ALGORITHM_NOT_ALLOWED" });
+    await expect(verifyTrustList(token, { at: new Date(), algorithms: DEFAULT_ALGORITHMS, operatorCertificates: [operatorPem] })).rejects.toMatchObject({ code: "ERR_ALGORITHM_NOT_ALLOWED" });
   });
 
   it("signs licences on the worker pool with SM2: they PASS with SM2SM3 allowed, with SM2 status lists and tree heads", async () => {

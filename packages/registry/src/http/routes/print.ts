@@ -7,10 +7,10 @@
  * @module
  */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { DEFAULT_ALGORITHMS, LicenceError, verifyTrustList, type PublicRegistryApi, type TrustList } from "@elicence/core";
+import { LicenceError, type TrustList } from "@elicence/core";
 import { printLicencePdf } from "@elicence/print";
 import { CauseHeaders, causeOf } from "../cause.js";
-import type { HttpEnv } from "../context.js";
+import type { HttpEnv, RegistryBackend } from "../context.js";
 import { LicenceIdParams, NoQuery } from "../schemas/requests.js";
 import { BEARER, problems, type RouteMiddleware } from "./define.js";
 
@@ -19,15 +19,17 @@ import { BEARER, problems, type RouteMiddleware } from "./define.js";
  *
  * @param app - the app
  * @param mw - authentication
- * @param publicApi - the registry's public documents (its trust list)
+ * @param backend - the registry (its public documents and its verified trust list)
  * @param publicUrl - the registry's URL as verifiers reach it (default: the request's origin), for a QR reference
  */
-export function registerPrintRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddleware, publicApi: PublicRegistryApi, publicUrl?: string): void {
-  // The registry's own trust list, verified once per token (it changes when the catalogue does).
+export function registerPrintRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddleware, backend: RegistryBackend, publicUrl?: string): void {
+  // The registry's own trust list, verified against its pinned operator certificate, once per
+  // token (it changes when the catalogue does).
   let cached: { token: string; list: TrustList } | undefined;
   const trustList = async (at: Date): Promise<TrustList> => {
-    const token = await publicApi.trustList();
-    if (cached?.token !== token) cached = { token, list: await verifyTrustList(token, { at, algorithms: [...DEFAULT_ALGORITHMS] }) };
+    const token = await backend.public.trustList();
+    if (!backend.verifiedTrustList) throw new LicenceError("ERR_UNAVAILABLE", "This registry cannot print: it has no verified trust list.");
+    if (cached?.token !== token) cached = { token, list: await backend.verifiedTrustList(at) };
     return cached.list;
   };
 
