@@ -82,6 +82,7 @@ export type { Disclosure, DisclosureFailureReason, ResolvedClaims } from "./sdjw
 // Trust list
 export { TRUST_LIST_TYP, TrustList, trustListSchema, verifyTrustList } from "./trust/trust-list.js";
 export type { TrustListDocument, TrustedDepartment, TrustedService, VerifyTrustListOptions } from "./trust/trust-list.js";
+export type { TrustedLicenceType } from "./trust/trust-list.js";
 
 // Status lists: verification and decoding
 export { STATUS_LIST_TYP, verifyStatusListToken } from "./status/token.js";
@@ -95,6 +96,8 @@ export {
   parseStatusListPayload,
   safeParseStatusListPayload,
 } from "./status/index.js";
+export { LICENCE_END_REASON_VALUES, endReasonFromValue } from "./status/index.js";
+export type { LicenceEndReason } from "./status/index.js";
 export type {
   StatusListBits,
   StatusListJSON,

@@ -19,6 +19,7 @@
 import { mkdir, readFile, readdir, rename, writeFile, access } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { statusPolicies } from "../registry/trust-list.js";
 import { LicenceError, isJwsAlgorithm, isValidUscc, verifyTrustList, type JwsAlgorithm, type LicenceType, type TrustList, type TrustListDocument } from "@elicence/core";
 import { encodeBase64 } from "@elicence/core/encoding";
 import {
@@ -189,6 +190,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     // The departments' signing certificates (issued by the root itself: no CA between), so that
     // licences, which name theirs by x5t#S256 only, are verified from the trust list alone.
     certificates: departments.map((d) => d.certificate),
+    licenceTypes: statusPolicies(types),
   };
   const operatorSigner = await createKeySigner(operator.privateKeyPkcs8, operator.alg);
   await writeAtomic(join(dir, "trust-list.jwt"), `${await signTrustList(document, operatorSigner, [operator.certificatePem])}\n`);
