@@ -56,6 +56,8 @@ export type {
 export { LICENCE_TYP } from "./licence/model.js";
 export type { Holder, Licence, LicenceIssuerInfo, LicenceStatus, StatusReference } from "./licence/model.js";
 export type { FieldDefinition, FieldType, HolderKind, LicenceType, ShareClass, ValidityTerm } from "./catalogue/licence-type.js";
+export { MATTER_CODE_PATTERN, approvalMatterSchema, parseApprovalMatter, safeParseApprovalMatter } from "./catalogue/approval-matter.js";
+export type { ApprovalMatter, MatterRequirement } from "./catalogue/approval-matter.js";
 
 // Verify and report
 export { verifyLicence } from "./licence/verify.js";
@@ -137,6 +139,9 @@ export type {
   LogEntry,
   DepartmentStats,
   RegistryStats,
+  MatterStats,
+  MatterMaterial,
+  MatterMaterials,
   ApiKeyInfo,
   ApiKeyRequest,
   NewApiKeyResult,

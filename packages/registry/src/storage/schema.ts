@@ -154,6 +154,19 @@ const V3 = `
 ALTER TABLE signer_chains ADD COLUMN header_x5c INTEGER NOT NULL DEFAULT 1;
 `;
 
+/**
+ * Approval matters (事项目录): each matter's definition as validated JSON (like licence types), with
+ * who added it and when. Numbered 12 (its issue), leaving room for migrations made in parallel.
+ */
+const V12 = `
+CREATE TABLE approval_matters (
+  code TEXT PRIMARY KEY,
+  definition TEXT NOT NULL,
+  created_at INT64 NOT NULL,
+  created_by TEXT NOT NULL
+);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: "initial schema", ...both(V1) },
@@ -164,4 +177,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     postgres: `${V2}UPDATE log_entries SET licence = (entry::jsonb ->> 'licence');\n`,
   },
   { version: 3, name: "signer chains say their header form", ...both(V3) },
+  { version: 12, name: "approval matters", ...both(V12) },
 ]);

@@ -23,7 +23,11 @@ function requireReader(principal: Principal): void {
   requireRole(principal, "consumer", "auditor", "admin", "issuer");
 }
 
-async function share(
+/**
+ * One licence as the caller may see it, and its read event. `limit` narrows the disclosures to the
+ * fields a purpose needs (an approval matter's minimum necessary).
+ */
+export async function share(
   ctx: RegistryContext,
   principal: Principal,
   tx: Queryable,
@@ -33,6 +37,7 @@ async function share(
   entitlements?: Map<string, Promise<Set<string>>>,
   reason: string = reasonHash(cause),
   prefetched?: Set<string>,
+  limit?: ReadonlySet<string>,
 ): Promise<{ shared: SharedLicence; event: LogEvent }> {
   const type = await readLicenceType(tx, row.type_code, row.type_version, ctx.typeVersions);
   const available = Object.keys(JSON.parse(row.disclosures) as Record<string, string>);
@@ -47,7 +52,7 @@ async function share(
   }
   const entitled = own ? new Set(conditional) : await pending!;
   // `none` fields never leave the issuer: no read path hands them out.
-  const disclose = available.filter((name) => conditional.includes(name) && entitled.has(name));
+  const disclose = available.filter((name) => conditional.includes(name) && entitled.has(name) && (limit === undefined || limit.has(name)));
   const withheld = available.filter((name) => !disclose.includes(name));
   const expired = row.status === "active" && row.valid_until !== null && row.valid_until * 1000 <= now;
   const shared: SharedLicence = {
@@ -77,7 +82,7 @@ async function share(
  * commit holding them is durable: no answer leaves without its log record, and when that commit
  * fails the read fails.
  */
-async function loggedRead<T>(ctx: RegistryContext, work: (db: Queryable) => Promise<{ result: T; events: LogEvent[] }>): Promise<T> {
+export async function loggedRead<T>(ctx: RegistryContext, work: (db: Queryable) => Promise<{ result: T; events: LogEvent[] }>): Promise<T> {
   const { result, events } = await work(ctx.db);
   await ctx.readLog.append(events);
   return result;
