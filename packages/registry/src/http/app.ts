@@ -28,6 +28,7 @@ import { registerPublicRoutes } from "./routes/public.js";
 import { registerReadRoutes } from "./routes/reads.js";
 import { registerSharingRoutes } from "./routes/sharing.js";
 import { registerApiKeyRoutes } from "./routes/api-keys.js";
+import { registerMatterRoutes } from "./routes/matters.js";
 import { validationError } from "./validation.js";
 
 /** Options of {@link createHttpApp}. */
@@ -102,6 +103,7 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
   registerReadRoutes(app, mw);
   registerSharingRoutes(app, mw);
   registerApiKeyRoutes(app, mw);
+  registerMatterRoutes(app, mw);
   registerPublicRoutes(app, registry.public);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

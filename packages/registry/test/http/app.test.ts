@@ -36,7 +36,7 @@ describe("GET /openapi.json", () => {
     const operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
     expect(operations).toHaveLength(ENDPOINTS.length + 6);
     for (const e of ENDPOINTS) {
-      const template = e.path({ id: "{id}" }).split("?")[0]!.replace(/\/holders\/001\/[^/]+/, "/holders/{idType}/{idNumber}").replace(/licence-types\/\w+$/, "licence-types/{code}").replace(/api-keys\/[0-9a-f]{16}\//, "api-keys/{id}/");
+      const template = e.path({ id: "{id}" }).split("?")[0]!.replace(/\/holders\/001\/[^/]+/, "/holders/{idType}/{idNumber}").replace(/licence-types\/\w+$/, "licence-types/{code}").replace(/api-keys\/[0-9a-f]{16}\//, "api-keys/{id}/").replace(/matters\/[^/{]+/, "matters/{code}");
       const op = doc.paths[template]?.[e.method.toLowerCase()];
       expect(op, `${e.method} ${template}`).toBeDefined();
       expect(op.security).toEqual([{ bearer: [] }]);
