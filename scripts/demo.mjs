@@ -3,7 +3,7 @@
 // department, encrypted keys, trust list, sample licence types), issue a business licence, and
 // verify it offline, printing the verdict. Uses a fixed demo passphrase: never do that for real keys.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,6 +32,19 @@ if (init.status !== 0) {
 const summary = JSON.parse(init.stdout);
 console.log(`Workspace ready: development CA, ${summary.departments.map((d) => d.name).join(", ")}, trust list, ${summary.licenceTypes.length} licence types, registry.db`);
 env.ELICENCE_API_KEY = summary.apiKeys.find((k) => k.role === "issuer").key;
+const adminKey = summary.apiKeys.find((k) => k.role === "admin").key;
+// So the workspace can be used after the demo: the passphrase and the keys, shown and kept in a
+// file only the user can read (a demo's keys; real ones are never written down like this).
+const quote = (v) => `'${v.replaceAll("'", "'\\''")}'`;
+const envFile = join(home, "demo.env");
+writeFileSync(
+  envFile,
+  [`export ELICENCE_PASSPHRASE=${quote(env.ELICENCE_PASSPHRASE)}`, `export ELICENCE_API_KEY=${quote(env.ELICENCE_API_KEY)}`, `export ELICENCE_ADMIN_KEY=${quote(adminKey)}`, ""].join("\n"),
+  { mode: 0o600 },
+);
+console.log(`Passphrase of the workspace keys: ${env.ELICENCE_PASSPHRASE}`);
+console.log(`API keys (shown once): issuer ${env.ELICENCE_API_KEY}  admin ${adminKey}`);
+console.log(`To reuse the workspace: source ${envFile}`);
 run(["type", "list", "--home", home]);
 run([
   "issue", "--home", home, "--type", "11330100MB0000019K001",
@@ -46,5 +59,5 @@ run([
   "--out", out,
 ]);
 const status = run(["verify", out, "--home", home]);
-console.log(`\nThe workspace is in ${home}; the licence file is ${out}.`);
+console.log(`\nThe workspace is in ${home}; the licence file is ${out}. Reuse it: source ${envFile}`);
 process.exit(status);

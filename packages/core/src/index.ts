@@ -56,6 +56,8 @@ export type {
 export { LICENCE_TYP } from "./licence/model.js";
 export type { Holder, Licence, LicenceIssuerInfo, LicenceStatus, StatusReference } from "./licence/model.js";
 export type { FieldDefinition, FieldType, HolderKind, LicenceType, ShareClass, ValidityTerm } from "./catalogue/licence-type.js";
+export { MATTER_CODE_PATTERN, approvalMatterSchema, parseApprovalMatter, safeParseApprovalMatter } from "./catalogue/approval-matter.js";
+export type { ApprovalMatter, MatterRequirement } from "./catalogue/approval-matter.js";
 
 // Verify and report
 export { verifyLicence } from "./licence/verify.js";
@@ -82,6 +84,7 @@ export type { Disclosure, DisclosureFailureReason, ResolvedClaims } from "./sdjw
 // Trust list
 export { TRUST_LIST_TYP, TrustList, trustListSchema, verifyTrustList } from "./trust/trust-list.js";
 export type { TrustListDocument, TrustedDepartment, TrustedService, VerifyTrustListOptions } from "./trust/trust-list.js";
+export type { TrustedLicenceType } from "./trust/trust-list.js";
 
 // Status lists: verification and decoding
 export { STATUS_LIST_TYP, verifyStatusListToken } from "./status/token.js";
@@ -95,6 +98,8 @@ export {
   parseStatusListPayload,
   safeParseStatusListPayload,
 } from "./status/index.js";
+export { LICENCE_END_REASON_VALUES, endReasonFromValue } from "./status/index.js";
+export type { LicenceEndReason } from "./status/index.js";
 export type {
   StatusListBits,
   StatusListJSON,
@@ -134,6 +139,9 @@ export type {
   LogEntry,
   DepartmentStats,
   RegistryStats,
+  MatterStats,
+  MatterMaterial,
+  MatterMaterials,
   ApiKeyInfo,
   ApiKeyRequest,
   NewApiKeyResult,

@@ -7,6 +7,8 @@
 export { initWorkspace, openWorkspace, Workspace } from "./workspace/workspace.js";
 export type { AddDepartmentOptions, DepartmentSpec, InitWorkspaceOptions, WorkspaceConfig } from "./workspace/workspace.js";
 export { Registry } from "./registry/registry.js";
+export { normalisePublicUrl, publicUrlWarnings } from "./workspace/public-url.js";
+export type { PublicUrlCheck } from "./workspace/public-url.js";
 export type { RegistryOptions } from "./registry/registry.js";
 export type { AuditResult } from "./registry/audit.js";
 export type { AddedDepartment } from "./registry/jobs/department.js";

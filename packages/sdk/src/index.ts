@@ -19,9 +19,10 @@ export { parseVerifierCache } from "./verifier/cache.js";
 export type { CachedDocument, VerifierCache } from "./verifier/cache.js";
 
 // Materials check of an approval matter
-export { checkMaterials } from "./materials/check-materials.js";
+export { DEFAULT_MATERIALS_REASON, checkMaterials } from "./materials/check-materials.js";
 export type {
   CheckMaterialsOptions,
+  CheckMatterOptions,
   MaterialCandidate,
   MaterialResult,
   MaterialsReport,

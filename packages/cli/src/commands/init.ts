@@ -19,6 +19,8 @@ export interface InitCommandOptions {
   readonly now: Date;
   /** The registry database (`sqlite:PATH` or `postgres://…`); default the workspace's registry.db. */
   readonly db?: string;
+  /** The registry's public URL, named by every licence's status reference. */
+  readonly publicUrl?: string;
 }
 
 /** Runs `init`. */
@@ -33,6 +35,7 @@ export async function runInit(options: InitCommandOptions): Promise<number> {
     licenceTypes: [BUSINESS_LICENCE, OPERATOR_CERTIFICATE],
     alg: options.alg,
     force: options.force,
+    ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
     ...(iterations ? { iterations } : {}),
   });
   const types = await ws.catalogue();
@@ -56,7 +59,7 @@ export async function runInit(options: InitCommandOptions): Promise<number> {
   }
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ home: ws.home, operator: ws.config.operator, departments: ws.config.departments, licenceTypes: types.map((t) => ({ code: t.code, name: t.name })), apiKeys: keys }, null, 2)}\n`,
+      `${JSON.stringify({ home: ws.home, publicUrl: ws.config.publicUrl, operator: ws.config.operator, departments: ws.config.departments, licenceTypes: types.map((t) => ({ code: t.code, name: t.name })), apiKeys: keys }, null, 2)}\n`,
     );
   } else {
     process.stdout.write(
@@ -66,6 +69,7 @@ export async function runInit(options: InitCommandOptions): Promise<number> {
         `  registry operator       ${ws.config.operator.name} (${ws.config.operator.code})`,
         ...ws.config.departments.map((d) => `  issuing department      ${d.name} (${d.code}), ${d.alg}`),
         `  trust list              trust-list.jwt`,
+        `  public URL              ${ws.config.publicUrl} (licences name their status lists under it)`,
         ...types.map((t) => `  licence type            ${t.code} ${t.name}`),
         `  registry database       ${options.db === undefined ? "registry.db (SQLite)" : redactDatabaseUrl(options.db)}`,
         `Private keys are encrypted with your passphrase (PKCS#8, PBES2/AES-256).`,
@@ -93,9 +97,10 @@ export function registerInit(program: Command, setExitCode: SetExitCode): void {
     .requiredOption("--home <dir>", "workspace directory")
     .addOption(new Option("--alg <alg>", "department signing algorithm (SM2: an all-SM2 workspace, SM2 with SM3)").choices([...KEY_ALGORITHM_CHOICES]).default("ES256"))
     .option("--db <url>", "the registry database, sqlite:PATH or an empty postgres://… database (default: the workspace's registry.db); serve with the same --db", parseDatabaseUrl)
+    .option("--public-url <url>", "the URL the registry will be reached at; every licence names its status list under it (default http://localhost:8080)")
     .option("--force", "overwrite an existing workspace", false)
     .option("--json", "print JSON", false)
     .action(async (o) => {
-      setExitCode(await runInit({ home: o.home, alg: toJwsAlgorithm(o.alg)!, force: o.force, json: o.json, now: new Date(), ...(o.db !== undefined ? { db: o.db } : {}) }));
+      setExitCode(await runInit({ home: o.home, alg: toJwsAlgorithm(o.alg)!, force: o.force, json: o.json, now: new Date(), ...(o.db !== undefined ? { db: o.db } : {}), ...(o.publicUrl !== undefined ? { publicUrl: o.publicUrl } : {}) }));
     });
 }

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Command } from "commander";
-import { Registry, serveRegistry } from "@elicence/registry";
+import { Registry, normalisePublicUrl, publicUrlWarnings, serveRegistry } from "@elicence/registry";
 import { readPassphrase } from "../io/passphrase.js";
 import { CliError } from "../output.js";
 import { collect, parseDatabaseUrl, parsePort, type SetExitCode } from "../flags.js";
@@ -16,6 +16,8 @@ export interface ServeCommandOptions {
   readonly host: string;
   /** Browser origins allowed to call the authenticated API (CORS). */
   readonly corsOrigins?: readonly string[];
+  /** The URL clients reach this server at (checked against the workspace's public URL). */
+  readonly publicUrl?: string;
 }
 
 /** Runs `serve` until SIGINT or SIGTERM. */
@@ -29,6 +31,13 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
       ok = false;
     }
     if (!ok) throw new CliError("usage", `--cors-origin takes an origin such as https://approval.example.gov.cn, got "${origin.slice(0, 80)}".`);
+  }
+  if (options.publicUrl !== undefined) {
+    try {
+      normalisePublicUrl(options.publicUrl);
+    } catch {
+      throw new CliError("usage", `--public-url takes an absolute http(s) URL such as https://registry.example.gov.cn, got "${options.publicUrl.slice(0, 80)}".`);
+    }
   }
   const passphrase = await readPassphrase("Passphrase for the workspace keys: ");
   const registry = await Registry.open({ home: options.home, passphrase, ...(options.db ? { db: options.db } : {}) });
@@ -51,7 +60,10 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
     if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") throw new CliError("usage", `Port ${options.port} is in use.`, "Choose another with --port.");
     throw err;
   }
-  process.stdout.write(`eLicence registry listening on ${server.url} (database: ${options.db ?? "sqlite: registry.db in the workspace"})\n`);
+  process.stdout.write(`eLicence registry listening on ${server.url} (database: ${options.db ?? "sqlite: registry.db in the workspace"}; public URL ${registry.publicUrl})\n`);
+  for (const warning of publicUrlWarnings({ configured: registry.publicUrl, listening: server.url, ...(options.publicUrl !== undefined ? { declared: options.publicUrl } : {}) })) {
+    process.stderr.write(`warning: ${warning}\n`);
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
@@ -71,8 +83,9 @@ export function registerServe(program: Command, setExitCode: SetExitCode): void 
     .option("--db <url>", "sqlite:PATH or postgres://… (default: the workspace's registry.db)", parseDatabaseUrl)
     .option("--port <n>", "TCP port", parsePort, 8080)
     .option("--host <addr>", "interface to listen on", "127.0.0.1")
+    .option("--public-url <url>", "the URL clients reach this server at; a warning is printed when licences name another")
     .option("--cors-origin <origin>", "a browser origin allowed to call the authenticated API (repeat); the public documents are open to every origin", collect, [])
     .action(async (o) => {
-      setExitCode(await runServe({ home: o.home, db: o.db, port: o.port, host: o.host, corsOrigins: o.corsOrigin }));
+      setExitCode(await runServe({ home: o.home, db: o.db, port: o.port, host: o.host, corsOrigins: o.corsOrigin, ...(o.publicUrl !== undefined ? { publicUrl: o.publicUrl } : {}) }));
     });
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import type { LicenceType } from "../catalogue/licence-type.js";
+import type { ApprovalMatter } from "../catalogue/approval-matter.js";
 import type { HolderIdType } from "../identifiers/index.js";
 import type { LicenceStatus } from "../licence/model.js";
 import type { SignedTreeHead, TileRef } from "../log/index.js";
@@ -231,6 +232,25 @@ export interface RegistryStats {
   /** ISO 8601, exclusive. */
   readonly to: string;
   readonly departments: readonly DepartmentStats[];
+  /** Per approval matter of the catalogue: its materials checks in the period. */
+  readonly matters?: readonly MatterStats[];
+}
+
+/**
+ * The figure departments are assessed on per approval matter: of its materials checks in the
+ * period, how many found every required licence available electronically ("no longer needs the
+ * original", 不再提交原件).
+ */
+export interface MatterStats {
+  readonly matter: string;
+  /** The department that handles it. */
+  readonly department: string;
+  /** Materials checks made for it in the period. */
+  readonly checks: number;
+  /** Checks in which every required licence type had a current licence to serve. */
+  readonly servedElectronically: number;
+  /** `servedElectronically / checks` (0 when there were none). */
+  readonly noOriginalRate: number;
 }
 
 /** Proofs from the registry's log. */
@@ -316,6 +336,40 @@ export interface RegistryApi extends PublicRegistryApi {
   /** Admins: revokes a key at once; revoking a revoked key changes nothing. */
   revokeApiKey(id: string): Promise<ApiKeyInfo>;
 
-  /** Admins and auditors: sharing figures per department over `[from, to)` (ISO 8601). */
-  stats(period: { readonly from: string; readonly to: string }): Promise<RegistryStats>;
+  /**
+   * Admins and auditors: sharing figures per department over `[from, to)` (ISO 8601), and per
+   * approval matter; the period defaults to the 30 days before now (`to` now, `from` 30 days before `to`).
+   */
+  stats(period?: { readonly from?: string; readonly to?: string }): Promise<RegistryStats>;
+
+  /** Admins: adds an approval matter to the catalogue (事项目录). */
+  addMatter(matter: ApprovalMatter): Promise<ApprovalMatter>;
+  /** Every approval matter, by code. */
+  listMatters(): Promise<ApprovalMatter[]>;
+  /** One approval matter. */
+  getMatter(code: string): Promise<ApprovalMatter>;
+  /**
+   * The materials of an approval matter for a holder: for each licence type the matter requires,
+   * the holder's licences disclosing only the fields the matter needs (and the caller is entitled
+   * to), or why there is none. Logged as reads whose cause is the matter; `cause.matter` must be
+   * the matter's code.
+   */
+  matterMaterials(matter: string, holder: HolderCode, cause: ReadCause): Promise<MatterMaterials>;
+}
+
+/** One required licence type of a materials check, as the registry answers it. */
+export interface MatterMaterial {
+  readonly type: string;
+  /** The fields the matter needs of this type. */
+  readonly fields: readonly string[];
+  /** The holder's licences of this type, each with at most the needed disclosures. */
+  readonly licences: readonly SharedLicence[];
+  /** When no licence is current: `none-found` (none of this type) or `not-current` (all ended, suspended or expired). */
+  readonly unavailable?: "none-found" | "not-current";
+}
+
+/** The registry's answer to a materials check (see {@link RegistryApi.matterMaterials}). */
+export interface MatterMaterials {
+  readonly matter: ApprovalMatter;
+  readonly materials: readonly MatterMaterial[];
 }

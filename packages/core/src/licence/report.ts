@@ -38,7 +38,8 @@ export type SubIndication =
   | "TRY_LATER"
   | "SUSPENDED"
   | "SUPERSEDED"
-  | "REVOKED_NO_POE";
+  | "REVOKED_NO_POE"
+  | "CANCELLED";
 
 /** The checks, in the order they run. */
 export type CheckName =
@@ -117,6 +118,11 @@ export type ValidityFailureCode = "signing-time-in-future" | "not-yet-valid" | "
  */
 export type StatusFailureCode =
   | "invalid"
+  | "revoked"
+  | "cancelled"
+  | "superseded"
+  | "status-reason"
+  | "status-required"
   | "suspended"
   | "stale"
   | "status-list-missing"
@@ -176,7 +182,12 @@ export interface VerificationReport {
    * The status read from the status list, when one was checked: `invalid` covers revoked,
    * cancelled and superseded (the list has two bits; the registry gives the precise reason).
    */
-  readonly status?: "valid" | "suspended" | "invalid";
+  readonly status?: "valid" | "suspended" | "invalid" | "revoked" | "cancelled" | "superseded";
+  /**
+   * When the status list says the licence was superseded: the identifier of the version that
+   * replaced it (same serial, next version, as GB/T 36903 identifiers number versions).
+   */
+  readonly supersededBy?: string;
 }
 
 /** The `details.reason` values of the errors a status list token can raise, reported as the status check's code. */
@@ -192,6 +203,7 @@ const STATUS_REASONS: ReadonlySet<string> = new Set<StatusFailureCode>([
   "stale",
   "signer-expired",
   "uri",
+  "reasons",
   "shape",
   "bits",
   "lst",

@@ -19,6 +19,7 @@ import type { TrustList } from "../trust/trust-list.js";
 import type { RevocationOptions } from "../revocation/check.js";
 import type { Certificate } from "../x509/index.js";
 import { statusFromValue } from "../status/index.js";
+import { readEndReason } from "./status-reason.js";
 import { verifyStatusListToken, type VerifiedStatusList } from "../status/token.js";
 import type { HolderKind } from "../catalogue/licence-type.js";
 import { LICENCE_TYP, fromEpochSeconds, isoFromMillis, type Licence } from "./model.js";
@@ -304,6 +305,13 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
   let claims: LicenceClaims | undefined;
   let envelope: Envelope | undefined;
   let status: VerificationReport["status"];
+  let supersededBy: string | undefined;
+  let lastStatusList: VerifiedStatusList | undefined;
+  const checkStatus = async (ref: { uri: string; idx: number }, opts: VerifyLicenceOptions) => {
+    const found = await findStatusList(ref, opts);
+    lastStatusList = found;
+    return statusOf(found, ref.idx);
+  };
 
   const finish = (): VerificationReport => {
     const list = CHECK_ORDER.map(
@@ -324,6 +332,7 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
       ...(claims ? { signingTime: fromEpochSeconds(claims.iat) } : {}),
       verificationTime: isoFromMillis(at.getTime()),
       ...(status ? { status } : {}),
+      ...(supersededBy ? { supersededBy } : {}),
     };
   };
 
@@ -436,13 +445,28 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
   }
 
   // 8. Status, from a status list the caller supplied; never assumed.
-  if (!claims.statusRef) pass("status", "The licence names no status list.");
+  const typeCode = ((claims.payload.licence as Record<string, unknown>).type as Record<string, unknown>).code as string;
+  if (!claims.statusRef && trustList.statusRequired(typeCode)) {
+    record("status", fail("SIG_CONSTRAINTS_FAILURE", "status-required", "The trust list requires licences of this type to carry a status, and this one names no status list."));
+  } else if (!claims.statusRef) pass("status", "The licence names no status list.");
   else {
     try {
-      status = await checkStatus(claims.statusRef, options);
-      if (status === "invalid") record("status", fail("REVOKED", "invalid", "The status list marks the licence invalid (revoked, cancelled or superseded)."));
-      else if (status === "suspended") record("status", fail("SUSPENDED", "suspended", "The status list marks the licence suspended."));
-      else pass("status", "The status list marks the licence valid.");
+      const read = await checkStatus(claims.statusRef, options);
+      status = read;
+      if (read !== "invalid" && lastStatusList?.reasons && lastStatusList.reasons.get(claims.statusRef.idx) !== 0) {
+        throw indeterminate("TRY_LATER", "status-reason", "The status list gives a reason for a licence it does not mark invalid.");
+      }
+      if (read === "suspended") record("status", fail("SUSPENDED", "suspended", "The status list marks the licence suspended."));
+      else if (read === "valid") pass("status", "The status list marks the licence valid.");
+      else {
+        const ended = readEndReason(lastStatusList, claims.statusRef.idx, claims.jti);
+        status = ended?.reason ?? "invalid";
+        if (ended?.supersededBy) supersededBy = ended.supersededBy;
+        if (status === "revoked") record("status", fail("REVOKED", "revoked", "The status list marks the licence revoked."));
+        else if (status === "cancelled") record("status", fail("CANCELLED", "cancelled", "The status list marks the licence cancelled."));
+        else if (status === "superseded") record("status", fail("SUPERSEDED", "superseded", "The status list marks the licence superseded by a newer version."));
+        else record("status", fail("REVOKED", "invalid", "The status list marks the licence invalid (revoked, cancelled or superseded)."));
+      }
     } catch (err) {
       record("status", err instanceof CheckFailure ? err : indeterminate("TRY_LATER", isLicenceError(err) ? statusCode(err) : "status-list", "The licence's status list could not be used."));
     }
@@ -470,7 +494,7 @@ function checkIssuer(trustList: TrustList, leaf: Certificate, claims: LicenceCla
   }
 }
 
-async function checkStatus(ref: { uri: string; idx: number }, options: VerifyLicenceOptions): Promise<"valid" | "suspended" | "invalid"> {
+async function findStatusList(ref: { uri: string; idx: number }, options: VerifyLicenceOptions): Promise<VerifiedStatusList> {
   const given = options.statusLists ?? [];
   const candidates = typeof given === "function" ? [await given(ref)] : given;
   let list: VerifiedStatusList | undefined;
@@ -487,6 +511,9 @@ async function checkStatus(ref: { uri: string; idx: number }, options: VerifyLic
   }
   if (!list) throw indeterminate("TRY_LATER", "status-list-missing", "The licence names a status list that was not supplied.");
   if (ref.idx >= list.list.size) throw fail("FORMAT_FAILURE", "status-index", "The licence's status index is outside its status list.");
-  const value = statusFromValue(list.list.get(ref.idx));
-  return value;
+  return list;
+}
+
+function statusOf(list: VerifiedStatusList, idx: number): "valid" | "suspended" | "invalid" {
+  return statusFromValue(list.list.get(idx));
 }

@@ -13,6 +13,8 @@ export type {
 } from "./status-list.js";
 export { LICENCE_STATUS_BITS, LICENCE_STATUS_VALUES, STATUS_TYPE, statusFromValue } from "./licence-status.js";
 export type { PublishedLicenceStatus } from "./licence-status.js";
+export { LICENCE_END_REASON_VALUES, endReasonFromValue } from "./licence-status.js";
+export type { LicenceEndReason } from "./licence-status.js";
 export { buildStatusListPayload, parseStatusListPayload, safeParseStatusListPayload } from "./payload.js";
 export type { BuildStatusListPayloadOptions, StatusListPayload, StatusListPayloadResult } from "./payload.js";
 export { deflateZlib, inflateZlib } from "./zlib.js";

@@ -37,10 +37,9 @@ export const LICENCE_STATUS_BITS: StatusListBits = 2;
  * - The draft's registered values already mean what we need (its INVALID is "revoked, annulled,
  *   taken back, recalled or cancelled"), so any Token Status List verifier reads our lists right
  *   without our code, and everything fits in the 2 bits DESIGN §3 budgets.
- * - The list is public: anyone holding it can look up any index. The draft's privacy considerations
- *   warn that every status beyond VALID/INVALID leaks information. Revocation (吊销) is a sanction,
- *   cancellation (注销) and supersession routine; publishing which one happened would disclose a
- *   penalty to anyone. The registry tells an entitled, authenticated caller the precise reason.
+ * - Which kind of end it was (revoked, cancelled, superseded) is published beside the list, in the
+ *   same signed token (see {@link LICENCE_END_REASON_VALUES}), so generic readers of this list keep
+ *   reading INVALID for all three.
  * - A superseded version is no longer the licence (the amendment has its own entry), so a verifier
  *   must not accept it: INVALID.
  * - SUSPENDED stays distinct: it is reversible (suspend/resume) and approval systems act on it
@@ -89,4 +88,52 @@ export function statusFromValue(value: number): PublishedLicenceStatus {
         details: { reason: "status-value", value },
       });
   }
+}
+
+/**
+ * Why a licence the status list marks INVALID ended, as the status list token's second list
+ * (`elicence_reasons`, 2 bits per licence, the same indices) publishes it.
+ *
+ * | value | reason       |
+ * |-------|--------------|
+ * | 0     | none (the main list's value stands alone) |
+ * | 1     | `revoked` (吊销) |
+ * | 2     | `cancelled` (注销) |
+ * | 3     | `superseded` (amended or renewed: a newer version replaces it) |
+ *
+ * Why a second list in the same token rather than application-specific values in the main one:
+ * - a 2-bit list has one application-specific value (0x03) and we need three; widening the list to
+ *   4 bits would put the reasons at 0x0C–0x0E, which a generic Token Status List reader does not
+ *   know and may read as "not invalid" (fail open), and would double every list;
+ * - beside the list, every generic reader still reads INVALID for all three (the registered
+ *   meaning: "revoked, annulled, taken back, recalled or cancelled"), and eLicence verifiers read
+ *   the reason from the same signed, cached token: no second fetch, no change to the licence;
+ * - privacy: revocation (吊销) is a sanction that China already publishes (the enterprise credit
+ *   publicity system lists revoked business licences), and a reader needs the licence (its index)
+ *   to look an entry up; the approval system needs the difference to act (a superseded licence
+ *   means "ask for the newer version", a revoked one "refuse").
+ */
+export const LICENCE_END_REASON_VALUES: Readonly<Record<LicenceEndReason, number>> = Object.freeze({
+  revoked: 1,
+  cancelled: 2,
+  superseded: 3,
+});
+
+/** Why a licence ended: the statuses the main list publishes as INVALID. */
+export type LicenceEndReason = "revoked" | "cancelled" | "superseded";
+
+/**
+ * Reads a value of the reason list back.
+ *
+ * @param value - a value of a 2-bit reason list (0–3)
+ * @returns the reason, or `undefined` for 0 (none published)
+ * @throws TypeError when `value` is not an integer from 0 to 3
+ * @example
+ * ```ts
+ * endReasonFromValue(verified.reasons.get(idx)); // "revoked" | "cancelled" | "superseded" | undefined
+ * ```
+ */
+export function endReasonFromValue(value: number): LicenceEndReason | undefined {
+  if (!Number.isInteger(value) || value < 0 || value > 3) throw new TypeError("A reason value is an integer from 0 to 3.");
+  return value === 1 ? "revoked" : value === 2 ? "cancelled" : value === 3 ? "superseded" : undefined;
 }

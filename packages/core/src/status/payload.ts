@@ -18,6 +18,11 @@ export interface StatusListPayload {
   /** Seconds a consumer may cache the token before fetching a fresh one (positive). */
   readonly ttl?: number;
   readonly status_list: StatusListJSON;
+  /**
+   * eLicence's reason list: why each licence the main list marks INVALID ended (2 bits, the same
+   * indices; see `LICENCE_END_REASON_VALUES`). A private claim generic readers ignore.
+   */
+  readonly elicence_reasons?: StatusListJSON;
 }
 
 /** Options of {@link buildStatusListPayload}. */
@@ -30,6 +35,8 @@ export interface BuildStatusListPayloadOptions {
   readonly expiresAt?: Date;
   /** Cache lifetime in seconds (a positive integer). */
   readonly ttl?: number;
+  /** The reason list (2 bits, as many entries as `list`). */
+  readonly reasons?: StatusList;
 }
 
 /** Result of {@link safeParseStatusListPayload}. */
@@ -64,19 +71,23 @@ function numericDate(date: Date, what: string): number {
  * ```
  */
 export function buildStatusListPayload(options: BuildStatusListPayloadOptions): StatusListPayload {
-  const { uri, list, issuedAt, expiresAt, ttl } = options;
+  const { uri, list, issuedAt, expiresAt, ttl, reasons } = options;
   if (typeof uri !== "string" || !isAbsoluteUri(uri)) throw new TypeError("uri must be an absolute URI.");
   if (!(list instanceof StatusList)) throw new TypeError("list must be a StatusList.");
   const iat = numericDate(issuedAt, "issuedAt");
   const exp = expiresAt === undefined ? undefined : numericDate(expiresAt, "expiresAt");
   if (exp !== undefined && exp <= iat) throw new TypeError("expiresAt must be at least a second after issuedAt.");
   if (ttl !== undefined && (!Number.isSafeInteger(ttl) || ttl < 1)) throw new TypeError("ttl must be a positive integer.");
+  if (reasons !== undefined && (!(reasons instanceof StatusList) || reasons.bits !== 2 || reasons.size !== list.size)) {
+    throw new TypeError("reasons must be a 2-bit StatusList as long as list.");
+  }
   return {
     sub: uri,
     iat,
     ...(exp !== undefined ? { exp } : {}),
     ...(ttl !== undefined ? { ttl } : {}),
     status_list: list.toJSON(),
+    ...(reasons !== undefined ? { elicence_reasons: reasons.toJSON() } : {}),
   };
 }
 
@@ -107,7 +118,7 @@ export function safeParseStatusListPayload(json: unknown): StatusListPayloadResu
     return { ok: false, issues: [{ path: [], message: "must be a JSON object" }] };
   }
   const claims = json as Record<string, unknown>;
-  const { sub, iat, exp, ttl, status_list: statusList } = claims;
+  const { sub, iat, exp, ttl, status_list: statusList, elicence_reasons: reasonList } = claims;
 
   if (sub === undefined) issue(["sub"], "required");
   else if (typeof sub !== "string" || !isAbsoluteUri(sub)) issue(["sub"], "must be an absolute URI");
@@ -144,6 +155,18 @@ export function safeParseStatusListPayload(json: unknown): StatusListPayloadResu
     }
   }
 
+  let reasons: StatusListJSON | undefined;
+  if (reasonList !== undefined) {
+    const r = typeof reasonList === "object" && reasonList !== null && !Array.isArray(reasonList) ? (reasonList as Record<string, unknown>) : undefined;
+    if (!r) issue(["elicence_reasons"], "must be an object");
+    else {
+      if (r.bits !== 2) issue(["elicence_reasons", "bits"], "must be 2");
+      if (typeof r.lst !== "string" || !BASE64URL.test(r.lst)) issue(["elicence_reasons", "lst"], "must be a non-empty base64url string");
+      for (const member of Object.keys(r)) if (member !== "bits" && member !== "lst") issue(["elicence_reasons", member], "is not allowed");
+      if (r.bits === 2 && typeof r.lst === "string") reasons = { bits: 2, lst: r.lst };
+    }
+  }
+
   if (issues.length > 0 || list === undefined) return { ok: false, issues };
   return {
     ok: true,
@@ -153,6 +176,7 @@ export function safeParseStatusListPayload(json: unknown): StatusListPayloadResu
       ...(exp !== undefined ? { exp: exp as number } : {}),
       ...(ttl !== undefined ? { ttl: ttl as number } : {}),
       status_list: list,
+      ...(reasons !== undefined ? { elicence_reasons: reasons } : {}),
     },
   };
 }

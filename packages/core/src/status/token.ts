@@ -23,6 +23,8 @@ export interface VerifiedStatusList {
   readonly list: StatusList;
   readonly issuedAt: Date;
   readonly expiresAt?: Date;
+  /** The reason list, when the token has one (see `LICENCE_END_REASON_VALUES`). */
+  readonly reasons?: StatusList;
 }
 
 /** Options of {@link verifyStatusListToken}. */
@@ -35,7 +37,7 @@ export interface VerifyStatusListOptions {
 }
 
 /** Why a status list token was refused: the `details.reason` of `ERR_STATUS_LIST_INVALID` it throws. */
-export type StatusListTokenFailureReason = "typ" | "x5c" | "signer" | "algorithm" | "signature" | "not-yet-valid" | "stale" | "signer-expired" | "uri";
+export type StatusListTokenFailureReason = "typ" | "x5c" | "signer" | "algorithm" | "signature" | "not-yet-valid" | "stale" | "signer-expired" | "uri" | "reasons";
 
 function invalid(reason: StatusListTokenFailureReason): LicenceError {
   return new LicenceError("ERR_STATUS_LIST_INVALID", "The status list is not valid.", { details: { reason } });
@@ -73,7 +75,10 @@ export async function verifyStatusListToken(token: string, options: VerifyStatus
   if (t < cert.notBefore.getTime() || t > cert.notAfter.getTime()) throw invalid("signer-expired");
   if (options.uri !== undefined && payload.sub !== options.uri) throw invalid("uri");
   const list = StatusList.fromJSON(payload.status_list);
-  return { uri: payload.sub, list, issuedAt, ...(payload.exp !== undefined ? { expiresAt: new Date(payload.exp * 1000) } : {}) };
+  const reasons = payload.elicence_reasons === undefined ? undefined : StatusList.fromJSON(payload.elicence_reasons);
+  // The reason list is read by the main list's indices: it must be exactly as long.
+  if (reasons && reasons.size !== list.size) throw invalid("reasons");
+  return { uri: payload.sub, list, issuedAt, ...(payload.exp !== undefined ? { expiresAt: new Date(payload.exp * 1000) } : {}), ...(reasons ? { reasons } : {}) };
 }
 
 /** Options of {@link signStatusListToken}. */
@@ -82,6 +87,8 @@ export interface SignStatusListOptions {
   readonly list: StatusList;
   readonly issuedAt: Date;
   readonly expiresAt?: Date;
+  /** Why each licence marked INVALID ended (2 bits, as long as `list`). */
+  readonly reasons?: StatusList;
   /** Seconds a verifier may cache the token. */
   readonly ttl?: number;
   readonly signer: Signer;
@@ -112,6 +119,7 @@ export async function signStatusListToken(options: SignStatusListOptions): Promi
     issuedAt: options.issuedAt,
     ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
     ...(options.ttl !== undefined ? { ttl: options.ttl } : {}),
+    ...(options.reasons !== undefined ? { reasons: options.reasons } : {}),
   });
   return toCompact(await signJws(header, new TextEncoder().encode(JSON.stringify(payload)), options.signer));
 }

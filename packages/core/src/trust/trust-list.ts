@@ -60,6 +60,19 @@ export interface TrustListDocument {
    * comes from here (or from the archive form's `xVals`).
    */
   readonly certificates?: readonly string[];
+  /**
+   * Policies per licence type: `statusRequired` says its licences must name a status list, so a
+   * licence of that type without one is not PASSED (fail closed). A type not listed has none.
+   */
+  readonly licenceTypes?: readonly TrustedLicenceType[];
+}
+
+/** A licence type's policy in the trust list. */
+export interface TrustedLicenceType {
+  /** The licence type code. */
+  readonly code: string;
+  /** Whether its licences must carry a status reference. */
+  readonly statusRequired: boolean;
 }
 
 const isoDate = z.iso.datetime({ offset: false });
@@ -87,6 +100,10 @@ export const trustListSchema = z.strictObject({
     .max(100000),
   services: z.array(z.strictObject({ role: z.enum(["status-list", "log"]), name: z.string().min(1).max(256), certificate: base64Der })).max(100),
   certificates: z.array(base64Der).max(100000).optional(),
+  licenceTypes: z
+    .array(z.strictObject({ code: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}[0-9]{3}$/), statusRequired: z.boolean() }))
+    .max(10000)
+    .optional(),
 });
 
 /** A validated certificate path, cached with the interval in which every certificate is valid. */
@@ -180,6 +197,15 @@ export class TrustList {
   /** The department entry for a USCC, if listed. */
   department(code: string): TrustedDepartment | undefined {
     return this.#departments.get(code);
+  }
+
+  /**
+   * Whether the trust list says licences of a type must carry a status reference.
+   *
+   * @param typeCode - the licence type code
+   */
+  statusRequired(typeCode: string): boolean {
+    return this.document.licenceTypes?.some((t) => t.code === typeCode && t.statusRequired) ?? false;
   }
 
   /**

@@ -29,6 +29,7 @@ import { registerReadRoutes } from "./routes/reads.js";
 import { registerSharingRoutes } from "./routes/sharing.js";
 import { registerApiKeyRoutes } from "./routes/api-keys.js";
 import { registerPrintRoutes } from "./routes/print.js";
+import { registerMatterRoutes } from "./routes/matters.js";
 import { validationError } from "./validation.js";
 
 /** Options of {@link createHttpApp}. */
@@ -111,6 +112,7 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
   registerReadRoutes(app, mw);
   registerSharingRoutes(app, mw);
   registerApiKeyRoutes(app, mw);
+  registerMatterRoutes(app, mw);
   registerPublicRoutes(app, registry.public);
   registerPrintRoutes(app, mw, registry, options.publicUrl);
 

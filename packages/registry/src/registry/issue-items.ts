@@ -30,7 +30,7 @@ export async function issueItems(
   items: readonly IssueItem[],
   kind: "issue" | "amend" | "renew",
   onError?: (index: number, err: unknown) => void,
-  extra: { supersedes?: LicenceRow; serial?: string } = {},
+  extra: { supersedes?: LicenceRow; serial?: string; reason?: string } = {},
 ): Promise<(IssuedRecord | undefined)[]> {
   const context = ctx.signing.context(caller.principal.department);
   const now = ctx.now();
@@ -135,7 +135,7 @@ export async function issueItems(
         JSON.stringify(disclosures),
       ]);
       historyRows.push([issued.id, now, kind, department]);
-      events.push({ kind, at: now, department, licence: issued.id, type: c.type.code, holder: b64u(holderKey), ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}) });
+      events.push({ kind, at: now, department, licence: issued.id, type: c.type.code, holder: b64u(holderKey), ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}), ...(extra.reason ? { reason: extra.reason } : {}) });
       out[c.k] = { id: issued.id, licence: issued.compact, status: "active", statusList: { uri: ctx.statusListUri(slot.list), idx: slot.idx } };
     }
     // 4. Rows, a few hundred per statement.

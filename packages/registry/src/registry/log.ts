@@ -33,7 +33,9 @@ export interface LogEvent {
     | "authorisation"
     | "licence-type"
     | "api-key"
-    | "department";
+    | "department"
+    | "matter"
+    | "materials";
   readonly at: number;
   readonly department: string;
   readonly [member: string]: string | number | boolean | readonly string[] | undefined;

@@ -14,7 +14,7 @@ import { decryptPrivateKey } from "@elicence/core/keys";
 import { parseCertificate } from "@elicence/core/x509";
 import { openDatabase, type Database, type Queryable } from "../storage/database.js";
 import { MIGRATIONS } from "../storage/schema.js";
-import { openWorkspace, type AddDepartmentOptions } from "../workspace/workspace.js";
+import { DEFAULT_PUBLIC_URL, openWorkspace, type AddDepartmentOptions } from "../workspace/workspace.js";
 import { authenticate, type NewApiKey } from "./access.js";
 import { auditRegistry, type AuditResult } from "./audit.js";
 import { CompactLicences } from "./compact.js";
@@ -91,7 +91,7 @@ export class Registry {
     try {
       await db.migrate(MIGRATIONS);
       const clock = options.now ?? (() => new Date());
-      const statusListUri = (id: number) => `${ws.config.publicUrl ?? "http://localhost:8080"}/v1/status-lists/${id}`;
+      const statusListUri = (id: number) => `${ws.config.publicUrl ?? DEFAULT_PUBLIC_URL}/v1/status-lists/${id}`;
       const signing = new SigningKeys(keys);
       const ctx = createContext({
         db,
@@ -181,6 +181,11 @@ export class Registry {
   /** The log's identifier (signed into every tree head). */
   get logId(): string {
     return logIdOf(this.#ctx.workspace.config.operator.code);
+  }
+
+  /** The base URL licences and status lists name (the workspace's, set at init). */
+  get publicUrl(): string {
+    return this.#ctx.workspace.config.publicUrl ?? DEFAULT_PUBLIC_URL;
   }
 
   /** The URI a status list is published under (baked into licences). */

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ApprovalMatter, MatterMaterials } from "@elicence/core";
 import type { ApiKeyInfo, ApiKeyRequest, ConsistencyProof, HolderAuthorisation, HolderCode, InclusionProof, IssueBatchRequest, IssueBatchResult, IssuedRecord, IssueRequest, LicenceRecord, LicenceStatus, LicenceType, LogEntry, Principal, ReadCause, RegistryApi, RegistryStats, SharedLicence, SharingAgreement, StatusChangeRequest, StatusHistoryEntry, VerifyDataRequest } from "@elicence/core";
 import type { SignedTreeHead, TileRef } from "@elicence/core/log";
 import type { NewApiKey } from "./access.js";
@@ -12,6 +13,7 @@ import * as apiKeys from "./jobs/api-keys.js";
 import * as catalogue from "./jobs/catalogue.js";
 import * as issuing from "./jobs/issue.js";
 import * as lifecycle from "./jobs/lifecycle.js";
+import * as matters from "./jobs/matters.js";
 import type { PublicOperations } from "./jobs/public.js";
 import * as read from "./jobs/read.js";
 import * as sharing from "./jobs/sharing.js";
@@ -127,8 +129,23 @@ export class Session implements RegistryApi {
 
   // ---- figures ----
 
-  stats(period: { from: string; to: string }): Promise<RegistryStats> {
+  stats(period?: { from?: string; to?: string }): Promise<RegistryStats> {
     return figures.stats(this.#ctx, this.principal, period);
+  }
+
+  // ---- approval matters ----
+
+  addMatter(matter: ApprovalMatter): Promise<ApprovalMatter> {
+    return matters.addMatter(this.#ctx, this.principal, matter);
+  }
+  listMatters(): Promise<ApprovalMatter[]> {
+    return matters.listMatters(this.#ctx);
+  }
+  getMatter(code: string): Promise<ApprovalMatter> {
+    return matters.getMatter(this.#ctx, code);
+  }
+  matterMaterials(matter: string, holder: HolderCode, cause: ReadCause): Promise<MatterMaterials> {
+    return matters.matterMaterials(this.#ctx, this.principal, matter, holder, cause);
   }
 
   // ---- public ----

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { LICENCE_STATUS_VALUES, LicenceError, StatusList, type LicenceStatus } from "@elicence/core";
+import { LICENCE_END_REASON_VALUES, LICENCE_STATUS_VALUES, LicenceError, StatusList, type LicenceStatus } from "@elicence/core";
 import type { Queryable } from "../storage/database.js";
 
 /** Entries per list: 65 536 × 2 bits = 16 KiB per list. */
@@ -69,4 +69,19 @@ export async function readStatusList(db: Queryable, id: number): Promise<{ list:
   const row = await db.get<{ bytes: Uint8Array; revision: number }>("SELECT bytes, revision FROM status_lists WHERE id = ?", [id]);
   if (!row) throw new LicenceError("ERR_NOT_FOUND", "There is no such status list.");
   return { list: StatusList.fromBytes(new Uint8Array(row.bytes), BITS), revision: row.revision };
+}
+
+/**
+ * The reason list published beside list `id` (see `LICENCE_END_REASON_VALUES`): why each licence
+ * it marks INVALID ended, read from the licences' own statuses when the token is signed (a token
+ * is signed once per list revision, and every status change moves the revision).
+ */
+export async function readEndReasons(db: Queryable, id: number, size: number): Promise<StatusList> {
+  const reasons = new StatusList(size, 2);
+  const rows = await db.all<{ status_idx: number; status: "revoked" | "cancelled" | "superseded" }>(
+    "SELECT status_idx, status FROM licences WHERE status_list = ? AND status IN ('revoked', 'cancelled', 'superseded')",
+    [id],
+  );
+  for (const row of rows) reasons.set(Number(row.status_idx), LICENCE_END_REASON_VALUES[row.status]);
+  return reasons;
 }

@@ -49,6 +49,7 @@ export class TrustListPublisher {
       nextUpdate: new Date(now.getTime() + 365 * 24 * 3600 * 1000).toISOString(),
       departments: departments.map((d) => ({ ...d, licenceTypes: types.filter((t) => t.issuers.includes(d.code)).map((t) => t.code) })),
       certificates: certificatePool(current.document, chain),
+      licenceTypes: statusPolicies(types),
     };
     await this.workspace.writeTrustList(await signTrustList(document, this.operator.signer, [this.operator.pem]));
   }
@@ -63,4 +64,12 @@ export function certificatePool(document: Pick<TrustListDocument, "anchors" | "c
   const skip = new Set([...pool, ...document.anchors.map((a) => a.certificate)]);
   for (const cert of chain) if (!skip.has(cert)) (pool.push(cert), skip.add(cert));
   return pool;
+}
+
+/**
+ * The trust list's policy for each catalogued type: its licences must carry status, since every
+ * licence this registry issues names its status list (so a licence without one is not PASSED).
+ */
+export function statusPolicies(types: readonly { readonly code: string }[]): { code: string; statusRequired: boolean }[] {
+  return types.map((t) => ({ code: t.code, statusRequired: true }));
 }

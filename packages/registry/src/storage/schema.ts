@@ -162,6 +162,19 @@ const V4 = `
 ALTER TABLE requests ADD COLUMN body_hash TEXT;
 `;
 
+/**
+ * Approval matters (事项目录): each matter's definition as validated JSON (like licence types), with
+ * who added it and when. Numbered 12 (its issue), leaving room for migrations made in parallel.
+ */
+const V12 = `
+CREATE TABLE approval_matters (
+  code TEXT PRIMARY KEY,
+  definition TEXT NOT NULL,
+  created_at INT64 NOT NULL,
+  created_by TEXT NOT NULL
+);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: "initial schema", ...both(V1) },
@@ -173,4 +186,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   },
   { version: 3, name: "signer chains say their header form", ...both(V3) },
   { version: 4, name: "requests remember their body", ...both(V4) },
+  { version: 12, name: "approval matters", ...both(V12) },
 ]);

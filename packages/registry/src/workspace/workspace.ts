@@ -19,6 +19,8 @@
 import { mkdir, readFile, readdir, rename, writeFile, access } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { statusPolicies } from "../registry/trust-list.js";
+import { normalisePublicUrl } from "./public-url.js";
 import { LicenceError, isJwsAlgorithm, isValidUscc, verifyTrustList, type JwsAlgorithm, type LicenceType, type TrustList, type TrustListDocument } from "@elicence/core";
 import { encodeBase64 } from "@elicence/core/encoding";
 import {
@@ -67,6 +69,8 @@ export interface InitWorkspaceOptions {
 }
 
 const CONFIG = "elicence.json";
+/** The public URL of a workspace made without one. */
+export const DEFAULT_PUBLIC_URL = "http://localhost:8080";
 
 /** Cuts a name to 64 characters without splitting a surrogate pair or leaving a trailing space. */
 function truncateName(name: string): string {
@@ -104,6 +108,7 @@ async function writeAtomic(path: string, data: string, mode = 0o644): Promise<vo
  */
 export async function initWorkspace(home: string, options: InitWorkspaceOptions): Promise<Workspace> {
   const dir = resolve(home);
+  if (options.publicUrl !== undefined) normalisePublicUrl(options.publicUrl);
   if (!options.force && (await exists(join(dir, CONFIG)))) {
     throw new LicenceError("ERR_CONFLICT", "A workspace already exists in this directory.");
   }
@@ -196,6 +201,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     // The departments' signing certificates (issued by the root itself: no CA between), so that
     // licences, which name theirs by x5t#S256 only, are verified from the trust list alone.
     certificates: departments.map((d) => d.certificate),
+    licenceTypes: statusPolicies(types),
   };
   const operatorSigner = await createKeySigner(operator.privateKeyPkcs8, operator.alg);
   await writeAtomic(join(dir, "trust-list.jwt"), `${await signTrustList(document, operatorSigner, [operator.certificatePem])}\n`);
@@ -204,7 +210,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     format: 1,
     operator: { ...options.operator },
     departments: departments.map(({ name, code, alg: a }) => ({ name, code, alg: a })),
-    publicUrl: options.publicUrl ?? "http://localhost:8080",
+    publicUrl: options.publicUrl === undefined ? DEFAULT_PUBLIC_URL : normalisePublicUrl(options.publicUrl),
   };
   await writeAtomic(join(dir, CONFIG), `${JSON.stringify(config, null, 2)}\n`);
   return openWorkspace(dir);

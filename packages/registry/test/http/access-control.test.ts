@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_PERSON } from "../../src/workspace/samples.js";
 import { BUSINESS_FIELDS, COMPANY, CONSUMER } from "@elicence/test-support/registry-world";
-import { ENDPOINTS, type Fixtures } from "./endpoints.js";
+import { ENDPOINTS, matter, type Fixtures } from "./endpoints.js";
 import { httpWorld, type HttpWorld, type KeyName } from "@elicence/test-support/http-world";
 
 const ROLES: readonly KeyName[] = ["admin", "issuer", "consumer", "otherConsumer", "auditor"];
@@ -76,6 +76,9 @@ beforeAll(async () => {
     (await h.call("POST", "/v1/authorisations", { as: "admin", body: { holder: { idType: SAMPLE_PERSON.idType, idNumber: SAMPLE_PERSON.idNumber }, consumer: CONSUMER, type: OPERATOR_CERTIFICATE.code, fields: ["birthDate"], expiresAt: future } }))
       .status,
   ).toBe(201);
+  // The matter the cause names, so the materials endpoint answers in the walk below.
+  const added = await h.call("POST", "/v1/matters", { as: "admin", body: { ...matter(), requires: [{ type: BUSINESS_LICENCE.code, fields: ["name", "address"] }, { type: OPERATOR_CERTIFICATE.code, fields: ["gender", "birthDate"] }] } });
+  expect(added.status, added.text).toBe(201);
 });
 
 afterAll(async () => {
@@ -125,6 +128,25 @@ describe("every role × every read endpoint × every sharing class", () => {
   }
 });
 
+describe("every role × the materials of a matter: the entitled fields the matter needs, nothing more", () => {
+  const NEEDED: Record<string, string[]> = { [BUSINESS_LICENCE.code]: ["address"], [OPERATOR_CERTIFICATE.code]: ["gender", "birthDate"] };
+  for (const role of ROLES) {
+    it(role, async () => {
+      for (const [lic, holder, type] of [[business, COMPANY, BUSINESS_LICENCE.code], [person, SAMPLE_PERSON, OPERATOR_CERTIFICATE.code]] as const) {
+        const before = await logSize();
+        const r = await h.call("GET", `/v1/matters/${encodeURIComponent(String(matter().code))}/holders/${holder.idType}/${holder.idNumber}/materials`, { as: role, cause: true });
+        expect(r.status, r.text).toBe(200);
+        for (const { name, needle } of hiddenFor(role, type, lic.secrets)) expect(r.text.includes(needle), `${role} materials leaked ${name}`).toBe(false);
+        const material = (r.json.materials as { type: string; licences: { licence: string }[] }[]).find((m) => m.type === type)!;
+        const got = new Set(material.licences.flatMap((l) => Object.keys(secretsOf(l.licence))));
+        expect(got).toEqual(new Set([...entitled(role, type)].filter((f) => NEEDED[type]!.includes(f))));
+        // One read per licence served and the check itself.
+        expect((await logSize()) - before).toBe(material.licences.length + 1);
+      }
+    });
+  }
+});
+
 describe("every role × every endpoint: no response leaks a field the caller may not see", () => {
   // Readers first: the issuer's and the admin's walks create authorisations and agreements for
   // the consumer, which change what it is entitled to (never what the admin is).
@@ -159,11 +181,16 @@ describe("verify data and status reads are logged too", () => {
     const r = await h.call("POST", "/v1/verify-data", { as: "consumer", cause: true, body: { holder, type: BUSINESS_LICENCE.code, field: "registeredCapital", value: BUSINESS_FIELDS.registeredCapital } });
     expect(r.status, r.text).toBe(200);
     expect(r.json).toEqual({ match: true });
-    expect((await logSize()) - before).toBe(1);
+    expect(r.text).not.toContain(BUSINESS_FIELDS.registeredCapital);
+    // One entry per licence compared, each keyed by it (so it is in that licence's log entries).
+    const compared = await h.w.registry.database.all<{ id: string }>("SELECT id FROM licences WHERE holder_key = ? AND type_code = ? AND status = 'active'", [h.w.registry.holderKey(COMPANY), BUSINESS_LICENCE.code]);
+    expect((await logSize()) - before).toBe(compared.length);
+    const entries = await h.w.registry.database.all<{ kind: string; licence: string }>("SELECT kind, licence FROM log_entries WHERE idx >= ? ORDER BY idx", [before]);
+    expect(entries.map((e) => [e.kind, e.licence]).sort()).toEqual(compared.map((c) => ["verify-data", c.id]).sort());
     // A conditional field the caller is not entitled to is not compared (no oracle), and not logged.
     const refused = await h.call("POST", "/v1/verify-data", { as: "otherConsumer", cause: true, body: { holder, type: BUSINESS_LICENCE.code, field: "address", value: BUSINESS_FIELDS.address } });
     expect(refused.status, refused.text).toBe(403);
-    expect((await logSize()) - before).toBe(1);
+    expect((await logSize()) - before).toBe(compared.length);
   });
 
   it("status history and status at a time", async () => {

@@ -37,7 +37,7 @@ describe("GET /openapi.json", () => {
     // The public ones: trust list, status lists, tree head, inclusion, consistency, checkpoint, tiles, health.
     expect(operations).toHaveLength(ENDPOINTS.length + 8);
     for (const e of ENDPOINTS) {
-      const template = e.path({ id: "{id}" }).split("?")[0]!.replace(/\/holders\/001\/[^/]+/, "/holders/{idType}/{idNumber}").replace(/licence-types\/\w+$/, "licence-types/{code}").replace(/api-keys\/[0-9a-f]{16}\//, "api-keys/{id}/");
+      const template = e.path({ id: "{id}" }).split("?")[0]!.replace(/\/holders\/001\/[^/]+/, "/holders/{idType}/{idNumber}").replace(/licence-types\/\w+$/, "licence-types/{code}").replace(/api-keys\/[0-9a-f]{16}\//, "api-keys/{id}/").replace(/matters\/[^/{]+/, "matters/{code}");
       const op = doc.paths[template]?.[e.method.toLowerCase()];
       expect(op, `${e.method} ${template}`).toBeDefined();
       expect(op.security).toEqual([{ bearer: [] }]);

@@ -3,7 +3,7 @@
  * The refusal suite runs each row through every way a request can be wrong.
  */
 import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE } from "../../src/workspace/samples.js";
-import { BUSINESS_FIELDS, COMPANY, CONSUMER } from "@elicence/test-support/registry-world";
+import { BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER } from "@elicence/test-support/registry-world";
 import type { KeyName } from "@elicence/test-support/http-world";
 
 /** Identifiers the rows are built from (set once a licence exists). */
@@ -226,4 +226,34 @@ export const ENDPOINTS: readonly Endpoint[] = [
     body: () => ({ holder: HOLDER, consumer: CONSUMER, type: BUSINESS_LICENCE.code, fields: ["address"], expiresAt: FUTURE }),
     wrongType: { body: () => ({ holder: HOLDER, consumer: CONSUMER, type: BUSINESS_LICENCE.code, fields: ["address"], expiresAt: 1 }), path: "expiresAt" },
   },
+  { name: "list matters", method: "GET", path: () => "/v1/matters", as: "consumer" },
+  {
+    name: "get matter",
+    method: "GET",
+    path: () => `/v1/matters/${CAUSE.matter}`,
+    badPath: () => "/v1/matters/a%20b",
+    as: "consumer",
+  },
+  {
+    name: "add matter",
+    method: "POST",
+    path: () => "/v1/matters",
+    as: "admin",
+    wrongRole: "issuer",
+    body: () => matter(`M-${rid()}`),
+    wrongType: { body: () => ({ ...matter(`M-${rid()}`), requires: "营业执照" }), path: "requires" },
+  },
+  {
+    name: "materials of a matter",
+    method: "GET",
+    path: () => `/v1/matters/${CAUSE.matter}/holders/${HOLDER.idType}/${HOLDER.idNumber}/materials`,
+    badPath: () => `/v1/matters/${CAUSE.matter}/holders/${HOLDER.idType}/${BAD_HOLDER_NUMBER}/materials`,
+    as: "consumer",
+    cause: true,
+  },
 ];
+
+/** An approval matter needing a business licence's name and both its conditional fields. */
+export function matter(code: string = CAUSE.matter): Record<string, unknown> {
+  return { code, name: "食品经营许可", department: CONSUMER, requires: [{ type: BUSINESS_LICENCE.code, fields: ["name", "registeredCapital", "address"] }] };
+}

@@ -222,7 +222,7 @@ describe.each(ADAPTERS)("registry on %s", (adapter) => {
       expect(await code(w.issuer.cancel(record.id, { reason: "" }))).toBe("ERR_VALIDATION");
       const changed = await w.issuer.cancel(record.id, { reason: "注销" });
       expect(changed.status).toBe("cancelled");
-      expect((await verify(record.licence)).subIndication).toBe("REVOKED");
+      expect((await verify(record.licence)).subIndication).toBe("CANCELLED");
     });
 
     it("amend makes a new version that supersedes the old; both point at each other", async () => {

@@ -6,6 +6,8 @@
  * @module
  */
 import type {
+  ApprovalMatter,
+  MatterMaterials,
   ApiKeyInfo,
   ApiKeyRequest,
   NewApiKeyResult,
@@ -376,8 +378,44 @@ export class RegistryClient implements RegistryApi {
    *
    * @param period - from (inclusive) and to (exclusive), ISO 8601
    */
-  stats(period: { readonly from: string; readonly to: string }): Promise<RegistryStats> {
-    return this.#get(`/v1/stats?from=${seg(period.from)}&to=${seg(period.to)}`);
+  stats(period?: { readonly from?: string; readonly to?: string }): Promise<RegistryStats> {
+    const query = [period?.from !== undefined ? `from=${seg(period.from)}` : "", period?.to !== undefined ? `to=${seg(period.to)}` : ""].filter((q) => q !== "").join("&");
+    return this.#get(`/v1/stats${query ? `?${query}` : ""}`);
+  }
+
+  /**
+   * `POST /v1/matters` (admin): adds an approval matter.
+   *
+   * @param matter - code, name, handling department and required types with their fields
+   */
+  addMatter(matter: ApprovalMatter): Promise<ApprovalMatter> {
+    return this.#post("/v1/matters", matter);
+  }
+
+  /** `GET /v1/matters`: every approval matter. */
+  listMatters(): Promise<ApprovalMatter[]> {
+    return this.#get("/v1/matters");
+  }
+
+  /**
+   * `GET /v1/matters/{code}`: one approval matter.
+   *
+   * @param code - the matter code
+   */
+  getMatter(code: string): Promise<ApprovalMatter> {
+    return this.#get(`/v1/matters/${seg(code)}`);
+  }
+
+  /**
+   * `GET /v1/matters/{code}/holders/{idType}/{idNumber}/materials`: per required type, the
+   * holder's current licences with only the fields the matter needs. A logged read.
+   *
+   * @param matter - the matter code (the cause's matter must be it)
+   * @param holder - the holder
+   * @param cause - the read's cause
+   */
+  matterMaterials(matter: string, holder: HolderCode, cause: ReadCause): Promise<MatterMaterials> {
+    return this.#get(`/v1/matters/${seg(matter)}/holders/${seg(holder?.idType)}/${seg(holder?.idNumber)}/materials`, causeHeaders(cause));
   }
 
   /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isLicenceError, type HolderCode, type LicenceErrorCode, type ReadCause, type RegistryApi, type SharedLicence, type VerificationReport } from "@elicence/core";
+import { isLicenceError, type ApprovalMatter, type HolderCode, type LicenceErrorCode, type ReadCause, type RegistryApi, type SharedLicence, type VerificationReport } from "@elicence/core";
 import type { VerifyOptions } from "../verifier/licence-verifier.js";
 
 /** What a materials check needs of a verifier. */
@@ -12,7 +12,22 @@ export interface MaterialsVerifier {
   verify(licence: string, options?: VerifyOptions): Promise<VerificationReport>;
 }
 
-/** Options of {@link checkMaterials}. */
+/** Options of {@link checkMaterials} by approval matter: the registry knows what the matter needs. */
+export interface CheckMatterOptions {
+  /** The holder (applicant). */
+  readonly holder: HolderCode;
+  /** The approval matter's code (事项编码); it is also the read's cause. */
+  readonly matter: string;
+  /** Why the licences are read (e.g. the application's number); default {@link DEFAULT_MATERIALS_REASON}. */
+  readonly reason?: string;
+  /** The verification time (default: the verifier's clock). */
+  readonly at?: Date;
+}
+
+/** The reason a materials check by matter gives when the caller names none. */
+export const DEFAULT_MATERIALS_REASON = "材料核验";
+
+/** Options of {@link checkMaterials} by licence types. */
 export interface CheckMaterialsOptions {
   /** The holder (applicant). */
   readonly holder: HolderCode;
@@ -67,6 +82,8 @@ export interface MaterialsReport {
   /** True when every required type is available electronically. */
   readonly complete: boolean;
   readonly results: readonly MaterialResult[];
+  /** The matter checked, when the check was by matter. */
+  readonly matter?: ApprovalMatter;
 }
 
 /**
@@ -82,7 +99,45 @@ export interface MaterialsReport {
  * const { complete, results } = await checkMaterials(client, verifier, { holder, licenceTypes: ["…001"], cause });
  * ```
  */
-export async function checkMaterials(client: Pick<RegistryApi, "findByHolder">, verifier: MaterialsVerifier, options: CheckMaterialsOptions): Promise<MaterialsReport> {
+export async function checkMaterials(client: Pick<RegistryApi, "findByHolder">, verifier: MaterialsVerifier, options: CheckMaterialsOptions): Promise<MaterialsReport>;
+/**
+ * Checks the materials of an approval matter by its code: the registry says which licence types
+ * the matter needs and hands out each licence with only the fields the matter needs (logged with
+ * the matter as cause); each is verified here, so a licence counts only when it verifies PASSED.
+ *
+ * @param client - the registry (a {@link RegistryClient} or an in-process session)
+ * @param verifier - a {@link LicenceVerifier}
+ * @param options - the matter code and the holder
+ * @example
+ * ```ts
+ * const { complete, results } = await checkMaterials(client, verifier, { matter: "330100-FOOD-0001", holder });
+ * ```
+ */
+export async function checkMaterials(client: Pick<RegistryApi, "matterMaterials">, verifier: MaterialsVerifier, options: CheckMatterOptions): Promise<MaterialsReport>;
+export async function checkMaterials(
+  client: Partial<Pick<RegistryApi, "findByHolder" | "matterMaterials">>,
+  verifier: MaterialsVerifier,
+  options: CheckMaterialsOptions | CheckMatterOptions,
+): Promise<MaterialsReport> {
+  if (options && "matter" in options) return checkMatter(client as Pick<RegistryApi, "matterMaterials">, verifier, options);
+  return checkTypes(client as Pick<RegistryApi, "findByHolder">, verifier, options);
+}
+
+async function checkMatter(client: Pick<RegistryApi, "matterMaterials">, verifier: MaterialsVerifier, options: CheckMatterOptions): Promise<MaterialsReport> {
+  if (typeof options.matter !== "string") throw new TypeError("matter must be an approval matter code.");
+  const answer = await client.matterMaterials(options.matter, options.holder, { matter: options.matter, reason: options.reason ?? DEFAULT_MATERIALS_REASON });
+  const results: MaterialResult[] = [];
+  for (const material of answer.materials) {
+    if (material.licences.length === 0) {
+      results.push({ type: material.type, available: false, reason: material.unavailable ?? "none-found", candidates: [] });
+      continue;
+    }
+    results.push(await verifyCandidates(verifier, material.type, material.licences, options.at));
+  }
+  return { complete: results.every((r) => r.available), results, matter: answer.matter };
+}
+
+async function checkTypes(client: Pick<RegistryApi, "findByHolder">, verifier: MaterialsVerifier, options: CheckMaterialsOptions): Promise<MaterialsReport> {
   if (!options || !Array.isArray(options.licenceTypes) || options.licenceTypes.some((t) => typeof t !== "string")) throw new TypeError("licenceTypes must be an array of type codes.");
   const results: MaterialResult[] = [];
   for (const type of [...new Set(options.licenceTypes)]) results.push(await checkOne(client, verifier, type, options));
@@ -98,12 +153,17 @@ async function checkOne(client: Pick<RegistryApi, "findByHolder">, verifier: Mat
     return { type, available: false, reason: "lookup-failed", candidates: [], error: err.code };
   }
   if (found.length === 0) return { type, available: false, reason: "none-found", candidates: [] };
+  return verifyCandidates(verifier, type, found, options.at);
+}
+
+/** Verifies a type's active licences in turn: the first PASSED one is available. */
+async function verifyCandidates(verifier: MaterialsVerifier, type: string, found: readonly SharedLicence[], at: Date | undefined): Promise<MaterialResult> {
   const candidates: MaterialCandidate[] = [];
   // Only active licences are verified: the registry already says the others cannot be used.
   const current = found.filter((l) => l.status === "active");
   for (const licence of found.filter((l) => l.status !== "active")) candidates.push({ licence });
   for (const licence of current) {
-    const report = await verifier.verify(licence.licence, options.at ? { at: options.at } : {});
+    const report = await verifier.verify(licence.licence, at ? { at } : {});
     if (report.indication === "PASSED") return { type, available: true, licence, report };
     candidates.push({ licence, report });
   }

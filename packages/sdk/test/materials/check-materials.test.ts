@@ -62,3 +62,46 @@ describe("checkMaterials", () => {
     await expect(checkMaterials(s.clients.consumer, verifier, { holder: COMPANY, licenceTypes: "x" as never, cause: CAUSE })).rejects.toThrow(TypeError);
   });
 });
+
+describe("checkMaterials by approval matter", () => {
+  const MATTER = "330100-SDK-0001";
+
+  beforeAll(async () => {
+    await s.clients.admin.addMatter({
+      code: MATTER,
+      name: "食品经营许可",
+      department: "11330100MB0000027E",
+      requires: [
+        { type: BUSINESS_LICENCE.code, fields: ["name", "address"] },
+        { type: OPERATOR_CERTIFICATE.code, fields: [] },
+      ],
+    });
+  });
+
+  it("over HTTP: the matter's types, each verified PASSED or why not, with only the needed fields", async () => {
+    const result = await checkMaterials(s.clients.consumer, verifier, { matter: MATTER, holder: COMPANY });
+    expect(result.matter?.code).toBe(MATTER);
+    expect(result.complete).toBe(false);
+    expect(result.results.map((r) => (r.available ? "available" : r.reason))).toEqual(["available", "none-found"]);
+    const business = result.results[0]!;
+    if (business.available) {
+      expect(business.report.indication).toBe("PASSED");
+      // The consumer has no agreement: nothing conditional is disclosed, and never more than the matter needs.
+      expect(Object.keys(business.report.licence!.fields)).not.toContain("registeredCapital");
+    }
+    const revoked = await checkMaterials(s.clients.consumer, verifier, { matter: MATTER, holder: OTHER_COMPANY, reason: "申请号 2026-0001" });
+    expect(revoked.results.map((r) => (r.available ? "available" : r.reason))).toEqual(["not-current", "none-found"]);
+  });
+
+  it("a forged licence from the registry is not available; an unknown matter is refused", async () => {
+    const answer = await s.clients.consumer.matterMaterials(MATTER, COMPANY, { matter: MATTER, reason: "x" });
+    const real = answer.materials[0]!.licences[0]!;
+    const [jws, ...rest] = real.licence.split("~");
+    const [h, p, sig] = jws!.split(".");
+    const forged: SharedLicence = { ...real, licence: [`${h}.${p}.${sig!.slice(0, 5)}${sig![5] === "A" ? "B" : "A"}${sig!.slice(6)}`, ...rest].join("~") };
+    const fake = { matterMaterials: async () => ({ ...answer, materials: [{ ...answer.materials[0]!, licences: [forged] }] }) };
+    const failed = await checkMaterials(fake, verifier, { matter: MATTER, holder: COMPANY });
+    expect(failed.results[0]).toMatchObject({ available: false, reason: "verification-failed" });
+    await expect(checkMaterials(s.clients.consumer, verifier, { matter: "330100-NONE-0000", holder: COMPANY })).rejects.toMatchObject({ code: "ERR_NOT_FOUND" });
+  });
+});

@@ -77,7 +77,7 @@ describe("online", () => {
     expect(await v.refresh()).toBe(true);
     const report = await v.verify(compact);
     expect(report.indication).toBe("FAILED");
-    expect(report.status).toBe("invalid");
+    expect(report.status).toBe("revoked");
   });
 
   it("a trust list signed by another operator than the pinned one makes everything INDETERMINATE", async () => {

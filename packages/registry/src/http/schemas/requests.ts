@@ -128,8 +128,8 @@ export const StatusAtQuery = z.strictObject({ at: Instant.openapi({ param: { nam
 
 /** `?from=&to=`: a period, from inclusive, to exclusive. */
 export const StatsQuery = z.strictObject({
-  from: Instant.openapi({ param: { name: "from", in: "query" } }),
-  to: Instant.openapi({ param: { name: "to", in: "query" } }),
+  from: Instant.optional().openapi({ param: { name: "from", in: "query" }, description: "Default: 30 days before `to`." }),
+  to: Instant.optional().openapi({ param: { name: "to", in: "query" }, description: "Default: now." }),
 });
 
 /** `?index=&treeSize=` */

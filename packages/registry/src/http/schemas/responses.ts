@@ -79,6 +79,17 @@ export const LogEntrySchema = z
   .object({ index: z.number().int().nonnegative(), entry: z.string().openapi({ description: "The entry as the log hashed it (RFC 8785 canonical JSON)." }) })
   .openapi("LogEntry");
 
+/** Per-matter figures of `GET /v1/stats`. */
+export const MatterStatsSchema = z
+  .object({
+    matter: z.string(),
+    department: z.string(),
+    checks: z.number().int().nonnegative(),
+    servedElectronically: z.number().int().nonnegative(),
+    noOriginalRate: z.number().min(0).max(1),
+  })
+  .openapi("MatterStats");
+
 /** Sharing figures per department over a period. */
 export const RegistryStatsSchema = z
   .object({
@@ -97,6 +108,7 @@ export const RegistryStatsSchema = z
         })
         .openapi("DepartmentStats"),
     ),
+    matters: z.array(MatterStatsSchema).optional(),
   })
   .openapi("RegistryStats");
 

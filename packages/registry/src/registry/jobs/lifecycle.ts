@@ -11,6 +11,7 @@ import { LicenceError, type IssuedRecord, type IssueItem, type LicenceRecord, ty
 import { decodeUtf8 } from "@elicence/core/encoding";
 import type { Queryable } from "../../storage/database.js";
 import { requireRole } from "../access.js";
+import { reasonHash } from "../cause.js";
 import { checkReason, checkRequestId } from "../checks.js";
 import type { Caller, RegistryContext } from "../context.js";
 import { issueItems } from "../issue-items.js";
@@ -71,12 +72,12 @@ async function supersede(
       validFrom: new Date(old.valid_from * 1000).toISOString(),
       validUntil: changed.validUntil !== undefined ? changed.validUntil : old.valid_until === null ? null : new Date(old.valid_until * 1000).toISOString(),
     };
-    const [record] = await issueItems(ctx, caller, tx, [item], kind, undefined, { supersedes: old, serial: old.serial });
+    const [record] = await issueItems(ctx, caller, tx, [item], kind, undefined, { supersedes: old, serial: old.serial, reason: reasonHash(reason) });
     const now = ctx.now();
     await tx.run("UPDATE licences SET status = 'superseded', superseded_by = ? WHERE id = ?", [record!.id, old.id]);
     await addHistory(tx, department, old.id, "superseded", now, reason);
     await setStatusValues(tx, [{ list: old.status_list, idx: old.status_idx, status: "superseded" }]);
-    await appendLogEvents(tx, [{ kind: "status", at: now, department, licence: old.id, status: "superseded", by: record!.id }], ctx.logFrontier);
+    await appendLogEvents(tx, [{ kind: "status", at: now, department, licence: old.id, status: "superseded", by: record!.id, reason: reasonHash(reason) }], ctx.logFrontier);
     await remember(tx, department, requestId, kind, [record!.id], ctx.now(), digest);
     return record!;
   });
@@ -104,7 +105,7 @@ export async function changeStatus(ctx: RegistryContext, caller: Caller, id: str
     await addHistory(tx, department, id, rule.to, now, change.reason, change.officer);
     await setStatusValues(tx, [{ list: row.status_list, idx: row.status_idx, status: rule.to }]);
     const officer = change.officer ? createHmac("sha256", "elicence/officer").update(`${department}:${change.officer}`).digest("base64url") : undefined;
-    await appendLogEvents(tx, [{ kind: "status", at: now, department, licence: id, status: rule.to, ...(officer ? { officer } : {}) }], ctx.logFrontier);
+    await appendLogEvents(tx, [{ kind: "status", at: now, department, licence: id, status: rule.to, reason: reasonHash(change.reason), ...(officer ? { officer } : {}) }], ctx.logFrontier);
     return recordOf({ ...row, status: rule.to });
   });
 }

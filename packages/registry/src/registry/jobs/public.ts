@@ -12,7 +12,7 @@ import type { PublicContext } from "../context.js";
 import { logConsistencyProof, logInclusionProof, logRoot, logSize } from "../log.js";
 import { readLogTile } from "../tiles.js";
 import { b64u } from "../rows.js";
-import { readStatusList } from "../status-lists.js";
+import { readEndReasons, readStatusList } from "../status-lists.js";
 
 const STATUS_TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
 const STATUS_TOKEN_TTL_S = 300;
@@ -50,6 +50,7 @@ export class PublicOperations {
     const token = await signStatusListToken({
       uri: ctx.statusListUri(id),
       list,
+      reasons: await readEndReasons(ctx.db, id, list.size),
       issuedAt: new Date(now),
       expiresAt: new Date(expires),
       ttl: STATUS_TOKEN_TTL_S,

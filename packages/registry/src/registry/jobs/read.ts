@@ -5,25 +5,29 @@
  *
  * @module
  */
-import { createHmac } from "node:crypto";
 import { LicenceError, type HolderCode, type LicenceStatus, type LogEntry, type Principal, type ReadCause, type SharedLicence, type StatusHistoryEntry, type VerifyDataRequest } from "@elicence/core";
 import type { Queryable } from "../../storage/database.js";
 import { entitledConditionalFields, issuesType, requireCause, requireRole } from "../access.js";
 import { checkHolder, parseTime } from "../checks.js";
 import type { RegistryContext } from "../context.js";
+import { reasonHash as hashReason } from "../cause.js";
 import { appendLogEvents, logEntriesOf, type LogEvent } from "../log.js";
 import { b64u, licenceFields, readLicenceRow, readLicenceType, type LicenceRow } from "../rows.js";
 
 /** The keyed hash of a read's reason, as its log events carry it. */
 function reasonHash(cause: ReadCause): string {
-  return createHmac("sha256", "elicence/reason").update(cause.reason).digest("base64url");
+  return hashReason(cause.reason);
 }
 
 function requireReader(principal: Principal): void {
   requireRole(principal, "consumer", "auditor", "admin", "issuer");
 }
 
-async function share(
+/**
+ * One licence as the caller may see it, and its read event. `limit` narrows the disclosures to the
+ * fields a purpose needs (an approval matter's minimum necessary).
+ */
+export async function share(
   ctx: RegistryContext,
   principal: Principal,
   tx: Queryable,
@@ -33,6 +37,7 @@ async function share(
   entitlements?: Map<string, Promise<Set<string>>>,
   reason: string = reasonHash(cause),
   prefetched?: Set<string>,
+  limit?: ReadonlySet<string>,
 ): Promise<{ shared: SharedLicence; event: LogEvent }> {
   const type = await readLicenceType(tx, row.type_code, row.type_version, ctx.typeVersions);
   const available = Object.keys(JSON.parse(row.disclosures) as Record<string, string>);
@@ -48,7 +53,7 @@ async function share(
   }
   const entitled = own ? new Set(conditional) : await pending!;
   // `none` fields never leave the issuer: no read path hands them out.
-  const disclose = available.filter((name) => conditional.includes(name) && entitled.has(name));
+  const disclose = available.filter((name) => conditional.includes(name) && entitled.has(name) && (limit === undefined || limit.has(name)));
   const withheld = available.filter((name) => !disclose.includes(name));
   const expired = row.status === "active" && row.valid_until !== null && row.valid_until * 1000 <= now;
   const shared: SharedLicence = {
@@ -78,7 +83,7 @@ async function share(
  * commit holding them is durable: no answer leaves without its log record, and when that commit
  * fails the read fails.
  */
-async function loggedRead<T>(ctx: RegistryContext, work: (db: Queryable) => Promise<{ result: T; events: LogEvent[] }>): Promise<T> {
+export async function loggedRead<T>(ctx: RegistryContext, work: (db: Queryable) => Promise<{ result: T; events: LogEvent[] }>): Promise<T> {
   const { result, events } = await work(ctx.db);
   await ctx.readLog.append(events);
   return result;
@@ -113,7 +118,7 @@ export async function findByHolder(ctx: RegistryContext, principal: Principal, h
       events.push(event);
     }
     if (events.length === 0) {
-      events.push({ kind: "read", at: now, department, holder: b64u(key), matter: c.matter, found: 0, disclosed: [] });
+      events.push({ kind: "read", at: now, department, holder: b64u(key), matter: c.matter, reason, found: 0, disclosed: [] });
     }
     return { result: out, events };
   });
@@ -153,9 +158,10 @@ export async function verifyData(ctx: RegistryContext, principal: Principal, req
     ctx.verifyDataLimiter.take(principal.department, now);
     const rows = await db.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? AND status = 'active'", [key, request.type]);
     const match = rows.some((row) => (row.valid_until === null || row.valid_until * 1000 > now) && licenceFields(row)[request.field] === request.value);
-    const events: LogEvent[] = [
-      { kind: "verify-data", at: now, department: principal.department, holder: b64u(key), type: request.type, field: request.field, matter: c.matter, match },
-    ];
+    // One entry per licence compared, keyed by it, so the comparison is in that licence's log
+    // entries and audit bundles; one entry by holder when there was none to compare.
+    const base = { kind: "verify-data", at: now, department: principal.department, holder: b64u(key), type: request.type, field: request.field, matter: c.matter, reason: reasonHash(c), match } as const;
+    const events: LogEvent[] = rows.length === 0 ? [base] : rows.map((row) => ({ ...base, licence: row.id }));
     return { result: { match }, events };
   });
 }
@@ -171,7 +177,7 @@ export async function statusHistory(ctx: RegistryContext, principal: Principal, 
       "SELECT status, at, reason, department FROM status_history WHERE licence_id = ? ORDER BY seq",
       [id],
     );
-    const events: LogEvent[] = [{ kind: "read", at: now, department: principal.department, licence: id, matter: c.matter, disclosed: ["status-history"] }];
+    const events: LogEvent[] = [{ kind: "read", at: now, department: principal.department, licence: id, matter: c.matter, reason: reasonHash(c), disclosed: ["status-history"] }];
     return { result: rows.map((r) => ({ status: r.status, at: new Date(r.at).toISOString(), reason: r.reason, department: r.department })), events };
   });
 }
@@ -185,7 +191,7 @@ export async function statusAt(ctx: RegistryContext, principal: Principal, id: s
   return loggedRead(ctx, async (db) => {
     const row = await readLicenceRow(db, id);
     const entry = await db.get<{ status: LicenceStatus }>("SELECT status FROM status_history WHERE licence_id = ? AND at <= ? ORDER BY seq DESC LIMIT 1", [id, t.getTime()]);
-    const events: LogEvent[] = [{ kind: "read", at: now, department: principal.department, licence: id, matter: c.matter, disclosed: ["status"] }];
+    const events: LogEvent[] = [{ kind: "read", at: now, department: principal.department, licence: id, matter: c.matter, reason: reasonHash(c), disclosed: ["status"] }];
     const status: LicenceStatus | "expired" | "not-issued" = !entry
       ? "not-issued"
       : entry.status === "active" && row.valid_until !== null && row.valid_until * 1000 <= t.getTime()
@@ -207,7 +213,7 @@ export async function logEntries(ctx: RegistryContext, principal: Principal, id:
       throw new LicenceError("ERR_FORBIDDEN", "Only auditors, admins and the issuing department may list a licence's log entries.");
     }
     // Logged first, so the answer proves this read too.
-    await appendLogEvents(tx, [{ kind: "read", at: now, department: principal.department, licence: row.id, matter: c.matter, disclosed: ["log-entries"] }], ctx.logFrontier);
+    await appendLogEvents(tx, [{ kind: "read", at: now, department: principal.department, licence: row.id, matter: c.matter, reason: reasonHash(c), disclosed: ["log-entries"] }], ctx.logFrontier);
     return logEntriesOf(tx, row.id);
   });
 }

@@ -5,21 +5,25 @@
  *
  * @module
  */
-import { LicenceError, type DepartmentStats, type Principal, type RegistryStats } from "@elicence/core";
+import { LicenceError, type DepartmentStats, type MatterStats, type Principal, type RegistryStats } from "@elicence/core";
 import { requireRole } from "../access.js";
 import { parseTime } from "../checks.js";
 import type { RegistryContext } from "../context.js";
 import { listLicenceTypes } from "./catalogue.js";
+import { listMatters } from "./matters.js";
+
+const DEFAULT_PERIOD_MS = 30 * 24 * 3600 * 1000;
 
 /**
  * Sharing figures per department over a period (admins and auditors; see `RegistryApi.stats`).
  *
  * @throws LicenceError `ERR_VALIDATION` unless `from` is before `to`
  */
-export async function stats(ctx: RegistryContext, principal: Principal, period: { from: string; to: string }): Promise<RegistryStats> {
+export async function stats(ctx: RegistryContext, principal: Principal, period?: { from?: string; to?: string }): Promise<RegistryStats> {
   requireRole(principal, "admin", "auditor");
-  const from = parseTime(period?.from, "from");
-  const to = parseTime(period?.to, "to");
+  // The period defaults to the last 30 days: `to` now, `from` 30 days before `to`.
+  const to = period?.to === undefined ? new Date(ctx.now()) : parseTime(period.to, "to");
+  const from = period?.from === undefined ? (to ? new Date(to.getTime() - DEFAULT_PERIOD_MS) : undefined) : parseTime(period.from, "from");
   if (!from || !to || from.getTime() >= to.getTime()) {
     throw new LicenceError("ERR_VALIDATION", "The period is not valid.", { issues: [{ path: ["to"], message: "from and to must be ISO 8601 times with from before to" }] });
   }
@@ -64,5 +68,25 @@ export async function stats(ctx: RegistryContext, principal: Principal, period: 
   const departments: DepartmentStats[] = [...rows.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([department, r]) => ({ department, ...r, provisionRate: r.typesCatalogued === 0 ? 0 : r.typesProvided / r.typesCatalogued }));
-  return { from: from.toISOString(), to: to.toISOString(), departments };
+  return { from: from.toISOString(), to: to.toISOString(), departments, matters: await matterStats(ctx, f, t) };
+}
+
+/**
+ * Per approval matter of the catalogue: its materials checks in `[f, t)` and how many served every
+ * required licence electronically (the `materials` log events' `complete`).
+ */
+async function matterStats(ctx: RegistryContext, f: number, t: number): Promise<MatterStats[]> {
+  const rows = await ctx.db.all<{ entry: string }>("SELECT entry FROM log_entries WHERE kind = 'materials' AND at >= ? AND at < ?", [f, t]);
+  const counts = new Map<string, { checks: number; served: number }>();
+  for (const row of rows) {
+    const event = JSON.parse(row.entry) as { matter: string; complete: boolean };
+    const c = counts.get(event.matter) ?? { checks: 0, served: 0 };
+    c.checks++;
+    if (event.complete) c.served++;
+    counts.set(event.matter, c);
+  }
+  return (await listMatters(ctx)).map((m) => {
+    const c = counts.get(m.code) ?? { checks: 0, served: 0 };
+    return { matter: m.code, department: m.department, checks: c.checks, servedElectronically: c.served, noOriginalRate: c.checks === 0 ? 0 : c.served / c.checks };
+  });
 }
