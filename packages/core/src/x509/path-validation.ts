@@ -505,9 +505,18 @@ class PathSearch {
 
 /**
  * Builds a certification path from `leaf` to one of `trustAnchors` and validates it at `at`
- * (RFC 5280 §6.1: signatures, validity, name chaining, basic constraints, path length, key usage,
- * extended key usage, critical extensions). Never throws for bad certificates: the answer carries
- * a {@link PathValidationCode}. See the module notes for the decisions taken beyond the RFC.
+ * (RFC 5280 §6.1: signatures, validity, name chaining, basic constraints, path length — a
+ * self-issued intermediate not counted, §6.1.4 (l) — key usage, extended key usage, critical
+ * extensions), strictly by default:
+ * - directoryName name constraints, permitted and excluded (§4.2.1.10, §6.1.3 (b)(c), §6.1.4 (g));
+ *   a name constraint of any other form is refused as unsupported (`NAME_CONSTRAINTS`, fail closed);
+ * - the §4.2 profile MUSTs: authorityKeyIdentifier (all but a self-signed anchor) and
+ *   subjectKeyIdentifier (every CA) present and non-critical, basicConstraints critical in CA
+ *   certificates, keyCertSign only with cA;
+ * - every key on the allow-list (RSA ≥ 2048, EC P-256 / P-384 / P-521, Ed25519), else `WEAK_KEY`.
+ *
+ * Never throws for bad certificates: the answer carries a {@link PathValidationCode}. See the
+ * module notes for the decisions taken beyond the RFC.
  *
  * @param options - leaf, intermediates (any order), trust anchors, time and requirements
  * @returns `{ ok: true, path }` (leaf first, anchor last) or `{ ok: false, code, reason, … }`

@@ -156,6 +156,21 @@ describe("malformed and hostile encodings", () => {
     });
   }
 
+  const sanCases: [string, number[]][] = [
+    ["an empty subjectAltName", [0x30, 0x00]],
+    ["a primitive directoryName in subjectAltName", [0x30, 0x02, 0x84, 0x00]],
+    ["a directoryName holding two Names", [0x30, 0x06, 0xa4, 0x04, 0x30, 0x00, 0x30, 0x00]],
+    ["a directoryName holding a SET", [0x30, 0x04, 0xa4, 0x02, 0x31, 0x00]],
+  ];
+  for (const [name, bytes] of sanCases) {
+    it(`gives MALFORMED for ${name}`, async () => {
+      const leaf = await createLeaf(permitting, "C=CN,O=Allowed,CN=Leaf", { extra: [new x509.Extension("2.5.29.17", false, new Uint8Array(bytes))] });
+      const result = await validate(leaf, [permitting], [root]);
+      expectFail(result, "MALFORMED");
+      expect(!result.ok && result.input).toBe("leaf");
+    });
+  }
+
   it("bounds nesting in a directoryName (DER depth limit) and survives many subtrees", () => {
     let nested = new Uint8Array([0x30, 0x00]);
     for (let i = 0; i < 40; i++) nested = new Uint8Array([0x30, nested.length, ...nested]);
