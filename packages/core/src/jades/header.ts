@@ -164,6 +164,8 @@ function readReference(header: Record<string, unknown>): SigningCertificateRefer
 function readSigningTime(header: Record<string, unknown>): JadesProtectedHeader["signingTime"] {
   const { iat, sigT } = header;
   // One claimed signing time: `iat` (clause 5.1.11) or the obsolescent `sigT` (clause 5.2.1), not both.
+  // TS 119 182-1 V1.2.1 has generators write `iat` from 2025-07-15 on; `sigT` stays readable for
+  // signatures made before, so both are accepted here.
   if (iat !== undefined && sigT !== undefined) throw malformed("signing-time");
   if (iat !== undefined) {
     if (typeof iat !== "number" || !Number.isSafeInteger(iat) || iat < 0 || iat > MAX_NUMERIC_DATE) throw malformed("iat");

@@ -43,6 +43,11 @@ export interface JadesSignerInput {
    */
   readonly signingCertificate?: Certificate;
   readonly cache?: CertificateCache;
+  /**
+   * Validates the signer's path; default `validateCertificatePath` with `trustAnchors`. A caller
+   * with its own cache of validated paths (the trust list's) passes it here.
+   */
+  readonly validatePath?: (leaf: Certificate, intermediates: readonly Certificate[], at: Date) => Promise<PathValidationResult>;
   /** Parses a DER certificate (the header's `x5c`); `undefined` when it cannot be parsed. */
   readonly parse: (der: Uint8Array) => Certificate | undefined;
 }
@@ -215,13 +220,9 @@ export async function verifyJadesSigner(input: JadesSignerInput): Promise<JadesS
     const usage = failed("CHAIN_CONSTRAINTS_FAILURE", "KEY_USAGE", "The signing certificate's key usage does not allow signatures.");
     return { checks: { signingCertificate, signature, certificatePath: entry("certificate-path", usage) }, signer, intermediates };
   }
-  const result = await validateCertificatePath({
-    leaf: signer,
-    intermediates,
-    trustAnchors: input.trustAnchors,
-    at: input.at,
-    ...(input.cache ? { cache: input.cache } : {}),
-  });
+  const result = input.validatePath
+    ? await input.validatePath(signer, intermediates, input.at)
+    : await validateCertificatePath({ leaf: signer, intermediates, trustAnchors: input.trustAnchors, at: input.at, ...(input.cache ? { cache: input.cache } : {}) });
   if (result.ok) {
     return { checks: { signingCertificate, signature, certificatePath: entry("certificate-path", MESSAGES.certificatePath) }, signer, intermediates, path: result.path };
   }
