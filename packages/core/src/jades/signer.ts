@@ -133,11 +133,30 @@ export function checkKeyFitsAlgorithm(cert: Certificate, alg: SignatureAlgorithm
   }
 }
 
+/**
+ * Imported signer keys per certificate object (an import costs more than a verification), weakly
+ * held: a caller that keeps its parsed certificates (a CertificateCache) imports each key once.
+ */
+const SIGNER_KEYS = new WeakMap<Certificate, Map<SignatureAlgorithm, Promise<PublicKeyHandle>>>();
+
+function importSignerKey(cert: Certificate, alg: SignatureAlgorithm): Promise<PublicKeyHandle> {
+  let byAlg = SIGNER_KEYS.get(cert);
+  if (!byAlg) SIGNER_KEYS.set(cert, (byAlg = new Map()));
+  let key = byAlg.get(alg);
+  if (!key) {
+    key = backend.importPublicKey(cert.spki, alg);
+    // A failed import is not cached: the error is the caller's to see each time.
+    key.catch(() => byAlg!.delete(alg));
+    byAlg.set(alg, key);
+  }
+  return key;
+}
+
 /** Verifies a signature value with a certificate's key; `false` for a wrong signature. */
 export async function verifyWithCertificate(cert: Certificate, alg: SignatureAlgorithm, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
   let key: PublicKeyHandle;
   try {
-    key = await backend.importPublicKey(cert.spki, alg);
+    key = await importSignerKey(cert, alg);
   } catch (err) {
     if (isLicenceError(err)) throw failed("CRYPTO_CONSTRAINTS_FAILURE", "key", "The signing certificate's key cannot be used with this algorithm.");
     throw err;

@@ -68,6 +68,11 @@ export interface VerifyJadesOptions {
   readonly unprotectedMembers?: readonly string[];
   /** Most characters of the input. Default 1 MiB. */
   readonly maxLength?: number;
+  /**
+   * Parses certificates through this cache: a verifier that keeps one across calls parses each
+   * certificate, and imports each key, once. Default: a cache for this call only.
+   */
+  readonly cache?: CertificateCache;
 }
 
 /** Counter-signatures nest at most this deep (a counter-signature of a counter-signature). */
@@ -131,7 +136,7 @@ export async function verifyJades(input: string | Record<string, unknown>, optio
   if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError("options.at must be a valid Date.");
   if (!Array.isArray(algorithms) || algorithms.length === 0) throw new TypeError("options.algorithms must list at least one algorithm.");
   if (!Array.isArray(trustAnchors)) throw new TypeError("options.trustAnchors must be an array of certificates.");
-  const cache = new CertificateCache();
+  const cache = options.cache ?? new CertificateCache();
   const context: Context = {
     options,
     cache,
