@@ -265,7 +265,10 @@ async function verifyOne(
     else pass("signed-data", header.signedData ? "Every detached data object the signature references matches it." : "The signed payload is present.");
   }
   if (!data.payload || checks.get("signed-data")!.result === "failed") return finish();
-  const signingInput = new Uint8Array([...ascii(`${parts.protectedB64}.`), ...data.payload]);
+  const head = ascii(`${parts.protectedB64}.`);
+  const signingInput = new Uint8Array(head.length + data.payload.length);
+  signingInput.set(head, 0);
+  signingInput.set(data.payload, head.length);
 
   // 5–7. Signing certificate, signature value, certificate path at `at`.
   const xVals: Certificate[] = [];
