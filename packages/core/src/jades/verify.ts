@@ -38,7 +38,7 @@ import {
   type JadesSignatureReport,
 } from "./report.js";
 import { readJwsDocument, type JwsDocument, type JwsSignatureParts } from "./serialisation.js";
-import { signedPayload, type JadesDetachedContent } from "./signed-data.js";
+import { signedDocuments, signedPayload, type JadesDetachedContent } from "./signed-data.js";
 import { pathFailureCheck, verifyJadesSigner } from "./signer.js";
 import { readUnsignedProperties, type JadesUnsignedProperties } from "./unsigned.js";
 
@@ -164,7 +164,7 @@ function archiveSignedData(header: JadesProtectedHeader, payload: Uint8Array, de
   if (!sigD) return payload;
   if (sigD.mechanism === SIGD_HTTP_HEADERS) return undefined;
   if (sigD.mechanism !== SIGD_OBJECT_ID_BY_URI_HASH) return payload;
-  const docs = sigD.references.map((uri) => (detached.documents ?? []).find((d) => d.uri === uri));
+  const docs = signedDocuments(sigD.references, detached);
   if (docs.some((d) => !d)) return undefined;
   const parts = docs.map((d) => (header.b64 ? ascii(backend.base64urlEncode(d!.content)) : d!.content));
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
