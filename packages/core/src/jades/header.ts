@@ -60,7 +60,7 @@ export interface JadesProtectedHeader {
   readonly productionPlace?: Readonly<Record<string, string>>;
   readonly policy?: { readonly id: string };
   readonly signedData?: SignedDataReference;
-  /** Signed JAdES properties this validator cannot evaluate (`srAts`, `adoTst`). */
+  /** Signed JAdES properties this validator cannot evaluate (`adoTst`, certified `srAts`). */
   readonly unsupported: readonly string[];
 }
 
@@ -70,7 +70,7 @@ const NEVER_CRITICAL: ReadonlySet<string> = new Set([
   "epk", "apu", "apv", "iv", "tag", "p2s", "p2c", "enc", "zip",
 ]);
 /** Header parameters this validator understands when `crit` lists them: TS 119 182-1 clause 5.2 and RFC 7797 `b64`. */
-const UNDERSTOOD_CRITICAL: ReadonlySet<string> = new Set(["sigT", "x5t#o", "sigX5ts", "srCms", "sigPl", "sigPId", "sigD", "b64"]);
+const UNDERSTOOD_CRITICAL: ReadonlySet<string> = new Set(["sigT", "x5t#o", "sigX5ts", "srCms", "sigPl", "srAts", "sigPId", "sigD", "b64"]);
 /** Parameters that must be listed in `crit` when present: RFC 7797 §6 (`b64`) and TS 119 182-1 clause 5.2.8 (`sigD`). */
 const MUST_BE_CRITICAL = ["b64", "sigD"] as const;
 const MAX_LIST = 32;
@@ -164,6 +164,8 @@ function readReference(header: Record<string, unknown>): SigningCertificateRefer
 function readSigningTime(header: Record<string, unknown>): JadesProtectedHeader["signingTime"] {
   const { iat, sigT } = header;
   // One claimed signing time: `iat` (clause 5.1.11) or the obsolescent `sigT` (clause 5.2.1), not both.
+  // TS 119 182-1 V1.2.1 has generators write `iat` from 2025-07-15 on; `sigT` stays readable for
+  // signatures made before, so both are accepted here.
   if (iat !== undefined && sigT !== undefined) throw malformed("signing-time");
   if (iat !== undefined) {
     if (typeof iat !== "number" || !Number.isSafeInteger(iat) || iat < 0 || iat > MAX_NUMERIC_DATE) throw malformed("iat");
@@ -244,6 +246,24 @@ function readPolicy(value: unknown): { id: string } {
   return { id };
 }
 
+/** A `qArrays` value (clause 5.2.5): `[{ mediaType, encoding, qVals: [...] }, …]`. */
+function readQArrays(value: unknown): void {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_LIST) throw malformed("srAts");
+  for (const q of value) {
+    if (!isJsonObject(q) || !exactMembers(q, ["mediaType", "encoding", "qVals"]) || !isText(q.mediaType, 256) || !isText(q.encoding, 256)) throw malformed("srAts");
+    if (!Array.isArray(q.qVals) || q.qVals.length === 0 || q.qVals.length > MAX_LIST) throw malformed("srAts");
+  }
+}
+
+/** `srAts` (clause 5.2.5); returns whether it holds certified attributes. */
+function readSignerAttributes(value: unknown): boolean {
+  if (!isJsonObject(value) || Object.keys(value).length === 0 || !exactMembers(value, ["certified", "claimed", "signedAssertions"])) throw malformed("srAts");
+  if (value.claimed !== undefined) readQArrays(value.claimed);
+  if (value.signedAssertions !== undefined) readQArrays(value.signedAssertions);
+  if (value.certified !== undefined && (!Array.isArray(value.certified) || value.certified.length === 0 || !value.certified.every(isJsonObject))) throw malformed("srAts");
+  return value.certified !== undefined;
+}
+
 /** `sigD` (clause 5.2.8). */
 function readSignedData(value: unknown, b64: boolean): SignedDataReference {
   if (!isJsonObject(value) || !exactMembers(value, ["mId", "pars", "hashM", "hashV", "ctys"]) || !isText(value.mId)) throw malformed("sigD");
@@ -300,7 +320,10 @@ export function readProtectedHeader(header: Record<string, unknown>, alg: Signat
   const x5c = header.x5c === undefined ? undefined : readX5c(header.x5c);
   const signingTime = readSigningTime(header);
   const kidIssuerSerial = typeof kid === "string" ? readKid(kid) : undefined;
-  const unsupported = ["srAts", "adoTst"].filter((m) => m in header);
+  // Clause 5.2.5: claimed attributes and signed assertions are the signer's claims, reported as
+  // such; certified attributes (attribute certificates) would need validating, which is not done.
+  const unsupported = ["adoTst"].filter((m) => m in header);
+  if (header.srAts !== undefined && readSignerAttributes(header.srAts)) unsupported.push("srAts.certified");
   return {
     alg,
     ...(typ !== undefined ? { typ: typ as string } : {}),

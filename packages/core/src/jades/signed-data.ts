@@ -74,7 +74,7 @@ export function signedPayload(documentPayload: string, header: JadesProtectedHea
     return { payload: octets(detached.content, header.b64) };
   }
   if (sigD.mechanism === SIGD_HTTP_HEADERS) return httpHeadersPayload(sigD.references, detached.httpHeaders ?? []);
-  const documents = sigD.references.map((uri) => (detached.documents ?? []).find((d) => d.uri === uri));
+  const documents = signedDocuments(sigD.references, detached);
   if (sigD.mechanism === SIGD_OBJECT_ID_BY_URI) {
     // Clause 5.2.8.3.2: the objects, in `pars` order, concatenated (each base64url-encoded unless b64 is false).
     if (documents.some((d) => d === undefined)) return { payload: undefined, failure: notFound("document-missing") };
@@ -93,6 +93,17 @@ export function signedPayload(documentPayload: string, header: JadesProtectedHea
     return { payload };
   }
   return { payload: undefined, failure: notFound("sigD-mechanism") };
+}
+
+/**
+ * The data objects `pars` names, in order, from the caller's documents by URI; a single reference
+ * with no document of that URI takes the single detached payload, as the EU's reference
+ * validator does for one detached document whose name differs.
+ */
+export function signedDocuments(references: readonly string[], detached: JadesDetachedContent): ({ readonly content: Uint8Array } | undefined)[] {
+  const found = references.map((uri) => (detached.documents ?? []).find((d) => d.uri === uri));
+  if (references.length === 1 && found[0] === undefined && detached.content !== undefined) return [{ content: detached.content }];
+  return found;
 }
 
 /**

@@ -43,6 +43,11 @@ export interface JadesSignerInput {
    */
   readonly signingCertificate?: Certificate;
   readonly cache?: CertificateCache;
+  /**
+   * Validates the signer's path; default `validateCertificatePath` with `trustAnchors`. A caller
+   * with its own cache of validated paths (the trust list's) passes it here.
+   */
+  readonly validatePath?: (leaf: Certificate, intermediates: readonly Certificate[], at: Date) => Promise<PathValidationResult>;
   /** Parses a DER certificate (the header's `x5c`); `undefined` when it cannot be parsed. */
   readonly parse: (der: Uint8Array) => Certificate | undefined;
 }
@@ -128,11 +133,30 @@ export function checkKeyFitsAlgorithm(cert: Certificate, alg: SignatureAlgorithm
   }
 }
 
+/**
+ * Imported signer keys per certificate object (an import costs more than a verification), weakly
+ * held: a caller that keeps its parsed certificates (a CertificateCache) imports each key once.
+ */
+const SIGNER_KEYS = new WeakMap<Certificate, Map<SignatureAlgorithm, Promise<PublicKeyHandle>>>();
+
+function importSignerKey(cert: Certificate, alg: SignatureAlgorithm): Promise<PublicKeyHandle> {
+  let byAlg = SIGNER_KEYS.get(cert);
+  if (!byAlg) SIGNER_KEYS.set(cert, (byAlg = new Map()));
+  let key = byAlg.get(alg);
+  if (!key) {
+    key = backend.importPublicKey(cert.spki, alg);
+    // A failed import is not cached: the error is the caller's to see each time.
+    key.catch(() => byAlg!.delete(alg));
+    byAlg.set(alg, key);
+  }
+  return key;
+}
+
 /** Verifies a signature value with a certificate's key; `false` for a wrong signature. */
 export async function verifyWithCertificate(cert: Certificate, alg: SignatureAlgorithm, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
   let key: PublicKeyHandle;
   try {
-    key = await backend.importPublicKey(cert.spki, alg);
+    key = await importSignerKey(cert, alg);
   } catch (err) {
     if (isLicenceError(err)) throw failed("CRYPTO_CONSTRAINTS_FAILURE", "key", "The signing certificate's key cannot be used with this algorithm.");
     throw err;
@@ -215,13 +239,9 @@ export async function verifyJadesSigner(input: JadesSignerInput): Promise<JadesS
     const usage = failed("CHAIN_CONSTRAINTS_FAILURE", "KEY_USAGE", "The signing certificate's key usage does not allow signatures.");
     return { checks: { signingCertificate, signature, certificatePath: entry("certificate-path", usage) }, signer, intermediates };
   }
-  const result = await validateCertificatePath({
-    leaf: signer,
-    intermediates,
-    trustAnchors: input.trustAnchors,
-    at: input.at,
-    ...(input.cache ? { cache: input.cache } : {}),
-  });
+  const result = input.validatePath
+    ? await input.validatePath(signer, intermediates, input.at)
+    : await validateCertificatePath({ leaf: signer, intermediates, trustAnchors: input.trustAnchors, at: input.at, ...(input.cache ? { cache: input.cache } : {}) });
   if (result.ok) {
     return { checks: { signingCertificate, signature, certificatePath: entry("certificate-path", MESSAGES.certificatePath) }, signer, intermediates, path: result.path };
   }

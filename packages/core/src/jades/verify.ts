@@ -38,7 +38,7 @@ import {
   type JadesSignatureReport,
 } from "./report.js";
 import { readJwsDocument, type JwsDocument, type JwsSignatureParts } from "./serialisation.js";
-import { signedPayload, type JadesDetachedContent } from "./signed-data.js";
+import { signedDocuments, signedPayload, type JadesDetachedContent } from "./signed-data.js";
 import { pathFailureCheck, verifyJadesSigner } from "./signer.js";
 import { readUnsignedProperties, type JadesUnsignedProperties } from "./unsigned.js";
 
@@ -68,6 +68,11 @@ export interface VerifyJadesOptions {
   readonly unprotectedMembers?: readonly string[];
   /** Most characters of the input. Default 1 MiB. */
   readonly maxLength?: number;
+  /**
+   * Parses certificates through this cache: a verifier that keeps one across calls parses each
+   * certificate, and imports each key, once. Default: a cache for this call only.
+   */
+  readonly cache?: CertificateCache;
 }
 
 /** Counter-signatures nest at most this deep (a counter-signature of a counter-signature). */
@@ -131,7 +136,7 @@ export async function verifyJades(input: string | Record<string, unknown>, optio
   if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError("options.at must be a valid Date.");
   if (!Array.isArray(algorithms) || algorithms.length === 0) throw new TypeError("options.algorithms must list at least one algorithm.");
   if (!Array.isArray(trustAnchors)) throw new TypeError("options.trustAnchors must be an array of certificates.");
-  const cache = new CertificateCache();
+  const cache = options.cache ?? new CertificateCache();
   const context: Context = {
     options,
     cache,
@@ -159,7 +164,7 @@ function archiveSignedData(header: JadesProtectedHeader, payload: Uint8Array, de
   if (!sigD) return payload;
   if (sigD.mechanism === SIGD_HTTP_HEADERS) return undefined;
   if (sigD.mechanism !== SIGD_OBJECT_ID_BY_URI_HASH) return payload;
-  const docs = sigD.references.map((uri) => (detached.documents ?? []).find((d) => d.uri === uri));
+  const docs = signedDocuments(sigD.references, detached);
   if (docs.some((d) => !d)) return undefined;
   const parts = docs.map((d) => (header.b64 ? ascii(backend.base64urlEncode(d!.content)) : d!.content));
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -260,7 +265,10 @@ async function verifyOne(
     else pass("signed-data", header.signedData ? "Every detached data object the signature references matches it." : "The signed payload is present.");
   }
   if (!data.payload || checks.get("signed-data")!.result === "failed") return finish();
-  const signingInput = new Uint8Array([...ascii(`${parts.protectedB64}.`), ...data.payload]);
+  const head = ascii(`${parts.protectedB64}.`);
+  const signingInput = new Uint8Array(head.length + data.payload.length);
+  signingInput.set(head, 0);
+  signingInput.set(data.payload, head.length);
 
   // 5–7. Signing certificate, signature value, certificate path at `at`.
   const xVals: Certificate[] = [];

@@ -218,9 +218,12 @@ describe("signed properties: srCms, sigPl, sigPId, cty", () => {
     expect(accepted.signatures[0]!.policy).toBe(policy);
   });
 
-  it("cty is reported as signed; signed properties not evaluated here (srAts, adoTst) are INDETERMINATE", async () => {
+  it("cty and claimed srAts are accepted; signed properties not evaluated here (certified srAts, adoTst) are INDETERMINATE", async () => {
     expect((await verifyHeader(baseHeader(w.kits.ES256, { cty: "json" }))).indication).toBe("PASSED");
-    for (const member of [{ srAts: { claimed: [] } }, { adoTst: { tstTokens: [{ val: "AAAA" }] } }]) {
+    const claimed = { claimed: [{ mediaType: "text/plain", encoding: "binary", qVals: ["审批科科长"] }] };
+    expect((await verifyHeader(baseHeader(w.kits.ES256, { srAts: claimed, crit: ["srAts"] }))).indication).toBe("PASSED");
+    expect((await verifyHeader(baseHeader(w.kits.ES256, { srAts: { claimed: [] } }))).subIndication).toBe("FORMAT_FAILURE");
+    for (const member of [{ srAts: { certified: [{ x509AttrCert: { val: "AAAA" } }] } }, { adoTst: { tstTokens: [{ val: "AAAA" }] } }]) {
       const report = await verifyHeader(baseHeader(w.kits.ES256, member));
       expect(report.indication).toBe("INDETERMINATE");
       expect(check(report, "format").code).toMatch(/^unsupported:/);

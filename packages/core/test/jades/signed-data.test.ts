@@ -99,6 +99,16 @@ describe("sigD ObjectIdByURIHash (clause 5.2.8.3.3)", () => {
     expect([altered.indication, altered.subIndication]).toEqual(["FAILED", "HASH_FAILURE"]);
   });
 
+  it("one referenced object may be given as the single detached payload, whatever its name", async () => {
+    const one = { mId: BY_URI_HASH, pars: ["decision.xml"], hashM: "S256", hashV: [hashOf(ascii(b64url(DECISION)))] };
+    const jws = sign({ sigD: one, crit: ["sigD"] }, new Uint8Array(0));
+    expect((await verifyJades(jws, options({ content: DECISION }))).indication).toBe("PASSED");
+    expect((await verifyJades(jws, options({ content: ANNEX }))).subIndication).toBe("HASH_FAILURE");
+    // With two references, names must match.
+    const two = sign({ sigD: sigD(), crit: ["sigD"] }, new Uint8Array(0));
+    expect((await verifyJades(two, options({ content: DECISION }))).subIndication).toBe("SIGNED_DATA_NOT_FOUND");
+  });
+
   it("with b64 false the digests are over the raw objects", async () => {
     const raw = { mId: BY_URI_HASH, pars: [U1], hashM: "S256", hashV: [hashOf(DECISION)] };
     const jws = sign({ sigD: raw, b64: false, crit: ["sigD", "b64"] }, new Uint8Array(0));
