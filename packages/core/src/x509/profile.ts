@@ -42,7 +42,9 @@ export interface ProfileProblem {
 /** The position of a certificate in the path. */
 export type PathRole = "leaf" | "intermediate" | "anchor";
 
-const ALLOWED_CURVES: ReadonlySet<string> = new Set(["P-256", "P-384", "P-521"]);
+// SM2 (GB/T 32918, a 256-bit curve) is as strong as P-256: whether an SM2 signature is accepted at all is
+// the caller's algorithm allow-list (SM2 is in no default one), not a key-strength question.
+const ALLOWED_CURVES: ReadonlySet<string> = new Set(["P-256", "P-384", "P-521", "SM2"]);
 
 /**
  * True when a subject public key is on the allow-list: RSA (rsaEncryption or RSASSA-PSS) of at least
@@ -66,7 +68,7 @@ export function isAllowedKey(info: PublicKeyInfo): boolean {
 /** The problem {@link isAllowedKey} refuses, as a profile problem. */
 export const WEAK_KEY_PROBLEM: ProfileProblem = Object.freeze({
   code: "WEAK_KEY",
-  reason: "A certificate's public key is weak or not allowed (RSA of at least 2048 bits, EC P-256, P-384 or P-521, or Ed25519 are).",
+  reason: "A certificate's public key is weak or not allowed (RSA of at least 2048 bits, EC P-256, P-384, P-521 or SM2, or Ed25519 are).",
 });
 
 /**
