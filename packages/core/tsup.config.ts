@@ -11,6 +11,7 @@ export default defineConfig({
     x509: "src/x509.ts",
     keys: "src/keys.ts",
     encoding: "src/encoding.ts",
+    timestamp: "src/timestamp.ts",
     "crypto/backend-node": "src/crypto/backend-node.ts",
     "crypto/backend-web": "src/crypto/backend-web.ts",
   },

@@ -36,7 +36,8 @@ export type LicenceErrorCode =
   | "ERR_UNAUTHENTICATED"
   | "ERR_CAUSE_REQUIRED"
   | "ERR_STATE_INVALID"
-  | "ERR_UNAVAILABLE";
+  | "ERR_UNAVAILABLE"
+  | "ERR_TIMESTAMP_INVALID";
 
 /** One problem found by validation, with the path to the offending value (zod-style). */
 export interface ValidationIssue {

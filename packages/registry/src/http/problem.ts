@@ -70,6 +70,7 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   ERR_CONFLICT: 409,
   ERR_STATE_INVALID: 409,
   ERR_UNAVAILABLE: 503,
+  ERR_TIMESTAMP_INVALID: 502,
   ERR_KEY_INVALID: 500,
   ERR_PASSPHRASE_INCORRECT: 500,
   ERR_INTERNAL: 500,
@@ -85,6 +86,7 @@ const TITLES: Readonly<Record<number, string>> = {
   415: "Unsupported Media Type",
   422: "Unprocessable Content",
   500: "Internal Server Error",
+  502: "Bad Gateway",
   503: "Service Unavailable",
 };
 

@@ -67,6 +67,7 @@ const KNOWN_CODES: Readonly<Record<LicenceErrorCode, true>> = {
   ERR_CAUSE_REQUIRED: true,
   ERR_STATE_INVALID: true,
   ERR_UNAVAILABLE: true,
+  ERR_TIMESTAMP_INVALID: true,
 };
 
 function isKnownCode(code: unknown): code is LicenceErrorCode {
