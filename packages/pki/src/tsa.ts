@@ -203,7 +203,7 @@ export async function createTimestampAuthority(options: TimestampAuthorityOption
     const signedData = new pkijs.SignedData({
       version: 3,
       digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 })],
-      encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.tstInfo, eContent: new asn1js.OctetString({ valueHex: buffer(tstDer) }) }),
+      encapContentInfo: encapsulate(tstDer),
       ...(request.certReq ? { certificates: chain } : {}),
       signerInfos: [
         new pkijs.SignerInfo({
@@ -222,6 +222,17 @@ export async function createTimestampAuthority(options: TimestampAuthorityOption
   }
 
   return { certificateDer: certificateDer.slice(), respond };
+}
+
+/**
+ * EncapsulatedContentInfo with eContent as one primitive OCTET STRING. pkijs's constructor re-wraps
+ * eContent as a constructed (BER) OCTET STRING; DER requires the primitive form (X.690 §10.2), and
+ * strict verifiers (ours) refuse the other, so eContent is set after construction.
+ */
+function encapsulate(tstDer: Uint8Array): pkijs.EncapsulatedContentInfo {
+  const encap = new pkijs.EncapsulatedContentInfo({ eContentType: OID.tstInfo });
+  encap.eContent = new asn1js.OctetString({ valueHex: buffer(tstDer) });
+  return encap;
 }
 
 function compare(a: Uint8Array, b: Uint8Array): number {
