@@ -13,6 +13,7 @@ import type { StatusListFailureReason } from "../status/status-list.js";
 import type { StatusListTokenFailureReason } from "../status/token.js";
 import type { ZlibFailureReason } from "../status/zlib.js";
 import type { PathValidationCode } from "../x509/path-validation.js";
+import type { TimestampFailureCode } from "../timestamp/verify.js";
 import type { Licence } from "./model.js";
 
 /** Overall outcome. */
@@ -37,7 +38,9 @@ export type SubIndication =
   | "REVOKED"
   | "TRY_LATER"
   | "SUSPENDED"
-  | "SUPERSEDED";
+  | "SUPERSEDED"
+  | "NO_POE"
+  | "REVOKED_NO_POE";
 
 /** The checks, in the order they run. */
 export type CheckName =
@@ -48,7 +51,8 @@ export type CheckName =
   | "issuer-authorised"
   | "disclosures"
   | "validity-period"
-  | "status";
+  | "status"
+  | "timestamp";
 
 /** Every check, in report order. */
 export const CHECK_ORDER: readonly CheckName[] = Object.freeze([
@@ -75,7 +79,26 @@ export interface ReportCheck {
   readonly subIndication?: SubIndication;
   /** A finer, stable reason: one of {@link ReportCheckCode}. */
   readonly code?: ReportCheckCode;
+  /** For a `timestamp` check: which time-stamp, and what it proved. */
+  readonly timestamp?: TimestampCheckDetails;
 }
+
+/** What a `timestamp` check entry is about (one entry per time-stamp token, in `etsiU` order). */
+export interface TimestampCheckDetails {
+  /** `signature` (`sigTst`) or `archive` (`arcTst`). */
+  readonly kind: "signature" | "archive";
+  /** Index of the `etsiU` element that carries it. */
+  readonly element: number;
+  /** The time it proves the covered data existed at, ISO 8601 (when it verified). */
+  readonly genTime?: string;
+  /** The TSA certificate's subject (when it verified). */
+  readonly tsa?: string;
+  /** The time the TSA's certificate path was judged at, ISO 8601. */
+  readonly judgedAt: string;
+}
+
+/** The JAdES baseline level a licence reached (ETSI TS 119 182-1 clause 6). */
+export type SignatureLevel = "B-B" | "B-T" | "B-LT" | "B-LTA";
 
 /** Why the format check failed, besides a {@link LicenceErrorCode}: the claim or header member at fault. */
 export type FormatFailureCode =
@@ -139,7 +162,12 @@ export type ReportCheckCode =
   | "invalid"
   | ValidityFailureCode
   | StatusFailureCode
-  | "trust-list-unavailable";
+  | "trust-list-unavailable"
+  | TimestampFailureCode
+  | TimestampCheckCode;
+
+/** Why a timestamp check failed besides a {@link TimestampFailureCode}. */
+export type TimestampCheckCode = "tsa-not-listed" | "timestamp-before-signing-time";
 
 /** Who signed, as the signing certificate says. */
 export interface SignerInfo {
@@ -172,6 +200,14 @@ export interface VerificationReport {
    * cancelled and superseded (the list has two bits; the registry gives the precise reason).
    */
   readonly status?: "valid" | "suspended" | "invalid";
+  /**
+   * The JAdES level the licence reached: `B-T` when a signature time-stamp verified, `B-LT` when the
+   * archive form also carries the chain and revocation values, `B-LTA` when an archive time-stamp
+   * verified too; `B-B` otherwise.
+   */
+  readonly level: SignatureLevel;
+  /** The earliest time a verified time-stamp proves the signature existed at, ISO 8601. */
+  readonly proofOfExistence?: string;
 }
 
 /** The `details.reason` values of the errors a status list token can raise, reported as the status check's code. */

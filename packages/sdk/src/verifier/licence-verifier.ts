@@ -120,6 +120,7 @@ export function noTrustListReport(at: Date): VerificationReport {
     ),
     disclosed: [],
     verificationTime: at.toISOString(),
+    level: "B-B",
   };
 }
 
