@@ -19,3 +19,5 @@ export type { TimestampRequest, TimestampRequestOptions } from "./timestamp/requ
 export { verifyTimestampToken } from "./timestamp/verify.js";
 export type { TimestampFailureCode, TimestampVerification, TimestampVerificationOptions } from "./timestamp/verify.js";
 export { MAX_TIMESTAMP_TOKEN_BYTES } from "./timestamp/token.js";
+export { signatureTimestampData, archiveTimestampData, signatureTimestampProperty, archiveTimestampProperty } from "./jades/timestamp-properties.js";
+export type { TimestampedParts } from "./jades/timestamp-properties.js";

@@ -7,6 +7,8 @@
 export { initWorkspace, openWorkspace, Workspace } from "./workspace/workspace.js";
 export type { AddDepartmentOptions, DepartmentSpec, InitWorkspaceOptions, WorkspaceConfig } from "./workspace/workspace.js";
 export { Registry } from "./registry/registry.js";
+export { builtInTimestamper, remoteTimestamper } from "./registry/timestamper.js";
+export type { Timestamper, RemoteTimestamperOptions } from "./registry/timestamper.js";
 export type { RegistryOptions } from "./registry/registry.js";
 export type { AuditResult } from "./registry/audit.js";
 export type { AddedDepartment } from "./registry/jobs/department.js";
@@ -19,6 +21,7 @@ export type {
   RunningServer,
   ServeRegistryOptions,
   RegistryBackend,
+  TimestampResponder,
   HttpLogger,
   AccessLogEntry,
   FaultLogEntry,

@@ -28,6 +28,7 @@ import { registerPublicRoutes } from "./routes/public.js";
 import { registerReadRoutes } from "./routes/reads.js";
 import { registerSharingRoutes } from "./routes/sharing.js";
 import { registerApiKeyRoutes } from "./routes/api-keys.js";
+import { registerTimestampRoute } from "./routes/tsa.js";
 import { validationError } from "./validation.js";
 
 /** Options of {@link createHttpApp}. */
@@ -103,6 +104,7 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
   registerSharingRoutes(app, mw);
   registerApiKeyRoutes(app, mw);
   registerPublicRoutes(app, registry.public);
+  registerTimestampRoute(app, registry.timestamper);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { TimestampResponder } from "./routes/tsa.js";
 import type { PublicRegistryApi, RegistryApi } from "@elicence/core";
 
 /** The part of `Registry` the HTTP layer uses: sessions by API key, and the public operations. */
@@ -10,6 +11,8 @@ export interface RegistryBackend {
   /** Authenticates an API key; throws `ERR_UNAUTHENTICATED` for a bad one. */
   session(apiKey: string): Promise<RegistryApi>;
   readonly public: PublicRegistryApi;
+  /** The registry's time-stamping authority, answered at `POST /tsa` when it has `respond`. */
+  readonly timestamper?: TimestampResponder | undefined;
 }
 
 /** Request-scoped values. */

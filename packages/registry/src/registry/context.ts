@@ -17,6 +17,7 @@ import type { ChainRow, LicenceRow } from "./rows.js";
 import type { SignPool } from "./sign-pool.js";
 import type { DepartmentKey } from "./signing-keys.js";
 import type { TrustListPublisher } from "./trust-list.js";
+import type { Timestamper } from "./timestamper.js";
 
 /** The registry as its jobs see it. */
 export interface RegistryContext {
@@ -45,6 +46,8 @@ export interface RegistryContext {
   readonly signing: DepartmentSigning;
   /** The trust list, re-signed when the catalogue changes. */
   readonly trustList: TrustListPublisher;
+  /** The TSA every issued licence's signature is time-stamped by (JAdES B-T); none: B-B. */
+  readonly timestamper: Timestamper | undefined;
 }
 
 /** What issuing needs of the departments' signing keys. */

@@ -29,6 +29,7 @@ import { Session } from "./session.js";
 import type { SignPool } from "./sign-pool.js";
 import { SigningKeys, type DepartmentKey } from "./signing-keys.js";
 import { TrustListPublisher } from "./trust-list.js";
+import { builtInTimestamper, remoteTimestamper, type Timestamper } from "./timestamper.js";
 
 /** Options of {@link Registry.open}. */
 export interface RegistryOptions {
@@ -40,6 +41,8 @@ export interface RegistryOptions {
   readonly passphrase: string;
   /** The clock (tests pass a fixed one). */
   readonly now?: () => Date;
+  /** The TSA to time-stamp issued licences with; default the workspace's configuration. `null`: none (B-B). */
+  readonly timestamper?: Timestamper | null;
 }
 
 /** The registry. Open it once per process; it holds decrypted signing keys in memory. */
@@ -84,6 +87,15 @@ export class Registry {
     const operatorSigner = await createKeySigner(await decrypt("pki/operator.key.pem"), algorithmOf(operatorPem));
     // The holder pseudonymisation secret: a random key kept encrypted like every other key.
     const holderSecret = await decrypt("pki/pseudonym.key.pem");
+    const configured = ws.config.timestamping;
+    const timestamper =
+      options.timestamper !== undefined
+        ? (options.timestamper ?? undefined)
+        : configured === undefined
+          ? undefined
+          : "url" in configured
+            ? remoteTimestamper(configured.url)
+            : builtInTimestamper(await ws.timestampAuthorityKey(options.passphrase));
     const db = await openDatabase(options.db ?? `sqlite:${ws.path("registry.db")}`);
     try {
       await db.migrate(MIGRATIONS);
@@ -98,6 +110,7 @@ export class Registry {
         signing,
         trustList: new TrustListPublisher(ws, db, { signer: operatorSigner, pem: operatorPem }),
         workspace: ws,
+        timestamper,
       });
       const publicOperations = new PublicOperations({
         db,
@@ -111,6 +124,7 @@ export class Registry {
       return new Registry(ctx, signing, publicOperations);
     } catch (err) {
       await db.close();
+      await timestamper?.close();
       throw err;
     }
   }
@@ -119,7 +133,13 @@ export class Registry {
   async close(): Promise<void> {
     await this.#ctx.readLog.idle();
     await this.#signing.close();
+    await this.#ctx.timestamper?.close();
     await this.#ctx.db.close();
+  }
+
+  /** The time-stamping authority licences are time-stamped by, if any (`POST /tsa` answers with the built-in one). */
+  get timestamper(): Timestamper | undefined {
+    return this.#ctx.timestamper;
   }
 
   /** The database (for operators' tools and tests). */
@@ -211,7 +231,7 @@ export class Registry {
 }
 
 /** What `createContext` builds the jobs' context from. */
-interface ContextInit extends Pick<OperatorContext, "db" | "now" | "statusListUri" | "signing" | "trustList" | "workspace"> {
+interface ContextInit extends Pick<OperatorContext, "db" | "now" | "statusListUri" | "signing" | "trustList" | "workspace" | "timestamper"> {
   /** The holder pseudonymisation secret. */
   readonly holderSecret: Uint8Array;
 }
@@ -252,6 +272,7 @@ function createContext(init: ContextInit): OperatorContext {
     signing: init.signing,
     trustList: init.trustList,
     workspace: init.workspace,
+    timestamper: init.timestamper,
   };
 }
 

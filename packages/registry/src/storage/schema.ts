@@ -154,6 +154,14 @@ const V3 = `
 ALTER TABLE signer_chains ADD COLUMN header_x5c INTEGER NOT NULL DEFAULT 1;
 `;
 
+/**
+ * The RFC 3161 time-stamp token over each licence's signature (JAdES `sigTst`), DER; NULL for a
+ * licence issued without a TSA. It goes in the archive form's `etsiU`, never in the compact form.
+ */
+const V4 = `
+ALTER TABLE licences ADD COLUMN sig_tst BYTES;
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: "initial schema", ...both(V1) },
@@ -164,4 +172,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     postgres: `${V2}UPDATE log_entries SET licence = (entry::jsonb ->> 'licence');\n`,
   },
   { version: 3, name: "signer chains say their header form", ...both(V3) },
+  { version: 4, name: "licences keep their signature time-stamp", ...both(V4) },
 ]);
