@@ -70,6 +70,8 @@ export interface InitWorkspaceOptions {
   readonly force?: boolean;
   /** Base URL of the registry (default `http://localhost:8080`). */
   readonly publicUrl?: string;
+  /** An external RFC 3161 TSA to time-stamp licences with, instead of the built-in one. */
+  readonly tsaUrl?: string;
 }
 
 const CONFIG = "elicence.json";
@@ -216,7 +218,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     operator: { ...options.operator },
     departments: departments.map(({ name, code, alg: a }) => ({ name, code, alg: a })),
     publicUrl: options.publicUrl ?? "http://localhost:8080",
-    timestamping: { builtIn: true },
+    timestamping: options.tsaUrl !== undefined ? { url: options.tsaUrl } : { builtIn: true },
   };
   await writeAtomic(join(dir, CONFIG), `${JSON.stringify(config, null, 2)}\n`);
   return openWorkspace(dir);
