@@ -13,6 +13,7 @@ export default defineConfig({
     encoding: "src/encoding.ts",
     jades: "src/jades.ts",
     revocation: "src/revocation.ts",
+    timestamp: "src/timestamp.ts",
     "crypto/backend-node": "src/crypto/backend-node.ts",
     "crypto/backend-web": "src/crypto/backend-web.ts",
   },

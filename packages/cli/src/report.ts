@@ -26,6 +26,7 @@ export function formatReport(report: VerificationReport): string {
     for (const [k, v] of Object.entries(l.fields)) lines.push(`  ${k.padEnd(width)} ${typeof v === "string" ? v : JSON.stringify(v)}`);
   }
   if (report.signer) lines.push(`Signed by ${report.signer.subject} (certificate ${report.signer.certificateSha256.slice(0, 16)}…) with ${report.algorithm}`);
+  lines.push(`Level ${report.level}${report.proofOfExistence ? `: a time-stamp proves the signature existed at ${report.proofOfExistence}` : ""}`);
   lines.push(`Verified for ${report.verificationTime}`);
   return `${lines.join("\n")}\n`;
 }

@@ -506,3 +506,54 @@ export async function createServiceCertificate(options: CreateServiceCertificate
   ];
   return issue({ subject, alg, ...validity, extensions }, signer);
 }
+
+/** Options of {@link createTsaCertificate}. */
+export interface CreateTsaCertificateOptions extends DevPkiValidity {
+  /** The CA that signs it. */
+  readonly issuer: DevPkiIssuer;
+  /** Subject CN, at most 64 characters. */
+  readonly commonName: string;
+  /** Subject O (the operator), at most 64 characters; omitted by default. */
+  readonly organizationName?: string;
+  /** Subject C, two capital letters; default `"CN"`. */
+  readonly country?: string;
+  /** Key algorithm; default `"ES256"` (the development TSA signs with ES256, ES384 or EdDSA). */
+  readonly alg?: JwsAlgorithm;
+  /** Default: `notBefore` + 6 years — longer than a department certificate, as real TSAs have. */
+  readonly notAfter?: Date;
+}
+
+/** id-kp-timeStamping (RFC 5280 §4.2.1.12). */
+const OID_TIME_STAMPING = "1.3.6.1.5.5.7.3.8";
+
+/**
+ * Creates a time-stamping authority certificate for the development TSA.
+ *
+ * basicConstraints cA=false (critical); keyUsage digitalSignature + nonRepudiation (critical);
+ * extendedKeyUsage id-kp-timeStamping only, critical, as RFC 3161 §2.3 requires; key identifiers.
+ *
+ * @param options - the issuing CA, names, algorithm (default ES256), validity (`notAfter` default: `notBefore` + 6 years)
+ * @returns the certificate (PEM and DER) and the TSA's private key (PKCS#8 DER)
+ * @throws TypeError for options out of range; LicenceError `ERR_CERTIFICATE_INVALID` when the issuer is
+ *   not a CA, `ERR_KEY_INVALID` when its key does not fit
+ * @example
+ * ```ts
+ * const tsa = await createTsaCertificate({ issuer: root, commonName: "eLicence Dev TSA", notBefore });
+ * ```
+ */
+export async function createTsaCertificate(options: CreateTsaCertificateOptions): Promise<DevPkiCertificate> {
+  const alg = checkAlg(options.alg, "alg");
+  const subject = distinguishedName({
+    country: checkCountry(options.country, "country"),
+    ...(options.organizationName === undefined ? {} : { organization: checkText(options.organizationName, "organizationName") }),
+    commonName: checkText(options.commonName, "commonName"),
+  });
+  const validity = checkValidity(options, 6);
+  const signer = await resolveIssuer(options.issuer, false);
+  const extensions = [
+    new BasicConstraintsExtension(false, undefined, critical),
+    new KeyUsagesExtension(KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation, critical),
+    new ExtendedKeyUsageExtension([OID_TIME_STAMPING], critical),
+  ];
+  return issue({ subject, alg, ...validity, extensions }, signer);
+}

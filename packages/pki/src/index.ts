@@ -7,12 +7,13 @@
  *
  * @packageDocumentation
  */
-export { createDepartmentCertificate, createIssuingCa, createRootCa, createServiceCertificate } from "./dev-pki.js";
+export { createDepartmentCertificate, createIssuingCa, createRootCa, createServiceCertificate, createTsaCertificate } from "./dev-pki.js";
 export type {
   CreateDepartmentCertificateOptions,
   CreateIssuingCaOptions,
   CreateRootCaOptions,
   CreateServiceCertificateOptions,
+  CreateTsaCertificateOptions,
   DepartmentIdentity,
   DevPkiCertificate,
   DevPkiIssuer,
@@ -31,3 +32,5 @@ export type {
   RevokedCertificateEntry,
 } from "./revocation.js";
 export { ELICENCE_KEY_PURPOSES, ELICENCE_OID_ARC, OID_ORGANIZATION_IDENTIFIER } from "./oids.js";
+export { createTimestampAuthority, DEV_TSA_POLICY, MAX_TIMESTAMP_REQUEST_BYTES } from "./tsa.js";
+export type { TimestampAuthority, TimestampAuthorityOptions } from "./tsa.js";

@@ -9,6 +9,8 @@ export type { AddDepartmentOptions, DepartmentSpec, InitWorkspaceOptions, Worksp
 export { Registry } from "./registry/registry.js";
 export { normalisePublicUrl, publicUrlWarnings } from "./workspace/public-url.js";
 export type { PublicUrlCheck } from "./workspace/public-url.js";
+export { builtInTimestamper, remoteTimestamper } from "./registry/timestamper.js";
+export type { Timestamper, RemoteTimestamperOptions } from "./registry/timestamper.js";
 export type { RegistryOptions } from "./registry/registry.js";
 export type { AuditResult } from "./registry/audit.js";
 export type { AddedDepartment } from "./registry/jobs/department.js";
@@ -21,6 +23,7 @@ export type {
   RunningServer,
   ServeRegistryOptions,
   RegistryBackend,
+  TimestampResponder,
   HttpLogger,
   AccessLogEntry,
   FaultLogEntry,

@@ -2,7 +2,7 @@
  * `elicence init --home DIR`: a ready workspace.
  * @module
  */
-import { Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { Registry, initWorkspace } from "@elicence/registry";
 import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_OPERATOR } from "@elicence/registry/samples";
 import { pbkdf2Iterations, readPassphrase } from "../io/passphrase.js";
@@ -21,6 +21,8 @@ export interface InitCommandOptions {
   readonly db?: string;
   /** The registry's public URL, named by every licence's status reference. */
   readonly publicUrl?: string;
+  /** An external RFC 3161 TSA (http/https URL) instead of the workspace's built-in one. */
+  readonly tsaUrl?: string;
 }
 
 /** Runs `init`. */
@@ -37,6 +39,7 @@ export async function runInit(options: InitCommandOptions): Promise<number> {
     force: options.force,
     ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
     ...(iterations ? { iterations } : {}),
+    ...(options.tsaUrl !== undefined ? { tsaUrl: options.tsaUrl } : {}),
   });
   const types = await ws.catalogue();
   // Bootstrap access: the operator's admin key and the sample department's issuer key, shown once.
@@ -70,6 +73,7 @@ export async function runInit(options: InitCommandOptions): Promise<number> {
         ...ws.config.departments.map((d) => `  issuing department      ${d.name} (${d.code}), ${d.alg}`),
         `  trust list              trust-list.jwt`,
         `  public URL              ${ws.config.publicUrl} (licences name their status lists under it)`,
+        `  time-stamping           ${options.tsaUrl ?? "built-in TSA, pki/tsa.pem (POST /tsa when served); issued licences are JAdES B-T"}`,
         ...types.map((t) => `  licence type            ${t.code} ${t.name}`),
         `  registry database       ${options.db === undefined ? "registry.db (SQLite)" : redactDatabaseUrl(options.db)}`,
         `Private keys are encrypted with your passphrase (PKCS#8, PBES2/AES-256).`,
@@ -99,8 +103,14 @@ export function registerInit(program: Command, setExitCode: SetExitCode): void {
     .option("--db <url>", "the registry database, sqlite:PATH or an empty postgres://… database (default: the workspace's registry.db); serve with the same --db", parseDatabaseUrl)
     .option("--public-url <url>", "the URL the registry will be reached at; every licence names its status list under it (default http://localhost:8080)")
     .option("--force", "overwrite an existing workspace", false)
+    .option("--tsa-url <url>", "time-stamp issued licences with this external RFC 3161 TSA instead of the built-in one", parseTsaUrl)
     .option("--json", "print JSON", false)
     .action(async (o) => {
-      setExitCode(await runInit({ home: o.home, alg: toJwsAlgorithm(o.alg)!, force: o.force, json: o.json, now: new Date(), ...(o.db !== undefined ? { db: o.db } : {}), ...(o.publicUrl !== undefined ? { publicUrl: o.publicUrl } : {}) }));
+      setExitCode(await runInit({ home: o.home, alg: toJwsAlgorithm(o.alg)!, force: o.force, json: o.json, now: new Date(), ...(o.db !== undefined ? { db: o.db } : {}), ...(o.publicUrl !== undefined ? { publicUrl: o.publicUrl } : {}), ...(o.tsaUrl !== undefined ? { tsaUrl: o.tsaUrl } : {}) }));
     });
+}
+
+function parseTsaUrl(value: string): string {
+  if (!/^https?:\/\/[^\s]+$/.test(value)) throw new InvalidArgumentError("Give the TSA's http:// or https:// URL.");
+  return value;
 }

@@ -72,16 +72,23 @@ export async function writeOutput(path: string, body: string): Promise<void> {
   }
 }
 
-/** The archive (flattened JWS JSON) form of a compact SD-JWT `<jws>~<disclosure>~…~`. */
-export function compactToArchive(compact: string): { protected: string; payload: string; signature: string; header: { disclosures: string[] } } {
+/**
+ * The archive (flattened JWS JSON) form of a compact SD-JWT `<jws>~<disclosure>~…~`, with the
+ * registry's time-stamp token over its signature (base64 DER) as `etsiU` → `sigTst` when there is one.
+ */
+export function compactToArchive(
+  compact: string,
+  signatureTimestamp?: string,
+): { protected: string; payload: string; signature: string; header: { disclosures: string[]; etsiU?: unknown[] } } {
   const [jws = "", ...rest] = compact.trim().split("~");
   const [protectedHeader = "", payload = "", signature = ""] = jws.split(".");
-  return { protected: protectedHeader, payload, signature, header: { disclosures: rest.filter((d) => d.length > 0) } };
+  const etsiU = signatureTimestamp ? [{ sigTst: { tstTokens: [{ val: signatureTimestamp }] } }] : undefined;
+  return { protected: protectedHeader, payload, signature, header: { disclosures: rest.filter((d) => d.length > 0), ...(etsiU ? { etsiU } : {}) } };
 }
 
-/** The licence in the requested file format. */
-export function licenceFile(compact: string, format: "archive" | "compact"): string {
-  return format === "compact" ? `${compact.trim()}\n` : `${JSON.stringify(compactToArchive(compact), null, 2)}\n`;
+/** The licence in the requested file format (the time-stamp token goes in the archive form only). */
+export function licenceFile(compact: string, format: "archive" | "compact", signatureTimestamp?: string): string {
+  return format === "compact" ? `${compact.trim()}\n` : `${JSON.stringify(compactToArchive(compact, signatureTimestamp), null, 2)}\n`;
 }
 
 /** The claims a compact SD-JWT shows: its plain fields and those of the disclosures it carries. */

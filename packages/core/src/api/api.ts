@@ -103,6 +103,11 @@ export interface IssuedRecord {
   readonly licence: string;
   readonly status: LicenceStatus;
   readonly statusList: { readonly uri: string; readonly idx: number };
+  /**
+   * The RFC 3161 time-stamp token over the licence's signature (JAdES `sigTst`), standard base64
+   * DER, when the registry time-stamps what it issues: it belongs in the archive form's `etsiU`.
+   */
+  readonly signatureTimestamp?: string;
 }
 
 /** One failed item of a batch. */

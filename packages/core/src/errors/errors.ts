@@ -41,7 +41,8 @@ export type LicenceErrorCode =
   | "ERR_QR_UNREADABLE"
   | "ERR_QR_INVALID"
   | "ERR_RATE_LIMITED"
-  | "ERR_IDEMPOTENCY_MISMATCH";
+  | "ERR_IDEMPOTENCY_MISMATCH"
+  | "ERR_TIMESTAMP_INVALID";
 
 /** One problem found by validation, with the path to the offending value (zod-style). */
 export interface ValidationIssue {

@@ -29,6 +29,8 @@ export interface ParsedJws {
   readonly payloadB64: string;
   readonly payload: Uint8Array;
   readonly signature: Uint8Array;
+  /** The encoded signature, exactly as received (what a JAdES `sigTst` time-stamps). */
+  readonly signatureB64: string;
   /** ASCII(BASE64URL(protected) ‖ '.' ‖ BASE64URL(payload)), the bytes the signature covers. */
   readonly signingInput: Uint8Array;
 }
@@ -138,6 +140,7 @@ function assemble(protectedB64: string, payloadB64: string, signatureB64: string
     payloadB64,
     payload,
     signature,
+    signatureB64,
     signingInput: backend.asciiBytes(`${protectedB64}.${payloadB64}`),
   };
 }

@@ -13,6 +13,7 @@ import type { StatusListFailureReason } from "../status/status-list.js";
 import type { StatusListTokenFailureReason } from "../status/token.js";
 import type { ZlibFailureReason } from "../status/zlib.js";
 import type { PathValidationCode } from "../x509/path-validation.js";
+import type { TimestampFailureCode } from "../timestamp/verify.js";
 import type { Licence } from "./model.js";
 
 /** Overall outcome. */
@@ -39,7 +40,8 @@ export type SubIndication =
   | "SUSPENDED"
   | "SUPERSEDED"
   | "REVOKED_NO_POE"
-  | "CANCELLED";
+  | "CANCELLED"
+  | "NO_POE";
 
 /** The checks, in the order they run. */
 export type CheckName =
@@ -50,7 +52,8 @@ export type CheckName =
   | "issuer-authorised"
   | "disclosures"
   | "validity-period"
-  | "status";
+  | "status"
+  | "timestamp";
 
 /** Every check, in report order. */
 export const CHECK_ORDER: readonly CheckName[] = Object.freeze([
@@ -77,7 +80,26 @@ export interface ReportCheck {
   readonly subIndication?: SubIndication;
   /** A finer, stable reason: one of {@link ReportCheckCode}. */
   readonly code?: ReportCheckCode;
+  /** For a `timestamp` check: which time-stamp, and what it proved. */
+  readonly timestamp?: TimestampCheckDetails;
 }
+
+/** What a `timestamp` check entry is about (one entry per time-stamp token, in `etsiU` order). */
+export interface TimestampCheckDetails {
+  /** `signature` (`sigTst`) or `archive` (`arcTst`). */
+  readonly kind: "signature" | "archive";
+  /** Index of the `etsiU` element that carries it. */
+  readonly element: number;
+  /** The time it proves the covered data existed at, ISO 8601 (when it verified). */
+  readonly genTime?: string;
+  /** The TSA certificate's subject (when it verified). */
+  readonly tsa?: string;
+  /** The time the TSA's certificate path was judged at, ISO 8601. */
+  readonly judgedAt: string;
+}
+
+/** The JAdES baseline level a licence reached (ETSI TS 119 182-1 clause 6). */
+export type SignatureLevel = "B-B" | "B-T" | "B-LT" | "B-LTA";
 
 /** Why the format check failed, besides a {@link LicenceErrorCode}: the claim or header member at fault. */
 export type FormatFailureCode =
@@ -150,7 +172,12 @@ export type ReportCheckCode =
   | "invalid"
   | ValidityFailureCode
   | StatusFailureCode
-  | "trust-list-unavailable";
+  | "trust-list-unavailable"
+  | TimestampFailureCode
+  | TimestampCheckCode;
+
+/** Why a timestamp check failed besides a {@link TimestampFailureCode}. */
+export type TimestampCheckCode = "tsa-not-listed" | "timestamp-before-signing-time";
 
 /** Who signed, as the signing certificate says. */
 export interface SignerInfo {
@@ -188,6 +215,14 @@ export interface VerificationReport {
    * replaced it (same serial, next version, as GB/T 36903 identifiers number versions).
    */
   readonly supersededBy?: string;
+  /**
+   * The JAdES level the licence reached: `B-T` when a signature time-stamp verified, `B-LT` when the
+   * archive form also carries the chain and revocation values, `B-LTA` when an archive time-stamp
+   * verified too; `B-B` otherwise.
+   */
+  readonly level: SignatureLevel;
+  /** The earliest time a verified time-stamp proves the signature existed at, ISO 8601. */
+  readonly proofOfExistence?: string;
 }
 
 /** The `details.reason` values of the errors a status list token can raise, reported as the status check's code. */

@@ -14,7 +14,8 @@ import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
 import { parseLicenceId, validateHolderId, type HolderIdType } from "../identifiers/index.js";
 import { DEFAULT_JWS_LIMITS, parseCompactJws, parseFlattenedJws, type ParsedJws } from "../jws/jws.js";
 import { resolveDisclosures, DISCLOSURE_LIMITS } from "../sdjwt/disclosure.js";
-import { readUnsignedProperties } from "../jades/etsiu.js";
+import { readUnsignedProperties, type UnsignedTimestamp } from "../jades/etsiu.js";
+import { establishProofOfExistence, judgeSigningCertificate, signatureLevel, type ProofOfExistence } from "./proof-of-existence.js";
 import type { TrustList } from "../trust/trust-list.js";
 import type { RevocationOptions } from "../revocation/check.js";
 import type { Certificate } from "../x509/index.js";
@@ -99,9 +100,12 @@ interface Envelope {
   readonly disclosures: readonly string[];
   /** Certificates the archive form carries (`etsiU` → `xVals`), standard base64 DER. */
   readonly certificates: readonly string[];
+  /** Time-stamp tokens the archive form carries (`etsiU` → `sigTst`, `arcTst`). */
+  readonly timestamps: readonly UnsignedTimestamp[];
 }
 
 const NO_CERTIFICATES: readonly string[] = Object.freeze([]);
+const NO_TIMESTAMPS: readonly UnsignedTimestamp[] = Object.freeze([]);
 
 function parseEnvelope(input: string | Record<string, unknown>, algorithms: readonly JwsAlgorithm[]): Envelope {
   const options = { algorithms };
@@ -119,7 +123,7 @@ function parseEnvelope(input: string | Record<string, unknown>, algorithms: read
     if (disclosures.length > DISCLOSURE_LIMITS.maxCount) {
       throw new LicenceError("ERR_INPUT_TOO_LARGE", "There are more disclosures than allowed.", { details: { limit: DISCLOSURE_LIMITS.maxCount } });
     }
-    return { jws: parseCompactJws(parts[0]!, options), disclosures, certificates: NO_CERTIFICATES };
+    return { jws: parseCompactJws(parts[0]!, options), disclosures, certificates: NO_CERTIFICATES, timestamps: NO_TIMESTAMPS };
   }
   if (!isJsonObject(input)) throw new TypeError("A licence is a string or an archive object.");
   return envelopeFromArchive(parseFlattenedJws(input, options));
@@ -130,12 +134,12 @@ function envelopeFromArchive(jws: ParsedJws): Envelope {
   if (Object.keys(rest).length > 0) {
     throw new LicenceError("ERR_JWS_INVALID", "The archive's unprotected header has an unexpected member.", { details: { reason: "unprotected-member" } });
   }
-  const certificates = etsiU === undefined ? NO_CERTIFICATES : readUnsignedProperties(etsiU).certificates;
-  if (disclosures === undefined) return { jws, disclosures: [], certificates };
+  const { certificates, timestamps } = etsiU === undefined ? { certificates: NO_CERTIFICATES, timestamps: NO_TIMESTAMPS } : readUnsignedProperties(etsiU);
+  if (disclosures === undefined) return { jws, disclosures: [], certificates, timestamps };
   if (!Array.isArray(disclosures) || disclosures.some((d) => typeof d !== "string")) {
     throw new LicenceError("ERR_JWS_INVALID", "The archive's disclosures are malformed.", { details: { reason: "disclosures" } });
   }
-  return { jws, disclosures: disclosures as string[], certificates };
+  return { jws, disclosures: disclosures as string[], certificates, timestamps };
 }
 
 const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
@@ -263,6 +267,7 @@ const MESSAGES: Record<CheckName, string> = {
   disclosures: "Every disclosure matches a digest in the signed licence.",
   "validity-period": "The licence is within its validity period.",
   status: "The licence's status allows it.",
+  timestamp: "A time-stamp proves the signature existed at its time.",
 };
 
 const PATH_SUB: Partial<Record<string, SubIndication>> = {
@@ -312,11 +317,12 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     lastStatusList = found;
     return statusOf(found, ref.idx);
   };
+  let poe: ProofOfExistence | undefined;
 
   const finish = (): VerificationReport => {
     const list = CHECK_ORDER.map(
-      (name) => checks.get(name) ?? { check: name, result: "skipped" as const, message: "Not checked: an earlier check failed." },
-    );
+      (name): ReportCheck => checks.get(name) ?? { check: name, result: "skipped" as const, message: "Not checked: an earlier check failed." },
+    ).concat(poe?.checks ?? []);
     const failed = list.find((c) => c.result === "failed");
     const undetermined = list.find((c) => c.result === "indeterminate");
     const indication: Indication = failed ? "FAILED" : undetermined ? "INDETERMINATE" : "PASSED";
@@ -333,6 +339,8 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
       verificationTime: isoFromMillis(at.getTime()),
       ...(status ? { status } : {}),
       ...(supersededBy ? { supersededBy } : {}),
+      level: signatureLevel(poe, (envelope?.certificates.length ?? 0) > 0, false),
+      ...(poe?.signatureExisted !== undefined ? { proofOfExistence: isoFromMillis(poe.signatureExisted) } : {}),
     };
   };
 
@@ -398,12 +406,18 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
   }
   pass("signature");
 
-  // 4. Certificate path at the signing time.
-  if (chain.ok) pass("certificate-path");
-  else {
-    // Revoked at or before the claimed signing time: signed with a revoked key (EN 319 102-1 §5.2.6).
-    const revokedBefore = chain.code === "REVOKED" && chain.revocationTime !== undefined && chain.revocationTime.getTime() <= signingTime.getTime();
-    const sub = revokedBefore ? "REVOKED" : (PATH_SUB[chain.code] ?? "CHAIN_CONSTRAINTS_FAILURE");
+  // Time-stamps (one check entry each): what they prove the signature existed at.
+  if (envelope.timestamps.length > 0) poe = await establishProofOfExistence(envelope.jws, envelope.timestamps, trustList, at, signingTime.getTime());
+
+  // 4. Certificate path: at the verification time or, when the certificate has expired or been
+  // revoked since, at the proof of existence (EN 319 102-1 §5.6.2); revocation judged against the
+  // claimed signing time when nothing proves the signature older.
+  if (chain.ok || chain.code === "REVOKED") {
+    const judged = await judgeSigningCertificate(trustList, x5c, at, poe?.signatureExisted, { revocation, claimedSigningTime: signingTime.getTime() });
+    if (judged.ok) pass("certificate-path", judged.atProof ? "The signing certificate's path was valid when a time-stamp proves the signature existed." : undefined);
+    else record("certificate-path", new CheckFailure(judged.result, judged.sub, judged.code, judged.message));
+  } else {
+    const sub = PATH_SUB[chain.code] ?? "CHAIN_CONSTRAINTS_FAILURE";
     const message =
       chain.code === "PATH_NOT_FOUND"
         ? "The signing certificate does not chain to a trusted root."

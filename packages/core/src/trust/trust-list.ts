@@ -37,7 +37,8 @@ export interface TrustedDepartment {
 
 /** A registry service key named by the trust list. */
 export interface TrustedService {
-  readonly role: "status-list" | "log";
+  /** `time-stamping`: a TSA whose RFC 3161 tokens verifiers accept (its path must still reach an anchor). */
+  readonly role: "status-list" | "log" | "time-stamping";
   readonly name: string;
   /** The service's certificate, standard base64 DER. */
   readonly certificate: string;
@@ -98,7 +99,7 @@ export const trustListSchema = z.strictObject({
       }),
     )
     .max(100000),
-  services: z.array(z.strictObject({ role: z.enum(["status-list", "log"]), name: z.string().min(1).max(256), certificate: base64Der })).max(100),
+  services: z.array(z.strictObject({ role: z.enum(["status-list", "log", "time-stamping"]), name: z.string().min(1).max(256), certificate: base64Der })).max(100),
   certificates: z.array(base64Der).max(100000).optional(),
   licenceTypes: z
     .array(z.strictObject({ code: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}[0-9]{3}$/), statusRequired: z.boolean() }))

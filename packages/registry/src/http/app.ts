@@ -30,6 +30,7 @@ import { registerSharingRoutes } from "./routes/sharing.js";
 import { registerApiKeyRoutes } from "./routes/api-keys.js";
 import { registerPrintRoutes } from "./routes/print.js";
 import { registerMatterRoutes } from "./routes/matters.js";
+import { registerTimestampRoute } from "./routes/tsa.js";
 import { validationError } from "./validation.js";
 
 /** Options of {@link createHttpApp}. */
@@ -115,6 +116,7 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
   registerMatterRoutes(app, mw);
   registerPublicRoutes(app, registry.public);
   registerPrintRoutes(app, mw, registry, options.publicUrl);
+  registerTimestampRoute(app, registry.timestamper);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

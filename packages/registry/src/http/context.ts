@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { TimestampResponder } from "./routes/tsa.js";
 import type { PublicRegistryApi, RegistryApi, TrustList } from "@elicence/core";
 
 /** The part of `Registry` the HTTP layer uses: sessions by API key, and the public operations. */
@@ -12,6 +13,8 @@ export interface RegistryBackend {
   readonly public: PublicRegistryApi;
   /** The registry's own trust list, verified against its pinned operator certificate at `at` (printing needs it). */
   verifiedTrustList?(at: Date): Promise<TrustList>;
+  /** The registry's time-stamping authority, answered at `POST /tsa` when it has `respond`. */
+  readonly timestamper?: TimestampResponder | undefined;
 }
 
 /** Request-scoped values. */

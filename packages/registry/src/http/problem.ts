@@ -72,6 +72,7 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   ERR_UNAVAILABLE: 503,
   ERR_RATE_LIMITED: 429,
   ERR_IDEMPOTENCY_MISMATCH: 422,
+  ERR_TIMESTAMP_INVALID: 502,
   ERR_KEY_INVALID: 500,
   ERR_PASSPHRASE_INCORRECT: 500,
   ERR_INTERNAL: 500,
@@ -92,6 +93,7 @@ const TITLES: Readonly<Record<number, string>> = {
   429: "Too Many Requests",
   422: "Unprocessable Content",
   500: "Internal Server Error",
+  502: "Bad Gateway",
   503: "Service Unavailable",
 };
 

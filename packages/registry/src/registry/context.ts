@@ -18,6 +18,7 @@ import type { RateLimiter } from "./rate-limit.js";
 import type { SignPool } from "./sign-pool.js";
 import type { DepartmentKey } from "./signing-keys.js";
 import type { TrustListPublisher } from "./trust-list.js";
+import type { Timestamper } from "./timestamper.js";
 
 /** The registry as its jobs see it. */
 export interface RegistryContext {
@@ -48,6 +49,8 @@ export interface RegistryContext {
   readonly trustList: TrustListPublisher;
   /** Verify-data comparisons per department. */
   readonly verifyDataLimiter: RateLimiter;
+  /** The TSA every issued licence's signature is time-stamped by (JAdES B-T); none: B-B. */
+  readonly timestamper: Timestamper | undefined;
 }
 
 /** What issuing needs of the departments' signing keys. */

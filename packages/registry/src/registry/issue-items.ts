@@ -14,7 +14,8 @@ import { protectedHeader } from "./compact.js";
 import type { Caller, RegistryContext } from "./context.js";
 import { appendLogEvents, insertRows, type LogEvent } from "./log.js";
 import { b64u, readLicenceType, type ChainRow, type LicenceRow } from "./rows.js";
-import type { SignResult } from "./sign-pool.js";
+import type { SignResult, SignedLicence } from "./sign-pool.js";
+import { signatureTimestampData } from "@elicence/core/timestamp";
 import { allocateStatusSlots } from "./status-lists.js";
 
 /**
@@ -95,6 +96,9 @@ export async function issueItems(
   let j = 0;
   for (const slice of slices) {
     const results = await slice;
+    // Trusted time (JAdES B-T): the slice's signatures go to the TSA at once, answered while this
+    // thread prepares the rows, and are awaited only before the INSERT.
+    const stamps = timestamps(ctx, results);
     const licenceRows: (string | number | Uint8Array | null)[][] = [];
     const historyRows: (string | number | null)[][] = [];
     for (const result of results) {
@@ -133,16 +137,23 @@ export async function issueItems(
         Buffer.from(issued.archive.payload, "base64url"),
         Buffer.from(issued.archive.signature, "base64url"),
         JSON.stringify(disclosures),
+        null,
       ]);
       historyRows.push([issued.id, now, kind, department]);
       events.push({ kind, at: now, department, licence: issued.id, type: c.type.code, holder: b64u(holderKey), ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}), ...(extra.reason ? { reason: extra.reason } : {}) });
       out[c.k] = { id: issued.id, licence: issued.compact, status: "active", statusList: { uri: ctx.statusListUri(slot.list), idx: slot.idx } };
     }
-    // 4. Rows, a few hundred per statement.
+    // 4. Rows, a few hundred per statement, each with its time-stamp token.
+    const tokens = await stamps;
+    if (tokens) {
+      const byId = new Map(results.flatMap((r, i) => (r.ok ? [[r.issued.id, tokens[i]!] as const] : [])));
+      for (const row of licenceRows) row[row.length - 1] = byId.get(row[0] as string) ?? null;
+      for (const record of out) if (record && byId.has(record.id)) Object.assign(record, { signatureTimestamp: Buffer.from(byId.get(record.id)!).toString("base64") });
+    }
     await insertRows(
       tx,
-      "INSERT INTO licences (id, type_code, type_version, issuer, holder_key, serial, version, status, status_list, status_idx, issued_at, valid_from, valid_until, supersedes, superseded_by, chain_id, payload, signature, disclosures) VALUES ",
-      "(?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+      "INSERT INTO licences (id, type_code, type_version, issuer, holder_key, serial, version, status, status_list, status_idx, issued_at, valid_from, valid_until, supersedes, superseded_by, chain_id, payload, signature, disclosures, sig_tst) VALUES ",
+      "(?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
       licenceRows,
       200,
     );
@@ -150,6 +161,21 @@ export async function issueItems(
   }
   await appendLogEvents(tx, events, ctx.logFrontier);
   return out;
+}
+
+/** Starts time-stamping the signatures of a slice's licences (one token per result; failed items get none). */
+function timestamps(ctx: RegistryContext, results: readonly SignResult[]): Promise<(Uint8Array | undefined)[]> | undefined {
+  const timestamper = ctx.timestamper;
+  if (!timestamper) return undefined;
+  const signed = results.flatMap((r, i) => (r.ok ? [i] : []));
+  const pending = timestamper.stamp(signed.map((i) => signatureTimestampData((results[i] as { issued: SignedLicence }).issued.archive.signature)));
+  // Awaited before the INSERT; an early rejection must not go unhandled meanwhile.
+  pending.catch(() => {});
+  return pending.then((tokens) => {
+    const out: (Uint8Array | undefined)[] = results.map(() => undefined);
+    signed.forEach((i, k) => (out[i] = tokens[k]));
+    return out;
+  });
 }
 
 /**

@@ -30,6 +30,7 @@ import { Session } from "./session.js";
 import type { SignPool } from "./sign-pool.js";
 import { SigningKeys, type DepartmentKey } from "./signing-keys.js";
 import { TrustListPublisher } from "./trust-list.js";
+import { builtInTimestamper, remoteTimestamper, type Timestamper } from "./timestamper.js";
 
 /** Options of {@link Registry.open}. */
 export interface RegistryOptions {
@@ -43,6 +44,8 @@ export interface RegistryOptions {
   readonly now?: () => Date;
   /** Verify-data comparisons each department may make per window (default 120 a minute). */
   readonly verifyDataLimit?: RateLimit;
+  /** The TSA to time-stamp issued licences with; default the workspace's configuration. `null`: none (B-B). */
+  readonly timestamper?: Timestamper | null;
 }
 
 /** The registry. Open it once per process; it holds decrypted signing keys in memory. */
@@ -87,6 +90,15 @@ export class Registry {
     const operatorSigner = await createKeySigner(await decrypt("pki/operator.key.pem"), algorithmOf(operatorPem));
     // The holder pseudonymisation secret: a random key kept encrypted like every other key.
     const holderSecret = await decrypt("pki/pseudonym.key.pem");
+    const configured = ws.config.timestamping;
+    const timestamper =
+      options.timestamper !== undefined
+        ? (options.timestamper ?? undefined)
+        : configured === undefined
+          ? undefined
+          : "url" in configured
+            ? remoteTimestamper(configured.url)
+            : builtInTimestamper(await ws.timestampAuthorityKey(options.passphrase));
     const db = await openDatabase(options.db ?? `sqlite:${ws.path("registry.db")}`);
     try {
       await db.migrate(MIGRATIONS);
@@ -102,6 +114,7 @@ export class Registry {
         trustList: new TrustListPublisher(ws, db, { signer: operatorSigner, pem: operatorPem }),
         workspace: ws,
         verifyDataLimiter: new RateLimiter(options.verifyDataLimit ?? DEFAULT_VERIFY_DATA_LIMIT),
+        timestamper,
       });
       const publicOperations = new PublicOperations({
         db,
@@ -115,6 +128,7 @@ export class Registry {
       return new Registry(ctx, signing, publicOperations);
     } catch (err) {
       await db.close();
+      await timestamper?.close();
       throw err;
     }
   }
@@ -123,7 +137,13 @@ export class Registry {
   async close(): Promise<void> {
     await this.#ctx.readLog.idle();
     await this.#signing.close();
+    await this.#ctx.timestamper?.close();
     await this.#ctx.db.close();
+  }
+
+  /** The time-stamping authority licences are time-stamped by, if any (`POST /tsa` answers with the built-in one). */
+  get timestamper(): Timestamper | undefined {
+    return this.#ctx.timestamper;
   }
 
   /** The database (for operators' tools and tests). */
@@ -225,7 +245,7 @@ export class Registry {
 }
 
 /** What `createContext` builds the jobs' context from. */
-interface ContextInit extends Pick<OperatorContext, "db" | "now" | "statusListUri" | "signing" | "trustList" | "workspace"> {
+interface ContextInit extends Pick<OperatorContext, "db" | "now" | "statusListUri" | "signing" | "trustList" | "workspace" | "timestamper"> {
   /** The holder pseudonymisation secret. */
   readonly holderSecret: Uint8Array;
   readonly verifyDataLimiter: RateLimiter;
@@ -268,6 +288,7 @@ function createContext(init: ContextInit): OperatorContext {
     trustList: init.trustList,
     workspace: init.workspace,
     verifyDataLimiter: init.verifyDataLimiter,
+    timestamper: init.timestamper,
   };
 }
 

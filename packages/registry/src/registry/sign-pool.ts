@@ -50,7 +50,7 @@ function workerUrl(): URL {
  * The parent's Node options without the `@elicence/source` condition (set when the tests run the
  * TypeScript sources): the worker is plain JavaScript and loads `@elicence/core` from its dist.
  */
-function workerExecArgv(): string[] {
+export function workerExecArgv(): string[] {
   const out: string[] = [];
   const args = process.execArgv;
   for (let i = 0; i < args.length; i++) {

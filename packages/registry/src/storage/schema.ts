@@ -175,6 +175,14 @@ CREATE TABLE approval_matters (
 );
 `;
 
+/**
+ * The RFC 3161 time-stamp token over each licence's signature (JAdES `sigTst`), DER; NULL for a
+ * licence issued without a TSA. It goes in the archive form's `etsiU`, never in the compact form.
+ */
+const V5 = `
+ALTER TABLE licences ADD COLUMN sig_tst BYTES;
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: "initial schema", ...both(V1) },
@@ -186,5 +194,6 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   },
   { version: 3, name: "signer chains say their header form", ...both(V3) },
   { version: 4, name: "requests remember their body", ...both(V4) },
+  { version: 5, name: "licences keep their signature time-stamp", ...both(V5) },
   { version: 12, name: "approval matters", ...both(V12) },
 ]);

@@ -10,6 +10,7 @@
  * pki/root-ca.pem, .key.pem      development root CA
  * pki/operator.pem, .key.pem     registry operator (signs the trust list)
  * pki/status.pem, .key.pem       status list service
+ * pki/tsa.pem, .key.pem          the built-in time-stamping authority (RFC 3161)
  * departments/<USCC>/signing.pem, signing.key.pem, chain.pem
  * trust-list.jwt                 the signed trust list
  * ```
@@ -40,6 +41,11 @@ export interface WorkspaceConfig {
   readonly departments: readonly { readonly name: string; readonly code: string; readonly alg: JwsAlgorithm }[];
   /** Base URL the registry is reached at; status list URIs in licences are built from it. */
   readonly publicUrl?: string;
+  /**
+   * Trusted time for issued licences (JAdES B-T): `{ builtIn: true }` for the workspace's own TSA
+   * (`pki/tsa.pem`), `{ url }` for an external RFC 3161 TSA; absent, licences are issued at B-B.
+   */
+  readonly timestamping?: { readonly builtIn: true } | { readonly url: string };
 }
 
 /** A department to create at init. */
@@ -66,6 +72,8 @@ export interface InitWorkspaceOptions {
   readonly force?: boolean;
   /** Base URL of the registry (default `http://localhost:8080`). */
   readonly publicUrl?: string;
+  /** An external RFC 3161 TSA to time-stamp licences with, instead of the built-in one. */
+  readonly tsaUrl?: string;
 }
 
 const CONFIG = "elicence.json";
@@ -114,7 +122,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
   }
   const types = options.licenceTypes.map((t) => parseLicenceType(t));
   // The certificate generator is only needed here: load it on demand so other commands start fast.
-  const { createDepartmentCertificate, createRootCa, createServiceCertificate } = await import("@elicence/pki");
+  const { createDepartmentCertificate, createRootCa, createServiceCertificate, createTsaCertificate } = await import("@elicence/pki");
   const alg = options.alg ?? "ES256";
   // An SM2 workspace is SM2 throughout (root, trust list, status lists, log, licences); the other
   // algorithms keep the ES256 root and service keys.
@@ -156,6 +164,15 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     notBefore,
     notAfter: new Date(notBefore.getTime() + 5 * YEAR),
   });
+  // The built-in TSA outlives the departments' certificates (three years), as real TSAs do, so a
+  // licence can be shown to outlive its department's certificate.
+  const tsa = await createTsaCertificate({
+    issuer: rootIssuer,
+    commonName: truncateName(`${options.operator.name} 时间戳服务`),
+    organizationName: options.operator.name,
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + 10 * YEAR),
+  });
   // The secret that pseudonymises holder codes in the registry's indexes and log (used as an
   // HMAC key). It is a fresh random private key so that it is stored encrypted like every other key.
   const pseudonym = new Uint8Array(generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }));
@@ -168,6 +185,8 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
   await writeAtomic(join(dir, "pki", "log.pem"), log.certificatePem);
   await writeAtomic(join(dir, "pki", "log.key.pem"), await encrypt(log.privateKeyPkcs8), 0o600);
   await writeAtomic(join(dir, "pki", "pseudonym.key.pem"), await encrypt(pseudonym), 0o600);
+  await writeAtomic(join(dir, "pki", "tsa.pem"), tsa.certificatePem);
+  await writeAtomic(join(dir, "pki", "tsa.key.pem"), await encrypt(tsa.privateKeyPkcs8), 0o600);
 
   const departments: { name: string; code: string; alg: JwsAlgorithm; thumbprint: string; certificate: string }[] = [];
   for (const dept of options.departments) {
@@ -197,6 +216,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     services: [
       { role: "status-list", name: "status list service", certificate: encodeBase64(status.certificateDer) },
       { role: "log", name: "registry log", certificate: encodeBase64(log.certificateDer) },
+      { role: "time-stamping", name: "built-in time-stamping authority", certificate: encodeBase64(tsa.certificateDer) },
     ],
     // The departments' signing certificates (issued by the root itself: no CA between), so that
     // licences, which name theirs by x5t#S256 only, are verified from the trust list alone.
@@ -211,6 +231,7 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     operator: { ...options.operator },
     departments: departments.map(({ name, code, alg: a }) => ({ name, code, alg: a })),
     publicUrl: options.publicUrl === undefined ? DEFAULT_PUBLIC_URL : normalisePublicUrl(options.publicUrl),
+    timestamping: options.tsaUrl !== undefined ? { url: options.tsaUrl } : { builtIn: true },
   };
   await writeAtomic(join(dir, CONFIG), `${JSON.stringify(config, null, 2)}\n`);
   return openWorkspace(dir);
@@ -375,6 +396,24 @@ export class Workspace {
     this.config = { ...current, departments: [...current.departments, { name: options.name, code: options.code, alg }] };
     await writeAtomic(this.path(CONFIG), `${JSON.stringify(this.config, null, 2)}\n`);
     return { name: options.name, code: options.code, alg, thumbprint: Buffer.from(parseCertificate(cert.certificateDer).sha256).toString("base64url") };
+  }
+
+  /**
+   * The built-in time-stamping authority's certificate (PEM) and decrypted key, for a TSA to run
+   * with (in a worker, or behind `POST /tsa`).
+   *
+   * @throws LicenceError `ERR_NOT_FOUND` when the workspace has no built-in TSA
+   */
+  async timestampAuthorityKey(passphrase: string): Promise<{ certificatePem: string; privateKeyPkcs8: Uint8Array; alg: JwsAlgorithm }> {
+    let pem: string;
+    try {
+      pem = await readFile(this.path("pki", "tsa.pem"), "utf8");
+    } catch {
+      throw new LicenceError("ERR_NOT_FOUND", "The workspace has no built-in time-stamping authority.");
+    }
+    const alg = parseCertificate(pem).publicKeyAlgorithm;
+    if (!alg || !isJwsAlgorithm(alg)) throw new LicenceError("ERR_KEY_INVALID", "The time-stamping authority has an unsupported key.");
+    return { certificatePem: pem, privateKeyPkcs8: await decryptPrivateKey(await readFile(this.path("pki", "tsa.key.pem"), "utf8"), passphrase), alg };
   }
 
   /** The base64url SHA-256 thumbprint of a workspace department's signing certificate. */

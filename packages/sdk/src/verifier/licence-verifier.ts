@@ -123,6 +123,7 @@ export function noTrustListReport(at: Date): VerificationReport {
     ),
     disclosed: [],
     verificationTime: at.toISOString(),
+    level: "B-B",
   };
 }
 

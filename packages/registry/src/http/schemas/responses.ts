@@ -26,6 +26,10 @@ export const IssuedRecordSchema = z
     licence: z.string().openapi({ description: "Compact SD-JWT with every disclosure (the issuer's copy)." }),
     status: LicenceStatus,
     statusList: z.object({ uri: z.string(), idx: z.number().int() }),
+    signatureTimestamp: z
+      .string()
+      .optional()
+      .openapi({ description: "RFC 3161 time-stamp token over the signature (JAdES sigTst), standard base64 DER: it goes in the archive form's etsiU." }),
   })
   .openapi("IssuedRecord");
 

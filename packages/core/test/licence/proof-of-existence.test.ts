@@ -1,0 +1,169 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { createTimestampAuthority, createTsaCertificate, createDepartmentCertificate, type DevPkiCertificate } from "@elicence/pki";
+import { issueLicence, type IssuedLicence } from "../../src/licence/issue.js";
+import { verifyLicence } from "../../src/licence/verify.js";
+import { judgeSigningPath } from "../../src/licence/proof-of-existence.js";
+import { verifyTrustList, type TrustList, type ChainResult } from "../../src/trust/trust-list.js";
+import { createTimestampRequest, readTimestampResponse } from "../../src/timestamp.js";
+import { archiveTimestampData, archiveTimestampProperty, signatureTimestampData, signatureTimestampProperty } from "../../src/jades/timestamp-properties.js";
+import { encodeBase64 } from "../../src/encoding/base64.js";
+import type { VerificationReport } from "../../src/licence/report.js";
+import { BUSINESS, FIELDS, HOLDER, ISSUED_AT, LATER, T0, world, type World } from "../fixtures/world.js";
+
+const STAMPED_AT = new Date(ISSUED_AT.getTime() + 1500);
+const DEPT_EXPIRED = new Date("2030-06-01T00:00:00Z"); // the department certificate ends 2029-01-01
+const TSA_EXPIRED = new Date("2033-06-01T00:00:00Z"); // the first TSA certificate ends 2031-01-01 (the licence 2036-03-01)
+const b64u = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+
+let w: World;
+let trustList: TrustList;
+let issued: IssuedLicence;
+let tsaCert: DevPkiCertificate;
+let laterTsaCert: DevPkiCertificate;
+
+const issuer = () => ({ certificatePem: w.root.certificatePem, privateKeyPkcs8: w.root.privateKeyPkcs8, alg: w.root.alg });
+
+async function stamp(cert: DevPkiCertificate, data: Uint8Array, when: Date): Promise<Uint8Array> {
+  const tsa = await createTimestampAuthority({ certificatePem: cert.certificatePem, privateKeyPkcs8: cert.privateKeyPkcs8, alg: cert.alg, clock: () => when });
+  const request = createTimestampRequest(data);
+  return readTimestampResponse(await tsa.respond(request.der), request);
+}
+
+/** The archive with more etsiU elements, all base64url-encoded (the form arcTst needs). */
+function withEtsiU(...more: unknown[]): Record<string, unknown> {
+  const etsiU = [...issued.archive.header.etsiU!, ...more].map((e) => (typeof e === "string" ? e : b64u(e)));
+  return { ...issued.archive, header: { ...issued.archive.header, etsiU } };
+}
+
+async function withSigTst(cert = tsaCert, when = STAMPED_AT, data = signatureTimestampData(issued.archive.signature)) {
+  return withEtsiU(signatureTimestampProperty(await stamp(cert, data, when)));
+}
+
+/** Adds an archive time-stamp made at `when` over everything in `archive`. */
+async function withArcTst(archive: Record<string, any>, cert: DevPkiCertificate, when: Date) {
+  const preceding = (archive.header.etsiU as string[]).join("");
+  const data = archiveTimestampData({ protectedB64: archive.protected, payloadB64: archive.payload, signatureB64: archive.signature }, preceding);
+  const token = await stamp(cert, data, when);
+  return { ...archive, header: { ...archive.header, etsiU: [...archive.header.etsiU, b64u(archiveTimestampProperty(token))] } };
+}
+
+const verify = (input: Record<string, unknown> | string, at: Date, trust = trustList) => verifyLicence(input, { trustList: trust, at, algorithms: ["ES256"] });
+const timestampChecks = (r: VerificationReport) => r.checks.filter((c) => c.check === "timestamp");
+const path = (r: VerificationReport) => r.checks.find((c) => c.check === "certificate-path")!;
+
+beforeAll(async () => {
+  w = await world();
+  tsaCert = await createTsaCertificate({ issuer: issuer(), commonName: "Test TSA", notBefore: T0, notAfter: new Date("2031-01-01T00:00:00Z") });
+  laterTsaCert = await createTsaCertificate({ issuer: issuer(), commonName: "Test TSA 2030", notBefore: new Date("2030-01-01T00:00:00Z"), notAfter: new Date("2050-01-01T00:00:00Z") });
+  const services = [
+    ...w.document.services,
+    { role: "time-stamping" as const, name: "TSA", certificate: encodeBase64(tsaCert.certificateDer) },
+    { role: "time-stamping" as const, name: "TSA 2030", certificate: encodeBase64(laterTsaCert.certificateDer) },
+  ];
+  trustList = await verifyTrustList(await w.signTrust({ ...w.document, services }), { at: ISSUED_AT, algorithms: ["ES256"], operatorCertificates: [w.operator.certificatePem] });
+  issued = await issueLicence(w.departments.ES256.context, { type: BUSINESS, holder: HOLDER, fields: FIELDS, serial: "2026000077", issuedAt: ISSUED_AT });
+});
+
+describe("B-T: a signature time-stamp (sigTst)", () => {
+  it("PASSES at B-T with a check entry that says what the time-stamp proved", async () => {
+    const report = await verify(await withSigTst(), LATER);
+    expect(report.indication).toBe("PASSED");
+    expect(report.level).toBe("B-T");
+    expect(report.proofOfExistence).toBe(STAMPED_AT.toISOString());
+    expect(timestampChecks(report)).toEqual([
+      expect.objectContaining({ result: "passed", timestamp: { kind: "signature", element: 1, genTime: STAMPED_AT.toISOString(), tsa: "CN=Test TSA,C=CN", judgedAt: LATER.toISOString() } }),
+    ]);
+    expect((await verify(issued.compact, LATER)).level).toBe("B-B");
+  });
+
+  it("department certificate expired after signing: PASSES with sigTst, INDETERMINATE without", async () => {
+    const stamped = await verify(await withSigTst(), DEPT_EXPIRED);
+    expect(stamped.indication).toBe("PASSED");
+    expect(path(stamped).message).toContain("time-stamp");
+    const bare = await verify(issued.archive as never, DEPT_EXPIRED);
+    expect(bare.indication).toBe("INDETERMINATE");
+    expect(bare.subIndication).toBe("OUT_OF_BOUNDS_NO_POE");
+    expect(path(bare)).toMatchObject({ result: "indeterminate", code: "EXPIRED" });
+  });
+
+  it("a time-stamp made after the department certificate expired proves nothing useful", async () => {
+    const late = await verify(await withSigTst(tsaCert, new Date("2029-06-01T00:00:00Z")), DEPT_EXPIRED);
+    expect(late.indication).toBe("INDETERMINATE");
+    expect(late.subIndication).toBe("OUT_OF_BOUNDS_NO_POE");
+  });
+
+  it("a TSA certificate without the timeStamping EKU makes the timestamp check fail", async () => {
+    const department = await createDepartmentCertificate({ issuer: issuer(), department: { name: "Not a TSA", uscc: "11330100MB0000019K" }, notBefore: T0 });
+    const report = await verify(await withSigTst(department), LATER);
+    expect(report.indication).toBe("FAILED");
+    expect(timestampChecks(report)[0]).toMatchObject({ result: "failed", code: "TSA_EXTENDED_KEY_USAGE" });
+  });
+
+  it("a TSA the trust list does not list, a time-stamp over other data, and a time-stamp older than iat FAIL", async () => {
+    const unlisted = await createTsaCertificate({ issuer: issuer(), commonName: "Unlisted TSA", notBefore: T0 });
+    expect(timestampChecks(await verify(await withSigTst(unlisted), LATER))[0]).toMatchObject({ result: "failed", code: "tsa-not-listed" });
+    const other = await verify(await withSigTst(tsaCert, STAMPED_AT, new TextEncoder().encode("another signature")), LATER);
+    expect(other.indication).toBe("FAILED");
+    expect(timestampChecks(other)[0]).toMatchObject({ result: "failed", code: "IMPRINT_MISMATCH", subIndication: "HASH_FAILURE" });
+    const early = await verify(await withSigTst(tsaCert, new Date(ISSUED_AT.getTime() - 3600_000)), LATER);
+    expect(timestampChecks(early)[0]).toMatchObject({ result: "failed", code: "timestamp-before-signing-time" });
+  });
+
+  it("garbage in sigTst is a failed check, never ignored", async () => {
+    for (const sigTst of [{ tstTokens: [{ val: "AAAA" }] }, { tstTokens: [{ val: encodeBase64(new Uint8Array(300).fill(0x30)) }] }]) {
+      const report = await verify(withEtsiU({ sigTst }), LATER);
+      expect(report.indication).toBe("FAILED");
+      expect(timestampChecks(report)[0]).toMatchObject({ result: "failed", code: "MALFORMED" });
+    }
+    for (const sigTst of ["garbage", {}, { tstTokens: [] }, { tstTokens: [{ val: "AAAA", encoding: "x" }] }, { tstTokens: [{ val: "AAAA" }], canonAlg: "x" }]) {
+      const report = await verify(withEtsiU({ sigTst }), LATER);
+      expect(report.indication, JSON.stringify(sigTst)).toBe("FAILED");
+      expect(report.subIndication).toBe("FORMAT_FAILURE");
+    }
+  });
+});
+
+describe("B-LTA: archive time-stamps (arcTst)", () => {
+  it("once the first TSA's certificate has expired too, an archive time-stamp keeps the proof: PASSED at B-LTA", async () => {
+    const bt = await withSigTst();
+    const without = await verify(bt, TSA_EXPIRED);
+    expect(without.indication).toBe("INDETERMINATE");
+    expect(timestampChecks(without)[0]).toMatchObject({ result: "indeterminate", subIndication: "NO_POE" });
+    const lta = await withArcTst(bt, laterTsaCert, new Date("2030-06-01T00:00:00Z"));
+    const report = await verify(lta, TSA_EXPIRED);
+    expect(report.indication).toBe("PASSED");
+    expect(report.level).toBe("B-LTA");
+    expect(report.proofOfExistence).toBe(STAMPED_AT.toISOString());
+    expect(timestampChecks(report).map((c) => [c.timestamp!.kind, c.result, c.timestamp!.judgedAt])).toEqual([
+      ["signature", "passed", "2030-06-01T00:00:00.000Z"],
+      ["archive", "passed", TSA_EXPIRED.toISOString()],
+    ]);
+  });
+
+  it("an archive time-stamp over changed evidence FAILS", async () => {
+    const lta = await withArcTst(await withSigTst(), laterTsaCert, new Date("2030-06-01T00:00:00Z"));
+    const etsiU = [...lta.header.etsiU];
+    etsiU.splice(1, 1, b64u(signatureTimestampProperty(await stamp(tsaCert, signatureTimestampData(issued.archive.signature), STAMPED_AT))));
+    const report = await verify({ ...lta, header: { ...lta.header, etsiU } }, TSA_EXPIRED);
+    expect(report.indication).toBe("FAILED");
+    expect(timestampChecks(report)[1]).toMatchObject({ result: "failed", code: "IMPRINT_MISMATCH" });
+  });
+
+  it("an arcTst in clear-form etsiU is refused (its bytes would need a canonicalisation)", async () => {
+    const clear = { ...issued.archive, header: { ...issued.archive.header, etsiU: [...issued.archive.header.etsiU!, archiveTimestampProperty(new Uint8Array(3))] } };
+    const report = await verify(clear as never, LATER);
+    expect(report.indication).toBe("FAILED");
+    expect(report.subIndication).toBe("FORMAT_FAILURE");
+  });
+});
+
+describe("judgeSigningPath (revocation, with the REVOKED failure the revocation seam adds)", () => {
+  const revokedAt = new Date("2027-01-01T00:00:00Z");
+  const revoked = { ok: false, code: "REVOKED", revocationTime: revokedAt } as unknown as ChainResult;
+  const good = { ok: true, path: [], key: {} } as unknown as ChainResult;
+  it("PASSES with a proof before the revocation, FAILS with a proof after it, INDETERMINATE without", () => {
+    expect(judgeSigningPath(revoked, good, revokedAt.getTime() - 1)).toEqual({ ok: true, atProof: true });
+    expect(judgeSigningPath(revoked, good, revokedAt.getTime())).toMatchObject({ ok: false, result: "failed", sub: "REVOKED" });
+    expect(judgeSigningPath(revoked, undefined, undefined)).toMatchObject({ ok: false, result: "indeterminate", sub: "REVOKED_NO_POE" });
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * Trusted time for issued licences (JAdES B-T, ETSI TS 119 182-1 clause 5.3.4): each licence's
+ * signature value is time-stamped by an RFC 3161 TSA and the token kept beside the licence.
+ *
+ * Two TSAs: the workspace's built-in one, which runs in a worker thread of its own (its signing
+ * and ASN.1 work stays off the thread that writes rows, and a batch's requests go in one message),
+ * and an external one reached over HTTP (`application/timestamp-query`), with several requests in
+ * flight at once. Either way a batch never waits on one round trip at a time.
+ *
+ * @module
+ */
+import { createPrivateKey } from "node:crypto";
+import { Worker } from "node:worker_threads";
+import { LicenceError, type JwsAlgorithm } from "@elicence/core";
+import { createTimestampRequest, readTimestampResponse, MAX_TIMESTAMP_RESPONSE_BYTES } from "@elicence/core/timestamp";
+import { workerExecArgv } from "./sign-pool.js";
+
+/** Time-stamps data for the registry. */
+export interface Timestamper {
+  /** Time-stamps each item (for a licence: the ASCII of its base64url signature); tokens in order. */
+  stamp(data: readonly Uint8Array[]): Promise<Uint8Array[]>;
+  /** Answers one DER TimeStampReq (the built-in TSA only: `POST /tsa`). */
+  respond?(request: Uint8Array): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+type Reply = { id: number; responses?: ({ ok: true; der: Uint8Array } | { ok: false; code: string; message: string })[]; failed?: string };
+
+function workerUrl(): URL {
+  return new URL(import.meta.url.endsWith(".ts") ? "./tsa-worker.mjs" : "./tsa-worker.js", import.meta.url);
+}
+
+function unavailable(cause?: unknown): LicenceError {
+  return new LicenceError("ERR_UNAVAILABLE", "The time-stamping authority cannot answer.", { cause });
+}
+
+/** The built-in TSA, in a worker thread started on first use. */
+class BuiltInTimestamper implements Timestamper {
+  readonly #init: { certificatePem: string; key: ReturnType<typeof createPrivateKey>; alg: JwsAlgorithm };
+  #worker: Worker | undefined;
+  readonly #jobs = new Map<number, { resolve: (r: NonNullable<Reply["responses"]>) => void; reject: (err: unknown) => void }>();
+  #ids = 0;
+
+  constructor(key: { certificatePem: string; privateKeyPkcs8: Uint8Array; alg: JwsAlgorithm }) {
+    const der = Buffer.from(key.privateKeyPkcs8.buffer, key.privateKeyPkcs8.byteOffset, key.privateKeyPkcs8.byteLength);
+    this.#init = { certificatePem: key.certificatePem, key: createPrivateKey({ key: der, format: "der", type: "pkcs8" }), alg: key.alg };
+  }
+
+  #start(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = new Worker(workerUrl(), { execArgv: workerExecArgv() });
+    worker.unref();
+    worker.postMessage({ type: "init", ...this.#init });
+    worker.on("message", (reply: Reply) => {
+      const job = this.#jobs.get(reply.id);
+      if (!job) return;
+      this.#jobs.delete(reply.id);
+      if (this.#jobs.size === 0) worker.unref();
+      if (reply.responses) job.resolve(reply.responses);
+      else job.reject(unavailable(new Error(reply.failed)));
+    });
+    const die = (err?: unknown): void => {
+      for (const job of this.#jobs.values()) job.reject(unavailable(err));
+      this.#jobs.clear();
+      if (this.#worker === worker) this.#worker = undefined;
+    };
+    worker.on("error", die);
+    worker.on("exit", (code) => die(new Error(`exit ${code}`)));
+    this.#worker = worker;
+    return worker;
+  }
+
+  #send(requests: readonly Uint8Array[]): Promise<NonNullable<Reply["responses"]>> {
+    const worker = this.#start();
+    const id = ++this.#ids;
+    return new Promise((resolve, reject) => {
+      this.#jobs.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ type: "stamp", id, requests });
+    });
+  }
+
+  async stamp(data: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    if (data.length === 0) return [];
+    const requests = data.map((d) => createTimestampRequest(d));
+    const responses = await this.#send(requests.map((r) => r.der));
+    return responses.map((r, i) => {
+      if (!r.ok) throw unavailable(new Error(r.message));
+      return readTimestampResponse(r.der, requests[i]!);
+    });
+  }
+
+  async respond(request: Uint8Array): Promise<Uint8Array> {
+    const [r] = await this.#send([request]);
+    if (!r!.ok) throw new LicenceError(r!.code === "ERR_INPUT_TOO_LARGE" ? "ERR_INPUT_TOO_LARGE" : "ERR_INPUT_MALFORMED", "The body is not an RFC 3161 time-stamp request.");
+    return r!.der;
+  }
+
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    if (worker) await worker.terminate();
+  }
+}
+
+/** Options of an external TSA. */
+export interface RemoteTimestamperOptions {
+  /** Requests in flight at once (default 8). */
+  readonly concurrency?: number;
+  /** Per request (default 10 s). */
+  readonly timeoutMs?: number;
+}
+
+/** An external RFC 3161 TSA over HTTP: several requests in flight, each with a timeout and a size limit. */
+class RemoteTimestamper implements Timestamper {
+  constructor(
+    readonly url: string,
+    readonly options: RemoteTimestamperOptions = {},
+  ) {}
+
+  async #one(data: Uint8Array): Promise<Uint8Array> {
+    const request = createTimestampRequest(data);
+    let body: Uint8Array;
+    try {
+      const reply = await fetch(this.url, {
+        method: "POST",
+        headers: { "content-type": "application/timestamp-query", accept: "application/timestamp-reply" },
+        body: request.der.slice().buffer,
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
+      if (!reply.ok) throw new Error(`HTTP ${reply.status}`);
+      const length = Number(reply.headers.get("content-length") ?? "0");
+      if (length > MAX_TIMESTAMP_RESPONSE_BYTES) throw new Error("reply too large");
+      body = new Uint8Array(await reply.arrayBuffer());
+    } catch (cause) {
+      throw unavailable(cause);
+    }
+    return readTimestampResponse(body, request);
+  }
+
+  async stamp(data: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = new Array(data.length);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < data.length) {
+        const i = next++;
+        out[i] = await this.#one(data[i]!);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 8, data.length) }, lane));
+    return out;
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * The workspace's built-in TSA, run in a worker thread.
+ *
+ * @param key - the TSA certificate (PEM), its decrypted key and algorithm
+ */
+export function builtInTimestamper(key: { certificatePem: string; privateKeyPkcs8: Uint8Array; alg: JwsAlgorithm }): Timestamper {
+  return new BuiltInTimestamper(key);
+}
+
+/**
+ * An external RFC 3161 TSA reached at `url`.
+ *
+ * @param url - the TSA's HTTP(S) endpoint
+ * @param options - concurrency and timeout
+ */
+export function remoteTimestamper(url: string, options?: RemoteTimestamperOptions): Timestamper {
+  if (!/^https?:\/\//.test(url)) throw new TypeError("A TSA URL is http:// or https://.");
+  return new RemoteTimestamper(url, options);
+}
