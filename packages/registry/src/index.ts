@@ -10,6 +10,8 @@ export { Registry } from "./registry/registry.js";
 export type { RegistryOptions } from "./registry/registry.js";
 export type { AuditResult } from "./registry/audit.js";
 export type { AddedDepartment } from "./registry/jobs/department.js";
+export { DEPARTMENT_REVOCATION_REASONS } from "./registry/jobs/department-revoke.js";
+export type { RevokedDepartment } from "./registry/jobs/department-revoke.js";
 export { MIGRATIONS } from "./storage/schema.js";
 export { createHttpApp, serveRegistry } from "./http/index.js";
 export type {
@@ -19,6 +21,7 @@ export type {
   RunningServer,
   ServeRegistryOptions,
   RegistryBackend,
+  RevocationBackend,
   HttpLogger,
   AccessLogEntry,
   FaultLogEntry,

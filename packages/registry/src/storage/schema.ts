@@ -154,6 +154,20 @@ const V3 = `
 ALTER TABLE signer_chains ADD COLUMN header_x5c INTEGER NOT NULL DEFAULT 1;
 `;
 
+/**
+ * V4: certificates the workspace CA revoked (`elicence department revoke`), by serial number
+ * (lowercase hex): what its CRL lists and its OCSP responder answers (RFC 5280 §5, RFC 6960).
+ */
+const V4 = `
+CREATE TABLE revoked_certificates (
+  serial TEXT PRIMARY KEY,
+  department TEXT NOT NULL,
+  certificate TEXT NOT NULL,
+  revoked_at INT64 NOT NULL,
+  reason TEXT NOT NULL
+);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: "initial schema", ...both(V1) },
@@ -164,4 +178,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     postgres: `${V2}UPDATE log_entries SET licence = (entry::jsonb ->> 'licence');\n`,
   },
   { version: 3, name: "signer chains say their header form", ...both(V3) },
+  { version: 4, name: "revoked certificates", ...both(V4) },
 ]);
