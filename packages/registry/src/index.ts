@@ -14,6 +14,8 @@ export type { Timestamper, RemoteTimestamperOptions } from "./registry/timestamp
 export type { RegistryOptions } from "./registry/registry.js";
 export type { AuditResult } from "./registry/audit.js";
 export type { AddedDepartment } from "./registry/jobs/department.js";
+export { DEPARTMENT_REVOCATION_REASONS } from "./registry/jobs/department-revoke.js";
+export type { RevokedDepartment } from "./registry/jobs/department-revoke.js";
 export { MIGRATIONS } from "./storage/schema.js";
 export { createHttpApp, serveRegistry } from "./http/index.js";
 export type {
@@ -24,6 +26,7 @@ export type {
   ServeRegistryOptions,
   RegistryBackend,
   TimestampResponder,
+  RevocationBackend,
   HttpLogger,
   AccessLogEntry,
   FaultLogEntry,

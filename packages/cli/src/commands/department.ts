@@ -1,12 +1,13 @@
 /**
- * `elicence department add|list`: the issuing departments of a workspace (the operator's job,
- * in process with `--home`: adding one needs the workspace passphrase, which unlocks the root CA).
+ * `elicence department add|list|revoke`: the issuing departments of a workspace (the operator's job,
+ * in process with `--home`: adding or revoking one needs the workspace passphrase, which unlocks the root CA).
  * @module
  */
 import { Option, type Command } from "commander";
 import type { JwsAlgorithm } from "@elicence/core";
 import { KEY_ALGORITHM_CHOICES, toJwsAlgorithm, withAlgorithmsOf } from "../algorithms.js";
-import { Registry, openWorkspace } from "@elicence/registry";
+import { DEPARTMENT_REVOCATION_REASONS, Registry, openWorkspace } from "@elicence/registry";
+import type { CrlReason } from "@elicence/core/revocation";
 import { pbkdf2Iterations, readPassphrase } from "../io/passphrase.js";
 import type { SetExitCode } from "../flags.js";
 
@@ -41,7 +42,24 @@ export async function runDepartmentList(options: { home: string; json: boolean }
   return 0;
 }
 
-/** Registers `elicence department add|list`. */
+/** Runs `department revoke CODE --reason REASON --home DIR`: revokes the department's signing certificate. */
+export async function runDepartmentRevoke(options: { home: string; db?: string; code: string; reason: CrlReason; json: boolean }): Promise<number> {
+  const passphrase = await readPassphrase("Passphrase for the workspace keys: ");
+  const registry = await Registry.open({ home: options.home, passphrase, ...(options.db ? { db: options.db } : {}) });
+  try {
+    const revoked = await registry.revokeDepartment({ code: options.code, reason: options.reason });
+    if (options.json) process.stdout.write(`${JSON.stringify(revoked)}\n`);
+    else {
+      process.stdout.write(`${revoked.code}  certificate ${revoked.thumbprint}  revoked ${revoked.revokedAt}  (${revoked.reason})\n`);
+      process.stderr.write("Logged; the CRL and OCSP answers of `elicence serve` now say so, and the re-signed trust list ends the department at this time.\n");
+    }
+    return 0;
+  } finally {
+    await registry.close();
+  }
+}
+
+/** Registers `elicence department add|list|revoke`. */
 export function registerDepartment(program: Command, setExitCode: SetExitCode): void {
   const department = program.command("department").description("issuing departments of a workspace (operator, with --home)");
   department
@@ -55,6 +73,16 @@ export function registerDepartment(program: Command, setExitCode: SetExitCode): 
     .option("--json", "print JSON", false)
     .action(async (o) => {
       setExitCode(await runDepartmentAdd({ home: o.home, db: o.db, name: o.name, code: o.code, alg: toJwsAlgorithm(o.alg)!, json: o.json }));
+    });
+  department
+    .command("revoke <code>")
+    .description("revoke a department's signing certificate: recorded in the CA's CRL and OCSP, logged, trust list re-signed")
+    .requiredOption("--home <dir>", "the workspace (needs the passphrase)")
+    .option("--db <url>", "sqlite:PATH or postgres://… (default: the workspace's registry.db)")
+    .addOption(new Option("--reason <reason>", "why (RFC 5280 CRLReason)").choices([...DEPARTMENT_REVOCATION_REASONS]).makeOptionMandatory())
+    .option("--json", "print JSON", false)
+    .action(async (code: string, o) => {
+      setExitCode(await runDepartmentRevoke({ home: o.home, db: o.db, code, reason: o.reason, json: o.json }));
     });
   department
     .command("list")

@@ -10,6 +10,7 @@ import { toHex } from "../encoding/bytes.js";
 import { type DerNode, DerError, decodeDer, isUniversal, readBitString, readInteger, readNull, readOctetString, readOid, readSequence, TAG } from "../encoding/der.js";
 import { encodeNull, encodeOctetString, encodeOid, encodeSequence, encodeTlv } from "../encoding/der-write.js";
 import type { Certificate } from "../x509/certificate.js";
+import { serialHex } from "./der-values.js";
 import { OID_HASH } from "./oids.js";
 
 /** The hash a CertID is made with. */
@@ -36,9 +37,6 @@ export function subjectPublicKeyBits(cert: Certificate): Uint8Array {
   return readBitString(bits).bytes;
 }
 
-function serialHex(content: Uint8Array): string {
-  return toHex(content.length > 1 && content[0] === 0 ? content.subarray(1) : content);
-}
 
 /**
  * The CertID of `certificate` issued by `issuer`.

@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { toHex } from "../encoding/bytes.js";
 import { type DerNode, DerError, TAG, decodeDer, isContext, isUniversal, readBoolean, readInteger, readOctetString, readOid, readSequence, readSmallInteger, readTime } from "../encoding/der.js";
 import type { Certificate } from "../x509/certificate.js";
 import { decodeAuthorityKeyIdentifier } from "../x509/extensions.js";
@@ -23,6 +22,7 @@ import {
   checkFreshness,
   evidenceProblem,
 } from "./evidence.js";
+import { serialHex, readEnumerated } from "./der-values.js";
 import { OID_REVOCATION_EXT } from "./oids.js";
 import { readSignatureParts, verifySignedData } from "./signed-data.js";
 
@@ -30,7 +30,6 @@ import { readSignatureParts, verifySignedData } from "./signed-data.js";
 export const MAX_CRL_BYTES = 4 * 1024 * 1024;
 /** Most DER values in one CRL (about 60,000 entries with a reason code each). */
 const MAX_CRL_NODES = 500_000;
-const TAG_ENUMERATED = 10;
 
 /** One revokedCertificates entry. */
 export interface CrlEntry {
@@ -71,14 +70,7 @@ interface CrlInternals {
 
 const INTERNALS = new WeakMap<CertificateRevocationList, CrlInternals>();
 
-function serialHex(content: Uint8Array): string {
-  return toHex(content.length > 1 && content[0] === 0 ? content.subarray(1) : content);
-}
 
-function readEnumerated(node: DerNode | undefined): number {
-  if (!isUniversal(node, TAG_ENUMERATED)) throw new DerError("expected an ENUMERATED", "DER_UNEXPECTED_TYPE");
-  return readSmallInteger({ ...node!, tag: TAG.INTEGER });
-}
 
 /** Reads `Extensions` into (oid, critical, value) triples, refusing duplicates. */
 function readExtensions(node: DerNode): { oid: string; critical: boolean; value: Uint8Array }[] {

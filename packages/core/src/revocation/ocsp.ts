@@ -11,13 +11,14 @@
  */
 import { sha1 } from "@noble/hashes/legacy.js";
 import { toHex } from "../encoding/bytes.js";
-import { type DerNode, DerError, TAG, decodeDer, isContext, isUniversal, readBoolean, readOctetString, readOid, readSequence, readSmallInteger, readTime } from "../encoding/der.js";
+import { type DerNode, DerError, TAG, decodeDer, isContext, isUniversal, readBoolean, readOctetString, readOid, readSequence, readTime } from "../encoding/der.js";
 import { LicenceError } from "../errors/errors.js";
 import { type Certificate, parseCertificate } from "../x509/certificate.js";
 import { type DistinguishedName, parseName } from "../x509/name.js";
 import { type CertId, computeCertId, readCertId, sameCertId, subjectPublicKeyBits } from "./cert-id.js";
 import { type CrlReason, CRL_REASONS, type EvidenceTarget, type RevocationEvidenceResult, checkFreshness, evidenceProblem } from "./evidence.js";
 import { readNonceValue } from "./ocsp-request.js";
+import { readEnumerated } from "./der-values.js";
 import { OID_OCSP } from "./oids.js";
 import { readSignatureParts, verifySignedData } from "./signed-data.js";
 
@@ -25,7 +26,6 @@ import { readSignatureParts, verifySignedData } from "./signed-data.js";
 export const MAX_OCSP_RESPONSE_BYTES = 64 * 1024;
 const MAX_RESPONSES = 64;
 const MAX_RESPONDER_CERTS = 4;
-const TAG_ENUMERATED = 10;
 
 /** OCSPResponseStatus (RFC 6960 §4.2.1); value 4 is unused. */
 export type OcspResponseStatus = "successful" | "malformedRequest" | "internalError" | "tryLater" | "sigRequired" | "unauthorized";
@@ -75,10 +75,6 @@ interface BasicInternals {
 
 const INTERNALS = new WeakMap<BasicOcspResponse, BasicInternals>();
 
-function readEnumerated(node: DerNode | undefined): number {
-  if (!isUniversal(node, TAG_ENUMERATED)) throw new DerError("expected an ENUMERATED", "DER_UNEXPECTED_TYPE");
-  return readSmallInteger({ ...node!, tag: TAG.INTEGER });
-}
 
 function readGeneralizedTime(node: DerNode | undefined): number {
   if (!isUniversal(node, TAG.GENERALIZED_TIME)) throw new DerError("expected a GeneralizedTime", "DER_UNEXPECTED_TYPE");

@@ -25,6 +25,7 @@ import { PROBLEM_MEDIA_TYPE, problem, problemFromError, type Problem } from "./p
 import { registerCatalogueRoutes } from "./routes/catalogue.js";
 import { registerLifecycleRoutes } from "./routes/lifecycle.js";
 import { registerPublicRoutes } from "./routes/public.js";
+import { registerPkiRoutes } from "./routes/pki.js";
 import { registerReadRoutes } from "./routes/reads.js";
 import { registerSharingRoutes } from "./routes/sharing.js";
 import { registerApiKeyRoutes } from "./routes/api-keys.js";
@@ -117,6 +118,7 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
   registerPublicRoutes(app, registry.public);
   registerPrintRoutes(app, mw, registry, options.publicUrl);
   registerTimestampRoute(app, registry.timestamper);
+  if (registry.pki) registerPkiRoutes(app, registry.pki);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -15,6 +15,16 @@ export interface RegistryBackend {
   verifiedTrustList?(at: Date): Promise<TrustList>;
   /** The registry's time-stamping authority, answered at `POST /tsa` when it has `respond`. */
   readonly timestamper?: TimestampResponder | undefined;
+  /** The workspace CA's CRL and OCSP responder, when the registry has one (served under `/pki`). */
+  readonly pki?: RevocationBackend;
+}
+
+/** The workspace CA's revocation evidence (see `Registry.pki`). */
+export interface RevocationBackend {
+  /** The current CRL, DER. */
+  crl(): Promise<Uint8Array>;
+  /** The answer to an OCSP request (DER); throws `ERR_INPUT_MALFORMED` for garbage. */
+  ocsp(request: Uint8Array): Promise<Uint8Array>;
 }
 
 /** Request-scoped values. */

@@ -23,6 +23,9 @@ import { GroupCommitLog } from "./group-log.js";
 import { createApiKeyIn } from "./jobs/api-keys.js";
 import { loadCatalogue } from "./jobs/catalogue.js";
 import { addDepartment, type AddedDepartment } from "./jobs/department.js";
+import { revokeDepartment, type RevokedDepartment } from "./jobs/department-revoke.js";
+import { RevocationPublisher } from "./revocation.js";
+import type { CrlReason } from "@elicence/core/revocation";
 import { PublicOperations } from "./jobs/public.js";
 import { appendLogEvents, appendLogEventsInOneStatement, LogFrontier } from "./log.js";
 import { DEFAULT_VERIFY_DATA_LIMIT, RateLimiter, type RateLimit } from "./rate-limit.js";
@@ -53,15 +56,39 @@ export class Registry {
   readonly #ctx: OperatorContext;
   readonly #signing: SigningKeys;
   readonly #public: PublicOperations;
+  readonly #revocation: RevocationPublisher | undefined;
 
   /** Public operations: trust list, status lists, log. */
   readonly public: PublicRegistryApi;
 
-  private constructor(ctx: OperatorContext, signing: SigningKeys, publicOperations: PublicOperations) {
+  private constructor(ctx: OperatorContext, signing: SigningKeys, publicOperations: PublicOperations, revocation: RevocationPublisher | undefined) {
     this.#ctx = ctx;
     this.#signing = signing;
     this.#public = publicOperations;
     this.public = publicOperations;
+    this.#revocation = revocation;
+  }
+
+  /**
+   * The workspace CA's revocation service: its CRL and OCSP answers (what `serve` publishes at
+   * `/pki/crl` and `/pki/ocsp`).
+   */
+  get pki(): { crl(): Promise<Uint8Array>; ocsp(request: Uint8Array): Promise<Uint8Array> } | undefined {
+    const revocation = this.#revocation;
+    if (!revocation) return undefined;
+    const now = () => new Date(this.#ctx.now());
+    return { crl: () => revocation.crl(now()), ocsp: (request) => revocation.ocsp(request, now()) };
+  }
+
+  /**
+   * Revokes a department's signing certificate: recorded (the CRL and OCSP then say so) and
+   * logged in one transaction; the trust list is re-signed with the department valid until then.
+   *
+   * @param options - the department's USCC and the reason (RFC 5280 §5.3.1)
+   * @throws LicenceError `ERR_VALIDATION`, `ERR_NOT_FOUND`, `ERR_CONFLICT` (already revoked)
+   */
+  async revokeDepartment(options: { code: string; reason: CrlReason }): Promise<RevokedDepartment> {
+    return revokeDepartment(this.#ctx, options);
   }
 
   /**
@@ -99,6 +126,13 @@ export class Registry {
           : "url" in configured
             ? remoteTimestamper(configured.url)
             : builtInTimestamper(await ws.timestampAuthorityKey(options.passphrase));
+    // The workspace CA signs its CRL and OCSP answers.
+    const rootPem = await readFile(ws.path("pki", "root-ca.pem"), "utf8");
+    const rootAlg = algorithmOf(rootPem);
+    // The development CA's CRL and OCSP signer (pkijs, WebCrypto) takes ES256, ES384 and PS256 keys;
+    // an SM2 workspace's CA publishes no revocation evidence yet.
+    const rootSigner =
+      rootAlg === "ES256" || rootAlg === "ES384" || rootAlg === "PS256" ? { certificatePem: rootPem, privateKeyPkcs8: await decrypt("pki/root-ca.key.pem"), alg: rootAlg } : undefined;
     const db = await openDatabase(options.db ?? `sqlite:${ws.path("registry.db")}`);
     try {
       await db.migrate(MIGRATIONS);
@@ -125,7 +159,7 @@ export class Registry {
         log: { signer: logSigner, spki: parseCertificate(logPem).spki, id: logIdOf(ws.config.operator.code) },
       });
       await loadCatalogue(ctx, await ws.catalogue(), ws.config.operator.code);
-      return new Registry(ctx, signing, publicOperations);
+      return new Registry(ctx, signing, publicOperations, rootSigner && new RevocationPublisher(db, ws, rootSigner));
     } catch (err) {
       await db.close();
       await timestamper?.close();
@@ -190,7 +224,9 @@ export class Registry {
    * @throws LicenceError `ERR_VALIDATION`, `ERR_CONFLICT`, `ERR_PASSPHRASE_INCORRECT`
    */
   async addDepartment(options: Omit<AddDepartmentOptions, "now">): Promise<AddedDepartment> {
-    return addDepartment(this.#ctx, options);
+    const added = await addDepartment(this.#ctx, options);
+    this.#revocation?.refreshIssued();
+    return added;
   }
 
   /** The registry's trust list as it is now, verified against its own operator certificate at `at`. */

@@ -183,6 +183,20 @@ const V5 = `
 ALTER TABLE licences ADD COLUMN sig_tst BYTES;
 `;
 
+/**
+ * V6: certificates the workspace CA revoked (`elicence department revoke`), by serial number
+ * (lowercase hex): what its CRL lists and its OCSP responder answers (RFC 5280 §5, RFC 6960).
+ */
+const V6 = `
+CREATE TABLE revoked_certificates (
+  serial TEXT PRIMARY KEY,
+  department TEXT NOT NULL,
+  certificate TEXT NOT NULL,
+  revoked_at INT64 NOT NULL,
+  reason TEXT NOT NULL
+);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: "initial schema", ...both(V1) },
@@ -195,5 +209,6 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 3, name: "signer chains say their header form", ...both(V3) },
   { version: 4, name: "requests remember their body", ...both(V4) },
   { version: 5, name: "licences keep their signature time-stamp", ...both(V5) },
+  { version: 6, name: "revoked certificates", ...both(V6) },
   { version: 12, name: "approval matters", ...both(V12) },
 ]);

@@ -86,6 +86,12 @@ function truncateName(name: string): string {
 }
 const YEAR = 365 * 24 * 3600 * 1000;
 
+/** Where the workspace CA publishes revocation evidence (`elicence serve`: `/pki/crl`, `/pki/ocsp`). */
+export function revocationUrls(publicUrl: string): { crl: string; ocsp: string } {
+  const base = publicUrl.replace(/\/+$/, "");
+  return { crl: `${base}/pki/crl`, ocsp: `${base}/pki/ocsp` };
+}
+
 async function exists(path: string): Promise<boolean> {
   try {
     await access(path);
@@ -190,7 +196,14 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
 
   const departments: { name: string; code: string; alg: JwsAlgorithm; thumbprint: string; certificate: string }[] = [];
   for (const dept of options.departments) {
-    const cert = await createDepartmentCertificate({ issuer: rootIssuer, department: { name: dept.name, uscc: dept.code }, alg, notBefore, notAfter: new Date(notBefore.getTime() + 3 * YEAR) });
+    const cert = await createDepartmentCertificate({
+      issuer: rootIssuer,
+      department: { name: dept.name, uscc: dept.code },
+      alg,
+      notBefore,
+      notAfter: new Date(notBefore.getTime() + 3 * YEAR),
+      revocation: revocationUrls(options.publicUrl ?? "http://localhost:8080"),
+    });
     const deptDir = join(dir, "departments", dept.code);
     await mkdir(deptDir, { recursive: true });
     await writeAtomic(join(deptDir, "signing.pem"), cert.certificatePem);
@@ -385,6 +398,7 @@ export class Workspace {
       alg,
       notBefore,
       notAfter: new Date(notBefore.getTime() + 3 * YEAR),
+      revocation: revocationUrls(current.publicUrl ?? "http://localhost:8080"),
     });
     const dir = this.path("departments", options.code);
     await mkdir(dir, { recursive: true });

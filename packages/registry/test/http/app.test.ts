@@ -34,8 +34,13 @@ describe("GET /openapi.json", () => {
   it("documents every route, with bearer security on the authenticated ones and problems as responses", async () => {
     const doc = (await h.call("GET", "/openapi.json")).json;
     const operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
-    // The public ones: trust list, status lists, tree head, inclusion, consistency, checkpoint, tiles, health; and POST /tsa.
-    expect(operations).toHaveLength(ENDPOINTS.length + 9);
+    // The public ones: trust list, status lists, tree head, inclusion, consistency, checkpoint, tiles, health,
+    // POST /tsa, and the CA's CRL and OCSP (POST).
+    expect(operations).toHaveLength(ENDPOINTS.length + 11);
+    for (const [path, method, media] of [["/pki/crl", "get", "application/pkix-crl"], ["/pki/ocsp", "post", "application/ocsp-response"]] as const) {
+      expect(doc.paths[path]?.[method]?.security, path).toBeUndefined();
+      expect(doc.paths[path]?.[method]?.responses["200"].content[media]).toBeDefined();
+    }
     for (const e of ENDPOINTS) {
       const template = e.path({ id: "{id}" }).split("?")[0]!.replace(/\/holders\/001\/[^/]+/, "/holders/{idType}/{idNumber}").replace(/licence-types\/\w+$/, "licence-types/{code}").replace(/api-keys\/[0-9a-f]{16}\//, "api-keys/{id}/").replace(/matters\/[^/{]+/, "matters/{code}");
       const op = doc.paths[template]?.[e.method.toLowerCase()];
