@@ -15,6 +15,7 @@ import { registerIssue } from "./commands/issue.js";
 import { registerKey } from "./commands/key.js";
 import { registerLifecycle } from "./commands/lifecycle.js";
 import { registerLog } from "./commands/log.js";
+import { registerPrint } from "./commands/print.js";
 import { registerReads } from "./commands/read.js";
 import { registerServe } from "./commands/serve.js";
 import { registerStats } from "./commands/stats.js";
@@ -42,6 +43,7 @@ const COMMANDS: readonly ((program: Command, setExitCode: SetExitCode) => void)[
   registerStats,
   registerCompletion,
   registerVerify,
+  registerPrint,
 ];
 
 /**

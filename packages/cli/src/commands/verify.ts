@@ -16,6 +16,7 @@ import { CliError } from "../output.js";
 import { exitOfIndication, formatReport } from "../report.js";
 import { loadStatusLists, readTrustList } from "../trust-material.js";
 import { runVerifyFromBundle } from "./bundle.js";
+import { runVerifyQr } from "./verify-qr.js";
 
 /** How long the verifier may use what the loader gave it: far longer than one run. */
 const RUN_STALENESS_MS = 60 * 60 * 1000;
@@ -118,7 +119,7 @@ export function registerVerify(program: Command, setExitCode: SetExitCode): void
   program
     .command("verify")
     .description("verify a licence — a file, - for standard input, a compact licence, or an identifier fetched from --registry/--home — or one of an audit bundle with --bundle; exit 0 only when PASSED")
-    .argument("<licence>", "a licence file (archive or compact form), - for standard input, a compact licence (eyJ…~…~), or a licence identifier (1.2.156.3005.2.…) to fetch; with --bundle, the identifier")
+    .argument("[licence]", "a licence file (archive or compact form), - for standard input, a compact licence (eyJ…~…~), or a licence identifier (1.2.156.3005.2.…) to fetch; with --bundle, the identifier")
     .option("--home <dir>", "use the workspace's trust list, and its registry for status lists and fetching")
     .option("--registry <url>", "a registry server: status lists (public) and fetching by identifier (ELICENCE_API_KEY) over HTTP; needs --trust")
     .option("--trust <file>", "use this signed trust list")
@@ -131,11 +132,19 @@ export function registerVerify(program: Command, setExitCode: SetExitCode): void
     .option("--offline", "never contact a registry (with --home: no status list from the workspace's registry)", false)
     .option("--bundle <file>", "verify licence ID (the argument) from this audit bundle, with its evidence")
     .option("--json", "print the report as JSON", false)
+    .option("--qr <file>", "read the QR code of a printed licence (PNG, JPEG, or a PDF's first page) and verify what it holds")
     .addHelpText(
       "after",
       `\nExamples:\n  elicence verify licence.json --home ws                      a file; status from the workspace's registry\n  elicence verify "$(cat licence.txt)" --trust trust-list.jwt --operator-cert operator.pem --registry URL\n  elicence verify 1.2.156.3005.2.… --registry URL --trust trust-list.jwt --matter M --reason R\n  elicence verify --offline --bundle audit.json 1.2.156.3005.2.… --operator-cert operator.pem\nExit codes: 0 PASSED, 1 FAILED, 2 INDETERMINATE (e.g. no status list: give --status-list, --registry or --home).`,
     )
-    .action(async (licence, o) => {
+    .action(async (licence: string | undefined, o) => {
+      if ((licence === undefined) === (o.qr === undefined)) throw new CliError("usage", "Give the licence to verify, or --qr FILE (a picture of its QR code), not both.");
+      if (o.qr !== undefined) {
+        if (o.bundle !== undefined || o.alg !== undefined) throw new CliError("usage", "--bundle and --alg do not go with --qr.");
+        setExitCode(await runVerifyQr({ file: o.qr, home: o.home, registry: o.registry, trust: o.trust, operatorCert: o.operatorCert, statusList: o.statusList, at: o.at, offline: o.offline, matter: o.matter, reason: o.reason, json: o.json }));
+        return;
+      }
+      if (licence === undefined) return;
       if (o.bundle !== undefined) {
         for (const flag of ["home", "registry", "trust", "alg", "matter", "reason"] as const) {
           if (o[flag] !== undefined) throw new CliError("usage", `--${flag} does not go with --bundle: the bundle carries its trust list and licences.`);
