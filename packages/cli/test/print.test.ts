@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseQrContent, readQrFromImage, renderLicencePdf, archiveForm } from "@elicence/print";
+import { parseQrContent } from "@elicence/sdk";
+import { archiveForm, readQrFromImage, renderLicencePdf } from "@elicence/sdk/print";
 import { startServe, stopServe } from "./support/serve.js";
 
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
