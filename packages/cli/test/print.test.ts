@@ -10,10 +10,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseQrContent } from "@elicence/sdk";
 import { archiveForm, readQrFromImage, renderLicencePdf } from "@elicence/sdk/print";
 import { startServe, stopServe } from "./support/serve.js";
+
+// Each step runs the CLI (and often pdftoppm) in a child process: minutes, not seconds, on a busy 2-core machine.
+vi.setConfig({ testTimeout: 300_000 });
 
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const PASS = "correct horse battery staple";
@@ -177,7 +180,8 @@ describe("a licence too large for a QR code: an elicence: reference, resolved on
   });
 
   it("prints a reference; verify --qr fetches it from the user's registry, checks its digest and PASSES", async () => {
-    const big = issue(home, issuer, "软件开发；".repeat(150));
+    // 400 distinct characters: repetition would deflate away, these do not.
+    const big = issue(home, issuer, Array.from({ length: 400 }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20000))).join(""));
     const out = join(dir, "big.pdf");
     const r = run(["print", big, "--home", home, ...CAUSE, "--out", out, "--json"]);
     expect(r.code, r.stderr).toBe(0);
