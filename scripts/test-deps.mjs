@@ -24,6 +24,8 @@ if (!existsSync("/usr/bin/chromium")) missing.push("chromium");
 // Printed licences are rendered and scanned as a person would: poppler's pdftoppm (PDF → PNG),
 // pdftotext and pdffonts (what the PDF says and embeds).
 if (!has("pdftoppm", ["-v"])) missing.push("poppler-utils");
+// The offline verifier page's screenshots (kept as test artefacts) need a CJK font in Chromium.
+if (!existsSync("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")) missing.push("fonts-wqy-microhei");
 
 if (missing.length === 0) process.exit(0);
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
