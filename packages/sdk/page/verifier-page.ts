@@ -14,7 +14,7 @@ const T: Record<string, [string, string]> = {
   offline: ["本页不联网：核验所需的信任列表、状态列表均从文件载入。", "This page makes no network request: the trust list and status lists are loaded from files."],
   trust: ["信任列表（.jwt）", "Trust list (.jwt)"],
   operator: ["运营方证书（可选，PEM）", "Operator certificate (optional, PEM)"],
-  status: ["状态列表（可多选）", "Status lists (several allowed)"],
+  statusLists: ["状态列表（可多选）", "Status lists (several allowed)"],
   input: ["证照文件、审计包或二维码图片", "Licence file, audit bundle or QR picture"],
   drop: ["将文件拖放到此处", "Drop a file here"],
   camera: ["用摄像头扫码", "Scan with the camera"],
