@@ -21,6 +21,11 @@ if (!has("sqlite3", ["-version"])) missing.push("sqlite3");
 // The SDK's verification runs in a real headless browser (driven by playwright-core, which
 // downloads nothing): Debian's Chromium.
 if (!existsSync("/usr/bin/chromium")) missing.push("chromium");
+// Printed licences are rendered and scanned as a person would: poppler's pdftoppm (PDF → PNG),
+// pdftotext and pdffonts (what the PDF says and embeds).
+if (!has("pdftoppm", ["-v"])) missing.push("poppler-utils");
+// The offline verifier page's screenshots (kept as test artefacts) need a CJK font in Chromium.
+if (!existsSync("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")) missing.push("fonts-wqy-microhei");
 
 if (missing.length === 0) process.exit(0);
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;

@@ -16,6 +16,8 @@ import { registerKey } from "./commands/key.js";
 import { registerLifecycle } from "./commands/lifecycle.js";
 import { registerLog } from "./commands/log.js";
 import { registerMatter } from "./commands/matter.js";
+import { registerPrint } from "./commands/print.js";
+import { registerVerifierPage } from "./commands/verifier-page.js";
 import { registerReads } from "./commands/read.js";
 import { registerServe } from "./commands/serve.js";
 import { registerStats } from "./commands/stats.js";
@@ -44,6 +46,8 @@ const COMMANDS: readonly ((program: Command, setExitCode: SetExitCode) => void)[
   registerMatter,
   registerCompletion,
   registerVerify,
+  registerPrint,
+  registerVerifierPage,
 ];
 
 /**

@@ -7,5 +7,5 @@
  */
 export { printLicenceFromRegistry, writeFileAtomically } from "./print/print.js";
 export type { PrintFromRegistryOptions } from "./print/print.js";
-export { ARCHIVE_ATTACHMENT_NAME, archiveForm, imageKind, loadFont, printLicencePdf, readQrFromImage } from "@elicence/print";
-export type { LoadedFont, PrintLicenceOptions, PrintedLicence } from "@elicence/print";
+export { ARCHIVE_ATTACHMENT_NAME, archiveForm, imageKind, loadFont, printLicencePdf, readQrFromImage, renderLicencePdf } from "@elicence/print";
+export type { LoadedFont, PrintLicenceOptions, PrintedLicence, RenderLicencePdfOptions } from "@elicence/print";

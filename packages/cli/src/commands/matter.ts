@@ -68,7 +68,7 @@ export async function runMaterials(options: MaterialsCommandOptions): Promise<nu
   const idType: HolderIdType = options.holderIdType ? holderIdType(undefined, options.holderIdType) : guessHolderIdType(options.holderId);
   const at = new Date();
   const material = await readTrustList(options);
-  const trustList = await verifyTrustList(material.token, { at, algorithms: [...DEFAULT_ALGORITHMS], ...(material.operatorCertificates ? { operatorCertificates: material.operatorCertificates } : {}) });
+  const trustList = await verifyTrustList(material.token, { at, algorithms: [...DEFAULT_ALGORITHMS], operatorCertificates: material.operatorCertificates });
   return withApi(options, async (api) => {
     const verifier = {
       verify: (licence: string) =>

@@ -18,6 +18,7 @@ import { exitOfIndication, formatReport } from "../report.js";
 import { loadStatusLists, readTrustList } from "../trust-material.js";
 import { runVerifyFromBundle } from "./bundle.js";
 import { runVerifyJades } from "./verify-jades.js";
+import { runVerifyQr } from "./verify-qr.js";
 
 /** How long the verifier may use what the loader gave it: far longer than one run. */
 const RUN_STALENESS_MS = 60 * 60 * 1000;
@@ -134,13 +135,14 @@ export function registerVerify(program: Command, setExitCode: SetExitCode): void
     .option("--trust-anchor <pem>", "with --jades: a PEM file of trust anchors (repeat)", collect, [])
     .option("--cert <pem>", "with --jades: a PEM file of further certificates — signing certificates referenced by digest, intermediates (repeat)", collect, [])
     .option("--detached <file>", "with --jades: the detached payload FILE, or URI=FILE for a data object the signature's sigD names (repeat)", collect, [])
+    .option("--qr <file>", "read the QR code of a printed licence (PNG, JPEG, or a PDF's first page) and verify what it holds")
     .addHelpText(
       "after",
       `\nExamples:\n  elicence verify licence.json --home ws                      a file; status from the workspace's registry\n  elicence verify "$(cat licence.txt)" --trust trust-list.jwt --operator-cert operator.pem --registry URL\n  elicence verify 1.2.156.3005.2.… --registry URL --trust trust-list.jwt --matter M --reason R\n  elicence verify --offline --bundle audit.json 1.2.156.3005.2.… --operator-cert operator.pem\n  elicence verify --jades decision.json --detached decision.pdf --trust-anchor root.pem   any JAdES signature\nExit codes: 0 PASSED, 1 FAILED, 2 INDETERMINATE (e.g. no status list: give --status-list, --registry or --home).`,
     )
     .action(async (licence: string | undefined, o) => {
       if (o.jades !== undefined) {
-        if (licence !== undefined) throw new CliError("usage", "Give the JAdES file with --jades FILE, and no licence argument.");
+        if (licence !== undefined || o.qr !== undefined) throw new CliError("usage", "Give the JAdES file with --jades FILE, and no licence argument or --qr.");
         for (const flag of ["home", "registry", "trust", "operatorCert", "matter", "reason", "bundle"] as const) {
           if (o[flag] !== undefined) throw new CliError("usage", `--${flag.replace(/[A-Z]/g, (c: string) => `-${c.toLowerCase()}`)} does not go with --jades: give the trust anchors with --trust-anchor PEM.`);
         }
@@ -151,7 +153,13 @@ export function registerVerify(program: Command, setExitCode: SetExitCode): void
         return;
       }
       if (o.trustAnchor.length || o.cert.length || o.detached.length) throw new CliError("usage", "--trust-anchor, --cert and --detached go with --jades FILE.");
-      if (licence === undefined) throw new CliError("usage", "verify needs a licence (a file, -, a compact licence or an identifier), or --jades FILE.");
+      if (licence !== undefined && o.qr !== undefined) throw new CliError("usage", "Give the licence to verify, or --qr FILE (a picture of its QR code), not both.");
+      if (o.qr !== undefined) {
+        if (o.bundle !== undefined || o.alg !== undefined) throw new CliError("usage", "--bundle and --alg do not go with --qr.");
+        setExitCode(await runVerifyQr({ file: o.qr, home: o.home, registry: o.registry, trust: o.trust, operatorCert: o.operatorCert, statusList: o.statusList, at: o.at, offline: o.offline, matter: o.matter, reason: o.reason, json: o.json }));
+        return;
+      }
+      if (licence === undefined) throw new CliError("usage", "verify needs a licence (a file, -, a compact licence or an identifier), --qr FILE or --jades FILE.");
       if (o.bundle !== undefined) {
         for (const flag of ["home", "registry", "trust", "matter", "reason"] as const) {
           if (o[flag] !== undefined) throw new CliError("usage", `--${flag} does not go with --bundle: the bundle carries its trust list and licences.`);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { rgb, type PDFFont, type PDFImage, type PDFPage } from "pdf-lib";
+import { rgb, type PDFFont, type PDFPage } from "pdf-lib";
 import type { FieldDefinition, Licence } from "@elicence/core";
 
 /** One labelled row of the licence. */
@@ -55,18 +55,63 @@ export function licenceRows(licence: Licence, fields: readonly FieldDefinition[]
   return rows;
 }
 
-/** Splits text into lines no wider than `width` (CJK text breaks between any two characters). */
+/** Advance widths at size 1, per font and character: measuring a growing line costs one layout per character otherwise. */
+const advances = new WeakMap<PDFFont, Map<string, number>>();
+
+function advance(font: PDFFont, ch: string): number {
+  let map = advances.get(font);
+  if (!map) advances.set(font, (map = new Map()));
+  let w = map.get(ch);
+  if (w === undefined) map.set(ch, (w = font.widthOfTextAtSize(ch, 1)));
+  return w;
+}
+
+/**
+ * Splits text into lines no wider than `width` (CJK text breaks between any two characters). Widths
+ * are summed per character (no kerning across characters: CJK text has none that matters here).
+ */
 export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = [];
   let line = "";
+  let used = 0;
   for (const ch of text.replace(/[\r\n\t]+/g, " ")) {
-    if (line !== "" && font.widthOfTextAtSize(line + ch, size) > width) {
+    const w = advance(font, ch) * size;
+    if (line !== "" && used + w > width) {
       lines.push(line);
       line = ch === " " ? "" : ch;
-    } else line += ch;
+      used = ch === " " ? 0 : w;
+    } else {
+      line += ch;
+      used += w;
+    }
   }
   if (line !== "" || lines.length === 0) lines.push(line);
   return lines;
+}
+
+/**
+ * Draws a QR code as vector paths, one rectangle per run of dark modules in a row, inside a quiet
+ * zone of 4 modules (ISO/IEC 18004 §6.3.8): sharp at any print resolution, and no image to encode.
+ */
+function drawQr(page: PDFPage, qr: PageContent["qr"], x: number, y: number, width: number): void {
+  const quiet = 4;
+  const unit = width / (qr.size + 2 * quiet);
+  const parts: string[] = [];
+  for (let row = 0; row < qr.size; row++) {
+    let col = 0;
+    while (col < qr.size) {
+      if (!qr.dark(col, row)) {
+        col++;
+        continue;
+      }
+      const start = col;
+      while (col < qr.size && qr.dark(col, row)) col++;
+      parts.push(`M${start + quiet} ${row + quiet}h${col - start}v1h${start - col}z`);
+    }
+  }
+  page.drawRectangle({ x, y, width, height: width, color: rgb(1, 1, 1) });
+  // SVG coordinates run downwards from (x, top).
+  page.drawSvgPath(parts.join(""), { x, y: y + width, scale: unit, color: rgb(0, 0, 0), borderWidth: 0 });
 }
 
 /** What the page is drawn from. */
@@ -74,7 +119,8 @@ export interface PageContent {
   readonly title: string;
   readonly rows: readonly LicenceRow[];
   readonly id: string;
-  readonly qr: PDFImage;
+  /** The QR code's modules: `size` × `size`, dark where `dark(x, y)`. */
+  readonly qr: { readonly size: number; dark(x: number, y: number): boolean };
   /** A line under the QR code: what it holds. */
   readonly qrCaption: string;
 }
@@ -123,7 +169,7 @@ export function drawLicencePage(page: PDFPage, fonts: { readonly regular: PDFFon
   const qrSize = 176;
   const qx = width - margin - 10 - qrSize;
   const qy = margin + 40;
-  page.drawImage(content.qr, { x: qx, y: qy, width: qrSize, height: qrSize });
+  drawQr(page, content.qr, qx, qy, qrSize);
   const caption = wrapText(content.qrCaption, fonts.regular, 8, qrSize);
   for (const [i, line] of caption.entries()) page.drawText(line, { x: qx, y: qy - 12 - i * 11, size: 8, font: fonts.regular, color: MUTED });
   const notes = ["扫描二维码核验本证照，核验结果以二维码中的签名数据为准。", "Scan the QR code to verify this licence; the signed data in it prevails over the print.", "本件附有电子证照归档文件（PDF 附件），可离线核验。"];

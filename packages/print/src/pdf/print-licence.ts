@@ -15,7 +15,10 @@ export interface PrintLicenceOptions {
   readonly trustList: TrustList;
   /** The licence type's field definitions: Chinese labels and order. */
   readonly fields?: readonly FieldDefinition[];
-  /** The registry's URL, for a QR reference when the licence does not fit a QR code. */
+  /**
+   * The registry's URL, for a QR reference when the licence does not fit a QR code (default: the
+   * registry the licence's status list reference names, `…/v1/status-lists/N`).
+   */
   readonly registry?: string;
   /** Status list tokens: a licence whose status is revoked or suspended is not printed. */
   readonly statusLists?: readonly string[];
@@ -59,6 +62,12 @@ function chainOf(compact: string, trustList: TrustList): readonly string[] {
   }
 }
 
+/** The registry a status list URI belongs to (`https://host/base/v1/status-lists/3` → `https://host/base`). */
+function registryOfStatusList(uri: string | undefined): string | undefined {
+  const match = uri === undefined ? null : /^(https?:\/\/[^?#]+?)\/v1\/status-lists\/\d+$/.exec(uri);
+  return match ? match[1] : undefined;
+}
+
 /**
  * Verifies a licence and renders it as a PDF with its QR code and its archive form embedded.
  * Only a licence whose signature, chain and issuer check out is printed; one that is revoked,
@@ -86,7 +95,8 @@ export async function printLicencePdf(compact: string, options: PrintLicenceOpti
     throw new LicenceError("ERR_SIGNATURE_INVALID", "The licence does not verify: it is not printed.", { details: { reason: report.subIndication ?? "failed" } });
   }
   const licence = report.licence;
-  const qr = chooseQrContent(compact, { id: licence.id, ...(options.registry !== undefined ? { registry: options.registry } : {}) });
+  const registry = options.registry ?? registryOfStatusList(licence.status?.uri);
+  const qr = chooseQrContent(compact, { id: licence.id, ...(registry !== undefined ? { registry } : {}) });
   const pdf = await renderLicencePdf({
     licence,
     ...(options.fields ? { fields: options.fields } : {}),

@@ -33,10 +33,11 @@ export interface RenderLicencePdfOptions {
   readonly fonts?: { readonly regular: LoadedFont; readonly bold: LoadedFont };
 }
 
-/** The QR code as a PNG, 4 pixels a module with the 4-module quiet zone ISO/IEC 18004 asks for. */
-async function qrPng(text: string): Promise<Uint8Array> {
+/** The QR code's modules at error correction M. */
+function qrModules(text: string): { size: number; dark(x: number, y: number): boolean } {
   try {
-    return await QRCode.toBuffer(text, { errorCorrectionLevel: "M", margin: 4, scale: 4, type: "png" });
+    const { modules } = QRCode.create(text, { errorCorrectionLevel: "M" });
+    return { size: modules.size, dark: (x, y) => modules.get(y, x) !== 0 };
   } catch (err) {
     throw new LicenceError("ERR_QR_INVALID", "The QR text does not fit a QR code.", { cause: err, details: { reason: "too-large" } });
   }
@@ -77,7 +78,7 @@ export async function renderLicencePdf(options: RenderLicencePdfOptions): Promis
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkitFor([fonts.regular, fonts.bold]));
   const [regular, bold] = await Promise.all([doc.embedFont(fonts.regular.bytes, { subset: true }), doc.embedFont(fonts.bold.bytes, { subset: true })]);
-  const qr = await doc.embedPng(await qrPng(options.qr));
+  const qr = qrModules(options.qr);
   const title = licence.type.name;
   drawLicencePage(doc.addPage([595.28, 841.89]), { regular, bold }, {
     title,
