@@ -45,7 +45,7 @@ beforeAll(async () => {
   const [h, p, s] = shared.licence.split("~")[0]!.split(".");
   files.tampered = write("tampered.txt", `${h}.${p}.${s!.slice(0, 6)}${s![6] === "A" ? "B" : "A"}${s!.slice(7)}~`);
   files.bundle = write("audit.json", JSON.stringify(await exportAuditBundle(world.clients.auditor, { ids: [a.id], cause: CAUSE })));
-  const trustList = await verifyTrustList(await world.anonymous.trustList(), { at: new Date(), algorithms: [...DEFAULT_ALGORITHMS] });
+  const trustList = await verifyTrustList(await world.anonymous.trustList(), { at: new Date(), algorithms: [...DEFAULT_ALGORITHMS], operatorCertificates: [world.operatorPem] });
   const { pdf } = await printLicencePdf(shared.licence, { trustList });
   const pdfFile = write("licence.pdf", pdf);
   execFileSync("pdftoppm", ["-r", "150", "-png", "-singlefile", pdfFile, join(dir, "scan")]);
