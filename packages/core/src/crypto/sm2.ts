@@ -218,7 +218,7 @@ export function sm2Verify(publicPoint: Uint8Array, message: Uint8Array, signatur
 /**
  * A verifier bound to one SM2 public key and distinguishing identifier: the point is decoded and
  * ZA computed once, and after a few verifications the point gets the precomputed window table the
- * base point has (see {@link sm2VerifyPoint}), so a key that verifies many signatures — a
+ * base point has, so a key that verifies many signatures — a
  * department's, the trust list's — costs two fixed-base multiplications per signature.
  *
  * @param publicPoint - the uncompressed public point (65 bytes)
