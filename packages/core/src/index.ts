@@ -59,8 +59,8 @@ export type { FieldDefinition, FieldType, HolderKind, LicenceType, ShareClass, V
 
 // Verify and report
 export { verifyLicence } from "./licence/verify.js";
-export { MAX_LICENCE_SIGNATURES, readMultiSignedArchive, verifyMultiSignedLicence } from "./licence/multi-signed.js";
-export type { ArchiveSignature, MultiSignatureReport, MultiSignedArchive, SignatureVerdict } from "./licence/multi-signed.js";
+export { MAX_LICENCE_SIGNATURES, readMultiSignedArchive, verifyMultiSignedLicence } from "./licence/multi-signed-verify.js";
+export type { ArchiveSignature, MultiSignatureReport, MultiSignedArchive, SignatureVerdict } from "./licence/multi-signed-verify.js";
 export type { StatusListResolver, VerifyLicenceOptions } from "./licence/verify.js";
 export { CHECK_ORDER } from "./licence/report.js";
 export type {

@@ -3,7 +3,8 @@
  * allows only ES256, only SM2SM3, both; one bad signature FAILS it whatever the allow-list.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { issueMultiSignedLicence, verifyMultiSignedLicence, type MultiSignedLicence } from "../../src/licence/multi-signed.js";
+import { issueMultiSignedLicence, type MultiSignedLicence } from "../../src/licence/multi-signed.js";
+import { verifyMultiSignedLicence, type MultiSignatureReport } from "../../src/licence/multi-signed-verify.js";
 import { verifyLicence } from "../../src/licence/verify.js";
 import type { JwsAlgorithm } from "../../src/crypto/algorithms.js";
 import { LicenceError } from "../../src/errors/errors.js";
@@ -46,6 +47,16 @@ describe("dual-signed licences (SM2SM3 + ES256)", () => {
       ["ES256", allowed[1], "PASSED"],
     ]);
     expect(report.licence!.id).toBe(dual.id);
+  });
+
+  it("verifyLicence hands the general serialisation over and reports each signature; malformed, FORMAT_FAILURE", async () => {
+    const opts = { trustList: w.trustList, at: LATER, algorithms: ["ES256"] as JwsAlgorithm[] };
+    const report = (await verifyLicence(JSON.stringify(dual.archive), opts)) as MultiSignatureReport;
+    expect(report.indication).toBe("PASSED");
+    expect(report.signatures.map((s) => s.indication)).toEqual(["PASSED", "PASSED"]);
+    const bad = await verifyLicence({ payload: dual.archive.payload, signatures: [], extra: 1 }, opts);
+    expect(bad.indication).toBe("FAILED");
+    expect(bad.subIndication).toBe("FORMAT_FAILURE");
   });
 
   it("FAIL for a verifier that allows neither", async () => {
