@@ -61,6 +61,8 @@ export type { ApprovalMatter, MatterRequirement } from "./catalogue/approval-mat
 
 // Verify and report
 export { verifyLicence } from "./licence/verify.js";
+export { MAX_LICENCE_SIGNATURES, readMultiSignedArchive, verifyMultiSignedLicence } from "./licence/multi-signed-verify.js";
+export type { ArchiveSignature, MultiSignatureReport, MultiSignedArchive, SignatureVerdict } from "./licence/multi-signed-verify.js";
 export type { StatusListResolver, VerifyLicenceOptions } from "./licence/verify.js";
 export { CHECK_ORDER } from "./licence/report.js";
 export type {

@@ -17,6 +17,8 @@ export type { SafeResult } from "./catalogue/licence-type.js";
 
 // Issuing
 export { addValidityTerm, createIssuingContext, encodeLicenceHeader, issueLicence } from "./licence/issue.js";
+export { issueMultiSignedLicence } from "./licence/multi-signed.js";
+export type { MultiSignedLicence } from "./licence/multi-signed.js";
 export type { ArchiveLicence, IssuedDisclosure, IssuedLicence, IssuingContext, IssuingContextOptions, LicenceInput } from "./licence/issue.js";
 export { createDisclosure, disclosureDigest } from "./sdjwt/disclosure.js";
 

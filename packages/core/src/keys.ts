@@ -22,7 +22,9 @@ export {
 export type { EncryptPrivateKeyOptions } from "./keys/encrypted-private-key.js";
 /** @internal WebCrypto access shared with `@elicence/pki` (stripped from the published types). */
 export { randomBytes, toBufferSource, webCrypto } from "./keys/webcrypto.js";
-export { generateSm2KeyPair, withSm2Id } from "./crypto/sm2-api.js";
+export { generateSm2KeyPair } from "./crypto/sm2-api.js";
 export type { Sm2KeyFiles } from "./crypto/sm2-api.js";
-export { SM2_DEFAULT_ID } from "./crypto/sm2.js";
+export { SM2_DEFAULT_ID, createSm2Verifier, sm2Sign, sm2Verify, sm2Za } from "./crypto/sm2.js";
+export type { Sm2SignOptions, Sm2VerifyOptions, Sm3Function } from "./crypto/sm2.js";
+export { sm3 } from "./crypto/sm3.js";
 export { OID_SM2_CURVE, OID_SM3_WITH_SM2 } from "./crypto/sm2-keys.js";

@@ -6,7 +6,7 @@
  * @module
  */
 import type { GeneratedKeyPair, PrivateKeyHandle, PublicKeyHandle } from "./backend.js";
-import { SM2_DEFAULT_ID, SM2_MAX_ID_BYTES, sm2DecodePublicPoint, sm2IsValidPrivateKey, sm2PublicFromPrivate, sm2Sign, sm2Verify, sm2Za, type Sm2Point, type Sm3Function } from "./sm2.js";
+import { SM2_DEFAULT_ID, SM2_MAX_ID_BYTES, sm2DecodePublicPoint, sm2IsValidPrivateKey, sm2PublicFromPrivate, sm2Sign, sm2VerifyPoint, sm2Za, type Sm2Point, type Sm3Function } from "./sm2.js";
 import { encodeSm2Pkcs8, encodeSm2Spki, parseSm2Pkcs8, parseSm2Spki } from "./sm2-keys.js";
 import { LicenceError } from "../errors/errors.js";
 
@@ -91,7 +91,7 @@ export function createSm2Backend(hash: Sm3Function, randomBytes: (length: number
     },
     verify(key, data, signature) {
       const { point, za } = key as Sm2PublicHandle;
-      return sm2Verify(point, data, signature, { za, hash });
+      return sm2VerifyPoint(point, data, signature, { za, hash });
     },
   };
 }

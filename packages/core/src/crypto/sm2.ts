@@ -25,7 +25,8 @@ const GX = 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n;
 const GY = 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n;
 
 const Point = /* @__PURE__ */ weierstrass({ p: P, n: N, h: 1n, a: A, b: B, Gx: GX, Gy: GY });
-type Sm2Point = InstanceType<typeof Point>;
+/** A decoded point of sm2p256v1 (an @noble/curves projective point). @internal */
+export type Sm2Point = InstanceType<typeof Point>;
 
 /** The default distinguishing identifier (GM/T 0009-2012 §10; OpenSSL's default `distid`). */
 export const SM2_DEFAULT_ID: Uint8Array = /* @__PURE__ */ new TextEncoder().encode("1234567812345678");
@@ -209,13 +210,51 @@ export interface Sm2VerifyOptions {
  * if (!sm2Verify(point, data, sig)) throw new Error("bad signature");
  * ```
  */
-export function sm2Verify(publicPoint: Uint8Array | Sm2Point, message: Uint8Array, signature: Uint8Array, options: Sm2VerifyOptions = {}): boolean {
+export function sm2Verify(publicPoint: Uint8Array, message: Uint8Array, signature: Uint8Array, options: Sm2VerifyOptions = {}): boolean {
+  const point = sm2DecodePublicPoint(publicPoint);
+  return point !== null && sm2VerifyPoint(point, message, signature, options);
+}
+
+/**
+ * A verifier bound to one SM2 public key and distinguishing identifier: the point is decoded and
+ * ZA computed once, and after a few verifications the point gets the precomputed window table the
+ * base point has, so a key that verifies many signatures — a
+ * department's, the trust list's — costs two fixed-base multiplications per signature.
+ *
+ * @param publicPoint - the uncompressed public point (65 bytes)
+ * @param options - the ID (default `1234567812345678`) and SM3
+ * @returns the verifier, or `null` when the point is not on the curve
+ * @example
+ * ```ts
+ * const verify = createSm2Verifier(point);
+ * if (!verify?.(data, sig)) throw new Error("bad signature");
+ * ```
+ */
+export function createSm2Verifier(publicPoint: Uint8Array, options: Pick<Sm2VerifyOptions, "id" | "hash"> = {}): ((message: Uint8Array, signature: Uint8Array) => boolean) | null {
+  const point = sm2DecodePublicPoint(publicPoint);
+  if (point === null) return null;
+  const hash = options.hash ?? sm3;
+  const za = sm2Za(options.id ?? SM2_DEFAULT_ID, publicPoint, hash);
+  return (message, signature) => sm2VerifyPoint(point, message, signature, { za, hash });
+}
+
+/**
+ * Verifications with one point before it gets a precomputed 8-bit window table, as the base point
+ * has (about 600 KB and a few thousand point additions, once): a key that verifies thousands of
+ * signatures then costs a fixed-base multiplication; one used a few times never pays for the table.
+ */
+const PRECOMPUTE_AFTER = 16;
+const uses = new WeakMap<Sm2Point, number>();
+
+/** {@link sm2Verify} with the public point already decoded (decode once, verify many). @internal */
+export function sm2VerifyPoint(point: Sm2Point, message: Uint8Array, signature: Uint8Array, options: Sm2VerifyOptions = {}): boolean {
+  const n = (uses.get(point) ?? 0) + 1;
+  if (n <= PRECOMPUTE_AFTER) uses.set(point, n);
+  if (n === PRECOMPUTE_AFTER) point.precompute(8, false);
   if (signature.length !== SM2_SIGNATURE_LENGTH) return false;
   const r = toBigInt(signature.subarray(0, 32));
   const s = toBigInt(signature.subarray(32));
   if (r < 1n || r >= N || s < 1n || s >= N) return false; // B1, B2
-  const point = publicPoint instanceof Uint8Array ? sm2DecodePublicPoint(publicPoint) : publicPoint;
-  if (point === null) return false;
   const hash = options.hash ?? sm3;
   let za = options.za;
   if (za === undefined) {
@@ -230,6 +269,3 @@ export function sm2Verify(publicPoint: Uint8Array | Sm2Point, message: Uint8Arra
   if (sum.is0()) return false;
   return mod(e + sum.toAffine().x, N) === r; // B7
 }
-
-/** Wraps a decoded public point so callers can keep it (decode once, verify many). */
-export type { Sm2Point };

@@ -39,6 +39,7 @@ import {
   type SubIndication,
   type VerificationReport,
 } from "./report.js";
+import { multiSignedInput, verifyMultiSignedLicence } from "./multi-signed-verify.js";
 
 /** Options of {@link verifyLicence}. Both the algorithm allow-list and the time are the caller's. */
 export interface VerifyLicenceOptions {
@@ -300,6 +301,9 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
   const { trustList, at, algorithms } = options;
   if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError("options.at must be a valid Date.");
   if (!Array.isArray(algorithms) || algorithms.length === 0) throw new TypeError("options.algorithms must list at least one algorithm.");
+  // Several signatures (JWS general serialisation): each verified and reported (multi-signed-verify.ts).
+  const multiSigned = multiSignedInput(input);
+  if (multiSigned) return verifyMultiSignedLicence(multiSigned, options);
   const checks = new Map<CheckName, ReportCheck>();
   const pass = (check: CheckName, message = MESSAGES[check]) => checks.set(check, { check, result: "passed", message });
   const record = (check: CheckName, failure: CheckFailure) =>

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { loadVector } from "@elicence/vectors/load";
 import { sm3 } from "../../src/crypto/sm3.js";
-import { SM2_DEFAULT_ID, sm2PublicFromPrivate, sm2Sign, sm2Verify, sm2Za } from "../../src/crypto/sm2.js";
+import { SM2_DEFAULT_ID, createSm2Verifier, sm2PublicFromPrivate, sm2Sign, sm2Verify, sm2Za } from "../../src/crypto/sm2.js";
 import { encodeSm2Pkcs8, encodeSm2Spki, parseSm2Pkcs8, parseSm2Spki } from "../../src/crypto/sm2-keys.js";
 import { withSm2IdUsing } from "../../src/crypto/sm2-handle.js";
 import { backend as nodeBackend } from "../../src/crypto/backend-node.js";
@@ -199,5 +199,18 @@ describe("SM2 (GM/T 0003.5-2012 Annex A)", () => {
   it("refuses an identifier longer than ENTL can count", () => {
     expect(() => sm2Za(new Uint8Array(8192), point)).toThrow(RangeError);
     expect(sm2Verify(point, utf8("x"), hex(V.r + V.s), { id: new Uint8Array(8192) })).toBe(false);
+  });
+
+  it("a bound verifier gives the same verdicts before and after its key gets a window table", () => {
+    const verify = createSm2Verifier(point)!;
+    const msg = utf8(V.message);
+    const good = hex(V.r + V.s);
+    const bad = hex(V.r + be32(BigInt(`0x${V.s}`) + 1n));
+    for (let i = 0; i < 40; i++) {
+      expect(verify(msg, good), `use ${i}`).toBe(true);
+      expect(verify(msg, bad), `use ${i}`).toBe(false);
+    }
+    expect(createSm2Verifier(new Uint8Array(65))).toBeNull();
+    expect(createSm2Verifier(point, { id: utf8("ALICE123@YAHOO.COM") })!(msg, good)).toBe(false);
   });
 });

@@ -15,7 +15,9 @@ import { COMPANY } from "@elicence/test-support/registry-world";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportAuditBundle, type AuditBundle } from "../../src/index.js";
+import { loadVector } from "@elicence/vectors/load";
 import { CAUSE, issueOne, sdkWorld, type SdkWorld } from "../support/world.js";
+import { sm2Inputs, type Sm2Inputs } from "../support/sm2-world.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 
@@ -25,17 +27,20 @@ let registryServer: RunningServer;
 let pageOrigin: string;
 let browser: Browser;
 let page: Page;
+let sm2: Sm2Inputs;
 let inputs: { trustList: string; statusList: string; licences: string[]; bundle: AuditBundle; operatorPem: string; at: string };
 
 /** What the page exposes, from the bundle below. */
 const ENTRY = `
 export { DEFAULT_ALGORITHMS, verifyLicence, verifyTrustList } from "@elicence/core";
 export { LicenceVerifier, RegistryClient, verifyAuditBundle } from "./src/index.ts";
+export { sm2Verify } from "@elicence/core/keys";
 `;
 
 beforeAll(async () => {
   expect(existsSync(CHROMIUM), "Debian's chromium is needed (scripts/test-deps.mjs --install installs it)").toBe(true);
   world = await sdkWorld();
+  sm2 = await sm2Inputs();
   const s = world;
   {
     const a = await issueOne(s.clients.issuer);
@@ -126,6 +131,32 @@ describe("in headless Chromium", () => {
       expect(r.indication).toBe("PASSED");
       expect(r.checks).toEqual(["format", "algorithm", "signature", "certificate-path", "issuer-authorised", "disclosures", "validity-period", "status"].map((c) => `${c}:passed`));
     }
+  });
+
+  it("verifies SM2: the GM/T 0003.5 Annex A signature, an SM2 trust list and an SM2SM3 licence (only when allowed)", async () => {
+    const v = loadVector("sm2-sm3/sm2-gmt0003.5-annexA.json") as { public_key: { x: string; y: string }; message: string; r: string; s: string };
+    const out = await page.evaluate(
+      async ({ sm2, vector }) => {
+        const e = (globalThis as unknown as { elicence: any }).elicence;
+        const hex = (h: string) => Uint8Array.from(h.match(/../g)!.map((b) => parseInt(b, 16)));
+        const point = hex(`04${vector.public_key.x}${vector.public_key.y}`);
+        const msg = new TextEncoder().encode(vector.message);
+        const annex = [e.sm2Verify(point, msg, hex(vector.r + vector.s)), e.sm2Verify(point, msg, hex(vector.s + vector.r))];
+        const at = new Date();
+        const list = await e.verifyTrustList(sm2.trustList, { at, algorithms: ["SM2SM3"], operatorCertificates: [sm2.operatorPem] });
+        const allowed = await e.verifyLicence(sm2.licence, { trustList: list, at, algorithms: ["ES256", "SM2SM3"] });
+        const refused = await e.verifyLicence(sm2.licence, { trustList: list, at, algorithms: e.DEFAULT_ALGORITHMS });
+        const [h, p, sig] = sm2.licence.split("~")[0].split(".");
+        const flipped = `${h}.${p}.${sig.slice(0, 10)}${sig[10] === "A" ? "B" : "A"}${sig.slice(11)}~`;
+        const tampered = await e.verifyLicence(flipped, { trustList: list, at, algorithms: ["SM2SM3"] });
+        return { annex, allowed: [allowed.indication, allowed.algorithm], refused: refused.subIndication, tampered: tampered.subIndication };
+      },
+      { sm2, vector: v },
+    );
+    expect(out.annex).toEqual([true, false]);
+    expect(out.allowed).toEqual(["PASSED", "SM2SM3"]);
+    expect(out.refused).toBe("CRYPTO_CONSTRAINTS_FAILURE");
+    expect(out.tampered).toBe("SIG_CRYPTO_FAILURE");
   });
 
   it("a tampered licence FAILS in the browser too", async () => {
