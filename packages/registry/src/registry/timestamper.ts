@@ -2,8 +2,9 @@
  * Trusted time for issued licences (JAdES B-T, ETSI TS 119 182-1 clause 5.3.4): each licence's
  * signature value is time-stamped by an RFC 3161 TSA and the token kept beside the licence.
  *
- * Two TSAs: the workspace's built-in one, which runs in a worker thread of its own (its signing
- * and ASN.1 work stays off the thread that writes rows, and a batch's requests go in one message),
+ * Two TSAs: the workspace's built-in one, which answers a batch's requests in a worker thread of its
+ * own (its signing and ASN.1 work stays off the thread that writes rows, and a slice's requests go
+ * in one message) and a handful (one licence) in this thread, with no worker to start;
  * and an external one reached over HTTP (`application/timestamp-query`), with several requests in
  * flight at once. Either way a batch never waits on one round trip at a time.
  *
@@ -34,9 +35,13 @@ function unavailable(cause?: unknown): LicenceError {
   return new LicenceError("ERR_UNAVAILABLE", "The time-stamping authority cannot answer.", { cause });
 }
 
-/** The built-in TSA, in a worker thread started on first use. */
+/** Fewer requests than this are answered in this thread (no worker to start for one licence). */
+const IN_THREAD_BELOW = 8;
+
+/** The built-in TSA: a batch's requests in a worker thread started on first use, a few here. */
 class BuiltInTimestamper implements Timestamper {
   readonly #init: { certificatePem: string; key: ReturnType<typeof createPrivateKey>; alg: JwsAlgorithm };
+  #local: Promise<{ respond(request: Uint8Array): Promise<Uint8Array> }> | undefined;
   #worker: Worker | undefined;
   readonly #jobs = new Map<number, { resolve: (r: NonNullable<Reply["responses"]>) => void; reject: (err: unknown) => void }>();
   #ids = 0;
@@ -70,7 +75,31 @@ class BuiltInTimestamper implements Timestamper {
     return worker;
   }
 
+  /** The same TSA in this thread, for a few requests (loaded on first use). */
+  async #answerHere(requests: readonly Uint8Array[]): Promise<NonNullable<Reply["responses"]>> {
+    this.#local ??= (async () => {
+      const { createTimestampAuthority } = await import("@elicence/pki");
+      const pkcs8 = new Uint8Array(this.#init.key.export({ type: "pkcs8", format: "der" }));
+      try {
+        return await createTimestampAuthority({ certificatePem: this.#init.certificatePem, privateKeyPkcs8: pkcs8, alg: this.#init.alg });
+      } finally {
+        pkcs8.fill(0);
+      }
+    })();
+    const tsa = await this.#local;
+    const out: NonNullable<Reply["responses"]> = [];
+    for (const request of requests) {
+      try {
+        out.push({ ok: true, der: await tsa.respond(request) });
+      } catch (err) {
+        out.push({ ok: false, code: (err as { code?: string }).code ?? "ERR_INPUT_MALFORMED", message: String((err as Error).message) });
+      }
+    }
+    return out;
+  }
+
   #send(requests: readonly Uint8Array[]): Promise<NonNullable<Reply["responses"]>> {
+    if (requests.length < IN_THREAD_BELOW) return this.#answerHere(requests);
     const worker = this.#start();
     const id = ++this.#ids;
     return new Promise((resolve, reject) => {
