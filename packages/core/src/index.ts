@@ -124,6 +124,7 @@ export type {
   AmendRequest,
   RenewRequest,
   SharedLicence,
+  HolderLicencesPage,
   LicenceRecord,
   StatusHistoryEntry,
   SharingAgreement,
