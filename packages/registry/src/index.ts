@@ -8,6 +8,7 @@ export { initWorkspace, openWorkspace, Workspace } from "./workspace/workspace.j
 export type { AddDepartmentOptions, DepartmentSpec, InitWorkspaceOptions, WorkspaceConfig } from "./workspace/workspace.js";
 export { Registry } from "./registry/registry.js";
 export type { RegistryOptions } from "./registry/registry.js";
+export type { RateLimit } from "./registry/rate-limit.js";
 export type { AuditResult } from "./registry/audit.js";
 export type { AddedDepartment } from "./registry/jobs/department.js";
 export { MIGRATIONS } from "./storage/schema.js";
