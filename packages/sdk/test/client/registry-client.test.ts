@@ -97,7 +97,7 @@ describe("reads with a cause", () => {
   it("finds a holder's licences, verifies data, reads history and status at an instant", async () => {
     const found = await s.clients.consumer.findByHolder(COMPANY, CAUSE, BUSINESS_LICENCE.code);
     expect(found.map((l) => l.id)).toContain(id);
-    expect(await s.clients.consumer.verifyData({ holder: COMPANY, type: BUSINESS_LICENCE.code, field: "registeredCapital", value: "500" }, CAUSE)).toEqual({ match: true });
+    expect(await s.clients.consumer.verifyData({ holder: COMPANY, type: BUSINESS_LICENCE.code, field: "name", value: BUSINESS_FIELDS.name }, CAUSE)).toEqual({ match: true });
     const history = await s.clients.consumer.statusHistory(id, CAUSE);
     expect(history[0]).toMatchObject({ status: "active" });
     expect(await s.clients.consumer.statusAt(id, new Date().toISOString(), CAUSE)).toEqual({ status: "active" });
