@@ -45,6 +45,13 @@ export function parseChunk(value: string): number {
   return n;
 }
 
+/** `lookup --limit`: licences per page, as the registry allows (1 to 1000). */
+export function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 1000) throw new InvalidArgumentError("expected an integer from 1 to 1000");
+  return n;
+}
+
 /** A repeatable flag's values, in order. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

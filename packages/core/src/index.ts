@@ -131,6 +131,7 @@ export type {
   AmendRequest,
   RenewRequest,
   SharedLicence,
+  HolderLicencesPage,
   LicenceRecord,
   StatusHistoryEntry,
   SharingAgreement,

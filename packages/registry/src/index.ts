@@ -12,6 +12,7 @@ export type { PublicUrlCheck } from "./workspace/public-url.js";
 export { builtInTimestamper, remoteTimestamper } from "./registry/timestamper.js";
 export type { Timestamper, RemoteTimestamperOptions } from "./registry/timestamper.js";
 export type { RegistryOptions } from "./registry/registry.js";
+export type { RateLimit } from "./registry/rate-limit.js";
 export type { AuditResult } from "./registry/audit.js";
 export type { AddedDepartment } from "./registry/jobs/department.js";
 export { DEPARTMENT_REVOCATION_REASONS } from "./registry/jobs/department-revoke.js";

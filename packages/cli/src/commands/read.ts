@@ -9,7 +9,7 @@ import { withApi, type ApiOptions } from "../api.js";
 import { guessHolderIdType, holderIdType } from "../io/fields.js";
 import { checkWritable, licenceFile, shownFields, writeOutput } from "../io/files.js";
 import { EXIT } from "../output.js";
-import { formatOption, where, withCause, withWhere, type SetExitCode } from "../flags.js";
+import { formatOption, parseLimit, where, withCause, withWhere, type SetExitCode } from "../flags.js";
 
 /** The cause flags every read takes. */
 export interface CauseOptions {
@@ -31,13 +31,19 @@ function sharedText(s: SharedLicence): string {
 }
 
 /** Runs `lookup --holder-id … --matter … --reason …`. */
-export async function runLookup(options: ApiOptions & CauseOptions & { holderId: string; holderIdType?: string; type?: string; json: boolean }): Promise<number> {
+export async function runLookup(
+  options: ApiOptions & CauseOptions & { holderId: string; holderIdType?: string; type?: string; limit?: number; after?: string; json: boolean },
+): Promise<number> {
   const idType: HolderIdType = options.holderIdType ? holderIdType(undefined, options.holderIdType) : guessHolderIdType(options.holderId);
+  const limit = options.limit ?? 100;
   return withApi(options, async (api) => {
-    const found = await api.findByHolder({ idType, idNumber: options.holderId }, { matter: options.matter, reason: options.reason }, options.type);
+    const page = { limit, ...(options.after !== undefined ? { after: options.after } : {}) };
+    const found = await api.findByHolder({ idType, idNumber: options.holderId }, { matter: options.matter, reason: options.reason }, options.type, page);
     if (options.json) process.stdout.write(`${JSON.stringify(found.map(sharedJson), null, 2)}\n`);
     else if (found.length === 0) process.stdout.write("No licences found for this holder.\n");
     else for (const s of found) process.stdout.write(sharedText(s));
+    // A full page may have a next one: say how to read it (on stderr, so --json stays one document).
+    if (found.length === limit) process.stderr.write(`More may follow: add --after ${found.at(-1)!.id} for the next page.\n`);
     return 0;
   });
 }
@@ -82,10 +88,14 @@ export function registerReads(program: Command, setExitCode: SetExitCode): void 
         .description("find a holder's licences; shows only the fields you are entitled to")
         .requiredOption("--holder-id <id>", "holder code")
         .option("--holder-id-type <code>", "111 citizen ID, 001 USCC, … (default: guessed from the code)")
-        .option("--type <code>", "only this licence type"),
+        .option("--type <code>", "only this licence type")
+        .option("--limit <n>", "licences per page, 1 to 1000", parseLimit, 100)
+        .option("--after <id>", "the last licence identifier of the previous page"),
     ),
   ).action(async (o) => {
-    setExitCode(await runLookup({ ...where(o), holderId: o.holderId, holderIdType: o.holderIdType, type: o.type, matter: o.matter, reason: o.reason, json: o.json }));
+    setExitCode(
+      await runLookup({ ...where(o), holderId: o.holderId, holderIdType: o.holderIdType, type: o.type, limit: o.limit, after: o.after, matter: o.matter, reason: o.reason, json: o.json }),
+    );
   });
 
   withWhere(

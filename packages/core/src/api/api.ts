@@ -158,6 +158,15 @@ export interface SharedLicence {
   readonly supersededBy?: string;
 }
 
+/**
+ * Which page of a holder's licences to read: at most `limit` (default 100, at most 1,000), those
+ * after the licence `after` (the last identifier of the previous page), in a stable order.
+ */
+export interface HolderLicencesPage {
+  readonly limit?: number;
+  readonly after?: string;
+}
+
 /** A lifecycle record, for the issuer and auditors. */
 export interface LicenceRecord {
   readonly id: string;
@@ -317,7 +326,11 @@ export interface RegistryApi extends PublicRegistryApi {
   revoke(id: string, change: StatusChangeRequest): Promise<LicenceRecord>;
   cancel(id: string, change: StatusChangeRequest): Promise<LicenceRecord>;
 
-  findByHolder(holder: HolderCode, cause: ReadCause, type?: string): Promise<SharedLicence[]>;
+  /**
+   * A page of a holder's licences (default the first 100; see {@link HolderLicencesPage}): a page
+   * shorter than its limit is the last. Only the page's reads are logged.
+   */
+  findByHolder(holder: HolderCode, cause: ReadCause, type?: string, page?: HolderLicencesPage): Promise<SharedLicence[]>;
   get(id: string, cause: ReadCause): Promise<SharedLicence>;
   verifyData(request: VerifyDataRequest, cause: ReadCause): Promise<{ readonly match: boolean }>;
   statusHistory(id: string, cause: ReadCause): Promise<StatusHistoryEntry[]>;

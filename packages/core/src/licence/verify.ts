@@ -21,10 +21,11 @@ import type { RevocationOptions } from "../revocation/check.js";
 import type { Certificate } from "../x509/index.js";
 import { statusFromValue } from "../status/index.js";
 import { readEndReason } from "./status-reason.js";
-import { verifyStatusListToken, type VerifiedStatusList } from "../status/token.js";
+import type { VerifiedStatusList } from "../status/token.js";
 import type { HolderKind } from "../catalogue/licence-type.js";
 import { LICENCE_TYP, fromEpochSeconds, isoFromMillis, type Licence } from "./model.js";
 import { dateClaimsOutOfRange, digestsOutsideFields, disclosedOutsideFields } from "./claims-policy.js";
+import { chooseStatusList } from "./status-choice.js";
 import {
   CHECK_ORDER,
   disclosureCode,
@@ -67,6 +68,11 @@ export interface VerifyLicenceOptions {
    * existence settles it.
    */
   readonly revocation?: RevocationOptions;
+  /**
+   * How old (since its `iat`, in milliseconds) a status list without `exp` may be and still decide
+   * (default one day): no list is fresh forever. Of several valid lists for the URI, the newest decides.
+   */
+  readonly maxStatusListAge?: number;
 }
 
 /**
@@ -515,19 +521,13 @@ function checkIssuer(trustList: TrustList, leaf: Certificate, claims: LicenceCla
 async function findStatusList(ref: { uri: string; idx: number }, options: VerifyLicenceOptions): Promise<VerifiedStatusList> {
   const given = options.statusLists ?? [];
   const candidates = typeof given === "function" ? [await given(ref)] : given;
-  let list: VerifiedStatusList | undefined;
-  for (const candidate of candidates) {
-    if (candidate === undefined) continue;
-    if (typeof candidate === "string") {
-      const verified = await verifyStatusListToken(candidate, { trustList: options.trustList, at: options.at, algorithms: options.algorithms });
-      if (verified.uri === ref.uri) list = verified;
-    } else if (candidate.uri === ref.uri) {
-      if (candidate.expiresAt && candidate.expiresAt.getTime() < options.at.getTime()) throw indeterminate("TRY_LATER", "stale", "The status list has expired.");
-      list = candidate;
-    }
-    if (list) break;
+  const choice = await chooseStatusList(candidates, ref.uri, options);
+  if (!choice.ok) {
+    if (choice.reason === "stale") throw indeterminate("TRY_LATER", "stale", "The status list has expired.");
+    if (choice.error) throw choice.error;
+    throw indeterminate("TRY_LATER", "status-list-missing", "The licence names a status list that was not supplied.");
   }
-  if (!list) throw indeterminate("TRY_LATER", "status-list-missing", "The licence names a status list that was not supplied.");
+  const list = choice.list;
   if (ref.idx >= list.list.size) throw fail("FORMAT_FAILURE", "status-index", "The licence's status index is outside its status list.");
   return list;
 }

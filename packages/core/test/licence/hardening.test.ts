@@ -8,6 +8,8 @@ import { issueLicence, type IssuedLicence } from "../../src/licence/issue.js";
 import { verifyLicence } from "../../src/licence/verify.js";
 import { signJws, toCompact } from "../../src/jws/jws.js";
 import { createDisclosures } from "../../src/sdjwt/disclosure.js";
+import { StatusList } from "../../src/status/index.js";
+import { signStatusListToken } from "../../src/status/token.js";
 import { BUSINESS, FIELDS, HOLDER, ISSUED_AT, LATER, world, type World } from "../fixtures/world.js";
 
 const fromB64u = (s: string) => Buffer.from(s, "base64url").toString("utf8");
@@ -93,5 +95,44 @@ describe("claims that are never selectively disclosable", () => {
 
   it("the licence as issued still PASSES (its disclosures are all fields)", async () => {
     expect((await verify(issued.compact)).indication).not.toBe("FAILED");
+  });
+});
+
+describe("status lists: a maximum age, and the newest valid list of several", () => {
+  const URI = "https://registry.example/v1/status-lists/7";
+  let withStatus: IssuedLicence;
+  const token = async (value: number, issuedAt: Date, expiresAt?: Date) => {
+    const list = new StatusList(16, 2);
+    list.set(5, value);
+    return signStatusListToken({ uri: URI, list, issuedAt, ...(expiresAt ? { expiresAt } : {}), signer: w.statusSigner, certificateChain: [w.status.certificatePem] });
+  };
+  const check = (report: Awaited<ReturnType<typeof verify>>) => report.checks.find((c) => c.check === "status")!;
+
+  beforeAll(async () => {
+    withStatus = await issueLicence(w.departments.ES256.context, { type: BUSINESS, holder: HOLDER, fields: FIELDS, serial: "2026000078", issuedAt: ISSUED_AT, status: { uri: URI, idx: 5 } });
+  });
+
+  it("a list without exp older than the maximum age is stale: INDETERMINATE, not PASSED", async () => {
+    const old = await token(0, new Date(LATER.getTime() - 3 * 86_400_000));
+    const report = await verifyLicence(withStatus.compact, { trustList: w.trustList, at: LATER, algorithms: ["ES256"], statusLists: [old] });
+    expect(report.indication).toBe("INDETERMINATE");
+    expect(check(report).code).toBe("stale");
+    const fresh = await token(0, new Date(LATER.getTime() - 3_600_000));
+    expect((await verifyLicence(withStatus.compact, { trustList: w.trustList, at: LATER, algorithms: ["ES256"], statusLists: [fresh] })).indication).toBe("PASSED");
+    const allowed = await verifyLicence(withStatus.compact, { trustList: w.trustList, at: LATER, algorithms: ["ES256"], statusLists: [old], maxStatusListAge: 7 * 86_400_000 });
+    expect(allowed.indication).toBe("PASSED");
+  });
+
+  it("of several lists for the URI, the newest valid one decides, in any order", async () => {
+    const older = await token(0, new Date(LATER.getTime() - 7_200_000), new Date(LATER.getTime() + 86_400_000));
+    const newer = await token(2, new Date(LATER.getTime() - 3_600_000), new Date(LATER.getTime() + 86_400_000));
+    for (const lists of [[older, newer], [newer, older]]) {
+      const report = await verifyLicence(withStatus.compact, { trustList: w.trustList, at: LATER, algorithms: ["ES256"], statusLists: lists });
+      expect(check(report)).toMatchObject({ result: "failed", code: "suspended" });
+    }
+    // A newer list that does not verify is passed over for the older valid one.
+    const broken = `${newer.slice(0, -4)}AAAA`;
+    const report = await verifyLicence(withStatus.compact, { trustList: w.trustList, at: LATER, algorithms: ["ES256"], statusLists: [broken, older] });
+    expect(report.indication).toBe("PASSED");
   });
 });

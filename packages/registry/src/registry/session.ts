@@ -5,7 +5,7 @@
  * @module
  */
 import type { ApprovalMatter, MatterMaterials } from "@elicence/core";
-import type { ApiKeyInfo, ApiKeyRequest, ConsistencyProof, HolderAuthorisation, HolderCode, InclusionProof, IssueBatchRequest, IssueBatchResult, IssuedRecord, IssueRequest, LicenceRecord, LicenceStatus, LicenceType, LogEntry, Principal, ReadCause, RegistryApi, RegistryStats, SharedLicence, SharingAgreement, StatusChangeRequest, StatusHistoryEntry, VerifyDataRequest } from "@elicence/core";
+import type { ApiKeyInfo, ApiKeyRequest, ConsistencyProof, HolderAuthorisation, HolderCode, HolderLicencesPage, InclusionProof, IssueBatchRequest, IssueBatchResult, IssuedRecord, IssueRequest, LicenceRecord, LicenceStatus, LicenceType, LogEntry, Principal, ReadCause, RegistryApi, RegistryStats, SharedLicence, SharingAgreement, StatusChangeRequest, StatusHistoryEntry, VerifyDataRequest } from "@elicence/core";
 import type { SignedTreeHead, TileRef } from "@elicence/core/log";
 import type { NewApiKey } from "./access.js";
 import type { Caller, RegistryContext } from "./context.js";
@@ -81,8 +81,8 @@ export class Session implements RegistryApi {
 
   // ---- reads ----
 
-  findByHolder(holder: HolderCode, cause: ReadCause, type?: string): Promise<SharedLicence[]> {
-    return read.findByHolder(this.#ctx, this.principal, holder, cause, type);
+  findByHolder(holder: HolderCode, cause: ReadCause, type?: string, page?: HolderLicencesPage): Promise<SharedLicence[]> {
+    return read.findByHolder(this.#ctx, this.principal, holder, cause, type, page);
   }
   get(id: string, cause: ReadCause): Promise<SharedLicence> {
     return read.get(this.#ctx, this.principal, id, cause);

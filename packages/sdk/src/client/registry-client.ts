@@ -15,6 +15,7 @@ import type {
   ConsistencyProof,
   HolderAuthorisation,
   HolderCode,
+  HolderLicencesPage,
   InclusionProof,
   IssueBatchRequest,
   IssueBatchResult,
@@ -313,9 +314,15 @@ export class RegistryClient implements RegistryApi {
    * @param holder - the holder's code
    * @param cause - why they are read
    * @param type - only this licence type
+   * @param page - how many (default 100, at most 1,000) after which licence; a shorter page is the last
    */
-  findByHolder(holder: HolderCode, cause: ReadCause, type?: string): Promise<SharedLicence[]> {
-    const query = type !== undefined ? `?type=${seg(type)}` : "";
+  findByHolder(holder: HolderCode, cause: ReadCause, type?: string, page?: HolderLicencesPage): Promise<SharedLicence[]> {
+    const params = [
+      ...(type !== undefined ? [`type=${seg(type)}`] : []),
+      ...(page?.limit !== undefined ? [`limit=${seg(String(page.limit))}`] : []),
+      ...(page?.after !== undefined ? [`after=${seg(page.after)}`] : []),
+    ];
+    const query = params.length > 0 ? `?${params.join("&")}` : "";
     return this.#get(`/v1/holders/${seg(holder?.idType)}/${seg(holder?.idNumber)}/licences${query}`, causeHeaders(cause));
   }
 

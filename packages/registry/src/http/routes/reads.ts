@@ -25,7 +25,8 @@ export function registerReadRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddlewar
       path: "/v1/holders/{idType}/{idNumber}/licences",
       tags: ["reads"],
       summary: "A holder's licences, by holder code (and type)",
-      description: "Each licence carries only the disclosures the caller is entitled to.",
+      description:
+        "Each licence carries only the disclosures the caller is entitled to. Paged: `limit` licences (default 100, at most 1000) after the licence `after`; a page shorter than its limit is the last. Only the page's reads are logged.",
       security: BEARER,
       middleware: [mw.authenticate] as const,
       request: { params: HolderParams, query: HolderLicencesQuery, headers: CauseHeaders },
@@ -33,8 +34,9 @@ export function registerReadRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddlewar
     }),
     async (c) => {
       const { idType, idNumber } = c.req.valid("param");
-      const { type } = c.req.valid("query");
-      return c.json(writable(await c.var.api.findByHolder({ idType, idNumber }, causeOf(c.req.valid("header")), type)), 200);
+      const { type, limit, after } = c.req.valid("query");
+      const page = { ...(limit !== undefined ? { limit: Number(limit) } : {}), ...(after !== undefined ? { after } : {}) };
+      return c.json(writable(await c.var.api.findByHolder({ idType, idNumber }, causeOf(c.req.valid("header")), type, page)), 200);
     },
   );
 

@@ -121,7 +121,18 @@ export const StatusListParams = z.object({ id: QueryInteger.openapi({ param: { n
 export const NoQuery = z.strictObject({});
 
 /** `?type=`: optional licence type filter. */
-export const HolderLicencesQuery = z.strictObject({ type: TypeCode.optional().openapi({ param: { name: "type", in: "query" } }) });
+export const HolderLicencesQuery = z.strictObject({
+  type: TypeCode.optional().openapi({ param: { name: "type", in: "query" } }),
+  /** Licences per page: default 100, at most 1,000. */
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,3}$/, "must be a whole number from 1 to 1000")
+    .refine((v) => Number(v) <= 1000, "must be a whole number from 1 to 1000")
+    .optional()
+    .openapi({ param: { name: "limit", in: "query", description: "Licences per page (default 100, at most 1000)." } }),
+  /** The last licence identifier of the previous page. */
+  after: LicenceId.optional().openapi({ param: { name: "after", in: "query", description: "The last licence identifier of the previous page: the page after it." } }),
+});
 
 /** `?at=`: the instant to report the status at. */
 export const StatusAtQuery = z.strictObject({ at: Instant.openapi({ param: { name: "at", in: "query" } }) });

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { LicenceError, type HolderCode, type LicenceStatus, type LogEntry, type Principal, type ReadCause, type SharedLicence, type StatusHistoryEntry, type VerifyDataRequest } from "@elicence/core";
-import type { Queryable } from "../../storage/database.js";
+import { LicenceError, type HolderCode, type HolderLicencesPage, type LicenceStatus, type LogEntry, type Principal, type ReadCause, type SharedLicence, type StatusHistoryEntry, type VerifyDataRequest } from "@elicence/core";
+import type { Queryable, SqlValue } from "../../storage/database.js";
 import { entitledConditionalFields, issuesType, requireCause, requireRole } from "../access.js";
 import { checkHolder, parseTime } from "../checks.js";
 import type { RegistryContext } from "../context.js";
@@ -89,11 +89,24 @@ export async function loggedRead<T>(ctx: RegistryContext, work: (db: Queryable) 
   return result;
 }
 
-/** A holder's licences, each with the disclosures the caller is entitled to (see `RegistryApi.findByHolder`). */
-export async function findByHolder(ctx: RegistryContext, principal: Principal, holder: HolderCode, cause: ReadCause, type?: string): Promise<SharedLicence[]> {
+/** The licences one holder lookup answers by default, and at most. */
+export const HOLDER_PAGE = { default: 100, max: 1000 } as const;
+
+function checkPage(page: HolderLicencesPage | undefined): { limit: number; after?: string } {
+  const limit = page?.limit ?? HOLDER_PAGE.default;
+  const issues = [];
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > HOLDER_PAGE.max) issues.push({ path: ["limit"], message: `must be a whole number from 1 to ${HOLDER_PAGE.max}` });
+  if (page?.after !== undefined && (typeof page.after !== "string" || page.after.length === 0 || page.after.length > 128)) issues.push({ path: ["after"], message: "must be a licence identifier" });
+  if (issues.length > 0) throw new LicenceError("ERR_VALIDATION", "The page is not valid.", { issues });
+  return { limit, ...(page?.after !== undefined ? { after: page.after } : {}) };
+}
+
+/** A page of a holder's licences, each with the disclosures the caller is entitled to (see `RegistryApi.findByHolder`). */
+export async function findByHolder(ctx: RegistryContext, principal: Principal, holder: HolderCode, cause: ReadCause, type?: string, page?: HolderLicencesPage): Promise<SharedLicence[]> {
   requireReader(principal);
   const c = requireCause(cause);
   checkHolder(holder);
+  const { limit, after } = checkPage(page);
   const key = ctx.holderKey(holder);
   const now = ctx.now();
   const department = principal.department;
@@ -102,11 +115,21 @@ export async function findByHolder(ctx: RegistryContext, principal: Principal, h
     // holder's authorisations entitle it to (as a JSON array of the rows' field lists).
     const agg = ctx.db.dialect === "postgres" ? "json_agg" : "json_group_array";
     const entitled = `(SELECT ${agg}(x.fields) FROM (SELECT a.fields AS fields FROM agreements a WHERE a.consumer = ? AND a.type_code = l.type_code AND a.expires_at > ? UNION ALL SELECT h.fields AS fields FROM authorisations h WHERE h.holder_key = l.holder_key AND h.consumer = ? AND h.type_code = l.type_code AND h.expires_at > ?) x) AS entitled_fields`;
-    const params = [department, now, department, now, key];
-    const rows =
-      type === undefined
-        ? await db.all<LicenceRow & { entitled_fields: string | null }>(`SELECT l.*, ${entitled} FROM licences l WHERE l.holder_key = ? ORDER BY l.issued_at, l.id`, params)
-        : await db.all<LicenceRow & { entitled_fields: string | null }>(`SELECT l.*, ${entitled} FROM licences l WHERE l.holder_key = ? AND l.type_code = ? ORDER BY l.issued_at, l.id`, [...params, type]);
+    // Keyset paging in (issued_at, id) order: the page after the licence `after` (of this holder).
+    const where = ["l.holder_key = ?"];
+    const params: SqlValue[] = [department, now, department, now, key];
+    if (type !== undefined) {
+      where.push("l.type_code = ?");
+      params.push(type);
+    }
+    if (after !== undefined) {
+      where.push("(l.issued_at > a.issued_at OR (l.issued_at = a.issued_at AND l.id > a.id))");
+    }
+    const from = after !== undefined ? "licences l JOIN licences a ON a.id = ? AND a.holder_key = l.holder_key" : "licences l";
+    const rows = await db.all<LicenceRow & { entitled_fields: string | null }>(
+      `SELECT l.*, ${entitled} FROM ${from} WHERE ${where.join(" AND ")} ORDER BY l.issued_at, l.id LIMIT ${limit}`,
+      after !== undefined ? [...params.slice(0, 4), after, ...params.slice(4)] : params,
+    );
     const out: SharedLicence[] = [];
     const events: LogEvent[] = [];
     const reason = reasonHash(c);

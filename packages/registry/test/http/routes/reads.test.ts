@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildLicenceId, parseLicenceId, type ReadCause, type RegistryApi } from "@elicence/core";
 import { serveRegistry } from "../../../src/http/index.js";
 import { BUSINESS_LICENCE } from "../../../src/workspace/samples.js";
-import { BUSINESS_FIELDS, CAUSE, COMPANY } from "@elicence/test-support/registry-world";
+import { BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER } from "@elicence/test-support/registry-world";
 import { rid } from "../endpoints.js";
 import { causeHeaders, expectProblem, httpWorld, type HttpWorld } from "@elicence/test-support/http-world";
 
@@ -95,6 +95,8 @@ describe("GET /v1/holders/{idType}/{idNumber}/licences", () => {
 
 describe("POST /v1/verify-data", () => {
   it("answers yes or no without the data", async () => {
+    // Comparing a conditional field needs an entitlement to it, as seeing it does.
+    await h.w.admin.createAgreement({ consumer: CONSUMER, type: BUSINESS_LICENCE.code, fields: ["registeredCapital"], expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
     const ask = (value: unknown) =>
       h.call("POST", "/v1/verify-data", { as: "consumer", cause: true, body: { holder: { idType: "001", idNumber: COMPANY.idNumber }, type: BUSINESS_LICENCE.code, field: "registeredCapital", value } });
     expect((await ask("500")).json).toEqual({ match: true });
