@@ -106,7 +106,7 @@ const REGISTRY_COMMANDS: readonly (readonly string[])[] = [
   ["matter", "list"],
   ["matter", "show", "330100-BAD-1"],
   ["matter", "add", "TYPE_FILE"],
-  ["materials", "--matter", "330100-BAD-1", "--holder-id", CITIZEN, "--trust", "TRUST"],
+  ["materials", "--matter", "330100-BAD-1", "--holder-id", CITIZEN, "--trust", "TRUST", "--operator-cert", "OPERATOR_CERT"],
   ["verify", "ID", "--trust", "TRUST", "--operator-cert", "OPERATOR_CERT", ...cause],
   ["verify", "LICENCE_FILE", "--trust", "TRUST", "--operator-cert", "OPERATOR_CERT"],
 ];

@@ -158,7 +158,10 @@ describe("verify", () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.indication).toBe("PASSED");
-    expect(report.checks).toHaveLength(8);
+    // The eight checks, then one per time-stamp: init's workspace time-stamps what it issues (B-T).
+    expect(report.checks.slice(0, 8).map((c: { check: string }) => c.check)).toEqual(["format", "algorithm", "signature", "certificate-path", "issuer-authorised", "disclosures", "validity-period", "status"]);
+    expect(report.checks.slice(8).every((c: { check: string; result: string }) => c.check === "timestamp" && c.result === "passed")).toBe(true);
+    expect(report.level).toBe(report.checks.length > 8 ? "B-T" : "B-B");
     expect(report.licence.fields.registeredCapital).toBe("500");
   });
 

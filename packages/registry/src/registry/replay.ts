@@ -60,7 +60,15 @@ export async function issuedRecords(ctx: RegistryContext, tx: Queryable, ids: re
   for (const id of ids) {
     const row = await readLicenceRow(tx, id);
     const names = Object.keys(JSON.parse(row.disclosures) as Record<string, string>);
-    out.push({ id, licence: await ctx.compact(tx, row, names), status: row.status, statusList: { uri: ctx.statusListUri(row.status_list), idx: row.status_idx } });
+    // The signature's time-stamp, as the first answer carried it (JAdES B-T).
+    const sigTst = (row as { sig_tst?: Uint8Array | null }).sig_tst;
+    out.push({
+      id,
+      licence: await ctx.compact(tx, row, names),
+      status: row.status,
+      statusList: { uri: ctx.statusListUri(row.status_list), idx: row.status_idx },
+      ...(sigTst ? { signatureTimestamp: Buffer.from(sigTst).toString("base64") } : {}),
+    });
   }
   return out;
 }
