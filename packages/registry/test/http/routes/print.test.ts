@@ -36,7 +36,10 @@ describe("GET /v1/licences/{id}/pdf", () => {
           return typeof value === "function" ? value.bind(target) : value;
         },
       });
-    const server = await serveRegistry({ public: h.w.registry.public, session: async (key) => recording(await h.w.registry.session(key)) }, { port: 0 });
+    const server = await serveRegistry(
+      { public: h.w.registry.public, session: async (key) => recording(await h.w.registry.session(key)), verifiedTrustList: (at) => h.w.registry.verifiedTrustList(at) },
+      { port: 0 },
+    );
     try {
       const cause = { matter: "330100-TEST-0009", reason: "打印证照" };
       const res = await pdfOf(`/v1/licences/${id}/pdf`, cause, server.url);
