@@ -41,6 +41,23 @@ import { readJwsDocument, type JwsDocument, type JwsSignatureParts } from "./ser
 import { signedDocuments, signedPayload, type JadesDetachedContent } from "./signed-data.js";
 import { pathFailureCheck, verifyJadesSigner } from "./signer.js";
 import { readUnsignedProperties, type JadesUnsignedProperties } from "./unsigned.js";
+import { checkPathRevocation } from "../revocation/check.js";
+import { verifyTimestampToken } from "../timestamp/verify.js";
+
+/** The default time-stamp verifier: core's RFC 3161 token verification (`@elicence/core/timestamp`). */
+const CORE_TIMESTAMPS: JadesTimestampVerifier = { verify: (token, options) => verifyTimestampToken(token, options) };
+
+/**
+ * The default revocation checker for `rVals`: core's CRL and OCSP verification over the path,
+ * fail closed (every certificate but the anchor needs current evidence among the values).
+ */
+const CORE_REVOCATION: JadesRevocationChecker = {
+  check: async ({ path, crls, ocspResponses, at }) => {
+    const failure = await checkPathRevocation(path, { crls, ocspResponses, policy: "require" }, at);
+    if (failure === undefined) return { ok: true };
+    return { ok: false, code: failure.code, reason: failure.reason, ...(failure.revocationTime ? { revocationTime: failure.revocationTime } : {}) };
+  },
+};
 
 /** Options of {@link verifyJades}. The trust anchors, the time and the allow-list are the caller's. */
 export interface VerifyJadesOptions {
@@ -56,9 +73,9 @@ export interface VerifyJadesOptions {
   readonly signingCertificate?: CertificateInput;
   /** Detached content: the payload, data objects by URI, or HTTP header fields. */
   readonly detached?: JadesDetachedContent;
-  /** Verifies RFC 3161 tokens of `sigTst` and `arcTst`; without it they make the result INDETERMINATE. */
+  /** Verifies RFC 3161 tokens of `sigTst` and `arcTst`; default core's `verifyTimestampToken` (TSAs under `trustAnchors`). */
   readonly timestamps?: JadesTimestampVerifier;
-  /** Checks revocation with `rVals`; without it, `rVals` make the result INDETERMINATE. */
+  /** Checks revocation with `rVals`; default core's CRL/OCSP checks over the path, fail closed. */
   readonly revocation?: JadesRevocationChecker;
   /** Signature policy identifiers (`sigPId`) the caller accepts; any other policy is INDETERMINATE. */
   readonly signaturePolicies?: readonly string[];
@@ -307,7 +324,7 @@ async function verifyOne(
 
   // 10. Signature time-stamps: proof that the signature existed at their time.
   const evidenceContext = { trustAnchors: options.trustAnchors, intermediates: [signer, ...signerResult.intermediates], at: options.at };
-  const sigTst = await checkTimestamps("signature-timestamp", unsigned?.signatureTimestamps ?? [], () => signatureTimestampData(parts.signatureB64), options.timestamps, evidenceContext);
+  const sigTst = await checkTimestamps("signature-timestamp", unsigned?.signatureTimestamps ?? [], () => signatureTimestampData(parts.signatureB64), options.timestamps ?? CORE_TIMESTAMPS, evidenceContext);
   set(sigTst.check);
   const poe = sigTst.times.length ? new Date(Math.min(...sigTst.times.map((t) => t.getTime()))) : undefined;
   if (poe) {
@@ -334,8 +351,8 @@ async function verifyOne(
   const evidence = unsigned?.revocation;
   let revocationChecked = false;
   if (!path) set({ check: "revocation", result: "skipped", message: "Not checked: the signing certificate has no valid path." });
-  else if (options.revocation) {
-    const result = await options.revocation.check({ path, crls: evidence?.crls ?? [], ocspResponses: evidence?.ocspResponses ?? [], at: pathTime });
+  else if (options.revocation ?? evidence) {
+    const result = await (options.revocation ?? CORE_REVOCATION).check({ path, crls: evidence?.crls ?? [], ocspResponses: evidence?.ocspResponses ?? [], at: pathTime });
     if (result.ok) {
       revocationChecked = true;
       pass("revocation", "No certificate of the path is revoked.");
@@ -356,7 +373,7 @@ async function verifyOne(
     "archive-timestamp",
     unsigned?.archiveTimestamps ?? [],
     (container) => archiveTimestampData(arcData, parts.protectedB64, parts.signatureB64, unsigned!.components, container),
-    options.timestamps,
+    options.timestamps ?? CORE_TIMESTAMPS,
     evidenceContext,
   );
   set(arcTst.check);
