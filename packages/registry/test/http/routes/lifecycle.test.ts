@@ -39,9 +39,12 @@ describe("POST /v1/licences", () => {
     const body = { requestId: rid(), ...item() };
     const first = await issue(body);
     const before = await h.snapshot();
-    const again = await issue({ ...body, fields: { ...BUSINESS_FIELDS, name: "另一家公司" } });
+    const again = await issue(body);
     expect(again.json.id).toBe(first.json.id);
     expect(again.json.licence).toBe(first.json.licence);
+    expect(await h.snapshot()).toEqual(before);
+    // The same request id with another body is refused, not answered with the first licence.
+    expectProblem(await issue({ ...body, fields: { ...BUSINESS_FIELDS, name: "另一家公司" } }), 422, "ERR_IDEMPOTENCY_MISMATCH");
     expect(await h.snapshot()).toEqual(before);
   });
 
