@@ -76,7 +76,10 @@ export type {
   SignatureFailureCode,
   SignerInfo,
   StatusFailureCode,
+  SignatureLevel,
   SubIndication,
+  TimestampCheckCode,
+  TimestampCheckDetails,
   ValidityFailureCode,
   VerificationReport,
 } from "./licence/report.js";

@@ -1,3 +1,4 @@
+/// <reference path="../types/fontkit.d.ts" />
 /**
  * The CJK font a printed licence is set in: Noto Sans SC (SIL Open Font License 1.1), a TrueType
  * font installed from the npm registry with `@expo-google-fonts/noto-sans-sc` — never one from the
