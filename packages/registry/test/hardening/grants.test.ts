@@ -4,22 +4,14 @@
  * types — not every type of its department, and never another department's.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LicenceError, type RegistryApi } from "@elicence/core";
+import type { RegistryApi } from "@elicence/core";
 import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_PERSON } from "../../src/workspace/samples.js";
 import { BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER, OTHER_CONSUMER, registryWorld, type RegistryWorld } from "@elicence/test-support/registry-world";
+import { code } from "@elicence/test-support/error-code";
 
 const PERSON_FIELDS = { operationCategory: "电工作业", operationItem: "低压电工作业", firstIssuedOn: "2019-07-01", gender: "女", birthDate: "1949-12-31" };
 const inADay = () => new Date(Date.now() + 86_400_000).toISOString();
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof LicenceError) return err.code;
-    throw err;
-  }
-  return "accepted";
-}
 
 describe("grants and views by role × licence type", () => {
   let w: RegistryWorld;

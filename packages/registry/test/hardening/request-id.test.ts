@@ -4,20 +4,11 @@
  * over HTTP, as payment APIs treat an idempotency key), and nothing is written.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LicenceError } from "@elicence/core";
 import { createHttpApp } from "@elicence/registry";
 import { BUSINESS_LICENCE } from "../../src/workspace/samples.js";
 import { BUSINESS_FIELDS, COMPANY, registryWorld, type RegistryWorld } from "@elicence/test-support/registry-world";
+import { code } from "@elicence/test-support/error-code";
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof LicenceError) return err.code;
-    throw err;
-  }
-  return "accepted";
-}
 
 describe("request id reuse", () => {
   let w: RegistryWorld;

@@ -5,22 +5,13 @@
  * HTTP); every answered comparison is logged, and a refused one writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LicenceError } from "@elicence/core";
 import { createHttpApp, Registry } from "@elicence/registry";
 import { BUSINESS_LICENCE } from "../../src/workspace/samples.js";
 import { BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER, PASSPHRASE, registryWorld, type RegistryWorld } from "@elicence/test-support/registry-world";
+import { code } from "@elicence/test-support/error-code";
 
 const ask = (field: string, value: string) => ({ holder: COMPANY, type: BUSINESS_LICENCE.code, field, value });
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof LicenceError) return err.code;
-    throw err;
-  }
-  return "accepted";
-}
 
 describe("verify-data entitlements and rate limit", () => {
   let w: RegistryWorld;

@@ -8,6 +8,7 @@ import { LicenceError, type ApprovalMatter } from "@elicence/core";
 import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE } from "@elicence/registry/samples";
 import { ADAPTERS, BUSINESS_FIELDS, COMPANY, CONSUMER, registryWorld, type RegistryWorld } from "@elicence/test-support/registry-world";
 import { reasonHash } from "../../src/registry/cause.js";
+import { code } from "@elicence/test-support/error-code";
 
 const FOOD: ApprovalMatter = {
   code: "330100-FOOD-0001",
@@ -26,15 +27,6 @@ const BOTH: ApprovalMatter = {
 };
 const OTHER_COMPANY = { name: "另一家公司", idType: "001", idNumber: "91350100M000100Y43" } as const;
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof LicenceError) return err.code;
-    throw err;
-  }
-  return "accepted";
-}
 
 describe.each(ADAPTERS)("approval matters on %s", (adapter) => {
   let w: RegistryWorld;

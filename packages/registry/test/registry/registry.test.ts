@@ -14,18 +14,10 @@ import {
 import { verifyConsistency, verifyInclusion, verifyTreeHead, hashLeaf } from "@elicence/core/log";
 import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_PERSON } from "../../src/workspace/samples.js";
 import { ADAPTERS, BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER, OTHER_CONSUMER, PASSPHRASE, registryWorld, type RegistryWorld } from "@elicence/test-support/registry-world";
+import { code } from "@elicence/test-support/error-code";
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, "base64url"));
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof LicenceError) return err.code;
-    throw err;
-  }
-  return "accepted";
-}
 
 describe.each(ADAPTERS)("registry on %s", (adapter) => {
   let w: RegistryWorld;

@@ -4,7 +4,7 @@
  * checkpoint; tiles the log has not reached are not served.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LicenceError, verifyTrustList, type TrustList } from "@elicence/core";
+import { verifyTrustList, type TrustList } from "@elicence/core";
 import {
   consistencyProofFromTiles,
   inclusionProofFromTiles,
@@ -23,18 +23,10 @@ import {
 import type { SignatureAlgorithm } from "@elicence/core";
 import { BUSINESS_LICENCE } from "../../src/workspace/samples.js";
 import { ADAPTERS, BUSINESS_FIELDS, COMPANY, registryWorld, type RegistryWorld } from "@elicence/test-support/registry-world";
+import { code } from "@elicence/test-support/error-code";
 
 const b64u = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof LicenceError) return err.code;
-    throw err;
-  }
-  return "accepted";
-}
 
 describe.each(ADAPTERS)("the log's tiles and checkpoint on %s", (adapter) => {
   let w: RegistryWorld;
