@@ -82,12 +82,6 @@ export function checkpointText(checkpoint: Checkpoint): string {
   return `${origin}\n${treeSize}\n${encodeBase64(rootHash)}\n`;
 }
 
-interface SignatureType {
-  readonly prefix: Uint8Array;
-  /** The bytes hashed after `name ‖ 0x0A` for the key ID. */
-  readonly idInput: Uint8Array;
-}
-
 function concat(...parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
@@ -98,26 +92,22 @@ function concat(...parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-function signatureType(key: CheckpointKey): SignatureType {
-  if (key.alg === "EdDSA") {
-    // RFC 8410 SubjectPublicKeyInfo of Ed25519: a 12-byte prefix, then the 32-byte key.
-    if (key.spki.length !== 44) throw new LicenceError("ERR_KEY_INVALID", "The log key is not an Ed25519 key.");
-    return { prefix: Uint8Array.of(0x01), idInput: concat(Uint8Array.of(0x01), key.spki.subarray(12)) };
-  }
-  if (key.alg === "ES256") return { prefix: Uint8Array.of(0x02), idInput: key.spki };
-  const identifier = encoder.encode(`elicence/jws/${key.alg}`);
-  return { prefix: concat(Uint8Array.of(0xff), identifier, Uint8Array.of(0)), idInput: concat(Uint8Array.of(0xff), identifier, Uint8Array.of(0), key.spki) };
-}
-
 /**
- * The 4-byte key ID of a log key in signed notes (see the module's notes).
+ * The 4-byte key ID of a log key in signed notes (see the module's notes): type 0x02 hashes the
+ * SPKI alone; the others hash name ‖ 0x0A ‖ type ‖ key.
  *
  * @param key - the key
  */
 export function checkpointKeyId(key: CheckpointKey): Uint8Array {
-  const type = signatureType(key);
-  // Type 0x02 hashes the SPKI alone; the others hash name ‖ 0x0A ‖ type ‖ key.
-  const input = key.alg === "ES256" ? key.spki : concat(encoder.encode(`${key.name}\n`), type.idInput);
+  let input: Uint8Array;
+  if (key.alg === "ES256") input = key.spki;
+  else if (key.alg === "EdDSA") {
+    // RFC 8410 SubjectPublicKeyInfo of Ed25519: a 12-byte prefix, then the 32-byte key.
+    if (key.spki.length !== 44) throw new LicenceError("ERR_KEY_INVALID", "The log key is not an Ed25519 key.");
+    input = concat(encoder.encode(`${key.name}\n`), Uint8Array.of(0x01), key.spki.subarray(12));
+  } else {
+    input = concat(encoder.encode(`${key.name}\n`), Uint8Array.of(0xff), encoder.encode(`elicence/jws/${key.alg}`), Uint8Array.of(0), key.spki);
+  }
   return backend.sha256(input).slice(0, 4);
 }
 
