@@ -45,7 +45,10 @@ export function signatureTimestampProperty(token: Uint8Array): { sigTst: { tstTo
   return { sigTst: { tstTokens: [{ val: encodeBase64(token) }] } };
 }
 
-/** The `etsiU` property `{ arcTst: { tstContainer: { tstTokens: [ { val } ] }, timeStamped: "all" } }` for a token. */
-export function archiveTimestampProperty(token: Uint8Array): { arcTst: { tstContainer: { tstTokens: { val: string }[] }; timeStamped: "all" } } {
-  return { arcTst: { tstContainer: { tstTokens: [{ val: encodeBase64(token) }] }, timeStamped: "all" } };
+/**
+ * The `etsiU` property `{ arcTst: { tstTokens: [ { val } ] } }` for a token: an `arcTst` is a
+ * `tstContainer` (TS 119 182-1 clause 5.3.6.2), as the EU's reference implementation writes it.
+ */
+export function archiveTimestampProperty(token: Uint8Array): { arcTst: { tstTokens: { val: string }[] } } {
+  return { arcTst: { tstTokens: [{ val: encodeBase64(token) }] } };
 }

@@ -10,7 +10,7 @@
  */
 import type { RevocationOptions } from "../revocation/check.js";
 import type { ChainResult, TrustList } from "../trust/trust-list.js";
-import type { UnsignedTimestamp } from "../jades/etsiu.js";
+import type { JadesUnsignedProperties } from "../jades/unsigned.js";
 import { archiveTimestampData, signatureTimestampData, type TimestampedParts } from "../jades/timestamp-properties.js";
 import { type TimestampFailureCode, type TimestampVerification, verifyTimestampToken } from "../timestamp/verify.js";
 import { isoFromMillis } from "./model.js";
@@ -18,6 +18,38 @@ import type { CheckResult, ReportCheck, ReportCheckCode, SignatureLevel, SubIndi
 
 /** The trust-list service role whose certificates may time-stamp licences. */
 export const TIME_STAMPING_ROLE = "time-stamping" as const;
+
+/** A time-stamp token found in `etsiU`, with where it stands. */
+export interface UnsignedTimestamp {
+  /** `signature` for `sigTst` (clause 5.3.4), `archive` for `arcTst` (clause 5.3.6). */
+  readonly kind: "signature" | "archive";
+  /** The TimeStampToken, DER. */
+  readonly token: Uint8Array;
+  /** Index of its `etsiU` element. */
+  readonly element: number;
+  /**
+   * For an `arcTst`: the bytes its message imprint covers after the signature part — the
+   * base64url-encoded `etsiU` elements before it, concatenated (clause 5.3.6.3.1.1); absent when
+   * they are in the clear JSON form, whose canonicalisation this verifier does not implement.
+   */
+  readonly precedingElements?: string;
+}
+
+/**
+ * The time-stamp tokens of `etsiU` (as the JAdES reader found them), in document order.
+ *
+ * @param unsigned - the unsigned properties read by `readUnsignedProperties`
+ */
+export function timestampsOf(unsigned: JadesUnsignedProperties): UnsignedTimestamp[] {
+  const out: UnsignedTimestamp[] = [];
+  for (const c of unsigned.signatureTimestamps) for (const token of c.tokens) out.push({ kind: "signature", token, element: c.position });
+  for (const c of unsigned.archiveTimestamps) {
+    const before = unsigned.components.slice(0, c.position);
+    const precedingElements = before.every((e) => e.encoded !== undefined) ? before.map((e) => e.encoded).join("") : undefined;
+    for (const token of c.tokens) out.push({ kind: "archive", token, element: c.position, ...(precedingElements !== undefined ? { precedingElements } : {}) });
+  }
+  return out.sort((a, b) => a.element - b.element);
+}
 
 /** What the time-stamps of a licence proved. */
 export interface ProofOfExistence {
@@ -118,7 +150,13 @@ export async function establishProofOfExistence(
   for (let i = timestamps.length - 1; i >= 0; i--) {
     const t = timestamps[i]!;
     const judgedAt = provenAt.get(t.element) ?? at.getTime();
-    const data = t.kind === "signature" ? signatureTimestampData(parts.signatureB64) : archiveTimestampData(parts, t.precedingElements ?? "");
+    if (t.kind === "archive" && t.precedingElements === undefined) {
+      checks.unshift(
+        entry(t, judgedAt, "indeterminate", "The archive time-stamp covers clear etsiU elements, whose canonicalisation is not supported.", { sub: "NO_POE", code: "arcTst-clear-etsiU" }),
+      );
+      continue;
+    }
+    const data = t.kind === "signature" ? signatureTimestampData(parts.signatureB64) : archiveTimestampData(parts, t.precedingElements!);
     const result = await verifyTimestampToken(t.token, { data, trustAnchors: anchors, intermediates, at: new Date(judgedAt) });
     const check = judge(t, result, judgedAt, trustList, signingTime);
     checks.unshift(check);
@@ -136,13 +174,14 @@ export async function establishProofOfExistence(
 
 /**
  * The level a licence reached (ETSI TS 119 182-1 clause 6): B-T with a verified signature
- * time-stamp; B-LT when the chain (`xVals`) and revocation values (`rVals`) are carried too; B-LTA
- * with a verified archive time-stamp over them.
+ * time-stamp; B-LT when the chain (`xVals`) and revocation values (`rVals`) are carried too, and
+ * the revocation values verified; B-LTA with a verified archive time-stamp over all of it (an
+ * archive time-stamp over a B-T signature leaves it B-T: there is no evidence for it to preserve).
  */
-export function signatureLevel(poe: ProofOfExistence | undefined, carriesChain: boolean, carriesRevocationValues: boolean): SignatureLevel {
+export function signatureLevel(poe: ProofOfExistence | undefined, carriesChain: boolean, revocationValuesVerified: boolean): SignatureLevel {
   if (!poe || poe.validSignatureTimestamps === 0) return "B-B";
-  if (poe.validArchiveTimestamps > 0) return "B-LTA";
-  return carriesChain && carriesRevocationValues ? "B-LT" : "B-T";
+  if (!carriesChain || !revocationValuesVerified) return "B-T";
+  return poe.validArchiveTimestamps > 0 ? "B-LTA" : "B-LT";
 }
 
 /** How the signing certificate's path was judged. */
@@ -210,6 +249,11 @@ export interface SigningCertificateContext {
   readonly revocation?: RevocationOptions | undefined;
   /** The signing time the licence claims (epoch ms). */
   readonly claimedSigningTime?: number;
+  /**
+   * Revocation evidence for judging the path at the proof of existence (e.g. the archive's
+   * `rVals`, in past validation); default `revocation`.
+   */
+  readonly revocationAtProof?: RevocationOptions | undefined;
 }
 
 /**
@@ -229,8 +273,9 @@ export async function judgeSigningCertificate(
   context: SigningCertificateContext = {},
 ): Promise<PathJudgement> {
   const { revocation } = context;
-  const validate = async (when: Date) => trustList.validateChainCached(x5c, when, revocation) ?? (await trustList.validateChain(x5c, when, revocation));
-  const chainAt = await validate(at);
-  const chainAtProof = !chainAt.ok && proof !== undefined ? await validate(new Date(proof)) : undefined;
+  const validate = async (when: Date, evidence: RevocationOptions | undefined) =>
+    trustList.validateChainCached(x5c, when, evidence) ?? (await trustList.validateChain(x5c, when, evidence));
+  const chainAt = await validate(at, revocation);
+  const chainAtProof = !chainAt.ok && proof !== undefined ? await validate(new Date(proof), context.revocationAtProof ?? revocation) : undefined;
   return judgeSigningPath(chainAt, chainAtProof, proof, context.claimedSigningTime);
 }

@@ -14,6 +14,7 @@ import type { StatusListTokenFailureReason } from "../status/token.js";
 import type { ZlibFailureReason } from "../status/zlib.js";
 import type { PathValidationCode } from "../x509/path-validation.js";
 import type { TimestampFailureCode } from "../timestamp/verify.js";
+import type { RevocationEvidenceCode } from "../revocation/evidence.js";
 import type { Licence } from "./model.js";
 
 /** Overall outcome. */
@@ -53,7 +54,8 @@ export type CheckName =
   | "disclosures"
   | "validity-period"
   | "status"
-  | "timestamp";
+  | "timestamp"
+  | "revocation-value";
 
 /** Every check, in report order. */
 export const CHECK_ORDER: readonly CheckName[] = Object.freeze([
@@ -82,6 +84,26 @@ export interface ReportCheck {
   readonly code?: ReportCheckCode;
   /** For a `timestamp` check: which time-stamp, and what it proved. */
   readonly timestamp?: TimestampCheckDetails;
+  /** For a `revocation-value` check: which value of `rVals`, and what it said. */
+  readonly revocation?: RevocationValueDetails;
+}
+
+/** What a `revocation-value` check entry is about (one entry per CRL and OCSP response in `rVals`). */
+export interface RevocationValueDetails {
+  /** `crl` (`crlVals`) or `ocsp` (`ocspVals`). */
+  readonly source: "crl" | "ocsp";
+  /** Its index in `crlVals` or `ocspVals`. */
+  readonly index: number;
+  /** The subject of the path's certificate it is about (when it applies to one). */
+  readonly certificate?: string;
+  /** What it says about that certificate. */
+  readonly status?: "good" | "revoked";
+  /** Its `thisUpdate`, ISO 8601. */
+  readonly thisUpdate?: string;
+  /** For `revoked`: when, ISO 8601. */
+  readonly revocationTime?: string;
+  /** The time it was judged at (the proof of existence of the signature), ISO 8601. */
+  readonly judgedAt: string;
 }
 
 /** What a `timestamp` check entry is about (one entry per time-stamp token, in `etsiU` order). */
@@ -123,7 +145,8 @@ export type FormatFailureCode =
   | "iat-range"
   | "nbf-range"
   | "exp-range"
-  | "not-disclosable";
+  | "not-disclosable"
+  | "etsiU-unsupported";
 
 /** Why the signature check failed, besides `ERR_SIGNATURE_INVALID`. */
 export type SignatureFailureCode = "x5t#S256" | "key-algorithm" | "key" | "signing-certificate-not-found";
@@ -174,10 +197,11 @@ export type ReportCheckCode =
   | StatusFailureCode
   | "trust-list-unavailable"
   | TimestampFailureCode
-  | TimestampCheckCode;
+  | TimestampCheckCode
+  | RevocationEvidenceCode;
 
 /** Why a timestamp check failed besides a {@link TimestampFailureCode}. */
-export type TimestampCheckCode = "tsa-not-listed" | "timestamp-before-signing-time";
+export type TimestampCheckCode = "tsa-not-listed" | "timestamp-before-signing-time" | "arcTst-clear-etsiU";
 
 /** Who signed, as the signing certificate says. */
 export interface SignerInfo {

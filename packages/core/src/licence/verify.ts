@@ -14,8 +14,11 @@ import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
 import { parseLicenceId, validateHolderId, type HolderIdType } from "../identifiers/index.js";
 import { DEFAULT_JWS_LIMITS, parseCompactJws, parseFlattenedJws, type ParsedJws } from "../jws/jws.js";
 import { resolveDisclosures, DISCLOSURE_LIMITS } from "../sdjwt/disclosure.js";
-import { readUnsignedProperties, type UnsignedTimestamp } from "../jades/etsiu.js";
-import { establishProofOfExistence, judgeSigningCertificate, signatureLevel, type ProofOfExistence } from "./proof-of-existence.js";
+import { readUnsignedProperties, type JadesUnsignedProperties } from "../jades/unsigned.js";
+import { JadesCheckFailure } from "../jades/report.js";
+import { encodeBase64 } from "../encoding/base64.js";
+import { establishProofOfExistence, judgeSigningCertificate, signatureLevel, timestampsOf, type ProofOfExistence, type UnsignedTimestamp } from "./proof-of-existence.js";
+import { checkRevocationValues, type CarriedRevocationValues } from "./revocation-evidence.js";
 import type { TrustList } from "../trust/trust-list.js";
 import type { RevocationOptions } from "../revocation/check.js";
 import type { Certificate } from "../x509/index.js";
@@ -109,6 +112,10 @@ interface Envelope {
   readonly certificates: readonly string[];
   /** Time-stamp tokens the archive form carries (`etsiU` → `sigTst`, `arcTst`). */
   readonly timestamps: readonly UnsignedTimestamp[];
+  /** Revocation values the archive form carries (`etsiU` → `rVals`). */
+  readonly revocation?: CarriedRevocationValues;
+  /** Unsigned properties the archive carries that this verifier does not evaluate (`cSig`, …). */
+  readonly unsupported: readonly string[];
 }
 
 const NO_CERTIFICATES: readonly string[] = Object.freeze([]);
@@ -130,7 +137,7 @@ function parseEnvelope(input: string | Record<string, unknown>, algorithms: read
     if (disclosures.length > DISCLOSURE_LIMITS.maxCount) {
       throw new LicenceError("ERR_INPUT_TOO_LARGE", "There are more disclosures than allowed.", { details: { limit: DISCLOSURE_LIMITS.maxCount } });
     }
-    return { jws: parseCompactJws(parts[0]!, options), disclosures, certificates: NO_CERTIFICATES, timestamps: NO_TIMESTAMPS };
+    return { jws: parseCompactJws(parts[0]!, options), disclosures, certificates: NO_CERTIFICATES, timestamps: NO_TIMESTAMPS, unsupported: NO_CERTIFICATES };
   }
   if (!isJsonObject(input)) throw new TypeError("A licence is a string or an archive object.");
   return envelopeFromArchive(parseFlattenedJws(input, options));
@@ -141,12 +148,30 @@ function envelopeFromArchive(jws: ParsedJws): Envelope {
   if (Object.keys(rest).length > 0) {
     throw new LicenceError("ERR_JWS_INVALID", "The archive's unprotected header has an unexpected member.", { details: { reason: "unprotected-member" } });
   }
-  const { certificates, timestamps } = etsiU === undefined ? { certificates: NO_CERTIFICATES, timestamps: NO_TIMESTAMPS } : readUnsignedProperties(etsiU);
-  if (disclosures === undefined) return { jws, disclosures: [], certificates, timestamps };
-  if (!Array.isArray(disclosures) || disclosures.some((d) => typeof d !== "string")) {
+  const evidence = etsiU === undefined ? undefined : readEtsiU(etsiU);
+  if (disclosures !== undefined && (!Array.isArray(disclosures) || disclosures.some((d) => typeof d !== "string"))) {
     throw new LicenceError("ERR_JWS_INVALID", "The archive's disclosures are malformed.", { details: { reason: "disclosures" } });
   }
-  return { jws, disclosures: disclosures as string[], certificates, timestamps };
+  const list = (disclosures as string[] | undefined) ?? [];
+  if (!evidence) return { jws, disclosures: list, certificates: NO_CERTIFICATES, timestamps: NO_TIMESTAMPS, unsupported: NO_CERTIFICATES };
+  return {
+    jws,
+    disclosures: list,
+    certificates: evidence.certificates.map(encodeBase64),
+    timestamps: timestampsOf(evidence),
+    ...(evidence.revocation ? { revocation: evidence.revocation } : {}),
+    unsupported: [...evidence.unsupported, ...evidence.counterSignatures.map(() => "cSig")],
+  };
+}
+
+/** `etsiU`, read by the JAdES validator's own reader (`jades/unsigned.ts`): one reader for both. */
+function readEtsiU(etsiU: unknown): JadesUnsignedProperties {
+  try {
+    return readUnsignedProperties(etsiU);
+  } catch (err) {
+    if (!(err instanceof JadesCheckFailure)) throw err;
+    throw new LicenceError("ERR_JWS_INVALID", "The signature's unsigned properties (etsiU) are malformed.", { details: { reason: err.code } });
+  }
 }
 
 const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
@@ -275,6 +300,7 @@ const MESSAGES: Record<CheckName, string> = {
   "validity-period": "The licence is within its validity period.",
   status: "The licence's status allows it.",
   timestamp: "A time-stamp proves the signature existed at its time.",
+  "revocation-value": "A revocation value shows a certificate of the path was not revoked.",
 };
 
 const PATH_SUB: Partial<Record<string, SubIndication>> = {
@@ -328,11 +354,12 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     return statusOf(found, ref.idx);
   };
   let poe: ProofOfExistence | undefined;
+  let revocationValues: readonly ReportCheck[] = [];
 
   const finish = (): VerificationReport => {
     const list = CHECK_ORDER.map(
       (name): ReportCheck => checks.get(name) ?? { check: name, result: "skipped" as const, message: "Not checked: an earlier check failed." },
-    ).concat(poe?.checks ?? []);
+    ).concat(poe?.checks ?? [], revocationValues);
     const failed = list.find((c) => c.result === "failed");
     const undetermined = list.find((c) => c.result === "indeterminate");
     const indication: Indication = failed ? "FAILED" : undetermined ? "INDETERMINATE" : "PASSED";
@@ -349,7 +376,7 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
       verificationTime: isoFromMillis(at.getTime()),
       ...(status ? { status } : {}),
       ...(supersededBy ? { supersededBy } : {}),
-      level: signatureLevel(poe, (envelope?.certificates.length ?? 0) > 0, false),
+      level: signatureLevel(poe, (envelope?.certificates.length ?? 0) > 0, evidenceVerified(revocationValues)),
       ...(poe?.signatureExisted !== undefined ? { proofOfExistence: isoFromMillis(poe.signatureExisted) } : {}),
     };
   };
@@ -379,6 +406,10 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
   }
   pass("format");
   pass("algorithm");
+  if (envelope.unsupported.length > 0) {
+    // Evidence nobody checked never counts; the verdict cannot be PASSED (TS 119 182-1 clause 5.3).
+    record("format", indeterminate("SIG_CONSTRAINTS_FAILURE", "etsiU-unsupported", "The archive carries an unsigned property this verifier does not evaluate."));
+  }
 
   // 3. Signature, with the key of the certificate the header names (and only that one).
   const header = envelope.jws.header;
@@ -423,7 +454,8 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
   // revoked since, at the proof of existence (EN 319 102-1 §5.6.2); revocation judged against the
   // claimed signing time when nothing proves the signature older.
   if (chain.ok || chain.code === "REVOKED") {
-    const judged = await judgeSigningCertificate(trustList, x5c, at, poe?.signatureExisted, { revocation, claimedSigningTime: signingTime.getTime() });
+    const revocationAtProof = envelope.revocation && pastEvidence(options.revocation, envelope.revocation);
+    const judged = await judgeSigningCertificate(trustList, x5c, at, poe?.signatureExisted, { revocation, revocationAtProof, claimedSigningTime: signingTime.getTime() });
     if (judged.ok) pass("certificate-path", judged.atProof ? "The signing certificate's path was valid when a time-stamp proves the signature existed." : undefined);
     else record("certificate-path", new CheckFailure(judged.result, judged.sub, judged.code, judged.message));
   } else {
@@ -433,6 +465,11 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
         ? "The signing certificate does not chain to a trusted root."
         : (REVOCATION_MESSAGES[chain.code] ?? "The signing certificate's path is not valid at the signing time.");
     record("certificate-path", sub === "CHAIN_CONSTRAINTS_FAILURE" || sub === "REVOKED" ? fail(sub, chain.code, message) : indeterminate(sub, chain.code, message));
+  }
+  // The archive's revocation values, each judged at the proof of existence (one entry each).
+  if (envelope.revocation) {
+    const plain = trustList.validateChainCached(x5c, signingTime) ?? (await trustList.validateChain(x5c, signingTime));
+    if (plain.ok) revocationValues = await checkRevocationValues(envelope.revocation, plain.path, poe?.signatureExisted ?? at.getTime());
   }
   if (signingTime.getTime() > at.getTime()) {
     record("validity-period", fail("NOT_YET_VALID", "signing-time-in-future", "The licence claims a signing time after the verification time."));
@@ -496,6 +533,28 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     }
   }
   return finish();
+}
+
+/** At most this many pieces of evidence go into one path validation (the revocation checker's limit). */
+const MAX_EVIDENCE = 64;
+
+/**
+ * Revocation evidence for judging the path at the proof of existence: the archive's `rVals` (with
+ * whatever the caller gave), evidence gathered after that time allowed (EN 319 102-1 §5.6.2.4).
+ */
+function pastEvidence(given: RevocationOptions | undefined, carried: CarriedRevocationValues): RevocationOptions {
+  const { at: _now, ...rest } = given ?? {};
+  return {
+    ...rest,
+    crls: [...(given?.crls ?? []), ...carried.crls].slice(0, MAX_EVIDENCE),
+    ocspResponses: [...(given?.ocspResponses ?? []), ...carried.ocspResponses].slice(0, MAX_EVIDENCE),
+    acceptLaterEvidence: true,
+  };
+}
+
+/** Revocation values that all verified (those about other certificates aside), at least one. */
+function evidenceVerified(checks: readonly ReportCheck[]): boolean {
+  return checks.some((c) => c.result === "passed") && checks.every((c) => c.result === "passed" || c.result === "skipped");
 }
 
 function checkIssuer(trustList: TrustList, leaf: Certificate, claims: LicenceClaims, signingTime: Date): void {

@@ -51,6 +51,12 @@ export interface RevocationOptions {
   readonly at?: Date;
   /** How long evidence without `nextUpdate` stays current after `thisUpdate`, in seconds (default 0). */
   readonly maxAgeSeconds?: number;
+  /**
+   * Past validation (EN 319 102-1 §5.6.2.4): evidence issued after the time it is judged at, while
+   * the certificate was valid, also settles its status then (e.g. an archive's `rVals`, gathered
+   * after the signature time-stamp). Default `false`.
+   */
+  readonly acceptLaterEvidence?: boolean;
 }
 
 /** Most pieces of evidence given in one call. */
@@ -93,6 +99,7 @@ export function checkRevocationOptions(options: RevocationOptions): void {
     if ((list?.length ?? 0) > MAX_EVIDENCE) throw new TypeError(`options.revocation.${key} holds more than ${MAX_EVIDENCE} items.`);
   }
   if (options.fetch !== undefined && typeof options.fetch !== "function") throw new TypeError("options.revocation.fetch must be a function.");
+  if (options.acceptLaterEvidence !== undefined && typeof options.acceptLaterEvidence !== "boolean") throw new TypeError("options.revocation.acceptLaterEvidence must be a boolean.");
   if (options.policy !== undefined && options.policy !== "require") throw new TypeError('options.revocation.policy must be "require".');
   if (options.at !== undefined && (!(options.at instanceof Date) || Number.isNaN(options.at.getTime()))) throw new TypeError("options.revocation.at must be a valid Date.");
   const age = options.maxAgeSeconds;
@@ -107,7 +114,13 @@ async function judge(
   options: RevocationOptions,
   at: Date,
 ): Promise<{ revoked?: RevocationStatusRevoked; good: boolean; problems: RevocationEvidenceProblem[] }> {
-  const target = { certificate, issuer, at: options.at ?? at, ...(options.maxAgeSeconds !== undefined ? { maxAgeSeconds: options.maxAgeSeconds } : {}) };
+  const target = {
+    certificate,
+    issuer,
+    at: options.at ?? at,
+    ...(options.maxAgeSeconds !== undefined ? { maxAgeSeconds: options.maxAgeSeconds } : {}),
+    ...(options.acceptLaterEvidence ? { acceptLaterEvidence: true } : {}),
+  };
   const results: RevocationEvidenceResult[] = [];
   // Evidence about other certificates is expected in a shared pool: only count what names this one.
   for (const crl of evidence.crls) if (crl.issuer.equals(certificate.issuerName)) results.push(await verifyCrl(crl, target));

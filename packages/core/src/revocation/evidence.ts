@@ -151,6 +151,14 @@ export interface EvidenceTarget {
    * Default 0: such evidence is current only at its own `thisUpdate`.
    */
   readonly maxAgeSeconds?: number;
+  /**
+   * Past validation (ETSI EN 319 102-1 §5.6.2.4, §5.6.2.5): evidence issued after `at`, while the
+   * certificate was still within its validity, also settles its status at `at` — a CRL or OCSP
+   * response that does not list the certificate as revoked by its `thisUpdate` says it was not
+   * revoked earlier, and one that lists it gives the revocation time. Evidence issued after the
+   * certificate expired is never used this way (a CA may drop expired certificates from its CRL).
+   */
+  readonly acceptLaterEvidence?: boolean;
 }
 
 /** Makes a problem result. */
@@ -166,8 +174,19 @@ export function checkFreshness(
   target: EvidenceTarget,
 ): RevocationEvidenceProblem | undefined {
   const at = target.at.getTime();
-  if (thisUpdate > at) return evidenceProblem(source, "EVIDENCE_NOT_YET_VALID", "The evidence was issued after the time it is judged at.");
+  if (thisUpdate > at) {
+    if (issuedWhileCertificateValid(thisUpdate, target)) return undefined;
+    return evidenceProblem(source, "EVIDENCE_NOT_YET_VALID", "The evidence was issued after the time it is judged at.");
+  }
   const until = nextUpdate ?? thisUpdate + (target.maxAgeSeconds ?? 0) * 1000;
   if (until < at) return evidenceProblem(source, "EVIDENCE_STALE", "The evidence is too old for the time it is judged at.");
   return undefined;
+}
+
+/**
+ * Whether evidence issued at `issued` (after the time it is judged at) may still settle the
+ * certificate's status then: only in past validation, and only while the certificate was valid.
+ */
+export function issuedWhileCertificateValid(issued: number, target: EvidenceTarget): boolean {
+  return target.acceptLaterEvidence === true && issued <= target.certificate.notAfter.getTime();
 }

@@ -16,7 +16,7 @@ import { LicenceError } from "../errors/errors.js";
 import { type Certificate, parseCertificate } from "../x509/certificate.js";
 import { type DistinguishedName, parseName } from "../x509/name.js";
 import { type CertId, computeCertId, readCertId, sameCertId, subjectPublicKeyBits } from "./cert-id.js";
-import { type CrlReason, CRL_REASONS, type EvidenceTarget, type RevocationEvidenceResult, checkFreshness, evidenceProblem } from "./evidence.js";
+import { type CrlReason, CRL_REASONS, type EvidenceTarget, type RevocationEvidenceResult, checkFreshness, evidenceProblem, issuedWhileCertificateValid } from "./evidence.js";
 import { readNonceValue } from "./ocsp-request.js";
 import { readEnumerated } from "./der-values.js";
 import { OID_OCSP } from "./oids.js";
@@ -310,7 +310,8 @@ export async function verifyOcspResponse(response: OcspResponse | Uint8Array, op
   if (options.nonce !== undefined && (basic.nonce === undefined || toHex(basic.nonce) !== toHex(options.nonce))) {
     return evidenceProblem("ocsp", "EVIDENCE_NONCE_MISMATCH", "The OCSP response does not echo the request's nonce.");
   }
-  if (basic.producedAt.getTime() > options.at.getTime()) return evidenceProblem("ocsp", "EVIDENCE_NOT_YET_VALID", "The OCSP response was produced after the time it is judged at.");
+  const produced = basic.producedAt.getTime();
+  if (produced > options.at.getTime() && !issuedWhileCertificateValid(produced, options)) return evidenceProblem("ocsp", "EVIDENCE_NOT_YET_VALID", "The OCSP response was produced after the time it is judged at.");
   const stale = checkFreshness("ocsp", single.thisUpdate.getTime(), single.nextUpdate?.getTime(), options);
   if (stale) return stale;
   if (single.status === "unknown") return evidenceProblem("ocsp", "EVIDENCE_STATUS_UNKNOWN", "The OCSP responder does not know the certificate.");

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createTimestampAuthority, createTsaCertificate, createDepartmentCertificate, type DevPkiCertificate } from "@elicence/pki";
+import { createCrl, createTimestampAuthority, createTsaCertificate, createDepartmentCertificate, type DevPkiCertificate } from "@elicence/pki";
+import { encodeRevocationValues } from "../../src/jades/revocation-values.js";
+import { parseCertificate } from "../../src/x509/certificate.js";
 import { issueLicence, type IssuedLicence } from "../../src/licence/issue.js";
 import { verifyLicence } from "../../src/licence/verify.js";
 import { judgeSigningPath } from "../../src/licence/proof-of-existence.js";
@@ -132,7 +134,8 @@ describe("B-LTA: archive time-stamps (arcTst)", () => {
     const lta = await withArcTst(bt, laterTsaCert, new Date("2030-06-01T00:00:00Z"));
     const report = await verify(lta, TSA_EXPIRED);
     expect(report.indication).toBe("PASSED");
-    expect(report.level).toBe("B-LTA");
+    // No revocation values: the archive time-stamp preserves a B-T signature, which stays B-T.
+    expect(report.level).toBe("B-T");
     expect(report.proofOfExistence).toBe(STAMPED_AT.toISOString());
     expect(timestampChecks(report).map((c) => [c.timestamp!.kind, c.result, c.timestamp!.judgedAt])).toEqual([
       ["signature", "passed", "2030-06-01T00:00:00.000Z"],
@@ -149,11 +152,85 @@ describe("B-LTA: archive time-stamps (arcTst)", () => {
     expect(timestampChecks(report)[1]).toMatchObject({ result: "failed", code: "IMPRINT_MISMATCH" });
   });
 
-  it("an arcTst in clear-form etsiU is refused (its bytes would need a canonicalisation)", async () => {
+  it("an arcTst in clear-form etsiU proves nothing (its bytes would need a canonicalisation): never PASSED", async () => {
     const clear = { ...issued.archive, header: { ...issued.archive.header, etsiU: [...issued.archive.header.etsiU!, archiveTimestampProperty(new Uint8Array(3))] } };
     const report = await verify(clear as never, LATER);
+    expect(report.indication).toBe("INDETERMINATE");
+    expect(timestampChecks(report)[0]).toMatchObject({ result: "indeterminate", subIndication: "NO_POE", code: "arcTst-clear-etsiU" });
+  });
+
+  it("an unsigned property the licence verifier does not evaluate (cSig) is never PASSED", async () => {
+    const report = await verify(withEtsiU({ cSig: "e30.e30.AA" }), LATER);
+    expect(report.indication).toBe("INDETERMINATE");
+    expect(report.checks.find((c) => c.check === "format")).toMatchObject({ result: "indeterminate", code: "etsiU-unsupported" });
+  });
+});
+
+describe("B-LT and B-LTA: revocation values (rVals) judged at the proof of existence", () => {
+  const HOUR = 3_600_000;
+  const DAY = 24 * HOUR;
+  const serial = () => parseCertificate(w.departments.ES256.cert.certificateDer).serialNumber;
+  /** A CRL of the root, gathered an hour after the signature time-stamp (as `augment --level LT` does). */
+  const crl = (revoked: { serialNumber: string; revocationTime: Date }[] = [], thisUpdate = new Date(STAMPED_AT.getTime() + HOUR)) =>
+    createCrl({ issuer: w.root, thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + 7 * DAY), crlNumber: 1, revoked });
+  const withLt = async (crls: Uint8Array[]) => withEtsiU(signatureTimestampProperty(await stamp(tsaCert, signatureTimestampData(issued.archive.signature), STAMPED_AT)), { rVals: encodeRevocationValues({ crls, ocspResponses: [] }) });
+  const revocationChecks = (r: VerificationReport) => r.checks.filter((c) => c.check === "revocation-value");
+
+  it("B-LT: the department certificate has expired, the CRL gathered after the time-stamp is long stale, and the licence PASSES", async () => {
+    const report = await verify(await withLt([await crl()]), DEPT_EXPIRED);
+    expect(report.indication).toBe("PASSED");
+    expect(report.level).toBe("B-LT");
+    expect(revocationChecks(report)).toEqual([
+      expect.objectContaining({ result: "passed", revocation: expect.objectContaining({ source: "crl", index: 0, status: "good", judgedAt: STAMPED_AT.toISOString() }) }),
+    ]);
+  });
+
+  it("B-LTA: years later, with the first TSA expired too, an archive time-stamp over the evidence keeps it PASSED", async () => {
+    const lta = await withArcTst(await withLt([await crl()]), laterTsaCert, new Date("2030-06-01T00:00:00Z"));
+    const report = await verify(lta, TSA_EXPIRED);
+    expect(report.indication).toBe("PASSED");
+    expect(report.level).toBe("B-LTA");
+    const changed = { ...lta, header: { ...lta.header, etsiU: lta.header.etsiU.map((e: string, i: number) => (i === 2 ? b64u({ rVals: encodeRevocationValues({ crls: [crlAgain], ocspResponses: [] }) }) : e)) } };
+    const tampered = await verify(changed, TSA_EXPIRED);
+    expect(tampered.indication).toBe("FAILED");
+    expect(timestampChecks(tampered).find((c) => c.timestamp!.kind === "archive")).toMatchObject({ result: "failed", code: "IMPRINT_MISMATCH" });
+  });
+  let crlAgain: Uint8Array;
+  beforeAll(async () => {
+    crlAgain = await crl([], new Date(STAMPED_AT.getTime() + 2 * HOUR));
+  });
+
+  it("a CRL revoking the department certificate before the proven time FAILS; revoked only after it PASSES", async () => {
+    const before = await verify(await withLt([await crl([{ serialNumber: serial(), revocationTime: new Date(ISSUED_AT.getTime() - DAY) }])]), DEPT_EXPIRED);
+    expect(before.indication).toBe("FAILED");
+    expect(revocationChecks(before)[0]).toMatchObject({ result: "failed", subIndication: "REVOKED", code: "REVOKED" });
+    const revokedAt = new Date(Math.floor(STAMPED_AT.getTime() / 1000) * 1000 + 30 * 60_000); // CRL times are whole seconds
+    const after = await verify(await withLt([await crl([{ serialNumber: serial(), revocationTime: revokedAt }])]), DEPT_EXPIRED);
+    expect(after.indication).toBe("PASSED");
+    expect(revocationChecks(after)[0]).toMatchObject({ result: "passed", revocation: expect.objectContaining({ status: "revoked", revocationTime: revokedAt.toISOString() }) });
+  });
+
+  it("evidence gathered after the department certificate expired proves nothing (a CA may drop expired certificates)", async () => {
+    const report = await verify(await withLt([await crl([], new Date("2029-02-01T00:00:00Z"))]), DEPT_EXPIRED);
+    expect(report.indication).not.toBe("PASSED");
+    expect(report.level).not.toBe("B-LT");
+    expect(revocationChecks(report)[0]).toMatchObject({ result: "indeterminate", code: "EVIDENCE_NOT_YET_VALID" });
+  });
+
+  it("a revocation value whose signature was altered FAILS the licence, never ignored", async () => {
+    const bad = await crl();
+    bad[bad.length - 3] ^= 0x01;
+    const report = await verify(await withLt([bad]), DEPT_EXPIRED);
     expect(report.indication).toBe("FAILED");
-    expect(report.subIndication).toBe("FORMAT_FAILURE");
+    expect(revocationChecks(report)[0]).toMatchObject({ result: "failed", code: "EVIDENCE_SIGNATURE_INVALID" });
+  });
+
+  it("garbage in rVals is a format failure", async () => {
+    for (const rVals of ["x", {}, { crlVals: [] }, { crlVals: [{ val: "" }] }, { crlVals: [{ val: "AAAA", encoding: "x" }] }]) {
+      const report = await verify(withEtsiU({ rVals }), LATER);
+      expect(report.indication, JSON.stringify(rVals)).toBe("FAILED");
+      expect(report.subIndication).toBe("FORMAT_FAILURE");
+    }
   });
 });
 
