@@ -11,7 +11,7 @@ import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import type { JwsAlgorithm } from "@elicence/core";
 import type { Signer } from "@elicence/core/jws";
-import { sha256Digest } from "@elicence/core/keys";
+import { sha2Digest } from "@elicence/core/keys";
 import type { TokenWriter } from "./tsa-token.js";
 import { TSA_OID } from "./tsa-oids.js";
 
@@ -61,12 +61,13 @@ function encapsulate(tstDer: Uint8Array): pkijs.EncapsulatedContentInfo {
 export function createPkijsTokenWriter(init: { certificateDer: Uint8Array; chainDer: readonly Uint8Array[]; alg: JwsAlgorithm; signer: Signer; policy: string }): TokenWriter {
   const signatureOid = TSA_OID.signature[init.alg];
   if (signatureOid === undefined) throw new TypeError("The development TSA signs with ES256, ES384 or EdDSA.");
+  const digest = TSA_OID.digest[init.alg]!;
   const certificate = pkijs.Certificate.fromBER(buffer(init.certificateDer));
   const chain = [certificate, ...init.chainDer.map((der) => pkijs.Certificate.fromBER(buffer(der)))];
   // ESSCertIDv2 (RFC 5035 §4): hashAlgorithm omitted (DEFAULT id-sha256), certHash, issuerSerial.
   const essCertId = new asn1js.Sequence({
     value: [
-      new asn1js.OctetString({ valueHex: buffer(sha256Digest(init.certificateDer)) }),
+      new asn1js.OctetString({ valueHex: buffer(sha2Digest("SHA-256", init.certificateDer)) }),
       new asn1js.Sequence({
         value: [
           new asn1js.Sequence({ value: [new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [certificate.issuer.toSchema()] })] }),
@@ -94,7 +95,7 @@ export function createPkijsTokenWriter(init: { certificateDer: Uint8Array; chain
     });
     const tstDer = new Uint8Array(tstInfo.toSchema().toBER());
     // DER SET OF: the attributes sorted by their encodings (X.690 §11.6), as OpenSSL re-encodes them.
-    const attributes = [attribute(TSA_OID.contentType, new asn1js.ObjectIdentifier({ value: TSA_OID.tstInfo })), attribute(TSA_OID.messageDigest, new asn1js.OctetString({ valueHex: buffer(sha256Digest(tstDer)) })), signingCertificateV2]
+    const attributes = [attribute(TSA_OID.contentType, new asn1js.ObjectIdentifier({ value: TSA_OID.tstInfo })), attribute(TSA_OID.messageDigest, new asn1js.OctetString({ valueHex: buffer(sha2Digest(digest, tstDer)) })), signingCertificateV2]
       .map((a) => ({ a, der: new Uint8Array(a.toSchema().toBER()) }))
       .sort((x, y) => compare(x.der, y.der))
       .map((x) => x.a);
@@ -105,14 +106,14 @@ export function createPkijsTokenWriter(init: { certificateDer: Uint8Array; chain
     const signature = init.alg === "EdDSA" ? buffer(raw) : p1363ToDer(raw);
     const signedData = new pkijs.SignedData({
       version: 3,
-      digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: TSA_OID.sha256 })],
+      digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: TSA_OID.hash[digest] })],
       encapContentInfo: encapsulate(tstDer),
       ...(request.certReq ? { certificates: chain } : {}),
       signerInfos: [
         new pkijs.SignerInfo({
           version: 1,
           sid,
-          digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: TSA_OID.sha256 }),
+          digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: TSA_OID.hash[digest] }),
           signedAttrs,
           signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: signatureOid }),
           signature: new asn1js.OctetString({ valueHex: signature }),

@@ -5,7 +5,7 @@
  * Everything that is the same for every token of one TSA is encoded once, when the TSA starts: the
  * certificates, the SignerInfo's sid, the algorithm identifiers, the content-type attribute and the
  * ESS signing-certificate-v2 attribute (RFC 5035 §3, RFC 5816 §2.2.1). A token then costs the
- * TSTInfo (serial, genTime, imprint, nonce), the message-digest attribute, one SHA-256, one
+ * TSTInfo (serial, genTime, imprint, nonce), the message-digest attribute, one hash, one
  * signature and a few concatenations. The layout is exactly the one the pkijs writer
  * (`tsa-pkijs.ts`, kept as the reference) produces; a test compares the two node for node.
  *
@@ -15,7 +15,7 @@
 import type { JwsAlgorithm } from "@elicence/core";
 import type { Signer } from "@elicence/core/jws";
 import { encodeOid, encodeSequence, encodeTlv } from "@elicence/core/encoding";
-import { sha256Digest } from "@elicence/core/keys";
+import { sha2Digest } from "@elicence/core/keys";
 import type { ParsedTimestampRequest } from "@elicence/core/timestamp";
 import { TSA_OID } from "./tsa-oids.js";
 
@@ -134,27 +134,28 @@ export function createTokenWriter(init: TokenWriterInit): TokenWriter {
   const version3 = Uint8Array.of(INTEGER, 1, 3);
   const policy = encodeOid(init.policy);
   const accuracy = encodeSequence(Uint8Array.of(INTEGER, 1, 1)); // Accuracy { seconds 1 }
-  const sha256Id = encodeSequence(encodeOid(TSA_OID.sha256));
-  const digestAlgorithms = encodeTlv(SET, sha256Id);
+  const digest = TSA_OID.digest[init.alg]!;
+  const digestAlgorithm = encodeSequence(encodeOid(TSA_OID.hash[digest]));
+  const digestAlgorithms = encodeTlv(SET, digestAlgorithm);
   const tstInfoType = encodeOid(TSA_OID.tstInfo);
   const sid = encodeSequence(issuerTlv, serialTlv); // IssuerAndSerialNumber (RFC 5652 §10.2.4)
   const signatureAlgorithm = encodeSequence(encodeOid(signatureOid));
   const contentTypeAttr = attribute(TSA_OID.contentType, tstInfoType);
   // ESSCertIDv2 (RFC 5035 §4): hashAlgorithm omitted (DEFAULT id-sha256), certHash, issuerSerial
   // { issuer GeneralNames { directoryName [4] Name }, serialNumber }.
-  const essCertId = encodeSequence(encodeTlv(OCTET_STRING, sha256Digest(init.certificateDer)), encodeSequence(encodeSequence(encodeTlv(CONTEXT_4, issuerTlv)), serialTlv));
+  const essCertId = encodeSequence(encodeTlv(OCTET_STRING, sha2Digest("SHA-256", init.certificateDer)), encodeSequence(encodeSequence(encodeTlv(CONTEXT_4, issuerTlv)), serialTlv));
   const essAttr = attribute(TSA_OID.signingCertificateV2, encodeSequence(encodeSequence(essCertId)));
   const certificates = encodeTlv(CONTEXT_0, concat([init.certificateDer, ...init.chainDer])); // [0] IMPLICIT CertificateSet
   const messageDigestType = encodeOid(TSA_OID.messageDigest);
   const signedDataType = encodeOid(TSA_OID.signedData);
-  const signerHead = concat([Uint8Array.of(INTEGER, 1, 1), sid, sha256Id]);
+  const signerHead = concat([Uint8Array.of(INTEGER, 1, 1), sid, digestAlgorithm]);
 
   return async (request, serial, genTime) => {
     // TSTInfo (RFC 3161 §2.4.2): the imprint and the nonce as the request has them.
     const tstInfo = encodeSequence(
       concat([version1, policy, request.messageImprint, unsignedInteger(serial), generalizedTime(genTime), accuracy, ...(request.nonce ? [request.nonce] : [])]),
     );
-    const messageDigestAttr = encodeSequence(messageDigestType, encodeTlv(SET, encodeTlv(OCTET_STRING, sha256Digest(tstInfo))));
+    const messageDigestAttr = encodeSequence(messageDigestType, encodeTlv(SET, encodeTlv(OCTET_STRING, sha2Digest(digest, tstInfo))));
     // DER SET OF: the attributes sorted by their encodings (X.690 §11.6).
     const attributes = concat([contentTypeAttr, messageDigestAttr, essAttr].sort(compare));
     // RFC 5652 §5.4: the signature is over the SET OF; the SignerInfo holds it as [0] IMPLICIT.
