@@ -95,7 +95,7 @@ describe("parseTimestampRequest", () => {
   it("refuses bodies above the limit and hostile nesting without crashing", () => {
     expect(() => parseTimestampRequest(new Uint8Array(MAX_TIMESTAMP_REQUEST_BYTES + 1))).toThrow(expect.objectContaining({ code: "ERR_INPUT_TOO_LARGE" }));
     // 1,000 nested SEQUENCEs in the extensions' place.
-    let deep = Uint8Array.of(0x05, 0x00);
+    let deep: Uint8Array = Uint8Array.of(0x05, 0x00);
     for (let i = 0; i < 1000; i++) deep = encodeSequence(deep);
     malformed(request({ rest: [deep] }).subarray(0, MAX_TIMESTAMP_REQUEST_BYTES));
     malformed(request({ rest: [encodeTlv(0xa0, deep.subarray(0, 3000))] }));
