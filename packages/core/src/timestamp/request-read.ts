@@ -25,7 +25,7 @@ export interface ParsedTimestampRequest {
    * The message imprint's hash when the TSA can use it: a SHA-2 OID with absent or NULL parameters
    * (RFC 5754 §2) and a hashedMessage of that hash's length; `undefined` otherwise (answer `badAlg`).
    */
-  readonly hash: TimestampHash | undefined;
+  readonly hash: "SHA-256" | "SHA-384" | "SHA-512" | undefined;
   /** The MessageImprint as sent, DER: the token's messageImprint must have the same value (§2.4.2). */
   readonly messageImprint: Uint8Array;
   /** The hashed message's octets. */
