@@ -14,7 +14,7 @@ import { itemsFor } from "../registry/holders.mjs";
 
 const { Registry, initWorkspace } = registryPackage;
 const ROUNDS = Number(process.env.ELICENCE_BENCH_ROUNDS ?? 5);
-const BATCH = Number(process.env.ELICENCE_BENCH_BATCH ?? 1000);
+const BATCH = Number(process.env.ELICENCE_BENCH_BATCH ?? 500);
 const PASSPHRASE = "bench passphrase";
 const TYPES = { business: samples.BUSINESS_LICENCE.code, operator: samples.OPERATOR_CERTIFICATE.code };
 

@@ -16,6 +16,8 @@
  */
 export { createTimestampRequest, readTimestampResponse, MAX_TIMESTAMP_RESPONSE_BYTES } from "./timestamp/request.js";
 export type { TimestampRequest, TimestampRequestOptions } from "./timestamp/request.js";
+export { parseTimestampRequest, MAX_TIMESTAMP_REQUEST_BYTES } from "./timestamp/request-read.js";
+export type { ParsedTimestampRequest } from "./timestamp/request-read.js";
 export { verifyTimestampToken } from "./timestamp/verify.js";
 export type { TimestampFailureCode, TimestampVerification, TimestampVerificationOptions } from "./timestamp/verify.js";
 export { MAX_TIMESTAMP_TOKEN_BYTES } from "./timestamp/token.js";

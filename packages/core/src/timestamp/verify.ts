@@ -17,11 +17,12 @@ import type { SignatureAlgorithm } from "../crypto/algorithms.js";
 import { backend } from "../crypto/index.js";
 import { bytesEqual } from "../encoding/bytes.js";
 import { DerError } from "../encoding/der.js";
-import { type Certificate, isCertificate, parseCertificate } from "../x509/certificate.js";
+import { type Certificate, isCertificate } from "../x509/certificate.js";
 import { type CertificateInput, type PathValidationCode, validateCertificatePath } from "../x509/path-validation.js";
 import { ecdsaDerToP1363, parseSignatureAlgorithm, verificationAlgorithm, type SignatureScheme } from "../x509/signature.js";
 import { OID_TSP, type TimestampHash } from "./oids.js";
 import { MAX_TIMESTAMP_TOKEN_BYTES, type ParsedTimestampToken, parseTimestampToken } from "./token.js";
+import { knownPath, pathKey, rememberPath, tokenCertificates, tsaPublicKey } from "./verify-cache.js";
 
 /** Why a time-stamp token does not prove what it should. A closed set. */
 export type TimestampFailureCode =
@@ -130,7 +131,7 @@ function parseAll(inputs: readonly CertificateInput[]): Certificate[] {
   const out: Certificate[] = [];
   for (const input of inputs) {
     try {
-      out.push(isCertificate(input) ? input : parseCertificate(input));
+      out.push(isCertificate(input) ? input : tokenCertificates.parse(input as string | Uint8Array));
     } catch {
       // An unparsable candidate is simply not the TSA certificate; path validation reports it if needed.
     }
@@ -167,7 +168,7 @@ async function checkSignature(token: ParsedTimestampToken, tsa: Certificate): Pr
   if (signature === undefined) return failure("SIGNATURE_INVALID", "The token's signature does not verify.");
   let valid: boolean;
   try {
-    const key = await backend.importPublicKey(tsa.spki, alg);
+    const key = await tsaPublicKey(tsa, alg);
     valid = await backend.verify(key, token.signedAttributes, signature);
   } catch {
     return failure("ALGORITHM_UNSUPPORTED", "The TSA certificate's key cannot be used.");
@@ -216,7 +217,7 @@ export async function verifyTimestampToken(token: Uint8Array, options: Timestamp
   }
   let carried: Certificate[];
   try {
-    carried = parsed.certificates.map((der) => parseCertificate(der));
+    carried = parsed.certificates.map((der) => tokenCertificates.parse(der));
   } catch {
     return failure("MALFORMED", "A certificate the token carries is malformed.");
   }
@@ -233,13 +234,11 @@ export async function verifyTimestampToken(token: Uint8Array, options: Timestamp
     return failure("GEN_TIME_OUTSIDE_TSA_VALIDITY", "The time-stamp was made outside the TSA certificate's validity period.");
   }
   if (genTime > options.at.getTime()) return failure("GEN_TIME_IN_FUTURE", "The time-stamp's time is after the verification time.");
-  const path = await validateCertificatePath({
-    leaf: tsa,
-    intermediates: [...carried.filter((c) => c !== tsa), ...given.filter((c) => c !== tsa)],
-    trustAnchors: options.trustAnchors,
-    at: options.at,
-    extendedKeyUsage: [OID_TSP.timeStamping],
-  });
+  // The same TSA, intermediates, anchors and time give the same path: validated once (verify-cache.ts).
+  const intermediates = [...carried.filter((c) => c !== tsa), ...given.filter((c) => c !== tsa)];
+  const key = pathKey(tsa, intermediates, options.trustAnchors, options.at);
+  const path = knownPath(key) ?? (await validateCertificatePath({ leaf: tsa, intermediates, trustAnchors: options.trustAnchors, at: options.at, extendedKeyUsage: [OID_TSP.timeStamping] }));
+  rememberPath(key, path);
   if (!path.ok) return failure("TSA_PATH_INVALID", "The TSA certificate's path is not valid at the verification time.", path.code);
   return { ok: true, genTime: new Date(genTime), tsa, path: path.path, serialNumber: tstInfo.serialHex, policy: tstInfo.policy };
 }

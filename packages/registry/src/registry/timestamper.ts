@@ -2,9 +2,10 @@
  * Trusted time for issued licences (JAdES B-T, ETSI TS 119 182-1 clause 5.3.4): each licence's
  * signature value is time-stamped by an RFC 3161 TSA and the token kept beside the licence.
  *
- * Two TSAs: the workspace's built-in one, which answers a batch's requests in a worker thread of its
- * own (its signing and ASN.1 work stays off the thread that writes rows, and a slice's requests go
- * in one message) and a handful (one licence) in this thread, with no worker to start;
+ * Two TSAs: the workspace's built-in one, which time-stamps a batch's signatures in a worker thread
+ * of its own (requests, signing, DER and the reading back all stay off the thread that writes rows;
+ * a slice's signatures go in one message and its tokens come back in one) and a handful (one
+ * licence) in this thread while no worker runs;
  * and an external one reached over HTTP (`application/timestamp-query`), with several requests in
  * flight at once. Either way a batch never waits on one round trip at a time.
  *
@@ -25,7 +26,11 @@ export interface Timestamper {
   close(): Promise<void>;
 }
 
-type Reply = { id: number; responses?: ({ ok: true; der: Uint8Array } | { ok: false; code: string; message: string })[]; failed?: string };
+/** A job's answer from the TSA worker: the tokens of a `stamp`, the responses of a `respond`, or why it failed. */
+type Reply = { id: number; tokens?: Uint8Array[]; responses?: Answer[]; failed?: string };
+type Answer = { ok: true; der: Uint8Array } | { ok: false; code: string; message: string };
+type Job = { resolve: (reply: Reply) => void; reject: (err: unknown) => void };
+type Authority = { respond(request: Uint8Array): Promise<Uint8Array> };
 
 function workerUrl(): URL {
   return new URL(import.meta.url.endsWith(".ts") ? "./tsa-worker.mjs" : "./tsa-worker.js", import.meta.url);
@@ -35,15 +40,20 @@ function unavailable(cause?: unknown): LicenceError {
   return new LicenceError("ERR_UNAVAILABLE", "The time-stamping authority cannot answer.", { cause });
 }
 
-/** Fewer requests than this are answered in this thread (no worker to start for one licence). */
+/** Fewer items than this are answered in this thread while no worker runs (no worker to start for one licence). */
 const IN_THREAD_BELOW = 8;
 
-/** The built-in TSA: a batch's requests in a worker thread started on first use, a few here. */
+/**
+ * The built-in TSA. A batch's items go to a worker thread (started on first use) in one message:
+ * the worker makes each RFC 3161 request, answers it and reads the answer back (imprint, nonce), and
+ * returns the tokens in one message, so this thread, which writes the rows, does no time-stamping
+ * work at all. A few items with no worker running are answered here, the same way.
+ */
 class BuiltInTimestamper implements Timestamper {
   readonly #init: { certificatePem: string; key: ReturnType<typeof createPrivateKey>; alg: JwsAlgorithm };
-  #local: Promise<{ respond(request: Uint8Array): Promise<Uint8Array> }> | undefined;
+  #local: Promise<Authority> | undefined;
   #worker: Worker | undefined;
-  readonly #jobs = new Map<number, { resolve: (r: NonNullable<Reply["responses"]>) => void; reject: (err: unknown) => void }>();
+  readonly #jobs = new Map<number, Job>();
   #ids = 0;
 
   constructor(key: { certificatePem: string; privateKeyPkcs8: Uint8Array; alg: JwsAlgorithm }) {
@@ -61,8 +71,7 @@ class BuiltInTimestamper implements Timestamper {
       if (!job) return;
       this.#jobs.delete(reply.id);
       if (this.#jobs.size === 0) worker.unref();
-      if (reply.responses) job.resolve(reply.responses);
-      else job.reject(unavailable(new Error(reply.failed)));
+      job.resolve(reply);
     });
     const die = (err?: unknown): void => {
       for (const job of this.#jobs.values()) job.reject(unavailable(err));
@@ -75,8 +84,8 @@ class BuiltInTimestamper implements Timestamper {
     return worker;
   }
 
-  /** The same TSA in this thread, for a few requests (loaded on first use). */
-  async #answerHere(requests: readonly Uint8Array[]): Promise<NonNullable<Reply["responses"]>> {
+  /** The same TSA in this thread (loaded on first use). */
+  #here(): Promise<Authority> {
     this.#local ??= (async () => {
       const { createTimestampAuthority } = await import("@elicence/pki");
       const pkcs8 = new Uint8Array(this.#init.key.export({ type: "pkcs8", format: "der" }));
@@ -86,43 +95,58 @@ class BuiltInTimestamper implements Timestamper {
         pkcs8.fill(0);
       }
     })();
-    const tsa = await this.#local;
-    const out: NonNullable<Reply["responses"]> = [];
-    for (const request of requests) {
-      try {
-        out.push({ ok: true, der: await tsa.respond(request) });
-      } catch (err) {
-        out.push({ ok: false, code: (err as { code?: string }).code ?? "ERR_INPUT_MALFORMED", message: String((err as Error).message) });
-      }
-    }
-    return out;
+    return this.#local;
   }
 
-  #send(requests: readonly Uint8Array[]): Promise<NonNullable<Reply["responses"]>> {
-    if (requests.length < IN_THREAD_BELOW) return this.#answerHere(requests);
+  /** Posts one job to the worker. */
+  #post(message: { type: "stamp"; data: readonly Uint8Array[] } | { type: "respond"; requests: readonly Uint8Array[] }): Promise<Reply> {
     const worker = this.#start();
     const id = ++this.#ids;
     return new Promise((resolve, reject) => {
       this.#jobs.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage({ type: "stamp", id, requests });
+      worker.postMessage({ ...message, id });
     });
   }
 
   async stamp(data: readonly Uint8Array[]): Promise<Uint8Array[]> {
     if (data.length === 0) return [];
-    const requests = data.map((d) => createTimestampRequest(d));
-    const responses = await this.#send(requests.map((r) => r.der));
-    return responses.map((r, i) => {
-      if (!r.ok) throw unavailable(new Error(r.message));
-      return readTimestampResponse(r.der, requests[i]!);
-    });
+    if (data.length < IN_THREAD_BELOW && !this.#worker) {
+      const tsa = await this.#here();
+      const tokens: Uint8Array[] = [];
+      for (const d of data) {
+        const request = createTimestampRequest(d);
+        let answer: Uint8Array;
+        try {
+          answer = await tsa.respond(request.der);
+        } catch (err) {
+          throw unavailable(err);
+        }
+        tokens.push(readTimestampResponse(answer, request));
+      }
+      return tokens;
+    }
+    const reply = await this.#post({ type: "stamp", data });
+    if (!reply.tokens || reply.tokens.length !== data.length) throw unavailable(new Error(reply.failed ?? "no tokens"));
+    return reply.tokens;
   }
 
   async respond(request: Uint8Array): Promise<Uint8Array> {
-    const [r] = await this.#send([request]);
-    if (!r!.ok) throw new LicenceError(r!.code === "ERR_INPUT_TOO_LARGE" ? "ERR_INPUT_TOO_LARGE" : "ERR_INPUT_MALFORMED", "The body is not an RFC 3161 time-stamp request.");
-    return r!.der;
+    let answer: Answer;
+    if (!this.#worker) {
+      const tsa = await this.#here();
+      try {
+        answer = { ok: true, der: await tsa.respond(request) };
+      } catch (err) {
+        answer = { ok: false, code: (err as { code?: string }).code ?? "ERR_INPUT_MALFORMED", message: String((err as Error).message) };
+      }
+    } else {
+      const reply = await this.#post({ type: "respond", requests: [request] });
+      if (!reply.responses?.[0]) throw unavailable(new Error(reply.failed ?? "no response"));
+      answer = reply.responses[0];
+    }
+    if (!answer.ok) throw new LicenceError(answer.code === "ERR_INPUT_TOO_LARGE" ? "ERR_INPUT_TOO_LARGE" : "ERR_INPUT_MALFORMED", "The body is not an RFC 3161 time-stamp request.");
+    return answer.der;
   }
 
   async close(): Promise<void> {

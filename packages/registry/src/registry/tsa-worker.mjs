@@ -1,7 +1,10 @@
-// The built-in time-stamping authority's worker (see timestamper.ts): it holds the TSA's key and
-// answers batches of RFC 3161 TimeStampReq with TimeStampResp, off the thread that writes rows.
+// The built-in time-stamping authority's worker (see timestamper.ts): it holds the TSA's key and,
+// off the thread that writes rows, time-stamps a batch of data in one message: for each item an
+// RFC 3161 request, the TSA's answer and the reading back of that answer (imprint, nonce), the
+// tokens returned in one message. It also answers raw TimeStampReq bodies (`POST /tsa`).
 // Plain JavaScript, so the same file runs under the tests (from src/) and from dist/.
 import { parentPort } from "node:worker_threads";
+import { createTimestampRequest, readTimestampResponse } from "@elicence/core/timestamp";
 import { createTimestampAuthority } from "@elicence/pki";
 
 /** @type {Promise<import("@elicence/pki").TimestampAuthority> | undefined} */
@@ -16,6 +19,15 @@ parentPort.on("message", async (message) => {
   try {
     if (!tsa) throw new Error("The TSA worker has no key.");
     const authority = await tsa;
+    if (message.type === "stamp") {
+      const tokens = [];
+      for (const data of message.data) {
+        const request = createTimestampRequest(data);
+        tokens.push(readTimestampResponse(await authority.respond(request.der), request));
+      }
+      parentPort.postMessage({ id: message.id, tokens }, tokens.map((t) => t.buffer));
+      return;
+    }
     const responses = [];
     for (const request of message.requests) {
       try {
