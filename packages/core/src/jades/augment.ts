@@ -61,8 +61,11 @@ export interface AugmentJadesOptions {
    * `data`). Its failures are refused, never turned into a signature without the time-stamp.
    */
   readonly timestamp: (data: Uint8Array) => Promise<Uint8Array>;
-  /** Where revocation values come from (B-LT): OCSP and CRLs for the signer's path, as of the signature time-stamp. */
-  readonly revocation?: RevocationFetcher;
+  /**
+   * Where revocation values come from (B-LT): given the signature time-stamp's time, a fetcher of
+   * OCSP responses and CRLs for the signer's path that are current at that time.
+   */
+  readonly revocation?: (at: Date) => RevocationFetcher;
   /** Anchors for the TSAs; default `trustAnchors`. */
   readonly timestampTrustAnchors?: readonly CertificateInput[];
   /** Unprotected header members besides `etsiU` kept as they are (an eLicence archive: `disclosures`). */
@@ -236,7 +239,7 @@ export async function augmentJades(input: string | Record<string, unknown>, opti
     if (!options.revocation) throw new LicenceError("ERR_UNAVAILABLE", "No source of revocation values was given for B-LT.");
     const validated = await validateCertificatePath({ leaf: signer, intermediates: helpers, trustAnchors: options.trustAnchors, at: signatureTime, cache });
     if (!validated.ok) throw refused("ERR_CERTIFICATE_INVALID", "The signing certificate had no valid path at the signature time-stamp's time.", validated.code);
-    const values = await collectRevocationValues(validated.path, options.revocation, { at: signatureTime });
+    const values = await collectRevocationValues(validated.path, options.revocation(signatureTime), { at: signatureTime });
     const revoked = await checkPathRevocation(validated.path, { crls: values.crls, ocspResponses: values.ocspResponses }, signatureTime);
     if (revoked) throw refused("ERR_CERTIFICATE_INVALID", "The signing certificate's path was revoked, or its status unknown, at the signature time-stamp's time.", revoked.code);
     const have = new Set((unsigned?.certificates ?? []).map((d) => encodeBase64(d)));

@@ -84,7 +84,7 @@ function options(level: AugmentLevel, extra: Partial<AugmentJadesOptions> = {}):
     algorithms: ["ES256"],
     at: new Date(clock.getTime() + 60_000),
     timestamp: (data) => stampWith(tsa, data),
-    revocation: caAsOf(clock),
+    revocation: (at) => caAsOf(at),
     unprotectedMembers: ["disclosures"],
     type: LICENCE_TYP,
     ...extra,
@@ -139,7 +139,10 @@ describe("augmentJades: B-B → B-T → B-LT → B-LTA → B-LTA", () => {
 
     clock = new Date(STAMPED.getTime() + 120_000);
     const calls: string[] = [];
-    const lt = await augmentJades(JSON.stringify(t.archive), options("LT", { revocation: caAsOf(STAMPED, calls) }));
+    const asked: Date[] = [];
+    const lt = await augmentJades(JSON.stringify(t.archive), options("LT", { revocation: (at) => (asked.push(at), caAsOf(at, calls)) }));
+    // Evidence as it was when the signature time-stamp was taken, not as it is now.
+    expect(asked).toEqual([STAMPED]);
     expect(lt.level).toBe("B-LT");
     expect(lt.added).toEqual(["xVals", "rVals"]);
     expect(calls).toEqual(["ocsp"]);
@@ -213,7 +216,7 @@ describe("augmentJades: B-B → B-T → B-LT → B-LTA → B-LTA", () => {
       const t = await augmentJades(issued.archive as never, options("T"));
       // Augmented a year after the revocation, with the CA's answer as of the time-stamp.
       clock = new Date("2028-01-01T00:00:00Z");
-      const lt = await augmentJades(t.archive as never, options("LTA", { revocation: caAsOf(STAMPED) }));
+      const lt = await augmentJades(t.archive as never, options("LTA"));
       const report = await verify(lt.archive, IN_2045);
       expect(report.indication).toBe("PASSED");
       expect(check(report, "revocation").result).toBe("passed");
@@ -221,7 +224,7 @@ describe("augmentJades: B-B → B-T → B-LT → B-LTA → B-LTA", () => {
       // A signature time-stamped after the revocation: the evidence says so, and nothing is added.
       clock = new Date("2027-06-01T00:00:00Z");
       const late = await augmentJades(issued.archive as never, options("T"));
-      expect(await codeOf(augmentJades(late.archive as never, options("LT", { revocation: caAsOf(clock) })))).toBe("ERR_CERTIFICATE_INVALID");
+      expect(await codeOf(augmentJades(late.archive as never, options("LT")))).toBe("ERR_CERTIFICATE_INVALID");
     } finally {
       revoked.delete(serial);
     }
@@ -264,6 +267,6 @@ describe("augmentJades refuses bad input with typed errors", () => {
     expect(await codeOf(augmentJades(issued.archive as never, options("T", { timestamp: (d) => stampWith(rogue, d) })))).toBe("ERR_TIMESTAMP_INVALID");
     const { revocation: _none, ...noSource } = options("LT");
     expect(await codeOf(augmentJades(issued.archive as never, noSource))).toBe("ERR_UNAVAILABLE");
-    expect(await codeOf(augmentJades(issued.archive as never, options("LT", { revocation: async () => undefined })))).toBe("ERR_UNAVAILABLE");
+    expect(await codeOf(augmentJades(issued.archive as never, options("LT", { revocation: () => async () => undefined })))).toBe("ERR_UNAVAILABLE");
   });
 });
