@@ -17,6 +17,7 @@ import type { SignatureAlgorithm } from "../crypto/algorithms.js";
 import { encodeBase64 } from "../encoding/base64.js";
 import { LicenceError, isLicenceError } from "../errors/errors.js";
 import { checkPathRevocation, type RevocationFetcher } from "../revocation/check.js";
+import { parseTimestampToken } from "../timestamp/token.js";
 import { verifyTimestampToken } from "../timestamp/verify.js";
 import { CertificateCache } from "../x509/cache.js";
 import { isCertificate, type Certificate } from "../x509/certificate.js";
@@ -87,6 +88,9 @@ export interface AugmentedJades {
   readonly signatureTime: string;
 }
 
+/** How far after `at` a fresh token's time may be (the TSA's clock and the round trip). */
+const MAX_TSA_SKEW_MS = 5 * 60_000;
+
 /** Most `etsiU` elements an augmentation leaves (the reader's limit). */
 const MAX_ELEMENTS = 64;
 
@@ -123,7 +127,16 @@ async function stamp(data: Uint8Array, options: AugmentJadesOptions, intermediat
     throw new LicenceError("ERR_UNAVAILABLE", "The time-stamping authority cannot answer.", { cause: err });
   }
   if (!(token instanceof Uint8Array) || token.length === 0) throw new LicenceError("ERR_UNAVAILABLE", "The time-stamping authority gave no token.");
-  const result = await verifyTimestampToken(token, { data, trustAnchors: options.timestampTrustAnchors ?? options.trustAnchors, intermediates, at: options.at });
+  // A token made during this augmentation may carry a time a little after `at` (the TSA's clock,
+  // the round trip): judged at its own time when that is within the allowed skew.
+  let at = options.at;
+  try {
+    const genTime = parseTimestampToken(token).tstInfo.genTime;
+    if (genTime > at.getTime() && genTime - at.getTime() <= MAX_TSA_SKEW_MS) at = new Date(genTime);
+  } catch {
+    // Unreadable: the verification below says why.
+  }
+  const result = await verifyTimestampToken(token, { data, trustAnchors: options.timestampTrustAnchors ?? options.trustAnchors, intermediates, at });
   if (!result.ok) throw refused("ERR_TIMESTAMP_INVALID", "The time-stamping authority's token does not verify.", result.code);
   return { token, genTime: result.genTime, path: result.path };
 }
