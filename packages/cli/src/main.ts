@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerAgreement } from "./commands/agreement.js";
+import { registerAugment } from "./commands/augment.js";
 import { registerBundle } from "./commands/bundle.js";
 import { registerCompletion } from "./commands/completion.js";
 import { registerDepartment } from "./commands/department.js";
@@ -48,6 +49,7 @@ const COMMANDS: readonly ((program: Command, setExitCode: SetExitCode) => void)[
   registerVerify,
   registerPrint,
   registerVerifierPage,
+  registerAugment,
 ];
 
 /**

@@ -11,6 +11,8 @@
  * @module
  */
 export { verifyJades } from "./jades/verify.js";
+export { AUGMENT_LEVELS, augmentJades } from "./jades/augment.js";
+export type { AugmentJadesOptions, AugmentLevel, AugmentedJades, AugmentedProperty, FlattenedJades } from "./jades/augment.js";
 export type { VerifyJadesOptions } from "./jades/verify.js";
 export { JADES_CHECK_ORDER } from "./jades/report.js";
 export type {

@@ -156,6 +156,54 @@ export interface SharedLicence {
   readonly withheld: readonly string[];
   readonly supersedes?: string;
   readonly supersededBy?: string;
+  /**
+   * The long-term evidence the registry holds for the licence once it was augmented (see
+   * {@link RegistryApi.augment}): the archive form's `etsiU`, base64url elements as stored.
+   */
+  readonly etsiU?: readonly string[];
+}
+
+/** A request to augment a licence's long-term evidence (JAdES B-T, B-LT, B-LTA; ETSI TS 119 182-1 clause 6). */
+export interface AugmentRequest {
+  /** `T` adds a signature time-stamp, `LT` the chain and revocation values, `LTA` an archive time-stamp (each time). */
+  readonly level: "T" | "LT" | "LTA";
+  /** Why (logged as a hash), 1–256 characters. */
+  readonly reason: string;
+}
+
+/** One augmented licence. */
+export interface AugmentResult {
+  readonly id: string;
+  /** The level its evidence now carries. */
+  readonly level: "B-T" | "B-LT" | "B-LTA";
+  /** The `etsiU` elements added, in order (empty when it already had the level). */
+  readonly added: readonly string[];
+  /** The archive form (flattened JWS JSON) with the disclosures the caller may see and the evidence. */
+  readonly archive: Readonly<Record<string, unknown>>;
+}
+
+/** A request to augment the licences of a department, a page at a time. */
+export interface DepartmentAugmentRequest extends AugmentRequest {
+  /** Only when the department's signing certificate expires before this time (ISO 8601): "about to expire". */
+  readonly expiringBefore?: string;
+  /** Licences per call, 1 to 1,000 (default 100). */
+  readonly limit?: number;
+  /** The last licence identifier of the previous page. */
+  readonly after?: string;
+}
+
+/** The outcome of a department's augmentation page. */
+export interface DepartmentAugmentResult {
+  /** The department's USCC. */
+  readonly department: string;
+  /** When the department's signing certificate expires (ISO 8601). */
+  readonly certificateNotAfter: string;
+  /** `false` when `expiringBefore` was given and the certificate expires later: nothing was done. */
+  readonly due: boolean;
+  readonly augmented: readonly { readonly id: string; readonly level: string; readonly added: readonly string[] }[];
+  readonly errors: readonly { readonly id: string; readonly code: string }[];
+  /** The last licence of this page, for `after`; absent on the last page. */
+  readonly next?: string;
 }
 
 /**
@@ -346,6 +394,18 @@ export interface RegistryApi extends PublicRegistryApi {
   listAgreements(): Promise<SharingAgreement[]>;
   createAuthorisation(authorisation: Omit<HolderAuthorisation, "id">): Promise<HolderAuthorisation>;
   listAuthorisations(holder?: HolderCode): Promise<HolderAuthorisation[]>;
+
+  /**
+   * Augments a licence's long-term evidence (time-stamps, chain and revocation values) and stores
+   * it, so the archive form served afterwards carries it; logged with its reason. Admins and the
+   * issuing department only.
+   */
+  augment(id: string, request: AugmentRequest): Promise<AugmentResult>;
+  /**
+   * Augments a page of a department's licences (e.g. when its signing certificate is about to
+   * expire: `expiringBefore`). Admins and the department itself only.
+   */
+  augmentDepartment(code: string, request: DepartmentAugmentRequest): Promise<DepartmentAugmentResult>;
 
   /** Admins: a new API key for a department (the secret is in the answer only). */
   createApiKey(request: ApiKeyRequest): Promise<NewApiKeyResult>;

@@ -79,7 +79,7 @@ export function readUnsignedProperties(value: unknown): JadesUnsignedProperties 
     const body = item[name];
     components.push({ name, ...(encoded ? { encoded: element as string } : {}) });
     if (name === "sigTst") signatureTimestamps.push(readContainer(body, position, "sigTst"));
-    else if (name === "arcTst") archiveTimestamps.push(readContainer(body, position, "arcTst"));
+    else if (name === "arcTst") archiveTimestamps.push(readArchiveTimestamp(body, position));
     else if (name === "xVals") certificates.push(...readCertificateValues(body));
     else if (name === "rVals") {
       hasRevocation = true;
@@ -134,6 +134,17 @@ function readContainer(value: unknown, position: number, code: string): Timestam
   if (!Array.isArray(tstTokens) || tstTokens.length === 0 || tstTokens.length > MAX_TOKENS) throw malformed(code);
   const tokens = tstTokens.map((t) => readValue(t, ["val", "type", "encoding", "specRef"], code));
   return { position, tokens, ...(canonAlg !== undefined ? { canonAlg: canonAlg as string } : {}) };
+}
+
+/**
+ * `arcTst` (clause 5.3.6.2): `{ tstContainer, timeStamped? }` — the tokens in a `tstContainer`;
+ * `timeStamped` absent or `"all"` (the whole signature and every element before it, clause
+ * 5.3.6.3.1), the only form this validator computes.
+ */
+function readArchiveTimestamp(value: unknown, position: number): TimestampContainer {
+  if (!isJsonObject(value) || !Object.keys(value).every((k) => k === "tstContainer" || k === "timeStamped")) throw malformed("arcTst");
+  if (value.timeStamped !== undefined && value.timeStamped !== "all") throw malformed("arcTst-timeStamped");
+  return readContainer(value.tstContainer, position, "arcTst");
 }
 
 /** `xVals` (clause 5.3.5.1): `[{ x509Cert: pkiOb } | { otherCert: … }, …]`. */

@@ -174,20 +174,30 @@ describe("arcTst (clause 5.3.6), B-LTA", () => {
     ];
     // Clause 5.3.6.3.1: payload (base64url) '.' protected '.' signature '.' preceding etsiU elements.
     const covered = Buffer.from(`${s.payload}.${s.protected}.${s.signature}.${before.join("")}`, "ascii");
-    const etsiU = [...before, enc({ arcTst: { tstTokens: [{ val: b64(tsa.stamp(covered)) }] } })];
+    const etsiU = [...before, enc({ arcTst: { tstContainer: { tstTokens: [{ val: b64(tsa.stamp(covered)) }] }, timeStamped: "all" } })];
     const report = await verifyJades(flattened(s, { etsiU }), options({ timestamps: tsa.verifier, revocation: crlChecker }));
     expect(report.indication).toBe("PASSED");
     expect(report.signatures[0]!.level).toBe("B-LTA");
-    const stale = [...before, enc({ arcTst: { tstTokens: [{ val: b64(tsa.stamp(Buffer.from(`${s.payload}.${s.protected}.${s.signature}.`, "ascii"))) }] } })];
+    const stale = [...before, enc({ arcTst: { tstContainer: { tstTokens: [{ val: b64(tsa.stamp(Buffer.from(`${s.payload}.${s.protected}.${s.signature}.`, "ascii"))) }] } } })];
     expect((await verifyJades(flattened(s, { etsiU: stale }), options({ timestamps: tsa.verifier, revocation: crlChecker }))).indication).toBe("FAILED");
   });
 
   it("over clear etsiU elements (canonicalisation not supported) it is INDETERMINATE", async () => {
     const s = signed();
-    const etsiU = [sigTst(tsa.stamp(Buffer.from(s.signature, "ascii"))), { arcTst: { tstTokens: [{ val: b64(tsa.stamp(Buffer.from("x"))) }] } }];
+    const etsiU = [sigTst(tsa.stamp(Buffer.from(s.signature, "ascii"))), { arcTst: { tstContainer: { tstTokens: [{ val: b64(tsa.stamp(Buffer.from("x"))) }] } } }];
     const report = await verifyJades(flattened(s, { etsiU }), options({ timestamps: tsa.verifier }));
     expect(report.indication).toBe("INDETERMINATE");
     expect(check(report, "archive-timestamp").code).toBe("arcTst-clear-etsiU");
+  });
+
+  it("an arcTst without its tstContainer (clause 5.3.6.2), or timeStamped other than all, is a FORMAT_FAILURE", async () => {
+    const s = signed();
+    const token = { tstTokens: [{ val: b64(tsa.stamp(Buffer.from("x"))) }] };
+    for (const arcTst of [token, { tstContainer: token, timeStamped: "previousArcTst" }, { tstContainer: token, other: 1 }, { tstContainer: {} }]) {
+      const etsiU = [enc(sigTst(tsa.stamp(Buffer.from(s.signature, "ascii")))), enc({ arcTst })];
+      const report = await verifyJades(flattened(s, { etsiU }), options({ timestamps: tsa.verifier }));
+      expect(report.subIndication, JSON.stringify(arcTst)).toBe("FORMAT_FAILURE");
+    }
   });
 });
 

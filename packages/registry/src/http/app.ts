@@ -31,6 +31,7 @@ import { registerSharingRoutes } from "./routes/sharing.js";
 import { registerApiKeyRoutes } from "./routes/api-keys.js";
 import { registerPrintRoutes } from "./routes/print.js";
 import { registerMatterRoutes } from "./routes/matters.js";
+import { registerAugmentRoutes } from "./routes/augment.js";
 import { registerTimestampRoute } from "./routes/tsa.js";
 import { validationError } from "./validation.js";
 
@@ -115,6 +116,7 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
   registerSharingRoutes(app, mw);
   registerApiKeyRoutes(app, mw);
   registerMatterRoutes(app, mw);
+  registerAugmentRoutes(app, mw);
   registerPublicRoutes(app, registry.public);
   registerPrintRoutes(app, mw, registry, options.publicUrl);
   registerTimestampRoute(app, registry.timestamper);

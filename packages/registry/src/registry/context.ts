@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { RevocationFetcher } from "@elicence/core/revocation";
 import type { HolderCode, LicenceType, Principal } from "@elicence/core";
 import type { IssuingContext } from "@elicence/core/issue";
 import type { Signer } from "@elicence/core/jws";
@@ -51,6 +52,8 @@ export interface RegistryContext {
   readonly verifyDataLimiter: RateLimiter;
   /** The TSA every issued licence's signature is time-stamped by (JAdES B-T); none: B-B. */
   readonly timestamper: Timestamper | undefined;
+  /** The workspace CA's revocation evidence as of a time, for B-LT augmentation (absent: none). */
+  readonly revocationAsOf?: (at: Date) => RevocationFetcher;
 }
 
 /** What issuing needs of the departments' signing keys. */

@@ -35,7 +35,8 @@ export interface LogEvent {
     | "api-key"
     | "department"
     | "matter"
-    | "materials";
+    | "materials"
+    | "augment";
   readonly at: number;
   readonly department: string;
   readonly [member: string]: string | number | boolean | readonly string[] | undefined;

@@ -14,7 +14,9 @@ import { decryptPrivateKey } from "@elicence/core/keys";
 import { parseCertificate } from "@elicence/core/x509";
 import { openDatabase, type Database, type Queryable } from "../storage/database.js";
 import { MIGRATIONS } from "../storage/schema.js";
-import { DEFAULT_PUBLIC_URL, openWorkspace, type AddDepartmentOptions } from "../workspace/workspace.js";
+import { DEFAULT_PUBLIC_URL, openWorkspace, revocationUrls, type AddDepartmentOptions } from "../workspace/workspace.js";
+import { augmentArchive, sourcesOf } from "./jobs/augment.js";
+import type { AugmentLevel, AugmentedJades } from "@elicence/core/jades";
 import { authenticate, type NewApiKey } from "./access.js";
 import { auditRegistry, type AuditResult } from "./audit.js";
 import { CompactLicences } from "./compact.js";
@@ -139,6 +141,8 @@ export class Registry {
       const clock = options.now ?? (() => new Date());
       const statusListUri = (id: number) => `${ws.config.publicUrl ?? DEFAULT_PUBLIC_URL}/v1/status-lists/${id}`;
       const signing = new SigningKeys(keys);
+      const revocation = rootSigner && new RevocationPublisher(db, ws, rootSigner);
+      const urls = revocationUrls(ws.config.publicUrl ?? DEFAULT_PUBLIC_URL);
       const ctx = createContext({
         db,
         now: () => clock().getTime(),
@@ -149,6 +153,7 @@ export class Registry {
         workspace: ws,
         verifyDataLimiter: new RateLimiter(options.verifyDataLimit ?? DEFAULT_VERIFY_DATA_LIMIT),
         timestamper,
+        ...(revocation ? { revocationAsOf: (at: Date) => revocation.fetcherAsOf(at, urls) } : {}),
       });
       const publicOperations = new PublicOperations({
         db,
@@ -159,7 +164,7 @@ export class Registry {
         log: { signer: logSigner, spki: parseCertificate(logPem).spki, id: logIdOf(ws.config.operator.code) },
       });
       await loadCatalogue(ctx, await ws.catalogue(), ws.config.operator.code);
-      return new Registry(ctx, signing, publicOperations, rootSigner && new RevocationPublisher(db, ws, rootSigner));
+      return new Registry(ctx, signing, publicOperations, revocation);
     } catch (err) {
       await db.close();
       await timestamper?.close();
@@ -173,6 +178,29 @@ export class Registry {
     await this.#signing.close();
     await this.#ctx.timestamper?.close();
     await this.#ctx.db.close();
+  }
+
+  /**
+   * Augments a licence file (archive or compact form) to `level` with the registry's TSA (or the
+   * external one given) and its workspace CA's revocation evidence as of the signature
+   * time-stamp (the operator's `elicence augment`): nothing is stored or logged.
+   *
+   * @param input - the licence, JSON text, a parsed archive, or compact text
+   * @param options - the level, and an external TSA to use instead of the registry's
+   * @throws LicenceError as `augmentJades` does
+   * @example
+   * ```ts
+   * const { archive, level } = await registry.augmentArchive(text, { level: "LTA" });
+   * ```
+   */
+  async augmentArchive(input: string | Record<string, unknown>, options: { level: AugmentLevel; tsaUrl?: string }): Promise<AugmentedJades> {
+    const own = sourcesOf(this.#ctx);
+    const external = options.tsaUrl !== undefined ? remoteTimestamper(options.tsaUrl) : undefined;
+    try {
+      return await augmentArchive(this.#ctx, external ? { ...own, timestamper: external } : own, input, options.level);
+    } finally {
+      await external?.close();
+    }
   }
 
   /** The time-stamping authority licences are time-stamped by, if any (`POST /tsa` answers with the built-in one). */
@@ -281,7 +309,7 @@ export class Registry {
 }
 
 /** What `createContext` builds the jobs' context from. */
-interface ContextInit extends Pick<OperatorContext, "db" | "now" | "statusListUri" | "signing" | "trustList" | "workspace" | "timestamper"> {
+interface ContextInit extends Pick<OperatorContext, "db" | "now" | "statusListUri" | "signing" | "trustList" | "workspace" | "timestamper" | "revocationAsOf"> {
   /** The holder pseudonymisation secret. */
   readonly holderSecret: Uint8Array;
   readonly verifyDataLimiter: RateLimiter;
@@ -325,6 +353,7 @@ function createContext(init: ContextInit): OperatorContext {
     workspace: init.workspace,
     verifyDataLimiter: init.verifyDataLimiter,
     timestamper: init.timestamper,
+    ...(init.revocationAsOf ? { revocationAsOf: init.revocationAsOf } : {}),
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import { readFile, readdir } from "node:fs/promises";
 import { LicenceError } from "@elicence/core";
-import type { CrlReason } from "@elicence/core/revocation";
+import type { CrlReason, RevocationFetcher } from "@elicence/core/revocation";
 import { parseCertificate } from "@elicence/core/x509";
 import type { Queryable } from "../storage/database.js";
 import type { Workspace } from "../workspace/workspace.js";
@@ -43,12 +43,28 @@ export class RevocationPublisher {
     private readonly signer: RevocationSigner,
   ) {}
 
-  /** Every revoked certificate, oldest first. */
-  async revoked(tx: Queryable = this.db): Promise<RevokedCertificateRow[]> {
+  /** Every revoked certificate, oldest first; with `asOf`, only those revoked by then (ms since the epoch). */
+  async revoked(tx: Queryable = this.db, asOf?: number): Promise<RevokedCertificateRow[]> {
     const rows = await tx.all<{ serial: string; department: string; certificate: string; revoked_at: number | string; reason: string }>(
       "SELECT serial, department, certificate, revoked_at, reason FROM revoked_certificates ORDER BY revoked_at, serial",
     );
-    return rows.map((r) => ({ serial: r.serial, department: r.department, certificate: r.certificate, revokedAt: Number(r.revoked_at), reason: r.reason as CrlReason }));
+    const all = rows.map((r) => ({ serial: r.serial, department: r.department, certificate: r.certificate, revokedAt: Number(r.revoked_at), reason: r.reason as CrlReason }));
+    return asOf === undefined ? all : all.filter((r) => r.revokedAt <= asOf);
+  }
+
+  /**
+   * A revocation fetcher answering in process, for this CA's own URLs, with the CRL and OCSP
+   * answers as they were at `at` (signed now, dated then, listing what was revoked by then): the
+   * evidence a B-LT signature embeds for its time-stamp's time (ETSI TS 119 182-1 clause 5.3.5.2).
+   *
+   * @param at - the time the evidence is to be current at
+   * @param urls - the URLs the CA's certificates name (`revocationUrls(publicUrl)`); others get no answer
+   */
+  fetcherAsOf(at: Date, urls: { crl: string; ocsp: string }): RevocationFetcher {
+    return async (request) => {
+      if (request.kind === "crl") return request.url === urls.crl ? this.crl(at) : undefined;
+      return request.url === urls.ocsp ? this.ocsp(request.request, at) : undefined;
+    };
   }
 
   /** Serial numbers of the certificates the workspace CA issued (service and department certificates). */
@@ -81,7 +97,8 @@ export class RevocationPublisher {
   async crl(now: Date): Promise<Uint8Array> {
     const { createCrl } = await import("@elicence/pki");
     const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
-    const revoked = await this.revoked();
+    // The CRL as it was at `now`: a revocation recorded later is not on it.
+    const revoked = await this.revoked(this.db, thisUpdate.getTime());
     return createCrl({
       issuer: this.signer,
       thisUpdate,
@@ -101,9 +118,9 @@ export class RevocationPublisher {
     const parsed = parseOcspRequest(request);
     if (parsed.certIds.every((id) => id === undefined)) throw new LicenceError("ERR_INPUT_MALFORMED", "The OCSP request names no certificate by a supported hash.");
     const { createOcspResponse } = await import("@elicence/pki");
-    const revoked = new Map((await this.revoked()).map((r) => [r.serial, r]));
-    const issued = await this.issuedSerials();
     const at = new Date(Math.floor(now.getTime() / 1000) * 1000);
+    const revoked = new Map((await this.revoked(this.db, at.getTime())).map((r) => [r.serial, r]));
+    const issued = await this.issuedSerials();
     return createOcspResponse({
       ca: this.signer,
       request,

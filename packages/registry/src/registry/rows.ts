@@ -30,6 +30,10 @@ export interface LicenceRow {
   payload: Uint8Array;
   signature: Uint8Array;
   disclosures: string;
+  /** The signature time-stamp token, DER (migration 5), when the licence was issued with a TSA. */
+  sig_tst?: Uint8Array | null;
+  /** The archive form's `etsiU` once augmented (migration 13): a JSON array of base64url elements. */
+  etsi_u?: string | null;
 }
 
 /** A row of `signer_chains`: what a licence's protected header is rebuilt from. */

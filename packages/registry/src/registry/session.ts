@@ -5,11 +5,13 @@
  * @module
  */
 import type { ApprovalMatter, MatterMaterials } from "@elicence/core";
+import type { AugmentRequest, AugmentResult, DepartmentAugmentRequest, DepartmentAugmentResult } from "@elicence/core";
 import type { ApiKeyInfo, ApiKeyRequest, ConsistencyProof, HolderAuthorisation, HolderCode, HolderLicencesPage, InclusionProof, IssueBatchRequest, IssueBatchResult, IssuedRecord, IssueRequest, LicenceRecord, LicenceStatus, LicenceType, LogEntry, Principal, ReadCause, RegistryApi, RegistryStats, SharedLicence, SharingAgreement, StatusChangeRequest, StatusHistoryEntry, VerifyDataRequest } from "@elicence/core";
 import type { SignedTreeHead, TileRef } from "@elicence/core/log";
 import type { NewApiKey } from "./access.js";
 import type { Caller, RegistryContext } from "./context.js";
 import * as apiKeys from "./jobs/api-keys.js";
+import * as augmenting from "./jobs/augment.js";
 import * as catalogue from "./jobs/catalogue.js";
 import * as issuing from "./jobs/issue.js";
 import * as lifecycle from "./jobs/lifecycle.js";
@@ -65,6 +67,12 @@ export class Session implements RegistryApi {
   }
   renew(id: string, request: { requestId: string; validUntil: string | null; reason: string }): Promise<IssuedRecord> {
     return lifecycle.renew(this.#ctx, this.#caller, id, request);
+  }
+  augment(id: string, request: AugmentRequest): Promise<AugmentResult> {
+    return augmenting.augmentLicence(this.#ctx, augmenting.sourcesOf(this.#ctx), this.principal, id, request);
+  }
+  augmentDepartment(code: string, request: DepartmentAugmentRequest): Promise<DepartmentAugmentResult> {
+    return augmenting.augmentDepartment(this.#ctx, augmenting.sourcesOf(this.#ctx), this.principal, code, request);
   }
   suspend(id: string, change: StatusChangeRequest): Promise<LicenceRecord> {
     return lifecycle.changeStatus(this.#ctx, this.#caller, id, "suspend", change);

@@ -197,6 +197,16 @@ CREATE TABLE revoked_certificates (
 );
 `;
 
+/**
+ * V13: the long-term evidence a licence was augmented with (JAdES B-T/B-LT/B-LTA, ETSI TS 119 182-1
+ * clause 6): its archive form's `etsiU`, a JSON array of base64url elements (`sigTst`, `xVals`,
+ * `rVals`, `arcTst`, …) kept byte for byte, since each archive time-stamp covers the elements
+ * before it; NULL until the licence is augmented.
+ */
+const V13 = `
+ALTER TABLE licences ADD COLUMN etsi_u TEXT;
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: "initial schema", ...both(V1) },
@@ -211,4 +221,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 5, name: "licences keep their signature time-stamp", ...both(V5) },
   { version: 6, name: "revoked certificates", ...both(V6) },
   { version: 12, name: "approval matters", ...both(V12) },
+  { version: 13, name: "licences keep their long-term evidence", ...both(V13) },
 ]);

@@ -42,7 +42,7 @@ describe("GET /openapi.json", () => {
       expect(doc.paths[path]?.[method]?.responses["200"].content[media]).toBeDefined();
     }
     for (const e of ENDPOINTS) {
-      const template = e.path({ id: "{id}" }).split("?")[0]!.replace(/\/holders\/001\/[^/]+/, "/holders/{idType}/{idNumber}").replace(/licence-types\/\w+$/, "licence-types/{code}").replace(/api-keys\/[0-9a-f]{16}\//, "api-keys/{id}/").replace(/matters\/[^/{]+/, "matters/{code}");
+      const template = e.path({ id: "{id}" }).split("?")[0]!.replace(/\/holders\/001\/[^/]+/, "/holders/{idType}/{idNumber}").replace(/licence-types\/\w+$/, "licence-types/{code}").replace(/api-keys\/[0-9a-f]{16}\//, "api-keys/{id}/").replace(/matters\/[^/{]+/, "matters/{code}").replace(/departments\/[^/{]+/, "departments/{code}");
       const op = doc.paths[template]?.[e.method.toLowerCase()];
       expect(op, `${e.method} ${template}`).toBeDefined();
       expect(op.security).toEqual([{ bearer: [] }]);

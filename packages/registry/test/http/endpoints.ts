@@ -42,6 +42,7 @@ export function breakCheck(id: string): string {
   return id.slice(0, -1) + (last === "A" ? "B" : "A");
 }
 
+const ISSUING_DEPARTMENT = "11330100MB0000019K";
 const FUTURE = new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString();
 const HOLDER = { idType: COMPANY.idType, idNumber: COMPANY.idNumber };
 const BAD_HOLDER_NUMBER = "91330100MA2B3C4D1B";
@@ -100,6 +101,26 @@ export const ENDPOINTS: readonly Endpoint[] = [
       wrongType: { body: () => ({ requestId: rid(), ...(action === "amend" ? { fields: {} } : { validUntil: FUTURE }), reason: 7 }), path: "reason" },
     }),
   ),
+  {
+    name: "augment",
+    method: "POST",
+    path: (f) => `/v1/licences/${f.id}/augment`,
+    badPath: (f) => `/v1/licences/${breakCheck(f.id)}/augment`,
+    as: "issuer",
+    wrongRole: "consumer",
+    body: () => ({ level: "T", reason: "长期保存" }),
+    wrongType: { body: () => ({ level: "T", reason: 7 }), path: "reason" },
+  },
+  {
+    name: "augment department",
+    method: "POST",
+    path: () => `/v1/departments/${ISSUING_DEPARTMENT}/augment`,
+    badPath: () => "/v1/departments/11330100MB0000019A/augment",
+    as: "issuer",
+    wrongRole: "consumer",
+    body: () => ({ level: "T", reason: "证书即将到期", limit: 1 }),
+    wrongType: { body: () => ({ level: "T", reason: "证书即将到期", limit: "1" }), path: "limit" },
+  },
   ...(["suspend", "resume", "revoke", "cancel"] as const).map(
     (action): Endpoint => ({
       name: action,

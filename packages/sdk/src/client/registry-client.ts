@@ -6,6 +6,10 @@
  * @module
  */
 import type {
+  AugmentRequest,
+  AugmentResult,
+  DepartmentAugmentRequest,
+  DepartmentAugmentResult,
   ApprovalMatter,
   MatterMaterials,
   ApiKeyInfo,
@@ -245,6 +249,28 @@ export class RegistryClient implements RegistryApi {
    */
   issueBatch(request: IssueBatchRequest): Promise<IssueBatchResult> {
     return this.#postWithRequestId("/v1/licence-batches", request);
+  }
+
+  /**
+   * `POST /v1/licences/{id}/augment` (admins, the issuing department): adds long-term evidence
+   * (B-T, B-LT, B-LTA) and stores it. Sent once, never retried (each LTA adds a time-stamp).
+   *
+   * @param id - the licence identifier
+   * @param request - the level and the reason (logged)
+   */
+  augment(id: string, request: AugmentRequest): Promise<AugmentResult> {
+    return this.#post(`/v1/licences/${seg(id)}/augment`, request);
+  }
+
+  /**
+   * `POST /v1/departments/{code}/augment` (admins, the department): augments a page of its
+   * licences, e.g. when its certificate is about to expire (`expiringBefore`). Sent once.
+   *
+   * @param code - the department's USCC
+   * @param request - level, reason, `expiringBefore`, page
+   */
+  augmentDepartment(code: string, request: DepartmentAugmentRequest): Promise<DepartmentAugmentResult> {
+    return this.#post(`/v1/departments/${seg(code)}/augment`, request);
   }
 
   /**

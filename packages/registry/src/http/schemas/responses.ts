@@ -67,6 +67,7 @@ export const SharedLicenceSchema = z
     withheld: z.array(z.string()).openapi({ description: "Names of fields whose disclosures were withheld from this caller." }),
     supersedes: z.string().optional(),
     supersededBy: z.string().optional(),
+    etsiU: z.array(z.string()).optional().openapi({ description: "The archive form's long-term evidence (JAdES etsiU, base64url elements), once the licence was augmented." }),
   })
   .openapi("SharedLicence");
 

@@ -64,6 +64,7 @@ export async function share(
     withheld,
     ...(row.supersedes ? { supersedes: row.supersedes } : {}),
     ...(row.superseded_by ? { supersededBy: row.superseded_by } : {}),
+    ...(row.etsi_u ? { etsiU: JSON.parse(row.etsi_u) as string[] } : {}),
   };
   const event: LogEvent = {
     kind: "read",
