@@ -2,7 +2,7 @@
  * Two registry processes on one PostgreSQL database (stateless nodes behind a load balancer):
  * two real `elicence serve` child processes on loopback, sent the same request ids — single
  * issues and batches — at the same moment, each id to both. Both answer with the same licences;
- * the database holds each licence once, one request row per id, one gap-free log with one issue
+ * a 503 is retried with the same id, as the SDK does (their number is printed); the database holds each licence once, one request row per id, one gap-free log with one issue
  * event per licence; both processes sign the same tree head. Uses the built CLI and the run's
  * PostgreSQL cluster (vitest globalSetup).
  */
@@ -41,7 +41,7 @@ async function startServer(home: string, db: string): Promise<{ child: ChildProc
     });
     child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${err}`)));
   });
-  return { child, url, exited };
+  return { child, url, exited, stderr: () => err };
 }
 
 describe("two registry processes on one PostgreSQL", () => {
@@ -67,9 +67,17 @@ describe("two registry processes on one PostgreSQL", () => {
   });
 
   it("issues each request id once, with one log and the same tree head from both", async () => {
+    // As the SDK does: a 503 (with Retry-After) is retried with the same request id.
+    let unavailable = 0;
     const post = async (url: string, path: string, body: unknown) => {
-      const res = await fetch(url + path, { method: "POST", headers: { Authorization: `Bearer ${issuerKey}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
-      return { status: res.status, json: (await res.json()) as { id?: string; issued?: { id: string }[]; code?: string } };
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetch(url + path, { method: "POST", headers: { Authorization: `Bearer ${issuerKey}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+        const json = (await res.json()) as { id?: string; issued?: { id: string }[]; code?: string };
+        if (res.status !== 503 || attempt >= 30) return { status: res.status, json };
+        expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
+        unavailable++;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
     };
     const item = (i: number, k = 0) => ({ type: BUSINESS_LICENCE.code, holder: COMPANY, fields: { ...BUSINESS_FIELDS, name: `公司${i}-${k}` } });
     const tally = { attempts: 0, answered: 0, sameAnswer: 0, other: [] as string[] };
@@ -118,6 +126,6 @@ describe("two registry processes on one PostgreSQL", () => {
     } finally {
       await registry.close();
     }
-    console.info(`two processes: ${tally.attempts} requests (${IDS} ids, each to both), ${expected.size} licences, duplicates ${duplicates}, same answer from both ${tally.sameAnswer}/${IDS}, tree size ${treeSize}, same tree head from both`);
+    console.info(`two processes: ${tally.attempts} requests (${IDS} ids, each to both), ${expected.size} licences, duplicates ${duplicates}, same answer from both ${tally.sameAnswer}/${IDS}, 503 answers retried ${unavailable}, tree size ${treeSize}, same tree head from both`);
   }, 180_000);
 });
