@@ -41,7 +41,7 @@ async function startServer(home: string, db: string): Promise<{ child: ChildProc
     });
     child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${err}`)));
   });
-  return { child, url, exited, stderr: () => err };
+  return { child, url, exited };
 }
 
 describe("two registry processes on one PostgreSQL", () => {
