@@ -1,7 +1,7 @@
 // Growing the database to a million licences without signing a million: every new licence is a
 // copy of a real issued row (same type, payload, signature and disclosures) under its own
 // identifier, serial, holder (the keyed hash of a new, valid holder code, so lookups find it) and
-// status slot, with its status-history row and its `issue` event appended to the Merkle log
+// status slot, its hidden fields sealed again under its own id (they are bound to it), with its status-history row and its `issue` event appended to the Merkle log
 // (leaf and subtree hashes computed as the registry computes them). One transaction per chunk.
 import { performance } from "node:perf_hooks";
 import { core } from "./dist.mjs";
@@ -105,6 +105,11 @@ export async function cloneHolders(world, from, to, { chunkLicences = 25_000, on
   const { registry } = world;
   const db = registry.database;
   const templates = await templatesByType(db);
+  // Each template's hidden fields, opened once; every copy seals them again under its own id.
+  const opened = new Map();
+  for (const ids of templates.values()) {
+    for (const id of ids) opened.set(id, await registry.openDisclosures(await db.get("SELECT id, disclosures, disclosures_key FROM licences WHERE id = ?", [id])));
+  }
   const businessType = [...templates.keys()].find((t) => t.endsWith("001"));
   const operatorType = [...templates.keys()].find((t) => t.endsWith("002"));
   if (!businessType || !operatorType) throw new Error("Cloning needs real licences of both types first.");
@@ -150,17 +155,19 @@ export async function cloneHolders(world, from, to, { chunkLicences = 25_000, on
           const serial = `${year}${String(firstSerial + j).padStart(10, "0")}`;
           const id = buildLicenceId({ typeCode: type, issuerCode: DEPARTMENT.code, serial, version: 1 });
           const s = slot(j);
-          rows.push([j, id, pool[turn++ % pool.length], key, serial, s.list, s.idx]);
+          const template = pool[turn++ % pool.length];
+          const sealed = registry.sealDisclosures(id, opened.get(template));
+          rows.push([j, id, template, key, serial, s.list, s.idx, sealed.disclosures, sealed.disclosures_key]);
           events.push({ kind: "issue", at: now, department: DEPARTMENT.code, licence: id, type, holder: key.toString("base64url") });
         }
       }
       lap("prepareMs");
-      await tx.run(`CREATE TEMP TABLE bench_clone (seq ${int} NOT NULL, id TEXT NOT NULL, template TEXT NOT NULL, holder_key ${blob} NOT NULL, serial TEXT NOT NULL, status_list ${int} NOT NULL, status_idx ${int} NOT NULL)`);
-      await insertRows(tx, "INSERT INTO bench_clone", ["seq", "id", "template", "holder_key", "serial", "status_list", "status_idx"], rows);
+      await tx.run(`CREATE TEMP TABLE bench_clone (seq ${int} NOT NULL, id TEXT NOT NULL, template TEXT NOT NULL, holder_key ${blob} NOT NULL, serial TEXT NOT NULL, status_list ${int} NOT NULL, status_idx ${int} NOT NULL, disclosures TEXT NOT NULL, disclosures_key TEXT NOT NULL)`);
+      await insertRows(tx, "INSERT INTO bench_clone", ["seq", "id", "template", "holder_key", "serial", "status_list", "status_idx", "disclosures", "disclosures_key"], rows);
       lap("stageMs");
       await tx.run(
-        `INSERT INTO licences (id, type_code, type_version, issuer, holder_key, serial, version, status, status_list, status_idx, issued_at, valid_from, valid_until, supersedes, superseded_by, chain_id, payload, signature, disclosures)
-         SELECT c.id, l.type_code, l.type_version, l.issuer, c.holder_key, c.serial, l.version, l.status, c.status_list, c.status_idx, l.issued_at, l.valid_from, l.valid_until, NULL, NULL, l.chain_id, l.payload, l.signature, l.disclosures
+        `INSERT INTO licences (id, type_code, type_version, issuer, holder_key, serial, version, status, status_list, status_idx, issued_at, valid_from, valid_until, supersedes, superseded_by, chain_id, payload, signature, disclosures, disclosures_key)
+         SELECT c.id, l.type_code, l.type_version, l.issuer, c.holder_key, c.serial, l.version, l.status, c.status_list, c.status_idx, l.issued_at, l.valid_from, l.valid_until, NULL, NULL, l.chain_id, l.payload, l.signature, c.disclosures, c.disclosures_key
          FROM bench_clone c JOIN licences l ON l.id = c.template ORDER BY c.seq`,
       );
       await tx.run(

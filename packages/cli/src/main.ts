@@ -24,6 +24,7 @@ import { registerServe } from "./commands/serve.js";
 import { registerStats } from "./commands/stats.js";
 import { registerType } from "./commands/type.js";
 import { registerVerify } from "./commands/verify.js";
+import { registerWorkspace } from "./commands/workspace.js";
 import type { SetExitCode } from "./flags.js";
 import { CliError, EXIT, EXIT_HELP, reportError } from "./output.js";
 
@@ -50,6 +51,7 @@ const COMMANDS: readonly ((program: Command, setExitCode: SetExitCode) => void)[
   registerPrint,
   registerVerifierPage,
   registerAugment,
+  registerWorkspace,
 ];
 
 /**

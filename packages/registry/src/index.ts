@@ -18,6 +18,8 @@ export type { AddedDepartment } from "./registry/jobs/department.js";
 export { DEPARTMENT_REVOCATION_REASONS } from "./registry/jobs/department-revoke.js";
 export type { RevokedDepartment } from "./registry/jobs/department-revoke.js";
 export { MIGRATIONS } from "./storage/schema.js";
+export { rotateDataKey } from "./registry/sealing/rotate.js";
+export type { RotateDataKeyOptions, RotatedDataKey } from "./registry/sealing/rotate.js";
 export { createHttpApp, serveRegistry } from "./http/index.js";
 export type {
   HttpAppOptions,

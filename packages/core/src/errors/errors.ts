@@ -42,7 +42,10 @@ export type LicenceErrorCode =
   | "ERR_QR_INVALID"
   | "ERR_RATE_LIMITED"
   | "ERR_IDEMPOTENCY_MISMATCH"
-  | "ERR_TIMESTAMP_INVALID";
+  | "ERR_TIMESTAMP_INVALID"
+  | "ERR_STORAGE_FULL"
+  | "ERR_DATA_KEY_INVALID"
+  | "ERR_SEALED_DATA_INVALID";
 
 /** One problem found by validation, with the path to the offending value (zod-style). */
 export interface ValidationIssue {

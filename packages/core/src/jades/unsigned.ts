@@ -142,6 +142,9 @@ function readContainer(value: unknown, position: number, code: string): Timestam
  * 5.3.6.3.1), the only form this validator computes.
  */
 function readArchiveTimestamp(value: unknown, position: number): TimestampContainer {
+  // The EU's reference implementation writes the container's members directly in `arcTst`
+  // (`{ tstTokens, canonAlg? }`); both forms are read, the direct one is written.
+  if (isJsonObject(value) && !("tstContainer" in value) && !("timeStamped" in value)) return readContainer(value, position, "arcTst");
   if (!isJsonObject(value) || !Object.keys(value).every((k) => k === "tstContainer" || k === "timeStamped")) throw malformed("arcTst");
   if (value.timeStamped !== undefined && value.timeStamped !== "all") throw malformed("arcTst-timeStamped");
   return readContainer(value.tstContainer, position, "arcTst");

@@ -80,6 +80,11 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   ERR_FONT_INVALID: 500,
   ERR_QR_UNREADABLE: 422,
   ERR_QR_INVALID: 422,
+  // The database's disk is full: nothing was written; reads that need no write still answer.
+  ERR_STORAGE_FULL: 507,
+  // The registry cannot open its own sealed data (wrong workspace key, a row moved or altered): a fault.
+  ERR_DATA_KEY_INVALID: 500,
+  ERR_SEALED_DATA_INVALID: 500,
 };
 
 const TITLES: Readonly<Record<number, string>> = {
@@ -95,6 +100,7 @@ const TITLES: Readonly<Record<number, string>> = {
   500: "Internal Server Error",
   502: "Bad Gateway",
   503: "Service Unavailable",
+  507: "Insufficient Storage",
 };
 
 /** Most issues one problem reports: enough to fix a request, bounded so a hostile one stays small. */
@@ -149,7 +155,7 @@ export interface ErrorOutcome {
  * @param requestId - the request's id
  */
 export function problemFromError(err: unknown, requestId: string): ErrorOutcome {
-  if (err instanceof LicenceError && (statusOf(err.code) < 500 || err.code === "ERR_UNAVAILABLE")) {
+  if (err instanceof LicenceError && (statusOf(err.code) < 500 || err.code === "ERR_UNAVAILABLE" || err.code === "ERR_STORAGE_FULL")) {
     return { problem: problem(err.code, err.message, requestId, { issues: err.issues, details: err.details }), internal: false };
   }
   if (err instanceof UnsupportedMediaTypeError || (err instanceof HTTPException && err.status === 415)) {

@@ -21,8 +21,8 @@ export class CompactLicences {
   readonly #chains = new Map<number, ChainRow>();
   readonly #headers = new Map<string, string>();
 
-  /** The compact SD-JWT of a row with the named disclosures (unknown names are skipped). */
-  async compact(db: Queryable, row: LicenceRow, disclosureNames: readonly string[]): Promise<string> {
+  /** The compact SD-JWT of a row with the named disclosures of its opened `disclosures` (unknown names are skipped). */
+  async compact(db: Queryable, row: LicenceRow, disclosureNames: readonly string[], disclosures: Readonly<Record<string, string>>): Promise<string> {
     // Signer chains never change once stored: keep them in memory (there are few).
     let chain = this.#chains.get(row.chain_id);
     if (!chain) {
@@ -38,7 +38,6 @@ export class CompactLicences {
       if (this.#headers.size >= 4096) this.#headers.delete(this.#headers.keys().next().value!);
       this.#headers.set(headerKey, header);
     }
-    const disclosures = JSON.parse(row.disclosures) as Record<string, string>;
     const selected = disclosureNames.map((n) => disclosures[n]).filter((d): d is string => d !== undefined);
     return `${header}.${b64u(row.payload)}.${b64u(row.signature)}~${selected.map((d) => `${d}~`).join("")}`;
   }

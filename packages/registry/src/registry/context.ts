@@ -20,6 +20,7 @@ import type { SignPool } from "./sign-pool.js";
 import type { DepartmentKey } from "./signing-keys.js";
 import type { TrustListPublisher } from "./trust-list.js";
 import type { Timestamper } from "./timestamper.js";
+import type { DataKeys } from "./sealing/data-keys.js";
 
 /** The registry as its jobs see it. */
 export interface RegistryContext {
@@ -44,6 +45,14 @@ export interface RegistryContext {
   readonly typeVersions: Map<string, LicenceType>;
   /** The compact SD-JWT of a stored licence with the named disclosures, rebuilt from its row. */
   compact(db: Queryable, row: LicenceRow, disclosureNames: readonly string[]): Promise<string>;
+  /**
+   * A row's disclosures by field name, opened from their seal (once per row object).
+   *
+   * @throws LicenceError `ERR_SEALED_DATA_INVALID`, `ERR_DATA_KEY_INVALID`
+   */
+  disclosures(db: Queryable, row: LicenceRow): Promise<Record<string, string>>;
+  /** Seals a new row's disclosures with the current data key: the `disclosures` and `disclosures_key` to store. */
+  sealDisclosures(licenceId: string, disclosures: Readonly<Record<string, string>>): { disclosures: string; disclosures_key: string };
   /** The departments' signing keys and workers. */
   readonly signing: DepartmentSigning;
   /** The trust list, re-signed when the catalogue changes. */
@@ -79,6 +88,8 @@ export interface Caller {
 /** The operator's jobs (onboarding a department): the registry's context and the workspace. */
 export interface OperatorContext extends RegistryContext {
   readonly workspace: Workspace;
+  /** The data keys hidden fields are sealed with. */
+  readonly dataKeys: DataKeys;
   readonly signing: DepartmentSigning & { add(key: DepartmentKey): Promise<void> };
 }
 

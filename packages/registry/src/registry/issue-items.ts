@@ -136,7 +136,7 @@ export async function issueItems(
         chain,
         Buffer.from(issued.archive.payload, "base64url"),
         Buffer.from(issued.archive.signature, "base64url"),
-        JSON.stringify(disclosures),
+        ...Object.values(ctx.sealDisclosures(issued.id, disclosures)),
         null,
       ]);
       historyRows.push([issued.id, now, kind, department]);
@@ -152,8 +152,8 @@ export async function issueItems(
     }
     await insertRows(
       tx,
-      "INSERT INTO licences (id, type_code, type_version, issuer, holder_key, serial, version, status, status_list, status_idx, issued_at, valid_from, valid_until, supersedes, superseded_by, chain_id, payload, signature, disclosures, sig_tst) VALUES ",
-      "(?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+      "INSERT INTO licences (id, type_code, type_version, issuer, holder_key, serial, version, status, status_list, status_idx, issued_at, valid_from, valid_until, supersedes, superseded_by, chain_id, payload, signature, disclosures, disclosures_key, sig_tst) VALUES ",
+      "(?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
       licenceRows,
       200,
     );

@@ -20,6 +20,8 @@ import type { AugmentLevel, AugmentedJades } from "@elicence/core/jades";
 import { authenticate, type NewApiKey } from "./access.js";
 import { auditRegistry, type AuditResult } from "./audit.js";
 import { CompactLicences } from "./compact.js";
+import { DataKeys, DATA_KEK_FILE, loadKeyEncryptionKey } from "./sealing/data-keys.js";
+import { DisclosureOpener, openDisclosures } from "./sealing/disclosures.js";
 import type { OperatorContext } from "./context.js";
 import { GroupCommitLog } from "./group-log.js";
 import { createApiKeyIn } from "./jobs/api-keys.js";
@@ -135,10 +137,14 @@ export class Registry {
     // an SM2 workspace's CA publishes no revocation evidence yet.
     const rootSigner =
       rootAlg === "ES256" || rootAlg === "ES384" || rootAlg === "PS256" ? { certificatePem: rootPem, privateKeyPkcs8: await decrypt("pki/root-ca.key.pem"), alg: rootAlg } : undefined;
+    const kek = await loadKeyEncryptionKey(ws.path(...DATA_KEK_FILE), options.passphrase);
     const db = await openDatabase(options.db ?? `sqlite:${ws.path("registry.db")}`);
+    const dataKeys = new DataKeys(kek);
     try {
       await db.migrate(MIGRATIONS);
       const clock = options.now ?? (() => new Date());
+      await refuseUnsealedRows(db);
+      await dataKeys.start(db, clock().getTime());
       const statusListUri = (id: number) => `${ws.config.publicUrl ?? DEFAULT_PUBLIC_URL}/v1/status-lists/${id}`;
       const signing = new SigningKeys(keys);
       const revocation = rootSigner && new RevocationPublisher(db, ws, rootSigner);
@@ -154,6 +160,7 @@ export class Registry {
         verifyDataLimiter: new RateLimiter(options.verifyDataLimit ?? DEFAULT_VERIFY_DATA_LIMIT),
         timestamper,
         ...(revocation ? { revocationAsOf: (at: Date) => revocation.fetcherAsOf(at, urls) } : {}),
+        disclosures: new DisclosureOpener(dataKeys),
       });
       const publicOperations = new PublicOperations({
         db,
@@ -166,6 +173,7 @@ export class Registry {
       await loadCatalogue(ctx, await ws.catalogue(), ws.config.operator.code);
       return new Registry(ctx, signing, publicOperations, revocation);
     } catch (err) {
+      dataKeys.stop();
       await db.close();
       await timestamper?.close();
       throw err;
@@ -175,6 +183,7 @@ export class Registry {
   /** Closes the database. */
   async close(): Promise<void> {
     await this.#ctx.readLog.idle();
+    this.#ctx.dataKeys.stop();
     await this.#signing.close();
     await this.#ctx.timestamper?.close();
     await this.#ctx.db.close();
@@ -295,6 +304,14 @@ export class Registry {
   holderKey(holder: HolderCode): Uint8Array {
     return this.#ctx.holderKey(holder);
   }
+  /** @internal A row's hidden fields' disclosures, opened (the bench's copies re-seal them). */
+  openDisclosures(row: { id: string; disclosures: string; disclosures_key: string | null }): Promise<Record<string, string>> {
+    return openDisclosures(this.#ctx.dataKeys, this.#ctx.db, row);
+  }
+  /** @internal Seals disclosures for a licence id with the current data key. */
+  sealDisclosures(licenceId: string, disclosures: Readonly<Record<string, string>>): { disclosures: string; disclosures_key: string } {
+    return this.#ctx.sealDisclosures(licenceId, disclosures);
+  }
   /** @internal Signing workers for batches (started on first use). */
   get signPool(): SignPool | undefined {
     return this.#signing.pool;
@@ -313,6 +330,8 @@ interface ContextInit extends Pick<OperatorContext, "db" | "now" | "statusListUr
   /** The holder pseudonymisation secret. */
   readonly holderSecret: Uint8Array;
   readonly verifyDataLimiter: RateLimiter;
+  /** Opens and seals the hidden fields' disclosures. */
+  readonly disclosures: DisclosureOpener;
 }
 
 /**
@@ -347,7 +366,10 @@ function createContext(init: ContextInit): OperatorContext {
     holderKey: (holder) => createHmac("sha256", holderSecret).update(`${holder.idType}:${holder.idNumber}`).digest(),
     statusListUri: init.statusListUri,
     typeVersions: new Map<string, LicenceType>(),
-    compact: (q, row, names) => compacts.compact(q, row, names),
+    compact: async (q, row, names) => compacts.compact(q, row, names, await init.disclosures.open(q, row)),
+    disclosures: (q, row) => init.disclosures.open(q, row),
+    sealDisclosures: (id, disclosures) => init.disclosures.seal(id, disclosures),
+    dataKeys: init.disclosures.keys,
     signing: init.signing,
     trustList: init.trustList,
     workspace: init.workspace,
@@ -355,6 +377,20 @@ function createContext(init: ContextInit): OperatorContext {
     timestamper: init.timestamper,
     ...(init.revocationAsOf ? { revocationAsOf: init.revocationAsOf } : {}),
   };
+}
+
+/**
+ * Refuses a database with licence rows whose hidden fields are still in clear (made before
+ * migration 17): `elicence workspace rotate-data-key` seals them, with the workspace key.
+ *
+ * @throws LicenceError `ERR_STATE_INVALID`
+ */
+async function refuseUnsealedRows(db: Queryable): Promise<void> {
+  if (await db.get("SELECT id FROM licences WHERE disclosures_key IS NULL LIMIT 1")) {
+    throw new LicenceError("ERR_STATE_INVALID", "Licences in this database keep hidden fields in clear; run `elicence workspace rotate-data-key` to seal them, then start again.", {
+      details: { reason: "unsealed-disclosures" },
+    });
+  }
 }
 
 function logIdOf(operator: string): string {

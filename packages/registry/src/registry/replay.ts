@@ -59,7 +59,7 @@ export async function issuedRecords(ctx: RegistryContext, tx: Queryable, ids: re
   const out: IssuedRecord[] = [];
   for (const id of ids) {
     const row = await readLicenceRow(tx, id);
-    const names = Object.keys(JSON.parse(row.disclosures) as Record<string, string>);
+    const names = Object.keys(await ctx.disclosures(tx, row));
     // The signature's time-stamp, as the first answer carried it (JAdES B-T).
     const sigTst = (row as { sig_tst?: Uint8Array | null }).sig_tst;
     out.push({

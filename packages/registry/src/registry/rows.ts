@@ -29,11 +29,14 @@ export interface LicenceRow {
   chain_id: number;
   payload: Uint8Array;
   signature: Uint8Array;
+  /** The hidden fields' disclosures, sealed (see `sealing/disclosures.ts`). */
   disclosures: string;
   /** The signature time-stamp token, DER (migration 5), when the licence was issued with a TSA. */
   sig_tst?: Uint8Array | null;
   /** The archive form's `etsiU` once augmented (migration 13): a JSON array of base64url elements. */
   etsi_u?: string | null;
+  /** The data key that sealed them (`null`: a clear row from before migration 17). */
+  disclosures_key: string | null;
 }
 
 /** A row of `signer_chains`: what a licence's protected header is rebuilt from. */
@@ -103,12 +106,12 @@ export async function readLatestLicenceTypes(db: Queryable): Promise<LicenceType
   return rows.map((r) => JSON.parse(r.definition) as LicenceType);
 }
 
-/** Every field of a licence (plain and disclosed), from its row. */
-export function licenceFields(row: LicenceRow): Record<string, unknown> {
+/** Every field of a licence (plain and disclosed), from its row and its opened disclosures. */
+export function licenceFields(row: LicenceRow, disclosures: Readonly<Record<string, string>>): Record<string, unknown> {
   const payload = parseStrictJson(decodeUtf8(row.payload)) as { fields: Record<string, unknown> };
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(payload.fields)) if (k !== "_sd") fields[k] = v;
-  for (const encoded of Object.values(JSON.parse(row.disclosures) as Record<string, string>)) {
+  for (const encoded of Object.values(disclosures)) {
     const [, name, value] = JSON.parse(Buffer.from(encoded, "base64url").toString("utf8")) as [string, string, unknown];
     fields[name] = value;
   }

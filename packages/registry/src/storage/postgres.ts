@@ -73,6 +73,10 @@ function mapError(err: unknown): unknown {
         details: { retryable: true, sqlState: code },
       });
     }
+    if (code === "53100") {
+      // disk_full: the statement failed and its transaction rolls back whole.
+      return new LicenceError("ERR_STORAGE_FULL", "The database's storage is full; nothing was written.", { cause: err, details: { sqlState: code } });
+    }
     if (UNAVAILABLE_SQLSTATE.test(code)) {
       return new LicenceError("ERR_UNAVAILABLE", "The PostgreSQL server cannot serve the request.", { cause: err, details: { sqlState: code } });
     }

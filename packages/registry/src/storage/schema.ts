@@ -207,6 +207,23 @@ const V13 = `
 ALTER TABLE licences ADD COLUMN etsi_u TEXT;
 `;
 
+/**
+ * V17: the hidden fields' disclosures are sealed at rest (AES-256-GCM under a data key the
+ * workspace key wraps; see `registry/sealing/`). Data keys live here, wrapped; each licence row
+ * names the key that sealed it. Rows from before stay clear (`disclosures_key` NULL) until
+ * `elicence workspace rotate-data-key` seals them: SQL cannot, it has no key, and the registry
+ * refuses to open while such rows remain. The partial index finds them without a scan.
+ */
+const V17 = `
+CREATE TABLE data_keys (
+  id TEXT PRIMARY KEY,
+  wrapped BYTES NOT NULL,
+  created_at INT64 NOT NULL
+);
+ALTER TABLE licences ADD COLUMN disclosures_key TEXT;
+CREATE INDEX licences_unsealed ON licences (id) WHERE disclosures_key IS NULL;
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: "initial schema", ...both(V1) },
@@ -222,4 +239,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 6, name: "revoked certificates", ...both(V6) },
   { version: 12, name: "approval matters", ...both(V12) },
   { version: 13, name: "licences keep their long-term evidence", ...both(V13) },
+  { version: 17, name: "sealed disclosures", ...both(V17) },
 ]);

@@ -70,6 +70,10 @@ function mapError(err: unknown): unknown {
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
     return new LicenceError("ERR_UNAVAILABLE", "The database is busy; try again.", { cause: err, details: { retryable: true } });
   }
+  if (code === "SQLITE_FULL" || code === "SQLITE_IOERR_WRITE" && /disk is full/i.test(err.message)) {
+    // The disk (or the file's size limit) is full: the transaction was rolled back whole.
+    return new LicenceError("ERR_STORAGE_FULL", "The database's storage is full; nothing was written.", { cause: err });
+  }
   if (/^SQLITE_(?:IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB|NOMEM)/.test(code)) {
     return new LicenceError("ERR_UNAVAILABLE", "The SQLite database cannot be used.", { cause: err });
   }

@@ -11,6 +11,8 @@
  * pki/operator.pem, .key.pem     registry operator (signs the trust list)
  * pki/status.pem, .key.pem       status list service
  * pki/tsa.pem, .key.pem          the built-in time-stamping authority (RFC 3161)
+ * pki/pseudonym.key.pem          the secret holder codes are pseudonymised with
+ * pki/data.key.pem               wraps the data keys that seal hidden fields in the database
  * departments/<USCC>/signing.pem, signing.key.pem, chain.pem
  * trust-list.jwt                 the signed trust list
  * ```
@@ -191,6 +193,9 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
   await writeAtomic(join(dir, "pki", "log.pem"), log.certificatePem);
   await writeAtomic(join(dir, "pki", "log.key.pem"), await encrypt(log.privateKeyPkcs8), 0o600);
   await writeAtomic(join(dir, "pki", "pseudonym.key.pem"), await encrypt(pseudonym), 0o600);
+  // The key that wraps the registry's data keys (hidden fields are sealed at rest under them).
+  const dataKek = new Uint8Array(generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }));
+  await writeAtomic(join(dir, "pki", "data.key.pem"), await encrypt(dataKek), 0o600);
   await writeAtomic(join(dir, "pki", "tsa.pem"), tsa.certificatePem);
   await writeAtomic(join(dir, "pki", "tsa.key.pem"), await encrypt(tsa.privateKeyPkcs8), 0o600);
 

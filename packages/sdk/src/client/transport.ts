@@ -73,6 +73,9 @@ const KNOWN_CODES: Readonly<Record<LicenceErrorCode, true>> = {
   ERR_RATE_LIMITED: true,
   ERR_IDEMPOTENCY_MISMATCH: true,
   ERR_TIMESTAMP_INVALID: true,
+  ERR_STORAGE_FULL: true,
+  ERR_DATA_KEY_INVALID: true,
+  ERR_SEALED_DATA_INVALID: true,
 };
 
 function isKnownCode(code: unknown): code is LicenceErrorCode {

@@ -61,7 +61,7 @@ async function supersede(
     if (replayed) return (await issuedRecords(ctx, tx, replayed))[0]!;
     const old = await ownLicence(tx, caller.principal, id);
     if (old.status !== "active" && old.status !== "suspended") throw new LicenceError("ERR_STATE_INVALID", "Only an active or suspended licence can be amended or renewed.");
-    const fields = licenceFields(old);
+    const fields = licenceFields(old, await ctx.disclosures(tx, old));
     const payload = JSON.parse(decodeUtf8(old.payload)) as { licence: { holder: { name: string; idType: string; idNumber: string }; number: string } };
     const changed = change({ fields });
     const item: IssueItem = {

@@ -40,7 +40,7 @@ export async function share(
   limit?: ReadonlySet<string>,
 ): Promise<{ shared: SharedLicence; event: LogEvent }> {
   const type = await readLicenceType(tx, row.type_code, row.type_version, ctx.typeVersions);
-  const available = Object.keys(JSON.parse(row.disclosures) as Record<string, string>);
+  const available = Object.keys(await ctx.disclosures(tx, row));
   const conditional = type.fields.filter((f) => f.share === "conditional").map((f) => f.name);
   // The issuing department sees its own licences' conditional fields, through a key limited to this type.
   const own = row.issuer === principal.department && issuesType(principal, { code: row.type_code, issuers: type.issuers });
@@ -181,7 +181,16 @@ export async function verifyData(ctx: RegistryContext, principal: Principal, req
     // Counted once the question is one the caller may ask: refusals cost nothing and write nothing.
     ctx.verifyDataLimiter.take(principal.department, now);
     const rows = await db.all<LicenceRow>("SELECT * FROM licences WHERE holder_key = ? AND type_code = ? AND status = 'active'", [key, request.type]);
-    const match = rows.some((row) => (row.valid_until === null || row.valid_until * 1000 > now) && licenceFields(row)[request.field] === request.value);
+    let match = false;
+    for (const row of rows) {
+      if (row.valid_until !== null && row.valid_until * 1000 <= now) continue;
+      // Only hidden fields are sealed: an unconditional one is compared without opening anything.
+      const disclosures = field.share === "unconditional" ? {} : await ctx.disclosures(db, row);
+      if (licenceFields(row, disclosures)[request.field] === request.value) {
+        match = true;
+        break;
+      }
+    }
     // One entry per licence compared, keyed by it, so the comparison is in that licence's log
     // entries and audit bundles; one entry by holder when there was none to compare.
     const base = { kind: "verify-data", at: now, department: principal.department, holder: b64u(key), type: request.type, field: request.field, matter: c.matter, reason: reasonHash(c), match } as const;
