@@ -15,7 +15,8 @@ import { parseCertificate } from "@elicence/core/x509";
 import { openDatabase, type Database, type Queryable } from "../storage/database.js";
 import { MIGRATIONS } from "../storage/schema.js";
 import { DEFAULT_PUBLIC_URL, openWorkspace, type AddDepartmentOptions } from "../workspace/workspace.js";
-import { authenticate, type NewApiKey } from "./access.js";
+import type { NewApiKey } from "./access.js";
+import { ApiKeyCache } from "./key-cache.js";
 import { auditRegistry, type AuditResult } from "./audit.js";
 import { CompactLicences } from "./compact.js";
 import type { OperatorContext } from "./context.js";
@@ -27,7 +28,8 @@ import { revokeDepartment, type RevokedDepartment } from "./jobs/department-revo
 import { RevocationPublisher } from "./revocation.js";
 import type { CrlReason } from "@elicence/core/revocation";
 import { PublicOperations } from "./jobs/public.js";
-import { appendLogEvents, appendLogEventsInOneStatement, LogFrontier } from "./log.js";
+import { LogFrontier } from "./log.js";
+import { readLogCommitter, type ReadLogCommitter } from "./read-log-writer.js";
 import { DEFAULT_VERIFY_DATA_LIMIT, RateLimiter, type RateLimit } from "./rate-limit.js";
 import { Session } from "./session.js";
 import type { SignPool } from "./sign-pool.js";
@@ -57,6 +59,7 @@ export class Registry {
   readonly #signing: SigningKeys;
   readonly #public: PublicOperations;
   readonly #revocation: RevocationPublisher | undefined;
+  readonly #keys = new ApiKeyCache();
 
   /** Public operations: trust list, status lists, log. */
   readonly public: PublicRegistryApi;
@@ -133,7 +136,8 @@ export class Registry {
     // an SM2 workspace's CA publishes no revocation evidence yet.
     const rootSigner =
       rootAlg === "ES256" || rootAlg === "ES384" || rootAlg === "PS256" ? { certificatePem: rootPem, privateKeyPkcs8: await decrypt("pki/root-ca.key.pem"), alg: rootAlg } : undefined;
-    const db = await openDatabase(options.db ?? `sqlite:${ws.path("registry.db")}`);
+    const dbUrl = options.db ?? `sqlite:${ws.path("registry.db")}`;
+    const db = await openDatabase(dbUrl);
     try {
       await db.migrate(MIGRATIONS);
       const clock = options.now ?? (() => new Date());
@@ -141,6 +145,7 @@ export class Registry {
       const signing = new SigningKeys(keys);
       const ctx = createContext({
         db,
+        dbUrl,
         now: () => clock().getTime(),
         holderSecret,
         statusListUri,
@@ -170,6 +175,7 @@ export class Registry {
   /** Closes the database. */
   async close(): Promise<void> {
     await this.#ctx.readLog.idle();
+    await this.#ctx.readLogCommitter.close();
     await this.#signing.close();
     await this.#ctx.timestamper?.close();
     await this.#ctx.db.close();
@@ -200,7 +206,7 @@ export class Registry {
    * @throws LicenceError `ERR_UNAUTHENTICATED`
    */
   async session(apiKey: string): Promise<RegistryApi> {
-    const principal = await authenticate(this.#ctx.db, apiKey);
+    const principal = await this.#keys.authenticate(this.#ctx.db, apiKey);
     return new Session(this.#ctx, this.#public, principal);
   }
 
@@ -263,6 +269,14 @@ export class Registry {
   get readLog(): GroupCommitLog {
     return this.#ctx.readLog;
   }
+  /** @internal How read events are committed (the SQLite writer thread, for tests). */
+  get readLogCommitter(): ReadLogCommitter {
+    return this.#ctx.readLogCommitter;
+  }
+  /** @internal The API keys this process has checked (tests, bench). */
+  get keyCache(): ApiKeyCache {
+    return this.#keys;
+  }
   /** @internal Keyed hash of a holder code. */
   holderKey(holder: HolderCode): Uint8Array {
     return this.#ctx.holderKey(holder);
@@ -284,6 +298,8 @@ export class Registry {
 interface ContextInit extends Pick<OperatorContext, "db" | "now" | "statusListUri" | "signing" | "trustList" | "workspace" | "timestamper"> {
   /** The holder pseudonymisation secret. */
   readonly holderSecret: Uint8Array;
+  /** The database's URL (a SQLite file gets its log writer thread). */
+  readonly dbUrl: string;
   readonly verifyDataLimiter: RateLimiter;
 }
 
@@ -304,18 +320,15 @@ function createContext(init: ContextInit): OperatorContext {
     if (last) logFrontier.confirm(logFrontier.pendingOf(last));
     return result;
   };
-  const readLog = new GroupCommitLog(async (events) => {
-    // PostgreSQL: one autocommitted statement when the kept edge is current (1 round trip instead
-    // of BEGIN, counter, entries, nodes, COMMIT); otherwise, and on SQLite, a transaction.
-    if (db.dialect === "postgres" && (await appendLogEventsInOneStatement(db, events, logFrontier))) return;
-    await transaction((tx) => appendLogEvents(tx, events, logFrontier));
-  });
+  const committer = readLogCommitter(db, init.dbUrl, transaction, logFrontier);
+  const readLog = new GroupCommitLog((events) => committer.commit(events));
   return {
     db,
     now: init.now,
     transaction,
     logFrontier,
     readLog,
+    readLogCommitter: committer,
     holderKey: (holder) => createHmac("sha256", holderSecret).update(`${holder.idType}:${holder.idNumber}`).digest(),
     statusListUri: init.statusListUri,
     typeVersions: new Map<string, LicenceType>(),

@@ -197,6 +197,27 @@ CREATE TABLE revoked_certificates (
 );
 `;
 
+/**
+ * V18: a change counter for API keys, moved by the database itself (a trigger) whenever a key row
+ * is updated (revoked) or deleted, by any process or by hand. Each registry process keeps the keys
+ * it has checked in memory and reads this one counter per request: a changed counter drops the
+ * cache, so a key revoked anywhere is refused from the next request (`registry/key-cache.ts`).
+ * Numbered 18 (its issue's slot), leaving room for migrations made in parallel.
+ */
+const V18_COUNTER = `INSERT INTO counters (name, value) VALUES ('api_keys.epoch', 0) ON CONFLICT (name) DO NOTHING;
+`;
+const V18_SQLITE = `${V18_COUNTER}CREATE TRIGGER api_keys_epoch_update AFTER UPDATE ON api_keys BEGIN UPDATE counters SET value = value + 1 WHERE name = 'api_keys.epoch'; END;
+CREATE TRIGGER api_keys_epoch_delete AFTER DELETE ON api_keys BEGIN UPDATE counters SET value = value + 1 WHERE name = 'api_keys.epoch'; END;
+`;
+const V18_POSTGRES = `${V18_COUNTER}CREATE FUNCTION api_keys_epoch_bump() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  UPDATE counters SET value = value + 1 WHERE name = 'api_keys.epoch';
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER api_keys_epoch AFTER UPDATE OR DELETE ON api_keys FOR EACH STATEMENT EXECUTE FUNCTION api_keys_epoch_bump();
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: "initial schema", ...both(V1) },
@@ -211,4 +232,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 5, name: "licences keep their signature time-stamp", ...both(V5) },
   { version: 6, name: "revoked certificates", ...both(V6) },
   { version: 12, name: "approval matters", ...both(V12) },
+  { version: 18, name: "api key change counter", sqlite: V18_SQLITE, postgres: V18_POSTGRES },
 ]);
