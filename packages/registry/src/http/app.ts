@@ -3,7 +3,8 @@
  * document generated from the zod schemas that validate the requests, and errors as RFC 9457
  * problem documents with a stable `code`.
  *
- * Every request passes, in order: request id → access log → security headers → (authenticated
+ * Every request passes, in order (one middleware, `middleware/front.ts`): request id → access log →
+ * security headers → CORS; then (authenticated
  * routes) bearer key → JSON body reader (media type, size, UTF-8, strict JSON) → schema validation
  * of path, query, cause headers and body → the registry. A request refused on the way writes
  * nothing.
@@ -14,12 +15,10 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { HttpEnv, RegistryBackend } from "./context.js";
-import { accessLog, defaultLogger, routeOf, type HttpLogger } from "./middleware/access-log.js";
+import { defaultLogger, routeOf, type HttpLogger } from "./middleware/access-log.js";
 import { authenticate } from "./middleware/authenticate.js";
 import { jsonBody } from "./middleware/json-body.js";
-import { requestId } from "./middleware/request-id.js";
-import { securityHeaders } from "./middleware/security-headers.js";
-import { cors } from "./middleware/cors.js";
+import { frontDoor } from "./middleware/front.js";
 import { openApiConfig } from "./openapi.js";
 import { PROBLEM_MEDIA_TYPE, problem, problemFromError, type Problem } from "./problem.js";
 import { registerCatalogueRoutes } from "./routes/catalogue.js";
@@ -96,14 +95,7 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
     return sendProblem(c, outcome.problem);
   };
 
-  app.use("*", requestId, accessLog(logger), securityHeaders, cors(options.corsOrigins), async (c, next) => {
-    // Hono hands only Error instances to onError; anything else thrown is caught here.
-    try {
-      await next();
-    } catch (err) {
-      c.res = handleError(err, c);
-    }
-  });
+  app.use("*", frontDoor({ logger, corsOrigins: options.corsOrigins, onError: handleError }));
 
   const mw = {
     authenticate: authenticate(registry),

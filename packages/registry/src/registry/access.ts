@@ -9,7 +9,8 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Queryable } from "../storage/database.js";
 
 const ROLES: ReadonlySet<Role> = new Set<Role>(["issuer", "consumer", "auditor", "admin"]);
-const KEY_FORMAT = /^elk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+/** An API key: `elk_<16 hex id>_<43 base64url secret>`. */
+export const KEY_FORMAT = /^elk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
 /** True for a known role name. */
 export function isRole(value: unknown): value is Role {
@@ -54,13 +55,22 @@ export async function authenticate(db: Queryable, key: unknown): Promise<Princip
   if (typeof key !== "string") throw unauthenticated();
   const m = KEY_FORMAT.exec(key);
   if (!m) throw unauthenticated();
+  return authenticatedRow(db, m[1]!, hashSecret(m[2]!));
+}
+
+/**
+ * The principal of key `id` when its stored hash equals `presented` (constant-time) and it is not
+ * revoked; else `ERR_UNAUTHENTICATED`.
+ */
+export async function authenticatedRow(db: Queryable, id: string, presented: Uint8Array): Promise<Principal> {
   const row = await db.get<{ secret_hash: Uint8Array; department: string; roles: string; licence_types: string; revoked_at: number | null }>(
     "SELECT secret_hash, department, roles, licence_types, revoked_at FROM api_keys WHERE id = ?",
-    [m[1]!],
+    [id],
   );
-  const presented = hashSecret(m[2]!);
-  if (!row || row.revoked_at !== null || !timingSafeEqual(Buffer.from(row.secret_hash), Buffer.from(presented))) throw unauthenticated();
-  return { department: row.department, roles: JSON.parse(row.roles) as Role[], licenceTypes: JSON.parse(row.licence_types) as string[], keyId: m[1]! };
+  if (!row || row.revoked_at !== null || !timingSafeEqual(Buffer.from(row.secret_hash), Buffer.from(presented))) {
+    throw new LicenceError("ERR_UNAUTHENTICATED", "The API key is not valid.");
+  }
+  return { department: row.department, roles: JSON.parse(row.roles) as Role[], licenceTypes: JSON.parse(row.licence_types) as string[], keyId: id };
 }
 
 /** Throws ERR_FORBIDDEN unless the principal holds one of the roles. */

@@ -13,6 +13,7 @@ import type { Signer } from "@elicence/core/jws";
 import type { Database, Queryable } from "../storage/database.js";
 import type { Workspace } from "../workspace/workspace.js";
 import type { GroupCommitLog } from "./group-log.js";
+import type { ReadLogCommitter } from "./read-log-writer.js";
 import type { LogFrontier } from "./log.js";
 import type { ChainRow, LicenceRow } from "./rows.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -37,6 +38,8 @@ export interface RegistryContext {
   readonly logFrontier: LogFrontier;
   /** Read events, committed in groups. */
   readonly readLog: GroupCommitLog;
+  /** What commits the groups (on SQLite, a writer thread); closed with the registry. */
+  readonly readLogCommitter: ReadLogCommitter;
   /** Keyed hash of a holder code: the log and indexes never hold it in clear. */
   holderKey(holder: HolderCode): Uint8Array;
   /** The URI a status list is published under (baked into licences). */

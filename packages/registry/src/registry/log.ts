@@ -219,6 +219,36 @@ export async function appendLogEventsInOneStatement(db: Queryable, events: reado
   return true;
 }
 
+/**
+ * SQLite's log writer thread (see `storage/sqlite-writer.ts`): the statements that append
+ * `events` after the committed edge kept in `frontier`, planned on this thread — a guard that
+ * moves the counter only if it still holds the edge's size (`RETURNING`: no row means the log
+ * moved on and the writer rolls back), then the entries and the subtree hashes. `undefined` when
+ * no edge is kept. The caller confirms `next` once the writer has committed.
+ */
+export function planAppendAfterEdge(
+  events: readonly LogEvent[],
+  frontier: LogFrontier,
+): { guard: { sql: string; params: number[] }; statements: { sql: string; params: (string | number | Uint8Array | null)[] }[]; next: Frontier } | undefined {
+  const edge = frontier.committedEdge;
+  if (!edge || events.length === 0) return undefined;
+  const { entryRows, nodeRows, stack } = computeAppend(edge, events);
+  const statements: { sql: string; params: (string | number | Uint8Array | null)[] }[] = [];
+  const plan = (head: string, tuple: string, rows: readonly (readonly (string | number | Uint8Array | null)[])[]): void => {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const part = rows.slice(i, i + INSERT_CHUNK);
+      statements.push({ sql: head + Array(part.length).fill(tuple).join(", "), params: part.flat() });
+    }
+  };
+  plan("INSERT INTO log_entries (idx, leaf_hash, kind, entry, at, licence) VALUES ", "(?, ?, ?, ?, ?, ?)", entryRows);
+  plan("INSERT INTO log_nodes (level, idx, hash) VALUES ", "(?, ?, ?)", nodeRows);
+  return {
+    guard: { sql: "UPDATE counters SET value = value + ? WHERE name = 'log.size' AND value = ? RETURNING value", params: [events.length, edge.size] },
+    statements,
+    next: { size: edge.size + events.length, nodes: stack },
+  };
+}
+
 /** Multi-row INSERTs, {@link INSERT_CHUNK} rows per statement. */
 export async function insertRows(tx: Queryable, head: string, tuple: string, rows: readonly (readonly (string | number | Uint8Array | null)[])[], chunk = INSERT_CHUNK): Promise<void> {
   for (let i = 0; i < rows.length; i += chunk) {

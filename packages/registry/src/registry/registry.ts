@@ -18,6 +18,7 @@ import { DEFAULT_PUBLIC_URL, openWorkspace, revocationUrls, type AddDepartmentOp
 import { augmentArchive, sourcesOf } from "./jobs/augment.js";
 import type { AugmentLevel, AugmentedJades } from "@elicence/core/jades";
 import { authenticate, type NewApiKey } from "./access.js";
+import { ApiKeyCache } from "./key-cache.js";
 import { auditRegistry, type AuditResult } from "./audit.js";
 import { CompactLicences } from "./compact.js";
 import { DataKeys, DATA_KEK_FILE, loadKeyEncryptionKey } from "./sealing/data-keys.js";
@@ -31,7 +32,8 @@ import { revokeDepartment, type RevokedDepartment } from "./jobs/department-revo
 import { RevocationPublisher } from "./revocation.js";
 import type { CrlReason } from "@elicence/core/revocation";
 import { PublicOperations } from "./jobs/public.js";
-import { appendLogEvents, appendLogEventsInOneStatement, LogFrontier } from "./log.js";
+import { LogFrontier } from "./log.js";
+import { readLogCommitter, type ReadLogCommitter } from "./read-log-writer.js";
 import { DEFAULT_VERIFY_DATA_LIMIT, RateLimiter, type RateLimit } from "./rate-limit.js";
 import { Session } from "./session.js";
 import type { SignPool } from "./sign-pool.js";
@@ -61,6 +63,7 @@ export class Registry {
   readonly #signing: SigningKeys;
   readonly #public: PublicOperations;
   readonly #revocation: RevocationPublisher | undefined;
+  readonly #keys = new ApiKeyCache();
 
   /** Public operations: trust list, status lists, log. */
   readonly public: PublicRegistryApi;
@@ -138,7 +141,8 @@ export class Registry {
     const rootSigner =
       rootAlg === "ES256" || rootAlg === "ES384" || rootAlg === "PS256" ? { certificatePem: rootPem, privateKeyPkcs8: await decrypt("pki/root-ca.key.pem"), alg: rootAlg } : undefined;
     const kek = await loadKeyEncryptionKey(ws.path(...DATA_KEK_FILE), options.passphrase);
-    const db = await openDatabase(options.db ?? `sqlite:${ws.path("registry.db")}`);
+    const dbUrl = options.db ?? `sqlite:${ws.path("registry.db")}`;
+    const db = await openDatabase(dbUrl);
     const dataKeys = new DataKeys(kek);
     try {
       await db.migrate(MIGRATIONS);
@@ -151,6 +155,7 @@ export class Registry {
       const urls = revocationUrls(ws.config.publicUrl ?? DEFAULT_PUBLIC_URL);
       const ctx = createContext({
         db,
+        dbUrl,
         now: () => clock().getTime(),
         holderSecret,
         statusListUri,
@@ -184,6 +189,7 @@ export class Registry {
   async close(): Promise<void> {
     await this.#ctx.readLog.idle();
     this.#ctx.dataKeys.stop();
+    await this.#ctx.readLogCommitter.close();
     await this.#signing.close();
     await this.#ctx.timestamper?.close();
     await this.#ctx.db.close();
@@ -237,7 +243,7 @@ export class Registry {
    * @throws LicenceError `ERR_UNAUTHENTICATED`
    */
   async session(apiKey: string): Promise<RegistryApi> {
-    const principal = await authenticate(this.#ctx.db, apiKey);
+    const principal = await this.#keys.authenticate(this.#ctx.db, apiKey);
     return new Session(this.#ctx, this.#public, principal);
   }
 
@@ -300,6 +306,14 @@ export class Registry {
   get readLog(): GroupCommitLog {
     return this.#ctx.readLog;
   }
+  /** @internal How read events are committed (the SQLite writer thread, for tests). */
+  get readLogCommitter(): ReadLogCommitter {
+    return this.#ctx.readLogCommitter;
+  }
+  /** @internal The API keys this process has checked (tests, bench). */
+  get keyCache(): ApiKeyCache {
+    return this.#keys;
+  }
   /** @internal Keyed hash of a holder code. */
   holderKey(holder: HolderCode): Uint8Array {
     return this.#ctx.holderKey(holder);
@@ -329,6 +343,8 @@ export class Registry {
 interface ContextInit extends Pick<OperatorContext, "db" | "now" | "statusListUri" | "signing" | "trustList" | "workspace" | "timestamper" | "revocationAsOf"> {
   /** The holder pseudonymisation secret. */
   readonly holderSecret: Uint8Array;
+  /** The database's URL (a SQLite file gets its log writer thread). */
+  readonly dbUrl: string;
   readonly verifyDataLimiter: RateLimiter;
   /** Opens and seals the hidden fields' disclosures. */
   readonly disclosures: DisclosureOpener;
@@ -351,18 +367,15 @@ function createContext(init: ContextInit): OperatorContext {
     if (last) logFrontier.confirm(logFrontier.pendingOf(last));
     return result;
   };
-  const readLog = new GroupCommitLog(async (events) => {
-    // PostgreSQL: one autocommitted statement when the kept edge is current (1 round trip instead
-    // of BEGIN, counter, entries, nodes, COMMIT); otherwise, and on SQLite, a transaction.
-    if (db.dialect === "postgres" && (await appendLogEventsInOneStatement(db, events, logFrontier))) return;
-    await transaction((tx) => appendLogEvents(tx, events, logFrontier));
-  });
+  const committer = readLogCommitter(db, init.dbUrl, transaction, logFrontier);
+  const readLog = new GroupCommitLog((events) => committer.commit(events));
   return {
     db,
     now: init.now,
     transaction,
     logFrontier,
     readLog,
+    readLogCommitter: committer,
     holderKey: (holder) => createHmac("sha256", holderSecret).update(`${holder.idType}:${holder.idNumber}`).digest(),
     statusListUri: init.statusListUri,
     typeVersions: new Map<string, LicenceType>(),

@@ -224,6 +224,27 @@ ALTER TABLE licences ADD COLUMN disclosures_key TEXT;
 CREATE INDEX licences_unsealed ON licences (id) WHERE disclosures_key IS NULL;
 `;
 
+/**
+ * V18: a change counter for API keys, moved by the database itself (a trigger) whenever a key row
+ * is updated (revoked) or deleted, by any process or by hand. Each registry process keeps the keys
+ * it has checked in memory and reads this one counter per request: a changed counter drops the
+ * cache, so a key revoked anywhere is refused from the next request (`registry/key-cache.ts`).
+ * Numbered 18 (its issue's slot), leaving room for migrations made in parallel.
+ */
+const V18_COUNTER = `INSERT INTO counters (name, value) VALUES ('api_keys.epoch', 0) ON CONFLICT (name) DO NOTHING;
+`;
+const V18_SQLITE = `${V18_COUNTER}CREATE TRIGGER api_keys_epoch_update AFTER UPDATE ON api_keys BEGIN UPDATE counters SET value = value + 1 WHERE name = 'api_keys.epoch'; END;
+CREATE TRIGGER api_keys_epoch_delete AFTER DELETE ON api_keys BEGIN UPDATE counters SET value = value + 1 WHERE name = 'api_keys.epoch'; END;
+`;
+const V18_POSTGRES = `${V18_COUNTER}CREATE FUNCTION api_keys_epoch_bump() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  UPDATE counters SET value = value + 1 WHERE name = 'api_keys.epoch';
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER api_keys_epoch AFTER UPDATE OR DELETE ON api_keys FOR EACH STATEMENT EXECUTE FUNCTION api_keys_epoch_bump();
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: "initial schema", ...both(V1) },
@@ -240,4 +261,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 12, name: "approval matters", ...both(V12) },
   { version: 13, name: "licences keep their long-term evidence", ...both(V13) },
   { version: 17, name: "sealed disclosures", ...both(V17) },
+  { version: 18, name: "api key change counter", sqlite: V18_SQLITE, postgres: V18_POSTGRES },
 ]);

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 
 const PUBLIC = /^\/(?:v1\/trust-list|v1\/status-lists\/[^/]+|v1\/log\/(?:tree-head|inclusion|consistency)|healthz|openapi\.json)$/;
 const API_HEADERS = "Authorization, Content-Type, X-Approval-Matter, X-Read-Reason";
@@ -22,27 +22,40 @@ export function cors(origins: readonly string[] = []): MiddlewareHandler {
   return async (c, next) => {
     const origin = c.req.header("Origin");
     if (origin === undefined) return next();
-    const method = c.req.method;
-    const preflight = method === "OPTIONS" && c.req.header("Access-Control-Request-Method") !== undefined;
-    const requested = preflight ? c.req.header("Access-Control-Request-Method")! : method;
-    const isPublic = PUBLIC.test(c.req.path) && (requested === "GET" || requested === "HEAD");
-    const allow = isPublic ? "*" : allowed.has(origin) ? origin : undefined;
-    if (preflight) {
-      const headers: Record<string, string> = { "Cache-Control": "no-store", Vary: "Origin" };
-      if (allow !== undefined) {
-        headers["Access-Control-Allow-Origin"] = allow;
-        headers["Access-Control-Allow-Methods"] = isPublic ? "GET, HEAD" : "GET, POST";
-        headers["Access-Control-Allow-Headers"] = isPublic ? "Accept, X-Request-Id" : `Accept, X-Request-Id, ${API_HEADERS}`;
-        headers["Access-Control-Max-Age"] = "600";
-      }
-      // Refused origins get no CORS headers: the browser then refuses the request itself.
-      return c.body(null, 204, headers);
-    }
-    if (allow !== undefined) {
-      c.header("Access-Control-Allow-Origin", allow);
-      c.header("Access-Control-Expose-Headers", "X-Request-Id, Retry-After");
-      if (allow !== "*") c.header("Vary", "Origin");
-    }
-    return next();
+    return applyCors(c, origin, allowed) ?? next();
   };
+}
+
+/**
+ * The CORS step for a request with an `Origin`: answers a preflight (returns its response), or
+ * sets the CORS headers of an allowed origin on the response to come (returns `undefined`).
+ *
+ * @param c - the request's context
+ * @param origin - its `Origin` header
+ * @param allowed - origins allowed to call the authenticated API
+ */
+export function applyCors(c: Context, origin: string, allowed: ReadonlySet<string>): Response | undefined {
+  const method = c.req.method;
+  const requestedMethod = method === "OPTIONS" ? c.req.header("Access-Control-Request-Method") : undefined;
+  const preflight = requestedMethod !== undefined;
+  const requested = requestedMethod ?? method;
+  const isPublic = PUBLIC.test(c.req.path) && (requested === "GET" || requested === "HEAD");
+  const allow = isPublic ? "*" : allowed.has(origin) ? origin : undefined;
+  if (preflight) {
+    const headers: Record<string, string> = { "Cache-Control": "no-store", Vary: "Origin" };
+    if (allow !== undefined) {
+      headers["Access-Control-Allow-Origin"] = allow;
+      headers["Access-Control-Allow-Methods"] = isPublic ? "GET, HEAD" : "GET, POST";
+      headers["Access-Control-Allow-Headers"] = isPublic ? "Accept, X-Request-Id" : `Accept, X-Request-Id, ${API_HEADERS}`;
+      headers["Access-Control-Max-Age"] = "600";
+    }
+    // Refused origins get no CORS headers: the browser then refuses the request itself.
+    return c.body(null, 204, headers);
+  }
+  if (allow !== undefined) {
+    c.header("Access-Control-Allow-Origin", allow);
+    c.header("Access-Control-Expose-Headers", "X-Request-Id, Retry-After");
+    if (allow !== "*") c.header("Vary", "Origin");
+  }
+  return undefined;
 }
