@@ -15,6 +15,7 @@ import type { GroupCommitLog } from "./group-log.js";
 import type { LogFrontier } from "./log.js";
 import type { ChainRow, LicenceRow } from "./rows.js";
 import type { RateLimiter } from "./rate-limit.js";
+import type { ReplicaReads } from "./replica.js";
 import type { SignPool } from "./sign-pool.js";
 import type { DepartmentKey } from "./signing-keys.js";
 import type { TrustListPublisher } from "./trust-list.js";
@@ -51,6 +52,8 @@ export interface RegistryContext {
   readonly verifyDataLimiter: RateLimiter;
   /** The TSA every issued licence's signature is time-stamped by (JAdES B-T); none: B-B. */
   readonly timestamper: Timestamper | undefined;
+  /** A streaming replica holder lookups may read, within its staleness bound (PostgreSQL only). */
+  readonly replica?: ReplicaReads | undefined;
 }
 
 /** What issuing needs of the departments' signing keys. */

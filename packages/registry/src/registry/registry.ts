@@ -29,6 +29,7 @@ import type { CrlReason } from "@elicence/core/revocation";
 import { PublicOperations } from "./jobs/public.js";
 import { appendLogEvents, appendLogEventsInOneStatement, LogFrontier } from "./log.js";
 import { DEFAULT_VERIFY_DATA_LIMIT, RateLimiter, type RateLimit } from "./rate-limit.js";
+import { ReplicaReads, type ReplicaOptions } from "./replica.js";
 import { Session } from "./session.js";
 import type { SignPool } from "./sign-pool.js";
 import { SigningKeys, type DepartmentKey } from "./signing-keys.js";
@@ -49,6 +50,11 @@ export interface RegistryOptions {
   readonly verifyDataLimit?: RateLimit;
   /** The TSA to time-stamp issued licences with; default the workspace's configuration. `null`: none (B-B). */
   readonly timestamper?: Timestamper | null;
+  /**
+   * A PostgreSQL hot standby that holder lookups (`findByHolder`, `get`) may read while it is
+   * fresh within `maxStalenessMs` (default 1 s); every write, the read log included, goes to `db`.
+   */
+  readonly replica?: ReplicaOptions;
 }
 
 /** The registry. Open it once per process; it holds decrypted signing keys in memory. */
@@ -134,8 +140,10 @@ export class Registry {
     const rootSigner =
       rootAlg === "ES256" || rootAlg === "ES384" || rootAlg === "PS256" ? { certificatePem: rootPem, privateKeyPkcs8: await decrypt("pki/root-ca.key.pem"), alg: rootAlg } : undefined;
     const db = await openDatabase(options.db ?? `sqlite:${ws.path("registry.db")}`);
+    let replica: ReplicaReads | undefined;
     try {
       await db.migrate(MIGRATIONS);
+      if (options.replica) replica = await ReplicaReads.open(db, options.replica);
       const clock = options.now ?? (() => new Date());
       const statusListUri = (id: number) => `${ws.config.publicUrl ?? DEFAULT_PUBLIC_URL}/v1/status-lists/${id}`;
       const signing = new SigningKeys(keys);
@@ -149,6 +157,7 @@ export class Registry {
         workspace: ws,
         verifyDataLimiter: new RateLimiter(options.verifyDataLimit ?? DEFAULT_VERIFY_DATA_LIMIT),
         timestamper,
+        replica,
       });
       const publicOperations = new PublicOperations({
         db,
@@ -161,6 +170,7 @@ export class Registry {
       await loadCatalogue(ctx, await ws.catalogue(), ws.config.operator.code);
       return new Registry(ctx, signing, publicOperations, rootSigner && new RevocationPublisher(db, ws, rootSigner));
     } catch (err) {
+      await replica?.close();
       await db.close();
       await timestamper?.close();
       throw err;
@@ -172,6 +182,7 @@ export class Registry {
     await this.#ctx.readLog.idle();
     await this.#signing.close();
     await this.#ctx.timestamper?.close();
+    await this.#ctx.replica?.close();
     await this.#ctx.db.close();
   }
 
@@ -263,6 +274,10 @@ export class Registry {
   get readLog(): GroupCommitLog {
     return this.#ctx.readLog;
   }
+  /** Holder lookups' replica routing (its bound, freshness and counts), when a replica is configured. */
+  get replicaReads(): ReplicaReads | undefined {
+    return this.#ctx.replica;
+  }
   /** @internal Keyed hash of a holder code. */
   holderKey(holder: HolderCode): Uint8Array {
     return this.#ctx.holderKey(holder);
@@ -281,7 +296,7 @@ export class Registry {
 }
 
 /** What `createContext` builds the jobs' context from. */
-interface ContextInit extends Pick<OperatorContext, "db" | "now" | "statusListUri" | "signing" | "trustList" | "workspace" | "timestamper"> {
+interface ContextInit extends Pick<OperatorContext, "db" | "now" | "statusListUri" | "signing" | "trustList" | "workspace" | "timestamper" | "replica"> {
   /** The holder pseudonymisation secret. */
   readonly holderSecret: Uint8Array;
   readonly verifyDataLimiter: RateLimiter;
@@ -325,6 +340,7 @@ function createContext(init: ContextInit): OperatorContext {
     workspace: init.workspace,
     verifyDataLimiter: init.verifyDataLimiter,
     timestamper: init.timestamper,
+    replica: init.replica,
   };
 }
 
