@@ -59,7 +59,6 @@ export class ReplicaReads {
   readonly #primary: Database;
   readonly #options: ReplicaOptions;
   readonly maxStalenessMs: number;
-  readonly #pollMs: number;
   #replica: Database | undefined;
   #opening: Promise<void> | undefined;
   /** Primary positions not yet replayed, oldest first. */
@@ -75,7 +74,6 @@ export class ReplicaReads {
     this.#primary = primary;
     this.#options = options;
     this.maxStalenessMs = options.maxStalenessMs ?? 1000;
-    this.#pollMs = options.pollMs ?? Math.max(10, Math.floor(this.maxStalenessMs / 4));
   }
 
   /**
