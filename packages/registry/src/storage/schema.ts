@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { V19_PARTITIONED_LOG } from "./partitions.js";
 import type { Migration } from "./database.js";
 
 function both(sql: string): { sqlite: string; postgres: string } {
@@ -211,4 +212,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 5, name: "licences keep their signature time-stamp", ...both(V5) },
   { version: 6, name: "revoked certificates", ...both(V6) },
   { version: 12, name: "approval matters", ...both(V12) },
+  V19_PARTITIONED_LOG,
 ]);
