@@ -9,3 +9,5 @@ export interface PostgresTestState {
 export function findPostgresBin(): string | undefined;
 export function startPostgres(): Promise<PostgresTestState>;
 export function stopPostgres(state: PostgresTestState): void;
+export function startStandby(primary: PostgresTestState): Promise<PostgresTestState>;
+export function pgCtl(state: PostgresTestState, args: readonly string[]): void;

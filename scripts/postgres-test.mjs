@@ -104,6 +104,48 @@ export async function startPostgres() {
   }
 }
 
+/**
+ * Creates and starts a hot standby of a running test cluster: `pg_basebackup -R` (a base backup that
+ * writes `standby.signal` and `primary_conninfo`, so the copy starts as a streaming replica) and
+ * `pg_ctl start` with `hot_standby=on`, on another free loopback port. Returns its state, with the
+ * same shape as {@link startPostgres}'s (its url names the same database, read-only).
+ */
+export async function startStandby(primary) {
+  const dir = mkdtempSync(join(tmpdir(), "elicence-pg-standby-"));
+  const dataDir = join(dir, "data");
+  try {
+    if (isRoot()) {
+      const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
+      const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
+      chownSync(dir, uid, gid);
+    }
+    runAsOwner(join(primary.bin, "pg_basebackup"), ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", dataDir, "-R", "-X", "stream", "--no-sync"], dir);
+    let lastError;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const port = await freePort();
+      const options = [`-p ${port}`, "-c listen_addresses=127.0.0.1", `-c unix_socket_directories=${dir}`, "-c hot_standby=on", "-c max_connections=300", "-c fsync=off"].join(" ");
+      try {
+        runAsOwner(join(primary.bin, "pg_ctl"), ["-D", dataDir, "-l", join(dir, "postgres.log"), "-o", options, "-w", "-t", "30", "start"], dir);
+      } catch (err) {
+        lastError = err;
+        continue;
+      }
+      const url = new URL(primary.url);
+      url.port = String(port);
+      return { url: url.href, dir, dataDir, port, bin: primary.bin };
+    }
+    throw lastError;
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Runs `pg_ctl` on a test cluster as its owner (e.g. `["stop", "-m", "immediate"]` or a restart). */
+export function pgCtl(state, args) {
+  runAsOwner(join(state.bin, "pg_ctl"), ["-D", state.dataDir, ...args], state.dir);
+}
+
 /** Stops the cluster (immediate shutdown: the data is thrown away) and deletes its files. */
 export function stopPostgres(state) {
   try {

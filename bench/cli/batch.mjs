@@ -3,7 +3,9 @@
 // issuing N licences from a CSV into the workspace's SQLite registry, as licences per second ÷ raw
 // ES256 `crypto.sign` on 2 worker_threads measured in the same run (target ≥ 0.4). See README.md.
 //
-//   node bench/cli/batch.mjs [--size 100000] [--rounds 1] [--chunk-size 500] [--sign-window 1500]
+//   node bench/cli/batch.mjs [--size 100000] [--rounds 1] [--chunk-size 500] [--sign-window 1500] [--no-timestamp]
+// Beside it, SQLite's bare insert of the very rows the batch wrote, in chunks of the same size
+// (bare-insert.mjs): the issue's batch target is ≥ 0.6 × that.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -12,12 +14,15 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { median, writeResults } from "../core/report.mjs";
 import { rawSignCpuRate, rawSignRate } from "../registry/sign.mjs";
+import { bareInsert } from "./bare-insert.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(ROOT, "packages/cli/dist/bin.js");
 const CPU_HOOK = pathToFileURL(fileURLToPath(new URL("./cpu-on-exit.mjs", import.meta.url))).href;
 const PERSON = "11330100MB0000019K002";
 const TARGET = 0.4;
+/** Issue 14's batch target: licences/s ≥ 0.6 × SQLite's bare insert of the same rows in chunks of the same size. */
+const BARE_TARGET = 0.6;
 
 const { values: args } = parseArgs({
   options: {
@@ -26,6 +31,8 @@ const { values: args } = parseArgs({
     "chunk-size": { type: "string", default: "500" },
     "sign-window": { type: "string", default: "1500" },
     keep: { type: "boolean", default: false },
+    // B-B licences: the workspace's built-in TSA switched off after init (isolates the B-T cost).
+    "no-timestamp": { type: "boolean", default: false },
   },
 });
 const size = Number(args.size);
@@ -69,6 +76,12 @@ try {
     const home = join(dir, `ws-${round}`);
     const init = JSON.parse(elicence(["init", "--home", home, "--json"]).stdout);
     const issuerKey = init.apiKeys.find((k) => k.role === "issuer").key;
+    if (args["no-timestamp"]) {
+      const configFile = join(home, "elicence.json");
+      const config = JSON.parse(readFileSync(configFile, "utf8"));
+      delete config.timestamping;
+      writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
+    }
     const before = await rawSignRate({ threads: 2, windowMs: signWindowMs });
     const cpuFile = join(dir, `cpu-${round}.json`);
     const started = performance.now();
@@ -93,6 +106,14 @@ try {
       cpuRatio: size / cpuSeconds / rawCpu,
       dbBytes: ["registry.db", "registry.db-wal"].map((f) => (existsSync(join(home, f)) ? statSync(join(home, f)).size : 0)).reduce((a, b) => a + b, 0),
     };
+    // The reference, in the same run: the same rows, inserted bare (see bare-insert.mjs).
+    const bare = bareInsert(join(home, "registry.db"), join(dir, `bare-${round}.db`), Number(args["chunk-size"]));
+    row.bareRows = bare.rows;
+    row.bareSeconds = bare.seconds;
+    row.bareLicencesPerSecond = bare.licences / bare.seconds;
+    row.bareRatio = row.licencesPerSecond / row.bareLicencesPerSecond;
+    log(`round ${round + 1}: bare insert of the same ${bare.rows} rows (${bare.licences} licences) in chunks of ${args["chunk-size"]}: ${bare.seconds.toFixed(2)} s = ${Math.round(row.bareLicencesPerSecond)} licences/s → ratio ${row.bareRatio.toFixed(3)}`);
+    rmSync(join(dir, `bare-${round}.db`), { force: true });
     results.push(row);
     log(`round ${round + 1}: ${size} licences in ${seconds.toFixed(1)} s = ${Math.round(row.licencesPerSecond)}/s; raw 2-thread sign ${Math.round(raw)}/s → ratio ${row.ratio.toFixed(3)}; CPU ${cpuSeconds.toFixed(1)} s → CPU ratio ${row.cpuRatio.toFixed(3)}`);
     if (!args.keep) rmSync(home, { recursive: true, force: true });
@@ -107,11 +128,15 @@ const summary = {
   cpus: cpus().length,
   size,
   rounds,
+  timestamped: !args["no-timestamp"],
   target: TARGET,
   ratio: median(results.map((r) => r.ratio)),
   cpuRatio: median(results.map((r) => r.cpuRatio)),
   licencesPerSecond: median(results.map((r) => r.licencesPerSecond)),
   rawSignPerSecond2Threads: median(results.map((r) => r.rawSignPerSecond2Threads)),
+  bareTarget: BARE_TARGET,
+  bareLicencesPerSecond: median(results.map((r) => r.bareLicencesPerSecond)),
+  bareRatio: median(results.map((r) => r.bareRatio)),
   results,
 };
 writeResults(join(ROOT, "bench/results/cli-batch-latest.json"), summary);
@@ -119,4 +144,6 @@ console.log(`elicence issue --batch, ${size} licences into SQLite (median of ${r
 console.log(`  licences/s               ${Math.round(summary.licencesPerSecond)}`);
 console.log(`  raw ES256 sign/s, 2 thr  ${Math.round(summary.rawSignPerSecond2Threads)}`);
 console.log(`  ratio                    ${summary.ratio.toFixed(3)}  (target ≥ ${TARGET}: ${summary.ratio >= TARGET ? "ok" : "BELOW"})`);
+console.log(`  bare insert licences/s   ${Math.round(summary.bareLicencesPerSecond)}  (the same rows, chunks of ${args["chunk-size"]}, no signing)`);
+console.log(`  ratio to bare insert     ${summary.bareRatio.toFixed(3)}  (target ≥ ${BARE_TARGET}: ${summary.bareRatio >= BARE_TARGET ? "ok" : "BELOW"})`);
 console.log(`  CPU ratio                ${summary.cpuRatio.toFixed(3)}  (licences per CPU s ÷ 2 × raw signatures per CPU s)`);

@@ -116,6 +116,6 @@ writeResults(out, {
   config,
   disclosuresPerLicence: DISCLOSURES_PER_LICENCE,
   sizes,
-  results: rows.map((r) => ({ ...r, meetsTarget: r.ratio >= r.target })),
+  results: rows.map((r) => ({ ...r, meetsTarget: r.target === null ? null : r.ratio >= r.target })),
 });
 console.log(`Figures written to ${out}.`);

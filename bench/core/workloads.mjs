@@ -2,6 +2,7 @@
 // department's key, and our full issueLicence/verifyLicence.
 import * as nodeCrypto from "node:crypto";
 import { core } from "./core.mjs";
+import { peerVerifiers } from "./peers.mjs";
 import { DISCLOSURES_PER_LICENCE, VERIFY_AT, licenceInput } from "./world.mjs";
 
 export const MESSAGE_BYTES = 1024;
@@ -15,6 +16,10 @@ export const PAIRS = [
   // the signing input with the known key, base64url + JSON of header, payload and disclosures,
   // each disclosure's digest) — what any verifier of this licence must at least do.
   { raw: "floor", ours: "verify", target: 0.92, label: "verify ÷ floor" },
+  // The peers verifying the same licences (signature and disclosure digests; neither checks a
+  // chain, a trust list, the issuer's authorisation or validity): ours must be ahead of @meeco/sd-jwt.
+  { raw: "floor", ours: "meeco", target: null, label: "@meeco/sd-jwt ÷ floor" },
+  { raw: "floor", ours: "sdJwtCore", target: null, label: "@sd-jwt/core ÷ floor" },
 ];
 
 /**
@@ -65,7 +70,9 @@ export async function makeWorkloads(world) {
       nodeCrypto.createHash("sha256").update(disclosure).digest("base64url");
     }
   };
+  const peers = await peerVerifiers({ licences, hash, verifyKey, disclosures: DISCLOSURES_PER_LICENCE });
   return {
+    ...peers,
     floor: { async: false, fn: floor },
     sizes: { rawMessage: MESSAGE_BYTES, signingInput: jwsLength - licences[0].split("~")[0].split(".")[2].length - 1, compact: licences[0].length },
     rawSign: { async: false, fn: () => nodeCrypto.sign(hash, message, signKey) },

@@ -14,6 +14,8 @@ export type { Timestamper, RemoteTimestamperOptions } from "./registry/timestamp
 export type { RegistryOptions } from "./registry/registry.js";
 export type { RateLimit } from "./registry/rate-limit.js";
 export type { AuditResult } from "./registry/audit.js";
+export { ReplicaReads, parseLsn } from "./registry/replica.js";
+export type { ReplicaOptions, ReplicaStats } from "./registry/replica.js";
 export type { AddedDepartment } from "./registry/jobs/department.js";
 export { DEPARTMENT_REVOCATION_REASONS } from "./registry/jobs/department-revoke.js";
 export type { RevokedDepartment } from "./registry/jobs/department-revoke.js";

@@ -2,7 +2,7 @@
  * `elicence serve`: run the registry's HTTP API.
  * @module
  */
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { Registry, normalisePublicUrl, publicUrlWarnings, serveRegistry } from "@elicence/registry";
 import { readPassphrase } from "../io/passphrase.js";
 import { CliError } from "../output.js";
@@ -18,6 +18,8 @@ export interface ServeCommandOptions {
   readonly corsOrigins?: readonly string[];
   /** The URL clients reach this server at (checked against the workspace's public URL). */
   readonly publicUrl?: string;
+  /** A PostgreSQL hot standby holder lookups may read (`--replica`), and its staleness bound in ms. */
+  readonly replica?: { readonly url: string; readonly maxStalenessMs?: number };
 }
 
 /** Runs `serve` until SIGINT or SIGTERM. */
@@ -40,7 +42,8 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
     }
   }
   const passphrase = await readPassphrase("Passphrase for the workspace keys: ");
-  const registry = await Registry.open({ home: options.home, passphrase, ...(options.db ? { db: options.db } : {}) });
+  if (options.replica && !options.db?.match(/^postgres(?:ql)?:\/\//)) throw new CliError("usage", "--replica needs --db postgres://… (the primary).");
+  const registry = await Registry.open({ home: options.home, passphrase, ...(options.db ? { db: options.db } : {}), ...(options.replica ? { replica: options.replica } : {}) });
   let server;
   try {
     server = await serveRegistry(registry, {
@@ -84,8 +87,31 @@ export function registerServe(program: Command, setExitCode: SetExitCode): void 
     .option("--port <n>", "TCP port", parsePort, 8080)
     .option("--host <addr>", "interface to listen on", "127.0.0.1")
     .option("--public-url <url>", "the URL clients reach this server at; a warning is printed when licences name another")
+    .option("--replica <url>", "a PostgreSQL hot standby that holder lookups may read while it is fresh (postgres://…)", parseReplicaUrl)
+    .option("--replica-max-staleness <ms>", "the most a replica-served lookup may lag the primary", parseStaleness, 1000)
     .option("--cors-origin <origin>", "a browser origin allowed to call the authenticated API (repeat); the public documents are open to every origin", collect, [])
     .action(async (o) => {
-      setExitCode(await runServe({ home: o.home, db: o.db, port: o.port, host: o.host, corsOrigins: o.corsOrigin, ...(o.publicUrl !== undefined ? { publicUrl: o.publicUrl } : {}) }));
+      setExitCode(
+        await runServe({
+          home: o.home,
+          db: o.db,
+          port: o.port,
+          host: o.host,
+          corsOrigins: o.corsOrigin,
+          ...(o.publicUrl !== undefined ? { publicUrl: o.publicUrl } : {}),
+          ...(o.replica !== undefined ? { replica: { url: o.replica, maxStalenessMs: o.replicaMaxStaleness } } : {}),
+        }),
+      );
     });
+}
+
+function parseReplicaUrl(value: string): string {
+  if (!/^postgres(ql)?:\/\//.test(value)) throw new InvalidArgumentError("expected postgres://… (a hot standby of --db)");
+  return value;
+}
+
+function parseStaleness(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 50 || n > 60_000) throw new InvalidArgumentError("expected milliseconds from 50 to 60000");
+  return n;
 }

@@ -17,6 +17,7 @@ import type { ReadLogCommitter } from "./read-log-writer.js";
 import type { LogFrontier } from "./log.js";
 import type { ChainRow, LicenceRow } from "./rows.js";
 import type { RateLimiter } from "./rate-limit.js";
+import type { ReplicaReads } from "./replica.js";
 import type { SignPool } from "./sign-pool.js";
 import type { DepartmentKey } from "./signing-keys.js";
 import type { TrustListPublisher } from "./trust-list.js";
@@ -66,6 +67,8 @@ export interface RegistryContext {
   readonly timestamper: Timestamper | undefined;
   /** The workspace CA's revocation evidence as of a time, for B-LT augmentation (absent: none). */
   readonly revocationAsOf?: (at: Date) => RevocationFetcher;
+  /** A streaming replica holder lookups may read, within its staleness bound (PostgreSQL only). */
+  readonly replica?: ReplicaReads | undefined;
 }
 
 /** What issuing needs of the departments' signing keys. */

@@ -35,6 +35,7 @@ import { PublicOperations } from "./jobs/public.js";
 import { LogFrontier } from "./log.js";
 import { readLogCommitter, type ReadLogCommitter } from "./read-log-writer.js";
 import { DEFAULT_VERIFY_DATA_LIMIT, RateLimiter, type RateLimit } from "./rate-limit.js";
+import { ReplicaReads, type ReplicaOptions } from "./replica.js";
 import { Session } from "./session.js";
 import type { SignPool } from "./sign-pool.js";
 import { SigningKeys, type DepartmentKey } from "./signing-keys.js";
@@ -55,6 +56,11 @@ export interface RegistryOptions {
   readonly verifyDataLimit?: RateLimit;
   /** The TSA to time-stamp issued licences with; default the workspace's configuration. `null`: none (B-B). */
   readonly timestamper?: Timestamper | null;
+  /**
+   * A PostgreSQL hot standby that holder lookups (`findByHolder`, `get`) may read while it is
+   * fresh within `maxStalenessMs` (default 1 s); every write, the read log included, goes to `db`.
+   */
+  readonly replica?: ReplicaOptions;
 }
 
 /** The registry. Open it once per process; it holds decrypted signing keys in memory. */
@@ -144,8 +150,10 @@ export class Registry {
     const dbUrl = options.db ?? `sqlite:${ws.path("registry.db")}`;
     const db = await openDatabase(dbUrl);
     const dataKeys = new DataKeys(kek);
+    let replica: ReplicaReads | undefined;
     try {
       await db.migrate(MIGRATIONS);
+      if (options.replica) replica = await ReplicaReads.open(db, options.replica);
       const clock = options.now ?? (() => new Date());
       await refuseUnsealedRows(db);
       await dataKeys.start(db, clock().getTime());
@@ -166,6 +174,7 @@ export class Registry {
         timestamper,
         ...(revocation ? { revocationAsOf: (at: Date) => revocation.fetcherAsOf(at, urls) } : {}),
         disclosures: new DisclosureOpener(dataKeys),
+        replica,
       });
       const publicOperations = new PublicOperations({
         db,
@@ -179,6 +188,7 @@ export class Registry {
       return new Registry(ctx, signing, publicOperations, revocation);
     } catch (err) {
       dataKeys.stop();
+      await replica?.close();
       await db.close();
       await timestamper?.close();
       throw err;
@@ -192,6 +202,7 @@ export class Registry {
     await this.#ctx.readLogCommitter.close();
     await this.#signing.close();
     await this.#ctx.timestamper?.close();
+    await this.#ctx.replica?.close();
     await this.#ctx.db.close();
   }
 
@@ -314,6 +325,10 @@ export class Registry {
   get keyCache(): ApiKeyCache {
     return this.#keys;
   }
+  /** Holder lookups' replica routing (its bound, freshness and counts), when a replica is configured. */
+  get replicaReads(): ReplicaReads | undefined {
+    return this.#ctx.replica;
+  }
   /** @internal Keyed hash of a holder code. */
   holderKey(holder: HolderCode): Uint8Array {
     return this.#ctx.holderKey(holder);
@@ -340,7 +355,7 @@ export class Registry {
 }
 
 /** What `createContext` builds the jobs' context from. */
-interface ContextInit extends Pick<OperatorContext, "db" | "now" | "statusListUri" | "signing" | "trustList" | "workspace" | "timestamper" | "revocationAsOf"> {
+interface ContextInit extends Pick<OperatorContext, "db" | "now" | "statusListUri" | "signing" | "trustList" | "workspace" | "timestamper" | "revocationAsOf" | "replica"> {
   /** The holder pseudonymisation secret. */
   readonly holderSecret: Uint8Array;
   /** The database's URL (a SQLite file gets its log writer thread). */
@@ -389,6 +404,7 @@ function createContext(init: ContextInit): OperatorContext {
     verifyDataLimiter: init.verifyDataLimiter,
     timestamper: init.timestamper,
     ...(init.revocationAsOf ? { revocationAsOf: init.revocationAsOf } : {}),
+    replica: init.replica,
   };
 }
 

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { V19_PARTITIONED_LOG } from "./partitions.js";
 import type { Migration } from "./database.js";
 
 function both(sql: string): { sqlite: string; postgres: string } {
@@ -262,4 +263,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 13, name: "licences keep their long-term evidence", ...both(V13) },
   { version: 17, name: "sealed disclosures", ...both(V17) },
   { version: 18, name: "api key change counter", sqlite: V18_SQLITE, postgres: V18_POSTGRES },
+  V19_PARTITIONED_LOG,
 ]);

@@ -84,11 +84,19 @@ export async function share(
  * commit holding them is durable: no answer leaves without its log record, and when that commit
  * fails the read fails.
  */
-export async function loggedRead<T>(ctx: RegistryContext, work: (db: Queryable) => Promise<{ result: T; events: LogEvent[] }>): Promise<T> {
-  const { result, events } = await work(ctx.db);
+export async function loggedRead<T>(
+  ctx: RegistryContext,
+  work: (db: Queryable) => Promise<{ result: T; events: LogEvent[] }>,
+  options?: { readonly replica?: boolean },
+): Promise<T> {
+  // Holder lookups may read a fresh replica (see replica.ts); the log is always written to the primary.
+  const { result, events } = options?.replica && ctx.replica ? await ctx.replica.read(work) : await work(ctx.db);
   await ctx.readLog.append(events);
   return result;
 }
+
+/** Holder lookups and single-licence reads may be served by a replica. */
+const REPLICA = { replica: true } as const;
 
 /** The licences one holder lookup answers by default, and at most. */
 export const HOLDER_PAGE = { default: 100, max: 1000 } as const;
@@ -145,7 +153,7 @@ export async function findByHolder(ctx: RegistryContext, principal: Principal, h
       events.push({ kind: "read", at: now, department, holder: b64u(key), matter: c.matter, reason, found: 0, disclosed: [] });
     }
     return { result: out, events };
-  });
+  }, REPLICA);
 }
 
 /** One licence with the disclosures the caller is entitled to (see `RegistryApi.get`). */
@@ -156,7 +164,7 @@ export async function get(ctx: RegistryContext, principal: Principal, id: string
   return loggedRead(ctx, async (db) => {
     const { shared, event } = await share(ctx, principal, db, await readLicenceRow(db, id), c, now);
     return { result: shared, events: [event] };
-  });
+  }, REPLICA);
 }
 
 /** Whether a holder's active licence of a type has a field with a value, without disclosing it (see `RegistryApi.verifyData`). */
