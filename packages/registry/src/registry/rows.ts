@@ -30,6 +30,8 @@ export interface LicenceRow {
   payload: Uint8Array;
   signature: Uint8Array;
   disclosures: string;
+  /** How many signatures the licence has (NULL or 1: one; a dual-signed licence's others are in `licence_signatures`). */
+  signatures?: number | null;
 }
 
 /** A row of `signer_chains`: what a licence's protected header is rebuilt from. */

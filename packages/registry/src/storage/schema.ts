@@ -197,6 +197,24 @@ CREATE TABLE revoked_certificates (
 );
 `;
 
+/**
+ * V14: dual-signed licences. A department with several keys (SM2SM3 and ES256) signs each licence
+ * with every one; the `licences` row keeps the first signature as before, `signatures` says how
+ * many there are (NULL: one), and each further one is a row here: its signer chain (the protected
+ * header is rebuilt from it and `issued_at`, as for the first) and its value and time-stamp token.
+ */
+const V14 = `
+ALTER TABLE licences ADD COLUMN signatures INT64;
+CREATE TABLE licence_signatures (
+  licence_id TEXT NOT NULL,
+  seq INT64 NOT NULL,
+  chain_id INT64 NOT NULL REFERENCES signer_chains (id),
+  signature BYTES NOT NULL,
+  sig_tst BYTES,
+  PRIMARY KEY (licence_id, seq)
+);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: "initial schema", ...both(V1) },
@@ -211,4 +229,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 5, name: "licences keep their signature time-stamp", ...both(V5) },
   { version: 6, name: "revoked certificates", ...both(V6) },
   { version: 12, name: "approval matters", ...both(V12) },
+  { version: 14, name: "dual-signed licences", ...both(V14) },
 ]);
