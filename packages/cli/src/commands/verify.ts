@@ -8,7 +8,7 @@
  */
 import type { Command } from "commander";
 import type { JwsAlgorithm } from "@elicence/core";
-import { parseAlgorithmList } from "../algorithms.js";
+import { parseAlgorithmList, withAlgorithmsOf } from "../algorithms.js";
 import { LicenceVerifier } from "@elicence/sdk";
 import { registryBaseUrl, withApi } from "../api.js";
 import { collect, parseTime, type SetExitCode } from "../flags.js";
@@ -78,6 +78,8 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
   const verifier = new LicenceVerifier({
     offline: true,
     algorithms,
+    // The trust list is pinned (its signer's algorithm is accepted) and signs the status list key.
+    documentAlgorithms: [...new Set([...algorithms, ...withAlgorithmsOf(trust.operatorCertificates)])],
     maxStaleness: RUN_STALENESS_MS,
     operatorCertificates: trust.operatorCertificates,
   });
