@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { VerificationReport } from "@elicence/core";
+import { isMultiSignatureReport, type VerificationReport } from "@elicence/core";
 import { EXIT } from "./output.js";
 
 const MARK: Record<string, string> = { passed: "✓", failed: "✗", indeterminate: "?", skipped: "-" };
@@ -24,6 +24,14 @@ export function formatReport(report: VerificationReport): string {
     lines.push(`  ${"issued".padEnd(width)} ${l.issuedAt}`);
     lines.push(`  ${"valid".padEnd(width)} ${l.validFrom} – ${l.validUntil ?? "no end date"}`);
     for (const [k, v] of Object.entries(l.fields)) lines.push(`  ${k.padEnd(width)} ${typeof v === "string" ? v : JSON.stringify(v)}`);
+  }
+  if (isMultiSignatureReport(report)) {
+    // A dual-signed licence: every signature is verified; one the --alg list lacks counts only if it is invalid.
+    lines.push(`Signatures (${report.signatures.length}): PASSED needs every one valid and one in the allowed algorithms`);
+    for (const s of report.signatures) {
+      const signer = s.report.signer ? `  ${s.report.signer.subject}` : "";
+      lines.push(`  ${s.index + 1}. ${(s.algorithm ?? "?").padEnd(7)} ${s.indication}${s.subIndication ? ` (${s.subIndication})` : ""}${s.allowed ? "" : "  [not in the allowed algorithms]"}${signer}`);
+    }
   }
   if (report.signer) lines.push(`Signed by ${report.signer.subject} (certificate ${report.signer.certificateSha256.slice(0, 16)}…) with ${report.algorithm}`);
   lines.push(`Level ${report.level}${report.proofOfExistence ? `: a time-stamp proves the signature existed at ${report.proofOfExistence}` : ""}`);

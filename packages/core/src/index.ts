@@ -63,6 +63,8 @@ export type { ApprovalMatter, MatterRequirement } from "./catalogue/approval-mat
 export { verifyLicence } from "./licence/verify.js";
 export { MAX_LICENCE_SIGNATURES, readMultiSignedArchive, verifyMultiSignedLicence } from "./licence/multi-signed-verify.js";
 export type { ArchiveSignature, MultiSignatureReport, MultiSignedArchive, SignatureVerdict } from "./licence/multi-signed-verify.js";
+export { archiveOfCompacts, isMultiSignatureReport } from "./licence/multi-signed-forms.js";
+export type { CompactSignatureForm } from "./licence/multi-signed-forms.js";
 export type { StatusListResolver, VerifyLicenceOptions } from "./licence/verify.js";
 export { CHECK_ORDER } from "./licence/report.js";
 export type {
@@ -128,6 +130,7 @@ export type {
   IssueRequest,
   IssueBatchRequest,
   IssuedRecord,
+  CosignedForm,
   IssueBatchResult,
   BatchItemError,
   StatusChangeRequest,

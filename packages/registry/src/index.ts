@@ -7,6 +7,8 @@
 export { initWorkspace, openWorkspace, Workspace } from "./workspace/workspace.js";
 export type { AddDepartmentOptions, DepartmentSpec, InitWorkspaceOptions, WorkspaceConfig } from "./workspace/workspace.js";
 export { Registry } from "./registry/registry.js";
+export { addCosigningKey, cosigningKeys } from "./workspace/cosigning-keys.js";
+export type { AddCosigningKeyOptions, AddedCosigningKey } from "./workspace/cosigning-keys.js";
 export { normalisePublicUrl, publicUrlWarnings } from "./workspace/public-url.js";
 export type { PublicUrlCheck } from "./workspace/public-url.js";
 export { builtInTimestamper, remoteTimestamper } from "./registry/timestamper.js";

@@ -5,7 +5,7 @@
  * files. Inputs: a licence file (archive or compact form), an audit bundle, or a picture of a
  * printed licence's QR code (or a camera, when the browser allows).
  */
-import { DEFAULT_ALGORITHMS, verifyLicence, verifyTrustList, type TrustList, type VerificationReport } from "@elicence/core";
+import { DEFAULT_ALGORITHMS, isMultiSignatureReport, verifyLicence, verifyTrustList, type TrustList, type VerificationReport } from "@elicence/core";
 import { decodeQr, parseAuditBundle, parseQrContent, verifyAuditBundle, type AuditBundleReport } from "../src/index.js";
 
 type Lang = "zh" | "en";
@@ -83,8 +83,18 @@ function reportHtml(report: VerificationReport, heading = ""): string {
     ${l ? `<p class="type">${esc(l.type.name)} · <code>${esc(l.id)}</code></p>` : ""}
     <h3>${esc(t("checks"))}</h3><table class="checks">${rows}</table>
     ${l ? `<h3>${esc(t("fields"))}</h3><table class="fields">${fields}</table>` : ""}
+    ${signaturesHtml(report)}
     ${report.signer ? `<h3>${esc(t("signer"))}</h3><p>${esc(report.signer.subject)}<br><small>SHA-256 ${esc(report.signer.certificateSha256)} · ${esc(report.algorithm ?? "")}</small></p>` : ""}
   </section>`;
+}
+
+/** A dual-signed licence's signatures, one row each (PASSED needs all valid and one allowed). */
+function signaturesHtml(report: VerificationReport): string {
+  if (!isMultiSignatureReport(report)) return "";
+  const rows = report.signatures
+    .map((v) => `<tr class="signature" data-indication="${esc(v.indication)}"><td>${v.index + 1}</td><td>${esc(v.algorithm ?? "?")}</td><td>${esc(t(v.indication))}${v.subIndication ? ` <small>${esc(v.subIndication)}</small>` : ""}</td><td>${v.allowed ? "" : "—"}</td><td>${esc(v.report.signer?.subject ?? "")}</td></tr>`)
+    .join("");
+  return `<h3>签名 Signatures</h3><table class="signatures">${rows}</table>`;
 }
 
 function bundleHtml(r: AuditBundleReport): string {

@@ -1,5 +1,5 @@
 /**
- * `elicence department add|list|revoke`: the issuing departments of a workspace (the operator's job,
+ * `elicence department add|add-key|list|revoke`: the issuing departments of a workspace (the operator's job,
  * in process with `--home`: adding or revoking one needs the workspace passphrase, which unlocks the root CA).
  * @module
  */
@@ -10,17 +10,24 @@ import { DEPARTMENT_REVOCATION_REASONS, Registry, openWorkspace } from "@elicenc
 import type { CrlReason } from "@elicence/core/revocation";
 import { pbkdf2Iterations, readPassphrase } from "../io/passphrase.js";
 import type { SetExitCode } from "../flags.js";
+import { CliError } from "../output.js";
 
-/** Runs `department add --home DIR --name NAME --code USCC [--alg ALG]`. */
-export async function runDepartmentAdd(options: { home: string; db?: string; name: string; code: string; alg: JwsAlgorithm; json: boolean }): Promise<number> {
+/**
+ * Runs `department add --home DIR --name NAME --code USCC [--alg ALG[,ALG…]]`: with several
+ * algorithms (`SM2,ES256`) the department gets one key each and its licences are signed with all.
+ */
+export async function runDepartmentAdd(options: { home: string; db?: string; name: string; code: string; alg: JwsAlgorithm; also?: readonly JwsAlgorithm[]; json: boolean }): Promise<number> {
   const passphrase = await readPassphrase("Passphrase for the workspace keys: ");
   const registry = await Registry.open({ home: options.home, passphrase, ...(options.db ? { db: options.db } : {}) });
   try {
     const iterations = pbkdf2Iterations();
     const added = await registry.addDepartment({ name: options.name, code: options.code, alg: options.alg, passphrase, ...(iterations ? { iterations } : {}) });
-    if (options.json) process.stdout.write(`${JSON.stringify(added)}\n`);
+    const keys = [];
+    for (const alg of options.also ?? []) keys.push(await registry.addDepartmentKey({ code: options.code, alg, passphrase, ...(iterations ? { iterations } : {}) }));
+    if (options.json) process.stdout.write(`${JSON.stringify(keys.length ? { ...added, keys: [{ alg: added.alg, thumbprint: added.thumbprint }, ...keys.map(({ alg, thumbprint }) => ({ alg, thumbprint }))] } : added)}\n`);
     else {
       process.stdout.write(`${added.code}  ${added.name}  ${added.alg}  certificate ${added.thumbprint}\n`);
+      for (const k of keys) process.stdout.write(`${k.code}  ${added.name}  ${k.alg}  certificate ${k.thumbprint}\n`);
       process.stderr.write(
         "Listed in the re-signed trust list. Next: register licence types naming it as an issuer (`elicence type add`), give it an issuer key (`elicence key create --role issuer`), and restart `elicence serve`.\n",
       );
@@ -29,6 +36,38 @@ export async function runDepartmentAdd(options: { home: string; db?: string; nam
   } finally {
     await registry.close();
   }
+}
+
+/** Runs `department add-key CODE --alg ALG --home DIR`: one more key; the department's licences are signed with every key from then on. */
+export async function runDepartmentAddKey(options: { home: string; db?: string; code: string; alg: JwsAlgorithm; json: boolean }): Promise<number> {
+  const passphrase = await readPassphrase("Passphrase for the workspace keys: ");
+  const registry = await Registry.open({ home: options.home, passphrase, ...(options.db ? { db: options.db } : {}) });
+  try {
+    const iterations = pbkdf2Iterations();
+    const added = await registry.addDepartmentKey({ code: options.code, alg: options.alg, passphrase, ...(iterations ? { iterations } : {}) });
+    if (options.json) process.stdout.write(`${JSON.stringify(added)}\n`);
+    else {
+      process.stdout.write(`${added.code}  ${added.alg}  certificate ${added.thumbprint}\n`);
+      process.stderr.write("Listed in the re-signed trust list; the department's licences are now signed with each of its keys. Restart `elicence serve` to load it.\n");
+    }
+    return 0;
+  } finally {
+    await registry.close();
+  }
+}
+
+/** Parses `--alg` of `department add`: one algorithm, or several (`SM2,ES256`) for a dual-signing department. */
+export function departmentAlgorithms(list: string): JwsAlgorithm[] {
+  const names = list.split(",").map((a) => a.trim());
+  const out: JwsAlgorithm[] = [];
+  for (const name of names) {
+    const alg = KEY_ALGORITHM_CHOICES.includes(name) ? toJwsAlgorithm(name) : undefined;
+    if (!alg) throw new CliError("usage", `--alg: "${name.slice(0, 20)}" is not one of ${KEY_ALGORITHM_CHOICES.join(", ")}.`);
+    if (out.includes(alg)) throw new CliError("usage", "--alg names an algorithm twice.");
+    out.push(alg);
+  }
+  if (out.length > 4) throw new CliError("usage", "--alg: a department signs with at most 4 keys.");
+  return out;
 }
 
 /** Runs `department list --home DIR`: the departments of the workspace's trust list. */
@@ -69,10 +108,21 @@ export function registerDepartment(program: Command, setExitCode: SetExitCode): 
     .option("--db <url>", "sqlite:PATH or postgres://… (default: the workspace's registry.db)")
     .requiredOption("--name <name>", "the department's name, as its certificate will carry it")
     .requiredOption("--code <uscc>", "its unified social credit code")
-    .addOption(new Option("--alg <alg>", "signature algorithm of its key (SM2: SM2 with SM3)").choices([...KEY_ALGORITHM_CHOICES]).default("ES256"))
+    .option("--alg <alg[,alg]>", `signature algorithm of its key (${KEY_ALGORITHM_CHOICES.join(", ")}; SM2: SM2 with SM3); several, e.g. SM2,ES256: one key each, every licence signed with all (dual-signed)`, "ES256")
     .option("--json", "print JSON", false)
     .action(async (o) => {
-      setExitCode(await runDepartmentAdd({ home: o.home, db: o.db, name: o.name, code: o.code, alg: toJwsAlgorithm(o.alg)!, json: o.json }));
+      const [alg, ...also] = departmentAlgorithms(o.alg);
+      setExitCode(await runDepartmentAdd({ home: o.home, db: o.db, name: o.name, code: o.code, alg: alg!, also, json: o.json }));
+    });
+  department
+    .command("add-key <code>")
+    .description("give a department one more signing key (e.g. ES256 beside SM2): its licences are then signed with each key")
+    .requiredOption("--home <dir>", "the workspace (needs the passphrase)")
+    .option("--db <url>", "sqlite:PATH or postgres://… (default: the workspace's registry.db)")
+    .addOption(new Option("--alg <alg>", "signature algorithm of the new key").choices([...KEY_ALGORITHM_CHOICES]).makeOptionMandatory())
+    .option("--json", "print JSON", false)
+    .action(async (code: string, o) => {
+      setExitCode(await runDepartmentAddKey({ home: o.home, db: o.db, code, alg: toJwsAlgorithm(o.alg)!, json: o.json }));
     });
   department
     .command("revoke <code>")

@@ -40,7 +40,7 @@ export async function runIssue(options: IssueCommandOptions): Promise<number> {
       ...(options.validUntil ? { validUntil: options.validUntil.toISOString() } : {}),
     };
     const record = await api.issue({ requestId: options.requestId ?? `cli-${randomUUID()}`, ...item });
-    if (options.out) await writeOutput(options.out, licenceFile(record.licence, options.format, record.signatureTimestamp));
+    if (options.out) await writeOutput(options.out, licenceFile(record.licence, options.format, record.signatureTimestamp, record.cosigned));
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ id: record.id, status: record.status, ...(options.out ? { file: options.out, format: options.format } : {}) })}\n`);
     } else {

@@ -22,7 +22,7 @@ interface NewVersionOptions extends ApiOptions {
 }
 
 async function printNewVersion(record: IssuedRecord, from: string, what: string, options: NewVersionOptions): Promise<number> {
-  if (options.out) await writeOutput(options.out, licenceFile(record.licence, options.format, record.signatureTimestamp));
+  if (options.out) await writeOutput(options.out, licenceFile(record.licence, options.format, record.signatureTimestamp, record.cosigned));
   if (options.json) process.stdout.write(`${JSON.stringify({ id: record.id, supersedes: from, status: record.status, ...(options.out ? { file: options.out } : {}) })}\n`);
   else {
     process.stdout.write(`${record.id}\n`);

@@ -53,7 +53,7 @@ export async function runGet(options: ApiOptions & CauseOptions & { id: string; 
   if (options.out) await checkWritable(options.out);
   return withApi(options, async (api) => {
     const shared = await api.get(options.id, { matter: options.matter, reason: options.reason });
-    if (options.out) await writeOutput(options.out, licenceFile(shared.licence, options.format));
+    if (options.out) await writeOutput(options.out, licenceFile(shared.licence, options.format, undefined, shared.cosigned));
     if (options.json) process.stdout.write(`${JSON.stringify({ ...sharedJson(shared), ...(options.out ? { file: options.out } : {}) }, null, 2)}\n`);
     else {
       process.stdout.write(sharedText(shared));

@@ -8,11 +8,11 @@
  */
 import type { Command } from "commander";
 import type { JwsAlgorithm } from "@elicence/core";
-import { parseAlgorithmList } from "../algorithms.js";
+import { parseAlgorithmList, withAlgorithmsOf } from "../algorithms.js";
 import { LicenceVerifier } from "@elicence/sdk";
 import { registryBaseUrl, withApi } from "../api.js";
 import { collect, parseTime, type SetExitCode } from "../flags.js";
-import { readInput } from "../io/files.js";
+import { joinCompactLines, licenceFile, readInput } from "../io/files.js";
 import { CliError } from "../output.js";
 import { exitOfIndication, formatReport } from "../report.js";
 import { loadStatusLists, readTrustList } from "../trust-material.js";
@@ -78,6 +78,8 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
   const verifier = new LicenceVerifier({
     offline: true,
     algorithms,
+    // The trust list is pinned (its signer's algorithm is accepted) and signs the status list key.
+    documentAlgorithms: [...new Set([...algorithms, ...withAlgorithmsOf(trust.operatorCertificates)])],
     maxStaleness: RUN_STALENESS_MS,
     operatorCertificates: trust.operatorCertificates,
   });
@@ -99,7 +101,7 @@ async function licenceInput(options: VerifyCommandOptions, registry: string | un
   if (kind === "compact") return options.licence.trim();
   if (kind !== "id") {
     if (options.matter !== undefined || options.reason !== undefined) throw new CliError("usage", "--matter and --reason are for fetching a licence by identifier.");
-    return readInput(options.licence, "the licence");
+    return joinCompactLines(await readInput(options.licence, "the licence"));
   }
   if (options.offline) throw new CliError("usage", "--offline cannot fetch a licence by identifier.", "Verify a licence file, or a licence of an audit bundle with --bundle FILE.");
   if (options.home === undefined && registry === undefined) {
@@ -110,7 +112,8 @@ async function licenceInput(options: VerifyCommandOptions, registry: string | un
   }
   const cause = { matter: options.matter, reason: options.reason };
   const shared = await withApi({ ...(options.home !== undefined ? { home: options.home } : { registry: registry! }) }, (api) => api.get(options.licence, cause));
-  return shared.licence;
+  // A dual-signed licence: every signature is verified (its archive form).
+  return shared.cosigned?.length ? licenceFile(shared.licence, "archive", undefined, shared.cosigned) : shared.licence;
 }
 
 /** Registers `elicence verify` (a licence, or one of an audit bundle with `--bundle`). */

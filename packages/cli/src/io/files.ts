@@ -5,6 +5,7 @@
 import { constants } from "node:fs";
 import { access, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { archiveOfCompacts, type CosignedForm } from "@elicence/core";
 import { CliError } from "../output.js";
 
 /** The largest single document the CLI reads (a licence, a trust list, a licence type, a tree head). */
@@ -86,9 +87,28 @@ export function compactToArchive(
   return { protected: protectedHeader, payload, signature, header: { disclosures: rest.filter((d) => d.length > 0), ...(etsiU ? { etsiU } : {}) } };
 }
 
-/** The licence in the requested file format (the time-stamp token goes in the archive form only). */
-export function licenceFile(compact: string, format: "archive" | "compact", signatureTimestamp?: string): string {
+/**
+ * The licence in the requested file format (the time-stamp token goes in the archive form only).
+ * A dual-signed licence (`cosigned` forms): the archive is the JWS general serialisation of all its
+ * signatures, the compact file one compact form per signature, a line each.
+ */
+export function licenceFile(compact: string, format: "archive" | "compact", signatureTimestamp?: string, cosigned?: readonly CosignedForm[]): string {
+  if (cosigned?.length) {
+    if (format === "compact") return [compact, ...cosigned.map((c) => c.licence)].map((c) => `${c.trim()}\n`).join("");
+    return `${JSON.stringify(archiveOfCompacts([{ licence: compact, ...(signatureTimestamp ? { signatureTimestamp } : {}) }, ...cosigned]), null, 2)}\n`;
+  }
   return format === "compact" ? `${compact.trim()}\n` : `${JSON.stringify(compactToArchive(compact, signatureTimestamp), null, 2)}\n`;
+}
+
+/**
+ * A licence file's text as `verify` takes it: a file of several compact forms (a dual-signed
+ * licence, one line per signature) becomes their general-serialisation archive; anything else is
+ * left as it is.
+ */
+export function joinCompactLines(text: string): string {
+  const lines = text.trim().split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  if (lines.length < 2 || lines.some((l) => !l.startsWith("eyJ"))) return text;
+  return JSON.stringify(archiveOfCompacts(lines.map((licence) => ({ licence }))));
 }
 
 /** The claims a compact SD-JWT shows: its plain fields and those of the disclosures it carries. */

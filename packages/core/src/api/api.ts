@@ -108,6 +108,20 @@ export interface IssuedRecord {
    * DER, when the registry time-stamps what it issues: it belongs in the archive form's `etsiU`.
    */
   readonly signatureTimestamp?: string;
+  /**
+   * A dual-signed licence's further signatures (its department signs with several keys, e.g.
+   * SM2SM3 beside ES256), each in its own compact form with the same payload and disclosures;
+   * `licence` is the first. `archiveOfCompacts` joins them into the general-serialisation archive.
+   */
+  readonly cosigned?: readonly CosignedForm[];
+}
+
+/** One further signature of a dual-signed licence, as a compact licence of its own. */
+export interface CosignedForm {
+  /** Compact SD-JWT: the same payload and disclosures as the first form, this signature's header and value. */
+  readonly licence: string;
+  /** The RFC 3161 time-stamp token over this signature (standard base64 DER), when the registry time-stamps. */
+  readonly signatureTimestamp?: string;
 }
 
 /** One failed item of a batch. */
@@ -161,6 +175,8 @@ export interface SharedLicence {
    * {@link RegistryApi.augment}): the archive form's `etsiU`, base64url elements as stored.
    */
   readonly etsiU?: readonly string[];
+  /** A dual-signed licence's further signatures, each a compact form with the same disclosures as `licence`. */
+  readonly cosigned?: readonly CosignedForm[];
 }
 
 /** A request to augment a licence's long-term evidence (JAdES B-T, B-LT, B-LTA; ETSI TS 119 182-1 clause 6). */

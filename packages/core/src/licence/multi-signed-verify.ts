@@ -115,7 +115,9 @@ export async function verifyMultiSignedLicence(input: string | Record<string, un
   for (const [index, s] of archive.signatures.entries()) {
     const algorithm = algorithmOf(s.protected);
     const allowed = algorithm !== undefined && (options.algorithms as readonly string[]).includes(algorithm);
-    const own: readonly JwsAlgorithm[] = allowed ? options.algorithms : algorithm !== undefined && isJwsAlgorithm(algorithm) ? [algorithm] : options.algorithms;
+    // A signature the caller did not allow is still verified, with its own algorithm added (the
+    // caller's list stays for the status lists it verifies); it counts only if it is invalid.
+    const own: readonly JwsAlgorithm[] = allowed ? options.algorithms : algorithm !== undefined && isJwsAlgorithm(algorithm) ? [...options.algorithms, algorithm] : options.algorithms;
     const report = await verifyLicence({ protected: s.protected, payload: archive.payload, signature: s.signature, header: s.header }, { ...options, algorithms: own });
     verdicts.push({ index, ...(algorithm !== undefined ? { algorithm } : {}), allowed, indication: report.indication, ...(report.subIndication ? { subIndication: report.subIndication } : {}), report });
   }

@@ -75,6 +75,8 @@ export interface RegistryContext {
 export interface DepartmentSigning {
   /** A department's issuing context. @throws LicenceError `ERR_FORBIDDEN` when the registry holds none */
   context(department: string): IssuingContext;
+  /** A department's further keys' contexts (a dual-signed department), in signing order; none: one key. */
+  cosigners(department: string): readonly IssuingContext[];
   /** Signing workers for batches; none: sign in this thread. */
   readonly pool: SignPool | undefined;
   /** Batches with fewer items than this are signed in this thread. */

@@ -17,6 +17,7 @@ import { b64u, readLicenceType, type ChainRow, type LicenceRow } from "./rows.js
 import type { SignResult, SignedLicence } from "./sign-pool.js";
 import { signatureTimestampData } from "@elicence/core/timestamp";
 import { allocateStatusSlots } from "./status-lists.js";
+import { cosign, cosignedForm, insertCosignatures, stampCosignatures, type Cosignature } from "./cosignatures.js";
 
 /**
  * Issues items inside the transaction; with `onError`, a failing item is reported and skipped.
@@ -38,6 +39,9 @@ export async function issueItems(
   const department = caller.principal.department;
   const slots = await allocateStatusSlots(tx, items.length);
   const chain = await chainId(tx, context);
+  // A dual-signed department: each licence is signed with every further key too (same payload and iat).
+  const cosigners: { context: IssuingContext; chainId: number }[] = [];
+  for (const c of ctx.signing.cosigners(department)) cosigners.push({ context: c, chainId: await chainId(tx, c) });
   const out: (IssuedRecord | undefined)[] = items.map(() => undefined);
   // Only validation and signing can fail per item, and they write nothing.
   const fail = (k: number, err: unknown): void => {
@@ -101,6 +105,7 @@ export async function issueItems(
     const stamps = timestamps(ctx, results);
     const licenceRows: (string | number | Uint8Array | null)[][] = [];
     const historyRows: (string | number | null)[][] = [];
+    const cosigned: { licence: string; signatures: Cosignature[]; tail: string; payload: string; record: IssuedRecord }[] = [];
     for (const result of results) {
       const c = checked[j]!;
       const serial = serials[j]!;
@@ -142,8 +147,13 @@ export async function issueItems(
       historyRows.push([issued.id, now, kind, department]);
       events.push({ kind, at: now, department, licence: issued.id, type: c.type.code, holder: b64u(holderKey), ...(extra.supersedes ? { supersedes: extra.supersedes.id } : {}), ...(extra.reason ? { reason: extra.reason } : {}) });
       out[c.k] = { id: issued.id, licence: issued.compact, status: "active", statusList: { uri: ctx.statusListUri(slot.list), idx: slot.idx } };
+      if (cosigners.length > 0) {
+        const signatures = await cosign(cosigners, issued.archive.payload, Math.floor(now / 1000));
+        cosigned.push({ licence: issued.id, signatures, tail: issued.compact.slice(issued.compact.indexOf("~")), payload: issued.archive.payload, record: out[c.k]! });
+      }
     }
     // 4. Rows, a few hundred per statement, each with its time-stamp token.
+    const cosignStamps = stampCosignatures(ctx, cosigned.flatMap((r) => r.signatures));
     const tokens = await stamps;
     if (tokens) {
       const byId = new Map(results.flatMap((r, i) => (r.ok ? [[r.issued.id, tokens[i]!] as const] : [])));
@@ -157,10 +167,28 @@ export async function issueItems(
       licenceRows,
       200,
     );
+    if (cosigned.length > 0) await writeCosignatures(tx, cosigned, await cosignStamps, cosigners.length + 1);
     await insertRows(tx, "INSERT INTO status_history (licence_id, seq, status, at, reason, department, officer) VALUES ", "(?, 1, 'active', ?, ?, ?, NULL)", historyRows);
   }
   await appendLogEvents(tx, events, ctx.logFrontier);
   return out;
+}
+
+/** Writes a slice's further signatures, marks their licences dual-signed and puts their compact forms in the records. */
+async function writeCosignatures(
+  tx: Queryable,
+  cosigned: readonly { licence: string; signatures: Cosignature[]; tail: string; payload: string; record: IssuedRecord }[],
+  tokens: Uint8Array[] | undefined,
+  count: number,
+): Promise<void> {
+  let t = 0;
+  const rows = cosigned.map((r) => ({ licence: r.licence, signatures: r.signatures, tokens: r.signatures.map(() => tokens?.[t++]) }));
+  for (const [i, r] of cosigned.entries()) Object.assign(r.record, { cosigned: r.signatures.map((s, k) => cosignedForm(s, r.payload, r.tail, rows[i]!.tokens[k])) });
+  await insertCosignatures(tx, rows);
+  for (let i = 0; i < cosigned.length; i += 500) {
+    const ids = cosigned.slice(i, i + 500).map((r) => r.licence);
+    await tx.run(`UPDATE licences SET signatures = ? WHERE id IN (${ids.map(() => "?").join(", ")})`, [count, ...ids]);
+  }
 }
 
 /** Starts time-stamping the signatures of a slice's licences (one token per result; failed items get none). */

@@ -39,6 +39,8 @@ import { ReplicaReads, type ReplicaOptions } from "./replica.js";
 import { Session } from "./session.js";
 import type { SignPool } from "./sign-pool.js";
 import { SigningKeys, type DepartmentKey } from "./signing-keys.js";
+import { cosigningKeys, type AddCosigningKeyOptions, type AddedCosigningKey } from "../workspace/cosigning-keys.js";
+import { addDepartmentKey } from "./jobs/department-key.js";
 import { TrustListPublisher } from "./trust-list.js";
 import { builtInTimestamper, remoteTimestamper, type Timestamper } from "./timestamper.js";
 
@@ -120,7 +122,7 @@ export class Registry {
     const decrypt = async (file: string) => decryptPrivateKey(await readFile(ws.path(...file.split("/")), "utf8"), options.passphrase);
     const keys: DepartmentKey[] = [];
     // Decrypted once: the context for this thread, the KeyObject for the signing workers.
-    for (const dept of ws.config.departments) keys.push(await ws.signingKey(dept.code, options.passphrase));
+    for (const dept of ws.config.departments) keys.push({ ...(await ws.signingKey(dept.code, options.passphrase)), cosigners: (await cosigningKeys(ws, dept.code, options.passphrase)).map((k) => k.context) });
     const statusPem = await readFile(ws.path("pki", "status.pem"), "utf8");
     const logPem = await readFile(ws.path("pki", "log.pem"), "utf8");
     const statusSigner = await createKeySigner(await decrypt("pki/status.key.pem"), algorithmOf(statusPem));
@@ -279,6 +281,22 @@ export class Registry {
    */
   async addDepartment(options: Omit<AddDepartmentOptions, "now">): Promise<AddedDepartment> {
     const added = await addDepartment(this.#ctx, options);
+    this.#revocation?.refreshIssued();
+    return added;
+  }
+
+  /**
+   * Gives an issuing department one more signing key (e.g. ES256 beside its SM2SM3 one): its
+   * certificate from the workspace CA and its encrypted key (see `addCosigningKey`), listed beside
+   * the department's other certificates in a re-signed trust list, logged; from then on every
+   * licence the department issues is signed with each of its keys (a dual-signed licence). A
+   * registry server started before must be restarted to load the key.
+   *
+   * @param options - the department's USCC, the new key's algorithm and the workspace passphrase
+   * @throws LicenceError `ERR_VALIDATION`, `ERR_NOT_FOUND`, `ERR_PASSPHRASE_INCORRECT`
+   */
+  async addDepartmentKey(options: Omit<AddCosigningKeyOptions, "now">): Promise<AddedCosigningKey> {
+    const added = await addDepartmentKey(this.#ctx, options);
     this.#revocation?.refreshIssued();
     return added;
   }

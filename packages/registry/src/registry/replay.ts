@@ -10,6 +10,7 @@ import { canonicalJson } from "@elicence/core/encoding";
 import type { Queryable } from "../storage/database.js";
 import type { RegistryContext } from "./context.js";
 import { readLicenceRow } from "./rows.js";
+import { storedCosignatures } from "./cosignatures.js";
 
 /** Runs an idempotent write; if a concurrent call with the same request id won, retries to replay its result. */
 export async function onceOnly<T>(fn: () => Promise<T>): Promise<T> {
@@ -69,6 +70,8 @@ export async function issuedRecords(ctx: RegistryContext, tx: Queryable, ids: re
       statusList: { uri: ctx.statusListUri(row.status_list), idx: row.status_idx },
       ...(sigTst ? { signatureTimestamp: Buffer.from(sigTst).toString("base64") } : {}),
     });
+    const cosigned = await storedCosignatures(tx, row, names);
+    if (cosigned) out[out.length - 1] = { ...out[out.length - 1]!, cosigned };
   }
   return out;
 }

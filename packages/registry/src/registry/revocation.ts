@@ -76,6 +76,8 @@ export class RevocationPublisher {
       for (const code of await readdir(this.workspace.path("departments"))) {
         try {
           await add(this.workspace.path("departments", code, "signing.pem"));
+          // A dual-signed department's further certificates (`cosign-<alg>.pem`).
+          for (const f of await readdir(this.workspace.path("departments", code))) if (/^cosign-[A-Za-z0-9]+\.pem$/.test(f)) await add(this.workspace.path("departments", code, f));
         } catch {
           // A directory an interrupted `department add` left without a certificate.
         }

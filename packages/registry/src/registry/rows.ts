@@ -37,6 +37,8 @@ export interface LicenceRow {
   etsi_u?: string | null;
   /** The data key that sealed them (`null`: a clear row from before migration 17). */
   disclosures_key: string | null;
+  /** How many signatures the licence has (NULL or 1: one; a dual-signed licence's others are in `licence_signatures`). */
+  signatures?: number | null;
 }
 
 /** A row of `signer_chains`: what a licence's protected header is rebuilt from. */

@@ -246,6 +246,24 @@ $fn$;
 CREATE TRIGGER api_keys_epoch AFTER UPDATE OR DELETE ON api_keys FOR EACH STATEMENT EXECUTE FUNCTION api_keys_epoch_bump();
 `;
 
+/**
+ * V14: dual-signed licences. A department with several keys (SM2SM3 and ES256) signs each licence
+ * with every one; the `licences` row keeps the first signature as before, `signatures` says how
+ * many there are (NULL: one), and each further one is a row here: its signer chain (the protected
+ * header is rebuilt from it and `issued_at`, as for the first) and its value and time-stamp token.
+ */
+const V14 = `
+ALTER TABLE licences ADD COLUMN signatures INT64;
+CREATE TABLE licence_signatures (
+  licence_id TEXT NOT NULL,
+  seq INT64 NOT NULL,
+  chain_id INT64 NOT NULL REFERENCES signer_chains (id),
+  signature BYTES NOT NULL,
+  sig_tst BYTES,
+  PRIMARY KEY (licence_id, seq)
+);
+`;
+
 /** Every migration, in order. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: "initial schema", ...both(V1) },
@@ -264,4 +282,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 17, name: "sealed disclosures", ...both(V17) },
   { version: 18, name: "api key change counter", sqlite: V18_SQLITE, postgres: V18_POSTGRES },
   V19_PARTITIONED_LOG,
+  { version: 14, name: "dual-signed licences", ...both(V14) },
 ]);

@@ -40,7 +40,7 @@ import { parseCertificate } from "@elicence/core/x509";
 export interface WorkspaceConfig {
   readonly format: 1;
   readonly operator: { readonly name: string; readonly code: string };
-  readonly departments: readonly { readonly name: string; readonly code: string; readonly alg: JwsAlgorithm }[];
+  readonly departments: readonly { readonly name: string; readonly code: string; readonly alg: JwsAlgorithm; readonly cosign?: readonly JwsAlgorithm[] }[];
   /** Base URL the registry is reached at; status list URIs in licences are built from it. */
   readonly publicUrl?: string;
   /**
@@ -86,7 +86,7 @@ export const DEFAULT_PUBLIC_URL = "http://localhost:8080";
 function truncateName(name: string): string {
   return Array.from(name).slice(0, 64).join("").trim();
 }
-const YEAR = 365 * 24 * 3600 * 1000;
+export const YEAR = 365 * 24 * 3600 * 1000;
 
 /** Where the workspace CA publishes revocation evidence (`elicence serve`: `/pki/crl`, `/pki/ocsp`). */
 export function revocationUrls(publicUrl: string): { crl: string; ocsp: string } {
@@ -104,7 +104,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Writes a file atomically (temp file + rename), so a crash never leaves half a file. */
-async function writeAtomic(path: string, data: string, mode = 0o644): Promise<void> {
+export async function writeAtomic(path: string, data: string, mode = 0o644): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, data, { mode });
   await rename(tmp, path);

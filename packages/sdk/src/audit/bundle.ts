@@ -7,6 +7,8 @@
  * @module
  */
 import {
+  archiveOfCompacts,
+  MAX_LICENCE_SIGNATURES,
   base64url,
   DEFAULT_ALGORITHMS,
   LicenceError,
@@ -17,6 +19,7 @@ import {
   type Indication,
   type InclusionProof,
   type JwsAlgorithm,
+  type MultiSignedArchive,
   type LicenceErrorCode,
   type ReadCause,
   type RegistryApi,
@@ -215,6 +218,9 @@ export function parseAuditBundle(input: unknown): AuditBundle {
   else {
     b.licences.forEach((l: unknown, i: number) => {
       if (!isObject(l) || typeof l.id !== "string" || typeof l.licence !== "string") issues.push({ path: ["licences", i], message: "must have an id and a licence" });
+      else if (l.cosigned !== undefined && (!Array.isArray(l.cosigned) || l.cosigned.length > MAX_LICENCE_SIGNATURES - 1 || l.cosigned.some((c: unknown) => !isObject(c) || typeof c.licence !== "string"))) {
+        issues.push({ path: ["licences", i, "cosigned"], message: `must be an array of at most ${MAX_LICENCE_SIGNATURES - 1} compact licences` });
+      }
     });
   }
   const log = isObject(b.log) ? b.log : undefined;
@@ -297,7 +303,14 @@ export async function verifyAuditBundle(input: AuditBundle | string, options: Ve
     if (!trust) {
       report = noTrustListReport(at);
     } else {
-      report = await verifyLicence(shared.licence, { trustList: trust, at, algorithms, statusLists: verifiedLists });
+      // A dual-signed licence: every signature is verified (core's general-serialisation rule).
+      let input: string | MultiSignedArchive | undefined = shared.licence;
+      try {
+        if (shared.cosigned?.length) input = archiveOfCompacts([{ licence: shared.licence }, ...shared.cosigned]);
+      } catch {
+        input = undefined;
+      }
+      report = input === undefined ? cosignedFormsFailure(at) : await verifyLicence(input as string, { trustList: trust, at, algorithms, statusLists: verifiedLists });
       // The bundle's label must be the signed identifier, or an auditor could be misled about which licence this is.
       if (report.licence && report.licence.id !== shared.id) report = { ...report, indication: "FAILED", subIndication: "FORMAT_FAILURE" };
     }
@@ -332,5 +345,17 @@ export async function verifyAuditBundle(input: AuditBundle | string, options: Ve
       entries,
       licencesWithoutProof: bundle.licences.map((l) => l.id).filter((id) => !proven.has(id)),
     },
+  };
+}
+
+/** The report of a bundled dual-signed licence whose forms do not join (different payloads or disclosures). */
+function cosignedFormsFailure(at: Date): VerificationReport {
+  return {
+    indication: "FAILED",
+    subIndication: "FORMAT_FAILURE",
+    checks: [{ check: "format", result: "failed", subIndication: "FORMAT_FAILURE", message: "The licence's signatures do not carry one payload and the same disclosures." }],
+    disclosed: [],
+    verificationTime: at.toISOString(),
+    level: "B-B",
   };
 }

@@ -40,6 +40,12 @@ export interface LicenceVerifierOptions {
   readonly operatorCertificates: readonly (string | Uint8Array)[];
   /** Algorithms accepted for licences, status lists and the trust list. */
   readonly algorithms: readonly JwsAlgorithm[];
+  /**
+   * Algorithms accepted for the trust list and status lists, when they differ from the licences'
+   * (a verifier that accepts only SM2SM3 licences from a registry whose own documents are ES256);
+   * default `algorithms`.
+   */
+  readonly documentAlgorithms?: readonly JwsAlgorithm[];
   /** The wall clock, for document ages and the default verification time (default `new Date()`). */
   readonly clock?: () => Date;
   /**
@@ -205,7 +211,11 @@ export class LicenceVerifier {
       const listAt = options.at ?? new Date(Math.max(at.getTime(), this.#clock().getTime()));
       return this.#usableStatusList(id, trustList, listAt);
     };
-    return verifyLicence(licence, { trustList, at, algorithms: this.#options.algorithms, statusLists: options.statusLists ?? statusLists });
+    // Given tokens are verified with the document algorithms here (a token that fails is left to core, which reports it).
+    const given = options.statusLists && this.#options.documentAlgorithms
+      ? await Promise.all(options.statusLists.map((t) => this.#verifyStatusList(t, trustList, at).catch(() => t)))
+      : options.statusLists;
+    return verifyLicence(licence, { trustList, at, algorithms: this.#options.algorithms, statusLists: given ?? statusLists });
   }
 
   /**
@@ -341,7 +351,7 @@ export class LicenceVerifier {
     if (memo && memo.token === token && this.#withinTrustList(memo.list, at)) return memo.list;
     const list = await verifyTrustList(token, {
       at,
-      algorithms: this.#options.algorithms,
+      algorithms: this.#options.documentAlgorithms ?? this.#options.algorithms,
       operatorCertificates: this.#options.operatorCertificates,
     });
     this.#verifiedTrustList = { token, list };
@@ -358,7 +368,7 @@ export class LicenceVerifier {
   async #verifyStatusList(token: string, trustList: TrustList, at: Date): Promise<VerifiedStatusList> {
     const memo = this.#verifiedStatusLists.get(token);
     if (memo && at.getTime() >= memo.issuedAt.getTime() && (!memo.expiresAt || at.getTime() <= memo.expiresAt.getTime())) return memo;
-    const verified = await verifyStatusListToken(token, { trustList, at, algorithms: this.#options.algorithms });
+    const verified = await verifyStatusListToken(token, { trustList, at, algorithms: this.#options.documentAlgorithms ?? this.#options.algorithms });
     this.#verifiedStatusLists.set(token, verified);
     return verified;
   }

@@ -10,7 +10,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { DEFAULT_ALGORITHMS, verifyTrustList } from "@elicence/core";
+import { DEFAULT_ALGORITHMS, archiveOfCompacts, verifyTrustList } from "@elicence/core";
+import { SAMPLE_DEPARTMENT } from "@elicence/registry/samples";
+import { PASSPHRASE } from "@elicence/test-support/registry-world";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,7 +29,7 @@ let dir: string;
 let browser: Browser;
 let page: Page;
 const requests: string[] = [];
-const files: Record<"page" | "trust" | "operator" | "status" | "licence" | "tampered" | "bundle" | "qr" | "noise", string> = {} as never;
+const files: Record<"page" | "trust" | "operator" | "status" | "licence" | "tampered" | "bundle" | "qr" | "noise" | "dual", string> = {} as never;
 
 beforeAll(async () => {
   expect(existsSync(CHROMIUM), "Debian's chromium is needed (scripts/test-deps.mjs --install installs it)").toBe(true);
@@ -35,6 +37,8 @@ beforeAll(async () => {
   files.page = join(dir, "verify.html");
   execFileSync(process.execPath, [join(ROOT, "scripts/build-verifier-page.mjs"), files.page], { stdio: "ignore" });
   world = await sdkWorld();
+  // The issuing department signs with SM2SM3 beside ES256: every licence below is dual-signed.
+  await world.h.w.registry.addDepartmentKey({ code: SAMPLE_DEPARTMENT.code, alg: "SM2SM3", passphrase: PASSPHRASE, iterations: 1000 });
   const a = await issueOne(world.clients.issuer);
   const shared = await world.clients.consumer.get(a.id, CAUSE);
   const write = (name: string, body: string | Uint8Array) => (writeFileSync(join(dir, name), body), join(dir, name));
@@ -42,6 +46,8 @@ beforeAll(async () => {
   files.operator = write("operator.pem", world.operatorPem);
   files.status = write("status-0.jwt", await world.anonymous.statusList(0));
   files.licence = write("licence.txt", shared.licence);
+  expect(shared.cosigned, "the HTTP API and the SDK client carry the further signature").toHaveLength(1);
+  files.dual = write("dual.json", JSON.stringify(archiveOfCompacts([{ licence: shared.licence }, ...shared.cosigned!])));
   const [h, p, s] = shared.licence.split("~")[0]!.split(".");
   files.tampered = write("tampered.txt", `${h}.${p}.${s!.slice(0, 6)}${s![6] === "A" ? "B" : "A"}${s!.slice(7)}~`);
   files.bundle = write("audit.json", JSON.stringify(await exportAuditBundle(world.clients.auditor, { ids: [a.id], cause: CAUSE })));
@@ -130,6 +136,12 @@ describe("the offline verifier page, from file://", () => {
     await check(files.licence, "INDETERMINATE");
     await screenshot("indeterminate", AMBER);
     await page.setInputFiles("#status", files.status);
+  });
+
+  it("a dual-signed licence (general serialisation): PASSED via its ES256 signature, its SM2 one verified in the page too", async () => {
+    const text = await check(files.dual!, "PASSED");
+    expect(text).toContain("SM2SM3");
+    expect(await page.locator("tr.signature[data-indication=PASSED]").count()).toBe(2);
   });
 
   it("an audit bundle: PASSED, with its log proofs", async () => {

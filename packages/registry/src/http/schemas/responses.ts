@@ -19,6 +19,18 @@ export const PrincipalSchema = z
   })
   .openapi("Principal");
 
+/** One further signature of a dual-signed licence, as a compact licence of its own. */
+export const CosignedFormSchema = z
+  .object({
+    licence: z.string().openapi({ description: "Compact SD-JWT: the same payload and disclosures as the first form, this signature's protected header and value." }),
+    signatureTimestamp: z.string().optional().openapi({ description: "RFC 3161 time-stamp token over this signature, standard base64 DER." }),
+  })
+  .openapi("CosignedForm");
+const cosigned = z
+  .array(CosignedFormSchema)
+  .optional()
+  .openapi({ description: "A dual-signed licence's further signatures (its department signs with several keys, e.g. SM2SM3 beside ES256); the archive form is the JWS general serialisation of `licence` and these." });
+
 /** What an issuer gets back for one licence. */
 export const IssuedRecordSchema = z
   .object({
@@ -30,6 +42,7 @@ export const IssuedRecordSchema = z
       .string()
       .optional()
       .openapi({ description: "RFC 3161 time-stamp token over the signature (JAdES sigTst), standard base64 DER: it goes in the archive form's etsiU." }),
+    cosigned,
   })
   .openapi("IssuedRecord");
 
@@ -68,6 +81,7 @@ export const SharedLicenceSchema = z
     supersedes: z.string().optional(),
     supersededBy: z.string().optional(),
     etsiU: z.array(z.string()).optional().openapi({ description: "The archive form's long-term evidence (JAdES etsiU, base64url elements), once the licence was augmented." }),
+    cosigned,
   })
   .openapi("SharedLicence");
 

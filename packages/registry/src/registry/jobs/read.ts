@@ -13,6 +13,7 @@ import type { RegistryContext } from "../context.js";
 import { reasonHash as hashReason } from "../cause.js";
 import { appendLogEvents, logEntriesOf, type LogEvent } from "../log.js";
 import { b64u, licenceFields, readLicenceRow, readLicenceType, type LicenceRow } from "../rows.js";
+import { storedCosignatures } from "../cosignatures.js";
 
 /** The keyed hash of a read's reason, as its log events carry it. */
 function reasonHash(cause: ReadCause): string {
@@ -66,6 +67,8 @@ export async function share(
     ...(row.superseded_by ? { supersededBy: row.superseded_by } : {}),
     ...(row.etsi_u ? { etsiU: JSON.parse(row.etsi_u) as string[] } : {}),
   };
+  const cosigned = await storedCosignatures(tx, row, disclose);
+  if (cosigned) Object.assign(shared, { cosigned });
   const event: LogEvent = {
     kind: "read",
     at: now,
