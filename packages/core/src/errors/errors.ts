@@ -42,7 +42,8 @@ export type LicenceErrorCode =
   | "ERR_QR_INVALID"
   | "ERR_RATE_LIMITED"
   | "ERR_IDEMPOTENCY_MISMATCH"
-  | "ERR_TIMESTAMP_INVALID";
+  | "ERR_TIMESTAMP_INVALID"
+  | "ERR_PRESENTATION_INVALID";
 
 /** One problem found by validation, with the path to the offending value (zod-style). */
 export interface ValidationIssue {

@@ -73,6 +73,7 @@ const KNOWN_CODES: Readonly<Record<LicenceErrorCode, true>> = {
   ERR_RATE_LIMITED: true,
   ERR_IDEMPOTENCY_MISMATCH: true,
   ERR_TIMESTAMP_INVALID: true,
+  ERR_PRESENTATION_INVALID: true,
 };
 
 function isKnownCode(code: unknown): code is LicenceErrorCode {
