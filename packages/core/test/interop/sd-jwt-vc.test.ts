@@ -41,7 +41,7 @@ function independentVerifier(certificate: X509Certificate): SDJwtVcInstance {
     verifier: es256Verifier(certificate.publicKey),
     // The holder key comes from the credential's cnf.jwk (RFC 7800), as a wallet verifier does.
     kbVerifier: async (data, signature, payload) => {
-      const jwk = (payload as { cnf?: { jwk?: JsonWebKey } }).cnf?.jwk;
+      const jwk = (payload as { cnf?: { jwk?: Record<string, string> } }).cnf?.jwk;
       if (!jwk) return false;
       return es256Verifier(createPublicKey({ key: jwk, format: "jwk" }))(data, signature);
     },
