@@ -12,6 +12,7 @@ import { registerCompletion } from "./commands/completion.js";
 import { registerDepartment } from "./commands/department.js";
 import { registerInit } from "./commands/init.js";
 import { registerIssue } from "./commands/issue.js";
+import { registerHolder } from "./commands/holder.js";
 import { registerKey } from "./commands/key.js";
 import { registerLifecycle } from "./commands/lifecycle.js";
 import { registerLog } from "./commands/log.js";
@@ -48,6 +49,7 @@ const COMMANDS: readonly ((program: Command, setExitCode: SetExitCode) => void)[
   registerVerify,
   registerPrint,
   registerVerifierPage,
+  registerHolder,
 ];
 
 /**
