@@ -37,8 +37,7 @@ export async function runVerifyPresentation(options: VerifyPresentationCommandOp
   if (options.nonce === undefined || options.audience === undefined) throw new CliError("usage", "verify --presentation needs --nonce N and --audience NAME (the challenge you gave the holder).");
   if ((options.home === undefined) === (options.trust === undefined)) throw new CliError("usage", "verify needs exactly one of --home DIR or --trust FILE (the trust list to check against).");
   const text = (await readInput(options.presentation, "the presentation")).trim();
-  const at = options.at ?? new Date();
-  const trustList = await loadTrustList(options, at);
+  const trustList = await loadTrustList(options, options.at ?? new Date());
   const registry = options.registry !== undefined ? registryBaseUrl(options.registry) : undefined;
   // The status list named by the licence part (everything up to the key-binding JWT).
   const licencePart = text.slice(0, text.lastIndexOf("~") + 1);
@@ -46,9 +45,10 @@ export async function runVerifyPresentation(options: VerifyPresentationCommandOp
     { statusList: options.statusList, offline: options.offline === true, ...(registry !== undefined ? { registry } : {}), ...(options.home !== undefined ? { home: options.home } : {}) },
     licencePart,
   );
+  // Now, after any status list was fetched (a list made just now is not from the future).
   const report = await verifyPresentation(text, {
     trustList,
-    at,
+    at: options.at ?? new Date(),
     algorithms: parseAlgorithmList(options.algorithms),
     statusLists,
     nonce: options.nonce,
