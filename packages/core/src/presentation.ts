@@ -27,3 +27,4 @@ export { KB_JWT_TYP, PRESENTATION_LIMITS, createPresentation, licenceHolderKey, 
 export type { CreatePresentationOptions, PresentationFailureReason } from "./licence/presentation.js";
 export { verifyPresentation } from "./licence/presentation-verify.js";
 export type { KeyBindingCheck, KeyBindingCheckCode, KeyBindingCheckName, KeyBindingReport, PresentationReport, VerifyPresentationOptions } from "./licence/presentation-verify.js";
+export type { PublicKeyHandle } from "./crypto/backend.js";
