@@ -14,6 +14,7 @@ export default defineConfig({
     jades: "src/jades.ts",
     revocation: "src/revocation.ts",
     timestamp: "src/timestamp.ts",
+    presentation: "src/presentation.ts",
     "crypto/backend-node": "src/crypto/backend-node.ts",
     "crypto/backend-web": "src/crypto/backend-web.ts",
   },

@@ -13,6 +13,7 @@ import { registerCompletion } from "./commands/completion.js";
 import { registerDepartment } from "./commands/department.js";
 import { registerInit } from "./commands/init.js";
 import { registerIssue } from "./commands/issue.js";
+import { registerHolder } from "./commands/holder.js";
 import { registerKey } from "./commands/key.js";
 import { registerLifecycle } from "./commands/lifecycle.js";
 import { registerLog } from "./commands/log.js";
@@ -52,6 +53,7 @@ const COMMANDS: readonly ((program: Command, setExitCode: SetExitCode) => void)[
   registerVerifierPage,
   registerAugment,
   registerWorkspace,
+  registerHolder,
 ];
 
 /**

@@ -157,6 +157,13 @@ const MISSING: readonly (readonly string[])[] = [
   ["verify", "ID", "--trust", "TRUST", ...cause],
   ["verify", "LICENCE_FILE", "--trust", "TRUST"],
   ["bundle", "verify", "LICENCE_FILE"],
+  ["holder", "key", "--out", "k.pem"],
+  ["present", "LICENCE_FILE", "--nonce", "n", "--audience", "a"],
+  ["present", "LICENCE_FILE", "--key", "k.pem", "--nonce", "n"],
+  ["export", "LICENCE_FILE", "--home", "HOME"],
+  ["export", "LICENCE_FILE", "--format", "sd-jwt-vc"],
+  ["verify", "--presentation", "LICENCE_FILE", "--home", "HOME", "--nonce", "n"],
+  ["verify", "LICENCE_FILE", "--home", "HOME", "--nonce", "n"],
 ];
 
 /** A file that cannot be read (66) or written (73), for every command that reads or writes one (admin key unless `issuer`). */
@@ -173,6 +180,9 @@ const FILES: readonly [readonly string[], number, "issuer"?][] = [
   [["bundle", "verify", "MISSING", "--operator-cert", "OPERATOR_CERT"], 66],
   [["bundle", "verify", "LICENCE_FILE", "--operator-cert", "MISSING"], 66],
   [["verify", "MISSING", "--home", "HOME"], 66],
+  [["present", "MISSING", "--key", "MISSING", "--nonce", "n", "--audience", "a"], 66],
+  [["verify", "--presentation", "MISSING", "--home", "HOME", "--nonce", "n", "--audience", "a"], 66],
+  [["issue", "--home", "HOME", "--type", PERSON, "--holder-id", CITIZEN, "--holder-name", "张三", "--holder-key", "MISSING", ...personFields], 66, "issuer"],
   [["verify", "LICENCE_FILE", "--trust", "MISSING", "--operator-cert", "OPERATOR_CERT"], 66],
   [["verify", "LICENCE_FILE", "--trust", "TRUST", "--operator-cert", "MISSING"], 66],
   [["verify", "LICENCE_FILE", "--home", "HOME", "--status-list", "MISSING"], 66],

@@ -99,7 +99,7 @@ describe("extractBlocks", () => {
 
 describe("docs/ guides", () => {
   it("has the guides", () => {
-    expect(guides()).toEqual(expect.arrayContaining(["README.md", "quick-start.md", "issuing-department.md", "approval-system.md", "auditor.md", "operator.md"]));
+    expect(guides()).toEqual(expect.arrayContaining(["README.md", "quick-start.md", "issuing-department.md", "approval-system.md", "auditor.md", "operator.md", "holder.md"]));
   });
 
   for (const file of guides()) {

@@ -54,6 +54,7 @@ export type {
 
 // The licence model and its catalogue types
 export { LICENCE_TYP } from "./licence/model.js";
+export type { HolderPublicJwk } from "./licence/holder-key.js";
 export type { Holder, Licence, LicenceIssuerInfo, LicenceStatus, StatusReference } from "./licence/model.js";
 export type { FieldDefinition, FieldType, HolderKind, LicenceType, ShareClass, ValidityTerm } from "./catalogue/licence-type.js";
 export { MATTER_CODE_PATTERN, approvalMatterSchema, parseApprovalMatter, safeParseApprovalMatter } from "./catalogue/approval-matter.js";

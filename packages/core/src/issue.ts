@@ -22,6 +22,11 @@ export type { MultiSignedLicence } from "./licence/multi-signed.js";
 export type { ArchiveLicence, IssuedDisclosure, IssuedLicence, IssuingContext, IssuingContextOptions, LicenceInput } from "./licence/issue.js";
 export { createDisclosure, disclosureDigest } from "./sdjwt/disclosure.js";
 
+// Wallets: the licence as an SD-JWT VC (draft-ietf-oauth-sd-jwt-vc)
+export { SD_JWT_VC_TYP, defaultVct, exportSdJwtVc } from "./licence/sd-jwt-vc.js";
+export type { ExportSdJwtVcOptions } from "./licence/sd-jwt-vc.js";
+export type { HolderPublicJwk } from "./licence/holder-key.js";
+
 // Signing the documents verifiers check
 export { signTrustList } from "./trust/trust-list.js";
 export { signStatusListToken } from "./status/token.js";

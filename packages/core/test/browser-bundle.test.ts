@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 /** The root and every export subpath (package.json "exports"). */
-const ENTRIES = ["index", "issue", "jws", "log", "x509", "keys", "encoding", "jades", "revocation", "timestamp"].map((name) => fileURLToPath(new URL(`../src/${name}.ts`, import.meta.url)));
+const ENTRIES = ["index", "issue", "jws", "log", "x509", "keys", "encoding", "jades", "revocation", "timestamp", "presentation"].map((name) => fileURLToPath(new URL(`../src/${name}.ts`, import.meta.url)));
 
 describe("browser bundle", () => {
   it("bundles for the browser with no Node built-in", async () => {

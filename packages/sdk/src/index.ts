@@ -45,6 +45,21 @@ export type {
 
 // What a printed licence's QR code holds, verified
 export { verifyQrText } from "./qr/verify-qr.js";
+
+// Presentations (SD-JWT key binding): the holder presents, the approval system verifies
+export { createPresentation, generateHolderKey, holderKeyThumbprint, parseHolderJwk, verifyPresentation } from "@elicence/core/presentation";
+export type {
+  CreatePresentationOptions,
+  GeneratedHolderKey,
+  HolderKeyAlgorithm,
+  HolderPublicJwk,
+  KeyBindingCheck,
+  KeyBindingCheckCode,
+  KeyBindingCheckName,
+  KeyBindingReport,
+  PresentationReport,
+  VerifyPresentationOptions,
+} from "@elicence/core/presentation";
 export type { QrVerification, VerifyQrOptions } from "./qr/verify-qr.js";
 export { decodeQr, parseQrContent } from "@elicence/print/qr";
 export type { QrContent, QrReference, RgbaImage } from "@elicence/print/qr";

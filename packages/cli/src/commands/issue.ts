@@ -10,6 +10,7 @@ import { holderIdType, parseFieldPairs, typeFields } from "../io/fields.js";
 import { checkWritable, licenceFile, writeOutput } from "../io/files.js";
 import { CliError } from "../output.js";
 import { runIssueBatch } from "./batch.js";
+import { readHolderPublicKey } from "./holder.js";
 import { collect, formatOption, parseChunk, parseTime, where, withWhere, type SetExitCode } from "../flags.js";
 
 /** Options of the issue command. */
@@ -24,6 +25,8 @@ export interface IssueCommandOptions extends ApiOptions {
   readonly format: "archive" | "compact";
   readonly json: boolean;
   readonly validUntil?: Date;
+  /** A JWK file: the holder's public key, for a licence type with holder binding. */
+  readonly holderKey?: string;
 }
 
 /** Runs `issue` for one licence; prints its identifier. */
@@ -38,6 +41,7 @@ export async function runIssue(options: IssueCommandOptions): Promise<number> {
       holder: { name: options.holderName, idType, idNumber: options.holderId },
       fields: typeFields(type, raw),
       ...(options.validUntil ? { validUntil: options.validUntil.toISOString() } : {}),
+      ...(options.holderKey !== undefined ? { holderKey: await readHolderPublicKey(options.holderKey) } : {}),
     };
     const record = await api.issue({ requestId: options.requestId ?? `cli-${randomUUID()}`, ...item });
     if (options.out) await writeOutput(options.out, licenceFile(record.licence, options.format, record.signatureTimestamp, record.cosigned));
@@ -64,6 +68,7 @@ export function registerIssue(program: Command, setExitCode: SetExitCode): void 
       .option("--holder-id-type <code>", "holder code type: 111 citizen ID, 001 USCC, 414 passport, 990 other (default by holder kind)")
       .option("--field <key=value>", "a surface field (repeat)", collect, [])
       .option("--valid-until <time>", "end of validity (default: the type's validity term)", parseTime)
+      .option("--holder-key <file>", "the holder's public key (JWK, from `elicence holder key`), for a licence type with holder binding")
       .option("--request-id <id>", "idempotency key: the same id never issues twice (default: a new one)")
       .option("--out <file>", "also write the licence to FILE")
       .addOption(formatOption())
@@ -77,7 +82,7 @@ export function registerIssue(program: Command, setExitCode: SetExitCode): void 
     )
     .action(async (o) => {
       if (o.batch !== undefined) {
-        for (const flag of ["holderId", "holderName", "holderIdType", "validUntil", "requestId", "out"] as const) {
+        for (const flag of ["holderId", "holderName", "holderIdType", "validUntil", "requestId", "out", "holderKey"] as const) {
           if (o[flag] !== undefined) throw new CliError("usage", `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not go with --batch: put it in the file.`);
         }
         if (o.field.length) throw new CliError("usage", "--field does not go with --batch: put fields in the file's columns.");
@@ -100,6 +105,7 @@ export function registerIssue(program: Command, setExitCode: SetExitCode): void 
           format: o.format,
           json: o.json,
           ...(o.validUntil ? { validUntil: o.validUntil } : {}),
+          ...(o.holderKey !== undefined ? { holderKey: o.holderKey } : {}),
         }),
       );
     });

@@ -19,6 +19,7 @@ import { loadStatusLists, readTrustList } from "../trust-material.js";
 import { runVerifyFromBundle } from "./bundle.js";
 import { runVerifyJades } from "./verify-jades.js";
 import { runVerifyQr } from "./verify-qr.js";
+import { runVerifyPresentation } from "./verify-presentation.js";
 
 /** How long the verifier may use what the loader gave it: far longer than one run. */
 const RUN_STALENESS_MS = 60 * 60 * 1000;
@@ -138,6 +139,14 @@ export function registerVerify(program: Command, setExitCode: SetExitCode): void
     .option("--trust-anchor <pem>", "with --jades: a PEM file of trust anchors (repeat)", collect, [])
     .option("--cert <pem>", "with --jades: a PEM file of further certificates — signing certificates referenced by digest, intermediates (repeat)", collect, [])
     .option("--detached <file>", "with --jades: the detached payload FILE, or URI=FILE for a data object the signature's sigD names (repeat)", collect, [])
+    .option("--presentation <file>", "verify a holder's presentation (a licence with key binding) from FILE, - for standard input; needs --nonce and --audience")
+    .option("--nonce <nonce>", "with --presentation: the challenge you gave the holder")
+    .option("--audience <name>", "with --presentation: your name, as the holder addressed it")
+    .option("--max-age <seconds>", "with --presentation: the oldest presentation accepted (default 300)", (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 86400) throw new CliError("usage", "--max-age is a number of seconds from 1 to 86400.");
+      return n;
+    })
     .option("--qr <file>", "read the QR code of a printed licence (PNG, JPEG, or a PDF's first page) and verify what it holds")
     .addHelpText(
       "after",
@@ -156,6 +165,28 @@ export function registerVerify(program: Command, setExitCode: SetExitCode): void
         return;
       }
       if (o.trustAnchor.length || o.cert.length || o.detached.length) throw new CliError("usage", "--trust-anchor, --cert and --detached go with --jades FILE.");
+      if (o.presentation !== undefined) {
+        if (licence !== undefined || o.qr !== undefined || o.bundle !== undefined) throw new CliError("usage", "Give the presentation with --presentation FILE, and no licence argument, --qr or --bundle.");
+        setExitCode(
+          await runVerifyPresentation({
+            presentation: o.presentation,
+            nonce: o.nonce,
+            audience: o.audience,
+            maxAge: o.maxAge,
+            home: o.home,
+            registry: o.registry,
+            trust: o.trust,
+            operatorCert: o.operatorCert,
+            statusList: o.statusList,
+            at: o.at,
+            algorithms: o.alg,
+            offline: o.offline,
+            json: o.json,
+          }),
+        );
+        return;
+      }
+      if (o.nonce !== undefined || o.audience !== undefined || o.maxAge !== undefined) throw new CliError("usage", "--nonce, --audience and --max-age go with --presentation FILE.");
       if (licence !== undefined && o.qr !== undefined) throw new CliError("usage", "Give the licence to verify, or --qr FILE (a picture of its QR code), not both.");
       if (o.qr !== undefined) {
         if (o.bundle !== undefined || o.alg !== undefined) throw new CliError("usage", "--bundle and --alg do not go with --qr.");

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { HolderPublicJwk } from "../licence/holder-key.js";
 import type { LicenceType } from "../catalogue/licence-type.js";
 import type { ApprovalMatter } from "../catalogue/approval-matter.js";
 import type { HolderIdType } from "../identifiers/index.js";
@@ -82,6 +83,11 @@ export interface IssueItem {
   readonly validFrom?: string;
   /** ISO 8601; from the type's validity term when omitted, `null` for none. */
   readonly validUntil?: string | null;
+  /**
+   * The holder's public key (a P-256 or Ed25519 JWK), for a licence type with holder binding
+   * (required there, refused otherwise): the licence carries it as `cnf` (RFC 7800).
+   */
+  readonly holderKey?: HolderPublicJwk;
 }
 
 /** A request to issue one licence; `requestId` makes retries safe. */

@@ -52,6 +52,11 @@ export interface LicenceType {
   readonly validityTerm?: ValidityTerm;
   /** Version of this type definition, from 1. */
   readonly version: number;
+  /**
+   * Whether licences of this type are bound to their holder's key: each carries the holder's public
+   * key in `cnf` (RFC 7800), so the holder can present it with a key-binding JWT (RFC 9901 §4.3).
+   */
+  readonly holderBinding?: boolean;
 }
 
 const MAX_FIELDS = 200;
@@ -99,6 +104,7 @@ export const licenceTypeSchema = z
       })
       .optional(),
     version: z.number().int().min(1).max(999),
+    holderBinding: z.boolean().optional(),
   })
   .superRefine((type, ctx) => {
     const seen = new Set<string>();

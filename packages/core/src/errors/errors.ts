@@ -45,7 +45,8 @@ export type LicenceErrorCode =
   | "ERR_TIMESTAMP_INVALID"
   | "ERR_STORAGE_FULL"
   | "ERR_DATA_KEY_INVALID"
-  | "ERR_SEALED_DATA_INVALID";
+  | "ERR_SEALED_DATA_INVALID"
+  | "ERR_PRESENTATION_INVALID";
 
 /** One problem found by validation, with the path to the offending value (zod-style). */
 export interface ValidationIssue {

@@ -15,6 +15,7 @@ import { parseCertificate, type Certificate } from "../x509/index.js";
 import { encodeBase64 } from "../encoding/base64.js";
 import { LICENCE_TYP, fromEpochSeconds, toEpochSeconds, type Holder, type Licence, type LicenceIssuerInfo, type StatusReference } from "./model.js";
 import type { ShareClass } from "../catalogue/licence-type.js";
+import { importHolderKey, parseHolderJwk, type HolderPublicJwk } from "./holder-key.js";
 
 /** A signer bound to its certificate chain and the department the leaf certificate names. */
 export interface IssuingContext {
@@ -105,6 +106,11 @@ export interface LicenceInput {
   readonly status?: StatusReference;
   /** Decoy digests to add to `_sd` so the number of withheld fields does not show (default 0). */
   readonly decoys?: number;
+  /**
+   * The holder's public key, for a type with `holderBinding` (required there, refused elsewhere):
+   * signed as `cnf: { jwk }` (RFC 7800 §3.2), never selectively disclosable.
+   */
+  readonly holderKey?: HolderPublicJwk;
 }
 
 /** A disclosure with the sharing class of its field. */
@@ -158,6 +164,15 @@ function checkInput(context: IssuingContext, input: LicenceInput): ValidationIss
   }
   if (input.number !== undefined && (typeof input.number !== "string" || input.number.length === 0 || input.number.length > 128)) {
     issues.push({ path: ["number"], message: "must be 1 to 128 characters" });
+  }
+  if (type.holderBinding === true && input.holderKey === undefined) issues.push({ path: ["holderKey"], message: "is required: the licence type binds licences to their holder's key" });
+  if (type.holderBinding !== true && input.holderKey !== undefined) issues.push({ path: ["holderKey"], message: "is only allowed for a licence type with holder binding" });
+  if (input.holderKey !== undefined) {
+    try {
+      parseHolderJwk(input.holderKey);
+    } catch {
+      issues.push({ path: ["holderKey"], message: "must be a public P-256 or Ed25519 JWK" });
+    }
   }
   if (!type.issuers.includes(context.issuer.code)) issues.push({ path: ["issuer"], message: "is not listed in the catalogue for this licence type" });
   return issues;
@@ -231,6 +246,12 @@ export async function issueLicence(context: IssuingContext, input: LicenceInput)
       ? new LicenceError("ERR_ISSUER_NOT_AUTHORISED", "The department is not listed in the catalogue for this licence type.", { issues })
       : new LicenceError("ERR_VALIDATION", "The licence is not valid.", { issues });
   }
+  // A point off the curve would make a licence no presentation can ever verify against.
+  if (input.holderKey !== undefined) {
+    await importHolderKey(parseHolderJwk(input.holderKey)).catch(() => {
+      throw new LicenceError("ERR_VALIDATION", "The licence is not valid.", { issues: [{ path: ["holderKey"], message: "must be a public P-256 or Ed25519 JWK" }] });
+    });
+  }
   const { type, holder } = input;
   const version = input.version ?? 1;
   const id = buildLicenceId({ typeCode: type.code, issuerCode: context.issuer.code, serial: input.serial, version });
@@ -281,6 +302,7 @@ export async function issueLicence(context: IssuingContext, input: LicenceInput)
   payload.licence = licenceClaims;
   payload.fields = plain;
   if (input.status) payload.status = { status_list: { idx: input.status.idx, uri: input.status.uri } };
+  if (input.holderKey !== undefined) payload.cnf = { jwk: parseHolderJwk(input.holderKey) };
 
   // The JWS, as signJws makes it, with the protected header reused while the signing second is
   // the same (a batch).

@@ -74,6 +74,11 @@ export interface TrustedLicenceType {
   readonly code: string;
   /** Whether its licences must carry a status reference. */
   readonly statusRequired: boolean;
+  /**
+   * Whether its licences are bound to their holder's key (`cnf`): a verifier should then accept
+   * one only as a presentation with key binding (see `verifyPresentation`).
+   */
+  readonly holderBinding?: boolean;
 }
 
 const isoDate = z.iso.datetime({ offset: false });
@@ -102,7 +107,7 @@ export const trustListSchema = z.strictObject({
   services: z.array(z.strictObject({ role: z.enum(["status-list", "log", "time-stamping"]), name: z.string().min(1).max(256), certificate: base64Der })).max(100),
   certificates: z.array(base64Der).max(100000).optional(),
   licenceTypes: z
-    .array(z.strictObject({ code: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}[0-9]{3}$/), statusRequired: z.boolean() }))
+    .array(z.strictObject({ code: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}[0-9]{3}$/), statusRequired: z.boolean(), holderBinding: z.boolean().optional() }))
     .max(10000)
     .optional(),
 });
@@ -207,6 +212,15 @@ export class TrustList {
    */
   statusRequired(typeCode: string): boolean {
     return this.document.licenceTypes?.some((t) => t.code === typeCode && t.statusRequired) ?? false;
+  }
+
+  /**
+   * Whether the trust list says licences of a type are bound to their holder's key.
+   *
+   * @param typeCode - the licence type code
+   */
+  holderBinding(typeCode: string): boolean {
+    return this.document.licenceTypes?.some((t) => t.code === typeCode && t.holderBinding === true) ?? false;
   }
 
   /**

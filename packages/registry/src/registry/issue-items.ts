@@ -93,6 +93,7 @@ export async function issueItems(
       ...(c.validFrom ? { validFrom: c.validFrom } : {}),
       ...(c.validUntil !== undefined ? { validUntil: c.validUntil } : {}),
       status: { uri: ctx.statusListUri(slot.list), idx: slot.idx },
+      ...(item.holderKey !== undefined ? { holderKey: item.holderKey } : {}),
     } satisfies Parameters<typeof issueLicence>[1];
   });
   const slices = sign(ctx, department, context, inputs);

@@ -70,6 +70,7 @@ export function certificatePool(document: Pick<TrustListDocument, "anchors" | "c
  * The trust list's policy for each catalogued type: its licences must carry status, since every
  * licence this registry issues names its status list (so a licence without one is not PASSED).
  */
-export function statusPolicies(types: readonly { readonly code: string }[]): { code: string; statusRequired: boolean }[] {
-  return types.map((t) => ({ code: t.code, statusRequired: true }));
+export function statusPolicies(types: readonly { readonly code: string; readonly holderBinding?: boolean }[]): { code: string; statusRequired: boolean; holderBinding?: boolean }[] {
+  // A type's holder binding is published too, so a verifier knows to ask for a presentation.
+  return types.map((t) => (t.holderBinding === true ? { code: t.code, statusRequired: true, holderBinding: true } : { code: t.code, statusRequired: true }));
 }

@@ -76,6 +76,7 @@ const KNOWN_CODES: Readonly<Record<LicenceErrorCode, true>> = {
   ERR_STORAGE_FULL: true,
   ERR_DATA_KEY_INVALID: true,
   ERR_SEALED_DATA_INVALID: true,
+  ERR_PRESENTATION_INVALID: true,
 };
 
 function isKnownCode(code: unknown): code is LicenceErrorCode {

@@ -22,6 +22,15 @@ const HolderInput = z
   .superRefine(refineHolder)
   .openapi("HolderInput");
 
+/** A holder's public key: EC P-256 or OKP Ed25519, 32-byte base64url coordinates, no private member. */
+const Coordinate = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+const HolderPublicJwk = z
+  .union([
+    z.strictObject({ kty: z.literal("EC"), crv: z.literal("P-256"), x: Coordinate, y: Coordinate, kid: text(128).optional(), alg: z.literal("ES256").optional(), use: z.literal("sig").optional() }),
+    z.strictObject({ kty: z.literal("OKP"), crv: z.literal("Ed25519"), x: Coordinate, kid: text(128).optional(), alg: z.literal("EdDSA").optional(), use: z.literal("sig").optional() }),
+  ])
+  .openapi("HolderPublicJwk");
+
 const issueItemShape = {
   type: TypeCode,
   holder: HolderInput,
@@ -29,6 +38,9 @@ const issueItemShape = {
   number: text(64).optional().openapi({ description: "证照编号 as printed; the serial when omitted." }),
   validFrom: Instant.optional().openapi({ description: "Issue time when omitted." }),
   validUntil: Instant.nullable().optional().openapi({ description: "From the type's validity term when omitted; null for none." }),
+  holderKey: HolderPublicJwk.optional().openapi({
+    description: "The holder's public key (JWK, P-256 or Ed25519): required for a licence type with holder binding, refused otherwise; signed as `cnf`.",
+  }),
 };
 
 /** One licence of a batch. */

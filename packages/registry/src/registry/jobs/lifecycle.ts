@@ -7,7 +7,7 @@
  * @module
  */
 import { createHmac } from "node:crypto";
-import { LicenceError, type IssuedRecord, type IssueItem, type LicenceRecord, type LicenceStatus, type Principal, type StatusChangeRequest } from "@elicence/core";
+import { LicenceError, type HolderPublicJwk, type IssuedRecord, type IssueItem, type LicenceRecord, type LicenceStatus, type Principal, type StatusChangeRequest } from "@elicence/core";
 import { decodeUtf8 } from "@elicence/core/encoding";
 import type { Queryable } from "../../storage/database.js";
 import { requireRole } from "../access.js";
@@ -62,7 +62,7 @@ async function supersede(
     const old = await ownLicence(tx, caller.principal, id);
     if (old.status !== "active" && old.status !== "suspended") throw new LicenceError("ERR_STATE_INVALID", "Only an active or suspended licence can be amended or renewed.");
     const fields = licenceFields(old, await ctx.disclosures(tx, old));
-    const payload = JSON.parse(decodeUtf8(old.payload)) as { licence: { holder: { name: string; idType: string; idNumber: string }; number: string } };
+    const payload = JSON.parse(decodeUtf8(old.payload)) as { licence: { holder: { name: string; idType: string; idNumber: string }; number: string }; cnf?: { jwk: HolderPublicJwk } };
     const changed = change({ fields });
     const item: IssueItem = {
       type: old.type_code,
@@ -71,6 +71,8 @@ async function supersede(
       number: payload.licence.number,
       validFrom: new Date(old.valid_from * 1000).toISOString(),
       validUntil: changed.validUntil !== undefined ? changed.validUntil : old.valid_until === null ? null : new Date(old.valid_until * 1000).toISOString(),
+      // A new version stays bound to the same holder key.
+      ...(payload.cnf ? { holderKey: payload.cnf.jwk } : {}),
     };
     const [record] = await issueItems(ctx, caller, tx, [item], kind, undefined, { supersedes: old, serial: old.serial, reason: reasonHash(reason) });
     const now = ctx.now();
