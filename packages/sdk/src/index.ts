@@ -48,3 +48,7 @@ export { verifyQrText } from "./qr/verify-qr.js";
 export type { QrVerification, VerifyQrOptions } from "./qr/verify-qr.js";
 export { decodeQr, parseQrContent } from "@elicence/print/qr";
 export type { QrContent, QrReference, RgbaImage } from "@elicence/print/qr";
+export { HolderClient } from "./client/holder-client.js";
+export type { HolderClientOptions } from "./client/holder-client.js";
+export { HolderWallet } from "./holder/holder-wallet.js";
+export type { ConsentRequest, HolderWalletOptions } from "./holder/holder-wallet.js";

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { HolderVouchRequest } from "../holder/consent.js";
 import type { LicenceType } from "../catalogue/licence-type.js";
 import type { ApprovalMatter } from "../catalogue/approval-matter.js";
 import type { HolderIdType } from "../identifiers/index.js";
@@ -156,6 +157,8 @@ export interface SharedLicence {
   readonly withheld: readonly string[];
   readonly supersedes?: string;
   readonly supersededBy?: string;
+  /** Holder consents that opened conditional fields of this answer (their ids). */
+  readonly consents?: readonly string[];
 }
 
 /**
@@ -332,7 +335,7 @@ export interface RegistryApi extends PublicRegistryApi {
    */
   findByHolder(holder: HolderCode, cause: ReadCause, type?: string, page?: HolderLicencesPage): Promise<SharedLicence[]>;
   get(id: string, cause: ReadCause): Promise<SharedLicence>;
-  verifyData(request: VerifyDataRequest, cause: ReadCause): Promise<{ readonly match: boolean }>;
+  verifyData(request: VerifyDataRequest, cause: ReadCause): Promise<{ readonly match: boolean; readonly consents?: readonly string[] }>;
   statusHistory(id: string, cause: ReadCause): Promise<StatusHistoryEntry[]>;
   statusAt(id: string, at: string, cause: ReadCause): Promise<{ readonly status: LicenceStatus | "expired" | "not-issued" }>;
   /**
@@ -346,6 +349,12 @@ export interface RegistryApi extends PublicRegistryApi {
   listAgreements(): Promise<SharingAgreement[]>;
   createAuthorisation(authorisation: Omit<HolderAuthorisation, "id">): Promise<HolderAuthorisation>;
   listAuthorisations(holder?: HolderCode): Promise<HolderAuthorisation[]>;
+  /**
+   * An issuing department at a service window vouches for a holder it identified in person: the
+   * registry signs, with that department's signing key, an assertion binding the holder's code to
+   * the holder's public key, which the holder then signs consents and requests with.
+   */
+  vouchHolder(request: HolderVouchRequest): Promise<{ readonly assertion: string }>;
 
   /** Admins: a new API key for a department (the secret is in the answer only). */
   createApiKey(request: ApiKeyRequest): Promise<NewApiKeyResult>;

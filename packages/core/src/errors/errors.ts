@@ -42,7 +42,12 @@ export type LicenceErrorCode =
   | "ERR_QR_INVALID"
   | "ERR_RATE_LIMITED"
   | "ERR_IDEMPOTENCY_MISMATCH"
-  | "ERR_TIMESTAMP_INVALID";
+  | "ERR_TIMESTAMP_INVALID"
+  | "ERR_HOLDER_TOKEN_INVALID"
+  | "ERR_HOLDER_KEY_MISMATCH"
+  | "ERR_CONSENT_EXPIRED"
+  | "ERR_CONSENT_WITHDRAWN"
+  | "ERR_REPLAYED";
 
 /** One problem found by validation, with the path to the offending value (zod-style). */
 export interface ValidationIssue {

@@ -32,6 +32,7 @@ import { registerApiKeyRoutes } from "./routes/api-keys.js";
 import { registerPrintRoutes } from "./routes/print.js";
 import { registerMatterRoutes } from "./routes/matters.js";
 import { registerTimestampRoute } from "./routes/tsa.js";
+import { registerHolderRoutes } from "./routes/holder.js";
 import { validationError } from "./validation.js";
 
 /** Options of {@link createHttpApp}. */
@@ -118,6 +119,7 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
   registerPublicRoutes(app, registry.public);
   registerPrintRoutes(app, mw, registry, options.publicUrl);
   registerTimestampRoute(app, registry.timestamper);
+  registerHolderRoutes(app, mw, registry.holder);
   if (registry.pki) registerPkiRoutes(app, registry.pki);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

@@ -35,7 +35,9 @@ export interface LogEvent {
     | "api-key"
     | "department"
     | "matter"
-    | "materials";
+    | "materials"
+    | "consent"
+    | "consent-withdrawal";
   readonly at: number;
   readonly department: string;
   readonly [member: string]: string | number | boolean | readonly string[] | undefined;

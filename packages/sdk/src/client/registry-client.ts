@@ -6,6 +6,7 @@
  * @module
  */
 import type {
+  HolderVouchRequest,
   ApprovalMatter,
   MatterMaterials,
   ApiKeyInfo,
@@ -343,7 +344,7 @@ export class RegistryClient implements RegistryApi {
    * @param request - holder, type, field and value
    * @param cause - why it is asked
    */
-  verifyData(request: VerifyDataRequest, cause: ReadCause): Promise<{ readonly match: boolean }> {
+  verifyData(request: VerifyDataRequest, cause: ReadCause): Promise<{ readonly match: boolean; readonly consents?: readonly string[] }> {
     const body = typeof request === "object" && request !== null ? { ...request, holder: holderCode(request.holder) } : request;
     return this.#post("/v1/verify-data", body, { headers: causeHeaders(cause) });
   }
@@ -471,6 +472,17 @@ export class RegistryClient implements RegistryApi {
   createAuthorisation(authorisation: Omit<HolderAuthorisation, "id">): Promise<HolderAuthorisation> {
     const body = typeof authorisation === "object" && authorisation !== null ? { ...authorisation, holder: holderCode(authorisation.holder) } : authorisation;
     return this.#post("/v1/authorisations", body);
+  }
+
+  /**
+   * `POST /v1/holder-assertions`: the caller's department (at a service window, having identified
+   * the holder) vouches for the holder's public key; the answer is the assertion the holder keeps.
+   *
+   * @param request - the holder, the holder's public JWK and an optional end
+   */
+  vouchHolder(request: HolderVouchRequest): Promise<{ readonly assertion: string }> {
+    const body = typeof request === "object" && request !== null ? { ...request, holder: holderCode(request.holder) } : request;
+    return this.#post("/v1/holder-assertions", body);
   }
 
   /**

@@ -73,6 +73,11 @@ const KNOWN_CODES: Readonly<Record<LicenceErrorCode, true>> = {
   ERR_RATE_LIMITED: true,
   ERR_IDEMPOTENCY_MISMATCH: true,
   ERR_TIMESTAMP_INVALID: true,
+  ERR_HOLDER_TOKEN_INVALID: true,
+  ERR_HOLDER_KEY_MISMATCH: true,
+  ERR_CONSENT_EXPIRED: true,
+  ERR_CONSENT_WITHDRAWN: true,
+  ERR_REPLAYED: true,
 };
 
 function isKnownCode(code: unknown): code is LicenceErrorCode {

@@ -67,6 +67,7 @@ export const SharedLicenceSchema = z
     withheld: z.array(z.string()).openapi({ description: "Names of fields whose disclosures were withheld from this caller." }),
     supersedes: z.string().optional(),
     supersededBy: z.string().optional(),
+    consents: z.array(z.string()).optional().openapi({ description: "Holder consents that opened conditional fields of this answer." }),
   })
   .openapi("SharedLicence");
 
@@ -117,7 +118,7 @@ export const RegistryStatsSchema = z
   .openapi("RegistryStats");
 
 /** A yes/no answer to verify-data. */
-export const MatchSchema = z.object({ match: z.boolean() }).openapi("Match");
+export const MatchSchema = z.object({ match: z.boolean(), consents: z.array(z.string()).optional() }).openapi("Match");
 
 /** A sharing agreement. */
 export const SharingAgreementSchema = z
