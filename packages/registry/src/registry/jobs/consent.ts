@@ -10,7 +10,7 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
-import { createHolderAssertion, LicenceError, parseHolderJwk, type HolderConsent, type HolderPublicJwk, type HolderVouchRequest, type Principal, type TrustList, type VerifiedHolderToken, verifyHolderToken, type HolderTokenKind } from "@elicence/core";
+import { createHolderAssertion, HOLDER_TOKEN_LIMITS, LicenceError, parseHolderJwk, type HolderConsent, type HolderPublicJwk, type HolderVouchRequest, type Principal, type TrustList, type VerifiedHolderToken, verifyHolderToken, type HolderTokenKind } from "@elicence/core";
 import type { Queryable } from "../../storage/database.js";
 import { requireRole } from "../access.js";
 import { checkConditionalFields, checkHolder, parseTime } from "../checks.js";
@@ -71,7 +71,7 @@ export async function acceptHolderToken<K extends HolderTokenKind>(ctx: HolderCo
   const seen = await tx.get<{ jti: string }>("SELECT jti FROM holder_tokens WHERE jti = ?", [verified.jti]);
   if (seen) throw new LicenceError("ERR_REPLAYED", "This holder token was used before.");
   // Stale once its iat is out of the clock-skew window (verifyHolderToken refuses it from then on).
-  await tx.run("INSERT INTO holder_tokens (jti, stale_at) VALUES (?, ?)", [verified.jti, (verified.issuedAt + 2 * 300) * 1000]);
+  await tx.run("INSERT INTO holder_tokens (jti, stale_at) VALUES (?, ?)", [verified.jti, (verified.issuedAt + 2 * HOLDER_TOKEN_LIMITS.maxClockSkewSeconds) * 1000]);
   return verified;
 }
 
