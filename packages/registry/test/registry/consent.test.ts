@@ -114,6 +114,10 @@ describe.each(ADAPTERS)("holder consent and access record (%s)", (adapter) => {
     const once = await sign("consent", consentClaims(["address"]));
     const granted = await w.registry.holder.grantConsent(once);
     expect(await code(w.registry.holder.grantConsent(once))).toBe("ERR_REPLAYED");
+    // Two requests racing with one token: exactly one spends it.
+    const raced = await sign("request", request("consents"));
+    const outcomes = await Promise.all([code(w.registry.holder.listConsents(raced)), code(w.registry.holder.listConsents(raced))]);
+    expect(outcomes.sort()).toEqual(["ERR_REPLAYED", "accepted"]);
     // The person's assertion with the company's key: a token signed by another holder's key.
     const foreign = await createHolderToken("consent", consentClaims(), { assertion: personAssertion, key: companyKey, audience, at: new Date() });
     expect(await code(w.registry.holder.grantConsent(foreign))).toBe("ERR_HOLDER_KEY_MISMATCH");

@@ -68,10 +68,13 @@ export async function vouchHolder(ctx: RegistryContext, principal: Principal, re
 export async function acceptHolderToken<K extends HolderTokenKind>(ctx: HolderContext, tx: Queryable, token: unknown, kind: K, now: number): Promise<VerifiedHolderToken<K>> {
   const verified = await verifyHolderToken(token, kind, { trustList: await ctx.trustListAt(new Date(now)), at: new Date(now), audience: ctx.audience });
   await tx.run("DELETE FROM holder_tokens WHERE stale_at <= ?", [now]);
-  const seen = await tx.get<{ jti: string }>("SELECT jti FROM holder_tokens WHERE jti = ?", [verified.jti]);
-  if (seen) throw new LicenceError("ERR_REPLAYED", "This holder token was used before.");
   // Stale once its iat is out of the clock-skew window (verifyHolderToken refuses it from then on).
-  await tx.run("INSERT INTO holder_tokens (jti, stale_at) VALUES (?, ?)", [verified.jti, (verified.issuedAt + 2 * HOLDER_TOKEN_LIMITS.maxClockSkewSeconds) * 1000]);
+  // One statement, so two requests racing with the same token cannot both spend it.
+  const spent = await tx.get<{ jti: string }>("INSERT INTO holder_tokens (jti, stale_at) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING RETURNING jti", [
+    verified.jti,
+    (verified.issuedAt + 2 * HOLDER_TOKEN_LIMITS.maxClockSkewSeconds) * 1000,
+  ]);
+  if (!spent) throw new LicenceError("ERR_REPLAYED", "This holder token was used before.");
   return verified;
 }
 
