@@ -8,8 +8,10 @@
  */
 import type { RegistryApi } from "@elicence/core";
 import type { PublicRegistryApi } from "@elicence/core";
+import type { HolderApi } from "@elicence/core";
 import { Registry } from "@elicence/registry";
 import { RegistryClient } from "@elicence/sdk";
+import { HolderClient } from "@elicence/sdk";
 import { readPassphrase } from "./io/passphrase.js";
 import { CliError } from "./output.js";
 
@@ -101,6 +103,20 @@ export async function withPublicApi<T>(options: ApiOptions, fn: (api: PublicRegi
   const registry = await openWorkspaceRegistry(options);
   try {
     return await fn(registry.public);
+  } finally {
+    await registry.close();
+  }
+}
+
+/**
+ * Runs `fn` with the registry's holder operations (no API key: each call carries a token the holder
+ * signs): a registry server's over HTTP, or the workspace's registry in process.
+ */
+export async function withHolderApi<T>(options: ApiOptions, fn: (api: HolderApi) => Promise<T>): Promise<T> {
+  if (where(options) === "registry") return fn(new HolderClient({ baseUrl: registryBaseUrl(options.registry!) }));
+  const registry = await openWorkspaceRegistry(options);
+  try {
+    return await fn(registry.holder);
   } finally {
     await registry.close();
   }

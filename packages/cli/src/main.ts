@@ -18,6 +18,8 @@ import { registerKey } from "./commands/key.js";
 import { registerLifecycle } from "./commands/lifecycle.js";
 import { registerLog } from "./commands/log.js";
 import { registerMatter } from "./commands/matter.js";
+import { registerConsent } from "./commands/consent.js";
+import { registerAccessRecord } from "./commands/access-record.js";
 import { registerPrint } from "./commands/print.js";
 import { registerVerifierPage } from "./commands/verifier-page.js";
 import { registerReads } from "./commands/read.js";
@@ -54,6 +56,8 @@ const COMMANDS: readonly ((program: Command, setExitCode: SetExitCode) => void)[
   registerAugment,
   registerWorkspace,
   registerHolder,
+  registerConsent,
+  registerAccessRecord,
 ];
 
 /**

@@ -164,6 +164,12 @@ const MISSING: readonly (readonly string[])[] = [
   ["export", "LICENCE_FILE", "--format", "sd-jwt-vc"],
   ["verify", "--presentation", "LICENCE_FILE", "--home", "HOME", "--nonce", "n"],
   ["verify", "LICENCE_FILE", "--home", "HOME", "--nonce", "n"],
+  ["consent", "keygen"],
+  ["consent", "vouch", "--public-key", "LICENCE_FILE", "--out", "OUT_FILE", "--home", "HOME"],
+  ["consent", "grant", "--key", "LICENCE_FILE", "--consumer", OPERATOR, "--type", PERSON, "--field", "gender", "--purpose", "p", "--until", TO, "--home", "HOME"],
+  ["consent", "withdraw", "--key", "LICENCE_FILE", "--assertion", "LICENCE_FILE", "--home", "HOME"],
+  ["consent", "list", "--assertion", "LICENCE_FILE", "--home", "HOME"],
+  ["access-record", "--assertion", "LICENCE_FILE", "--home", "HOME"],
 ];
 
 /** A file that cannot be read (66) or written (73), for every command that reads or writes one (admin key unless `issuer`). */
@@ -187,6 +193,10 @@ const FILES: readonly [readonly string[], number, "issuer"?][] = [
   [["verify", "LICENCE_FILE", "--trust", "TRUST", "--operator-cert", "MISSING"], 66],
   [["verify", "LICENCE_FILE", "--home", "HOME", "--status-list", "MISSING"], 66],
   [["verify", "--bundle", "MISSING", "ID", "--operator-cert", "OPERATOR_CERT"], 66],
+  [["consent", "keygen", "--out", "UNWRITABLE"], 73],
+  [["consent", "vouch", "--holder-id", CITIZEN, "--public-key", "MISSING", "--out", "OUT_FILE", "--home", "HOME"], 66, "issuer"],
+  [["consent", "list", "--key", "MISSING", "--assertion", "MISSING", "--home", "HOME"], 66],
+  [["access-record", "--key", "MISSING", "--assertion", "MISSING", "--home", "HOME"], 66],
 ];
 
 const substitute = (args: readonly string[]) =>

@@ -160,3 +160,28 @@ export type {
   ApiKeyRequest,
   NewApiKeyResult,
 } from "./api/api.js";
+export {
+  HOLDER_ASSERTION_TYP,
+  HOLDER_TOKEN_LIMITS,
+  HOLDER_TOKEN_TYPS,
+  createHolderAssertion,
+  createHolderToken,
+  verifyHolderToken,
+} from "./holder/holder-token.js";
+export type {
+  ConsentClaims,
+  HolderAssertionOptions,
+  HolderRequestScope,
+  HolderSigningKey,
+  HolderTokenClaims,
+  HolderTokenFailureReason,
+  HolderTokenKind,
+  HolderTokenOptions,
+  VerifiedHolderToken,
+  VerifyHolderTokenOptions,
+} from "./holder/holder-token.js";
+export { verifyAccessRecord } from "./holder/access-record.js";
+export type { AccessEvent, AccessRecordEntry, AccessRecordPage, AccessRecordQuery, VerifiedAccessRecord } from "./holder/access-record.js";
+export type { HolderApi, HolderConsent, HolderVouchRequest } from "./holder/consent.js";
+export { generateHolderKey, holderKeyThumbprint, parseHolderJwk } from "./licence/holder-key.js";
+export type { GeneratedHolderKey, HolderKeyAlgorithm, HolderPublicJwk } from "./licence/holder-key.js";

@@ -63,3 +63,7 @@ export type {
 export type { QrVerification, VerifyQrOptions } from "./qr/verify-qr.js";
 export { decodeQr, parseQrContent } from "@elicence/print/qr";
 export type { QrContent, QrReference, RgbaImage } from "@elicence/print/qr";
+export { HolderClient } from "./client/holder-client.js";
+export type { HolderClientOptions } from "./client/holder-client.js";
+export { HolderWallet } from "./holder/holder-wallet.js";
+export type { ConsentRequest, HolderWalletOptions } from "./holder/holder-wallet.js";

@@ -43,7 +43,7 @@ export interface HttpWorld {
   close(): Promise<void>;
 }
 
-const TABLES = ["licence_types", "api_keys", "licences", "status_history", "status_lists", "requests", "agreements", "authorisations", "log_entries"] as const;
+const TABLES = ["licence_types", "api_keys", "licences", "status_history", "status_lists", "requests", "agreements", "authorisations", "log_entries", "consents", "holder_tokens"] as const;
 
 /** The test cause as headers. */
 export function causeHeaders(cause: { matter: string; reason: string } = CAUSE): Record<string, string> {

@@ -7,6 +7,7 @@
  * @module
  */
 import type { HolderPublicJwk } from "../licence/holder-key.js";
+import type { HolderVouchRequest } from "../holder/consent.js";
 import type { LicenceType } from "../catalogue/licence-type.js";
 import type { ApprovalMatter } from "../catalogue/approval-matter.js";
 import type { HolderIdType } from "../identifiers/index.js";
@@ -183,6 +184,8 @@ export interface SharedLicence {
   readonly etsiU?: readonly string[];
   /** A dual-signed licence's further signatures, each a compact form with the same disclosures as `licence`. */
   readonly cosigned?: readonly CosignedForm[];
+  /** Holder consents that opened conditional fields of this answer (their ids). */
+  readonly consents?: readonly string[];
 }
 
 /** A request to augment a licence's long-term evidence (JAdES B-T, B-LT, B-LTA; ETSI TS 119 182-1 clause 6). */
@@ -402,7 +405,7 @@ export interface RegistryApi extends PublicRegistryApi {
    */
   findByHolder(holder: HolderCode, cause: ReadCause, type?: string, page?: HolderLicencesPage): Promise<SharedLicence[]>;
   get(id: string, cause: ReadCause): Promise<SharedLicence>;
-  verifyData(request: VerifyDataRequest, cause: ReadCause): Promise<{ readonly match: boolean }>;
+  verifyData(request: VerifyDataRequest, cause: ReadCause): Promise<{ readonly match: boolean; readonly consents?: readonly string[] }>;
   statusHistory(id: string, cause: ReadCause): Promise<StatusHistoryEntry[]>;
   statusAt(id: string, at: string, cause: ReadCause): Promise<{ readonly status: LicenceStatus | "expired" | "not-issued" }>;
   /**
@@ -416,6 +419,12 @@ export interface RegistryApi extends PublicRegistryApi {
   listAgreements(): Promise<SharingAgreement[]>;
   createAuthorisation(authorisation: Omit<HolderAuthorisation, "id">): Promise<HolderAuthorisation>;
   listAuthorisations(holder?: HolderCode): Promise<HolderAuthorisation[]>;
+  /**
+   * An issuing department at a service window vouches for a holder it identified in person: the
+   * registry signs, with that department's signing key, an assertion binding the holder's code to
+   * the holder's public key, which the holder then signs consents and requests with.
+   */
+  vouchHolder(request: HolderVouchRequest): Promise<{ readonly assertion: string }>;
 
   /**
    * Augments a licence's long-term evidence (time-stamps, chain and revocation values) and stores

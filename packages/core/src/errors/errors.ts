@@ -46,7 +46,12 @@ export type LicenceErrorCode =
   | "ERR_STORAGE_FULL"
   | "ERR_DATA_KEY_INVALID"
   | "ERR_SEALED_DATA_INVALID"
-  | "ERR_PRESENTATION_INVALID";
+  | "ERR_PRESENTATION_INVALID"
+  | "ERR_HOLDER_TOKEN_INVALID"
+  | "ERR_HOLDER_KEY_MISMATCH"
+  | "ERR_CONSENT_EXPIRED"
+  | "ERR_CONSENT_WITHDRAWN"
+  | "ERR_REPLAYED";
 
 /** One problem found by validation, with the path to the offending value (zod-style). */
 export interface ValidationIssue {

@@ -32,6 +32,7 @@ import { registerPrintRoutes } from "./routes/print.js";
 import { registerMatterRoutes } from "./routes/matters.js";
 import { registerAugmentRoutes } from "./routes/augment.js";
 import { registerTimestampRoute } from "./routes/tsa.js";
+import { registerHolderRoutes } from "./routes/holder.js";
 import { validationError } from "./validation.js";
 
 /** Options of {@link createHttpApp}. */
@@ -112,6 +113,7 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
   registerPublicRoutes(app, registry.public);
   registerPrintRoutes(app, mw, registry, options.publicUrl);
   registerTimestampRoute(app, registry.timestamper);
+  registerHolderRoutes(app, mw, registry.holder);
   if (registry.pki) registerPkiRoutes(app, registry.pki);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

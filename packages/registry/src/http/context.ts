@@ -4,13 +4,15 @@
  * @module
  */
 import type { TimestampResponder } from "./routes/tsa.js";
-import type { PublicRegistryApi, RegistryApi, TrustList } from "@elicence/core";
+import type { HolderApi, PublicRegistryApi, RegistryApi, TrustList } from "@elicence/core";
 
 /** The part of `Registry` the HTTP layer uses: sessions by API key, and the public operations. */
 export interface RegistryBackend {
   /** Authenticates an API key; throws `ERR_UNAUTHENTICATED` for a bad one. */
   session(apiKey: string): Promise<RegistryApi>;
   readonly public: PublicRegistryApi;
+  /** The holder's operations (consents, access record), authenticated by holder tokens; no routes when absent. */
+  readonly holder?: HolderApi;
   /** The registry's own trust list, verified against its pinned operator certificate at `at` (printing needs it). */
   verifiedTrustList?(at: Date): Promise<TrustList>;
   /** The registry's time-stamping authority, answered at `POST /tsa` when it has `respond`. */

@@ -35,5 +35,6 @@ export const openApiConfig: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0] =
     { name: "reads", description: "Sharing-interface reads; each names its cause." },
     { name: "sharing", description: "Sharing agreements and holders' authorisations." },
     { name: "public", description: "Unauthenticated documents for offline verification." },
+    { name: "holder", description: "Holders' consents and access records, authenticated by a token the holder signs (Authorization: Holder <token>)." },
   ],
 };

@@ -36,7 +36,9 @@ export interface LogEvent {
     | "department"
     | "matter"
     | "materials"
-    | "augment";
+    | "augment"
+    | "consent"
+    | "consent-withdrawal";
   readonly at: number;
   readonly department: string;
   readonly [member: string]: string | number | boolean | readonly string[] | undefined;

@@ -8,7 +8,7 @@
  */
 import { createHmac } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { LicenceError, type TrustList, type ApiKeyRequest, type HolderCode, type LicenceType, type PublicRegistryApi, type RegistryApi } from "@elicence/core";
+import { LicenceError, type TrustList, type ApiKeyRequest, type HolderCode, type LicenceType, type PublicRegistryApi, type RegistryApi, type HolderApi } from "@elicence/core";
 import { createKeySigner } from "@elicence/core/jws";
 import { decryptPrivateKey } from "@elicence/core/keys";
 import { parseCertificate } from "@elicence/core/x509";
@@ -37,6 +37,7 @@ import { readLogCommitter, type ReadLogCommitter } from "./read-log-writer.js";
 import { DEFAULT_VERIFY_DATA_LIMIT, RateLimiter, type RateLimit } from "./rate-limit.js";
 import { ReplicaReads, type ReplicaOptions } from "./replica.js";
 import { Session } from "./session.js";
+import { HolderOperations } from "./holder.js";
 import type { SignPool } from "./sign-pool.js";
 import { SigningKeys, type DepartmentKey } from "./signing-keys.js";
 import { cosigningKeys, type AddCosigningKeyOptions, type AddedCosigningKey } from "../workspace/cosigning-keys.js";
@@ -75,6 +76,8 @@ export class Registry {
 
   /** Public operations: trust list, status lists, log. */
   readonly public: PublicRegistryApi;
+  /** The holder's operations: consents and the access record, each with a token the holder signed. */
+  readonly holder: HolderApi;
 
   private constructor(ctx: OperatorContext, signing: SigningKeys, publicOperations: PublicOperations, revocation: RevocationPublisher | undefined) {
     this.#ctx = ctx;
@@ -82,6 +85,8 @@ export class Registry {
     this.#public = publicOperations;
     this.public = publicOperations;
     this.#revocation = revocation;
+    const logId = logIdOf(ctx.workspace.config.operator.code);
+    this.holder = new HolderOperations({ ...ctx, audience: logId, trustListAt: (at) => ctx.trustList.current(at) }, publicOperations);
   }
 
   /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ApprovalMatter, MatterMaterials } from "@elicence/core";
+import type { ApprovalMatter, HolderVouchRequest, MatterMaterials } from "@elicence/core";
 import type { AugmentRequest, AugmentResult, DepartmentAugmentRequest, DepartmentAugmentResult } from "@elicence/core";
 import type { ApiKeyInfo, ApiKeyRequest, ConsistencyProof, HolderAuthorisation, HolderCode, HolderLicencesPage, InclusionProof, IssueBatchRequest, IssueBatchResult, IssuedRecord, IssueRequest, LicenceRecord, LicenceStatus, LicenceType, LogEntry, Principal, ReadCause, RegistryApi, RegistryStats, SharedLicence, SharingAgreement, StatusChangeRequest, StatusHistoryEntry, VerifyDataRequest } from "@elicence/core";
 import type { SignedTreeHead, TileRef } from "@elicence/core/log";
@@ -19,6 +19,7 @@ import * as matters from "./jobs/matters.js";
 import type { PublicOperations } from "./jobs/public.js";
 import * as read from "./jobs/read.js";
 import * as sharing from "./jobs/sharing.js";
+import * as consent from "./jobs/consent.js";
 import * as figures from "./jobs/stats.js";
 
 /** The operations of one authenticated department. */
@@ -95,7 +96,7 @@ export class Session implements RegistryApi {
   get(id: string, cause: ReadCause): Promise<SharedLicence> {
     return read.get(this.#ctx, this.principal, id, cause);
   }
-  verifyData(request: VerifyDataRequest, cause: ReadCause): Promise<{ match: boolean }> {
+  verifyData(request: VerifyDataRequest, cause: ReadCause): Promise<{ match: boolean; consents?: string[] }> {
     return read.verifyData(this.#ctx, this.principal, request, cause);
   }
   statusHistory(id: string, cause: ReadCause): Promise<StatusHistoryEntry[]> {
@@ -133,6 +134,9 @@ export class Session implements RegistryApi {
   }
   listAuthorisations(holder?: HolderCode): Promise<HolderAuthorisation[]> {
     return sharing.listAuthorisations(this.#ctx, this.principal, holder);
+  }
+  vouchHolder(request: HolderVouchRequest): Promise<{ assertion: string }> {
+    return consent.vouchHolder(this.#ctx, this.principal, request);
   }
 
   // ---- figures ----

@@ -261,6 +261,31 @@ CREATE TABLE licence_signatures (
   signature BYTES NOT NULL,
   sig_tst BYTES,
   PRIMARY KEY (licence_id, seq)
+`;
+
+/**
+ * V15: holder consents. A consent is also a row of `authorisations` (same id), so every read path
+ * already entitles from it; withdrawing moves that row's `expires_at` to the withdrawal time. This
+ * table keeps what only a consent has: the holder's signed token (the evidence), the key and the
+ * vouching department, the purpose, and the withdrawal. `holder_tokens` remembers every holder
+ * token id until its token is too old to be accepted anyway, so none is accepted twice.
+ */
+const V15 = `
+CREATE TABLE consents (
+  id TEXT PRIMARY KEY,
+  holder_key BYTES NOT NULL,
+  key_thumbprint TEXT NOT NULL,
+  vouched_by TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  token TEXT NOT NULL,
+  created_at INT64 NOT NULL,
+  expires_at INT64 NOT NULL,
+  withdrawn_at INT64
+);
+CREATE INDEX consents_by_holder ON consents (holder_key, created_at);
+CREATE TABLE holder_tokens (
+  jti TEXT PRIMARY KEY,
+  stale_at INT64 NOT NULL
 );
 `;
 
@@ -283,4 +308,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 18, name: "api key change counter", sqlite: V18_SQLITE, postgres: V18_POSTGRES },
   V19_PARTITIONED_LOG,
   { version: 14, name: "dual-signed licences", ...both(V14) },
+  { version: 15, name: "holder consents", ...both(V15) },
 ]);

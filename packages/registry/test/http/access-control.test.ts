@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_PERSON } from "../../src/workspace/samples.js";
-import { BUSINESS_FIELDS, COMPANY, CONSUMER } from "@elicence/test-support/registry-world";
+import { BUSINESS_FIELDS, COMPANY, CONSUMER, OTHER_CONSUMER } from "@elicence/test-support/registry-world";
+import { createHolderToken, generateHolderKey, verifyAccessRecord, type HolderCode, type HolderSigningKey, type HolderTokenKind } from "@elicence/core";
+import { createKeySigner } from "@elicence/core/jws";
 import { ENDPOINTS, matter, type Fixtures } from "./endpoints.js";
 import { httpWorld, type HttpWorld, type KeyName } from "@elicence/test-support/http-world";
 
@@ -200,5 +202,77 @@ describe("verify data and status reads are logged too", () => {
       expect(r.status, r.text).toBe(200);
       expect((await logSize()) - before).toBe(1);
     }
+  });
+});
+
+describe("holder consent and the access record over HTTP: no hidden field, no other holder's record", () => {
+  const holderCode = (h: { idType: string; idNumber: string }) => ({ idType: h.idType as HolderCode["idType"], idNumber: h.idNumber });
+  const keys: Record<"company" | "person", { key: HolderSigningKey; assertion: string }> = {} as never;
+  let audience: string;
+  const sign = async (who: "company" | "person", kind: HolderTokenKind, claims: unknown) =>
+    createHolderToken(kind, claims as never, { assertion: keys[who].assertion, key: keys[who].key, audience, at: new Date() });
+  const request = (scope: "access-record" | "consents") => ({ scope, exp: Math.floor(Date.now() / 1000) + 60 });
+  const everyHidden = () =>
+    ROLES.flatMap((role) => [business, person].flatMap((lic) => hiddenFor(role, lic === business ? BUSINESS_LICENCE.code : OPERATOR_CERTIFICATE.code, lic.secrets)));
+
+  beforeAll(async () => {
+    audience = (await h.call("GET", "/v1/log/checkpoint")).text.split("\n")[0]!;
+    for (const [who, holder] of [["company", COMPANY], ["person", SAMPLE_PERSON]] as const) {
+      const { pkcs8, publicJwk } = await generateHolderKey();
+      const r = await h.call("POST", "/v1/holder-assertions", { as: "issuer", body: { holder: holderCode(holder), key: publicJwk } });
+      expect(r.status, r.text).toBe(201);
+      keys[who] = { key: { signer: await createKeySigner(pkcs8, "ES256"), publicJwk }, assertion: r.json.assertion };
+    }
+  });
+
+  it("a consent opens exactly its fields to exactly its department, names itself in the read, and closes on withdrawal", async () => {
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const granted = await h.call("POST", "/v1/holder/consents", { body: { token: await sign("person", "consent", { consumer: OTHER_CONSUMER, type: OPERATOR_CERTIFICATE.code, fields: ["gender"], purpose: "资格核验", exp }) } });
+    expect(granted.status, granted.text).toBe(201);
+    const read = await h.call("GET", `/v1/licences/${encodeURIComponent(person.id)}`, { as: "otherConsumer", cause: true });
+    expect(read.status, read.text).toBe(200);
+    expect(new Set(Object.keys(secretsOf(read.json.licence)))).toEqual(new Set(["gender"]));
+    expect(read.json.consents).toEqual([granted.json.id]);
+    for (const name of ["birthDate", "homeAddress"]) expect(read.text.includes(person.secrets.disclosures[name]!), name).toBe(false);
+    // A `none` field cannot be consented to.
+    const none = await h.call("POST", "/v1/holder/consents", { body: { token: await sign("person", "consent", { consumer: OTHER_CONSUMER, type: OPERATOR_CERTIFICATE.code, fields: ["homeAddress"], purpose: "资格核验", exp }) } });
+    expect(none.status, none.text).toBe(400);
+    expect(none.json.code).toBe("ERR_VALIDATION");
+    const withdrawn = await h.call("POST", "/v1/holder/consents/withdraw", { body: { token: await sign("person", "withdrawal", { consent: granted.json.id }) } });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    const after = await h.call("GET", `/v1/licences/${encodeURIComponent(person.id)}`, { as: "otherConsumer", cause: true });
+    expect(Object.keys(secretsOf(after.json.licence))).toEqual([]);
+    expect(after.json.consents).toBeUndefined();
+  });
+
+  it("each holder's record holds only their licences' uses and no field content; API keys and other tokens get nothing", async () => {
+    for (const [who, lic] of [["company", business], ["person", person]] as const) {
+      const r = await h.call("GET", "/v1/holder/access-record?limit=500", { headers: { Authorization: `Holder ${await sign(who, "request", request("access-record"))}` } });
+      expect(r.status, r.text).toBe(200);
+      const record = await verifyAccessRecord(r.json, await h.w.registry.verifiedTrustList(new Date()));
+      expect(record.events.length).toBeGreaterThan(0);
+      // Every entry is about one of this holder's licences (the walks above issued the company more), none about another holder's.
+      const own = new Set((await h.w.registry.database.all<{ id: string }>("SELECT id FROM licences WHERE holder_key = ?", [h.w.registry.holderKey(who === "company" ? COMPANY : SAMPLE_PERSON)])).map((l) => l.id));
+      expect(own.has(lic.id)).toBe(true);
+      expect(record.events.filter((e) => !own.has(e.licence!)), who).toEqual([]);
+      expect(record.events.some((e) => e.licence === lic.id), who).toBe(true);
+      for (const { name, needle } of everyHidden()) expect(r.text.includes(needle), `${who}'s record leaked ${name}`).toBe(false);
+      const consents = await h.call("GET", "/v1/holder/consents", { headers: { Authorization: `Holder ${await sign(who, "request", request("consents"))}` } });
+      expect(consents.status, consents.text).toBe(200);
+      expect(consents.json.length).toBe(who === "person" ? 1 : 0);
+    }
+    // No department's API key opens a holder's record, nor a token of the other scope, nor a replay.
+    for (const role of ROLES) {
+      const r = await h.call("GET", "/v1/holder/access-record", { as: role });
+      expect(r.status, role).toBe(401);
+      expect(r.json.code).toBe("ERR_HOLDER_TOKEN_INVALID");
+    }
+    const wrongScope = await h.call("GET", "/v1/holder/access-record", { headers: { Authorization: `Holder ${await sign("company", "request", request("consents"))}` } });
+    expect(wrongScope.status).toBe(401);
+    const token = await sign("company", "request", request("access-record"));
+    expect((await h.call("GET", "/v1/holder/access-record", { headers: { Authorization: `Holder ${token}` } })).status).toBe(200);
+    const replay = await h.call("GET", "/v1/holder/access-record", { headers: { Authorization: `Holder ${token}` } });
+    expect(replay.status).toBe(409);
+    expect(replay.json.code).toBe("ERR_REPLAYED");
   });
 });

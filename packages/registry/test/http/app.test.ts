@@ -35,8 +35,9 @@ describe("GET /openapi.json", () => {
     const doc = (await h.call("GET", "/openapi.json")).json;
     const operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
     // The public ones: trust list, status lists, tree head, inclusion, consistency, checkpoint, tiles, health,
-    // POST /tsa, and the CA's CRL and OCSP (POST).
-    expect(operations).toHaveLength(ENDPOINTS.length + 11);
+    // POST /tsa, and the CA's CRL and OCSP (POST); and the four holder routes (a holder token, no API key).
+    expect(operations).toHaveLength(ENDPOINTS.length + 11 + 4);
+    for (const path of ["/v1/holder/consents", "/v1/holder/access-record"]) expect(doc.paths[path].get.security).toEqual([{ holder: [] }]);
     for (const [path, method, media] of [["/pki/crl", "get", "application/pkix-crl"], ["/pki/ocsp", "post", "application/ocsp-response"]] as const) {
       expect(doc.paths[path]?.[method]?.security, path).toBeUndefined();
       expect(doc.paths[path]?.[method]?.responses["200"].content[media]).toBeDefined();

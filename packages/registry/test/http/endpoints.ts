@@ -46,6 +46,8 @@ const ISSUING_DEPARTMENT = "11330100MB0000019K";
 const FUTURE = new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString();
 const HOLDER = { idType: COMPANY.idType, idNumber: COMPANY.idNumber };
 const BAD_HOLDER_NUMBER = "91330100MA2B3C4D1B";
+/** A holder's public key (P-256), as a window receives it. */
+const HOLDER_JWK = { kty: "EC", crv: "P-256", x: "r-pOrR-PcVYrgb0jIz6qPxgjvAEdcMiJb2ZvEvMFIhQ", y: "gFkqroXkM6-DdreFRpFs_OwUahnGOtf7G2hwaINJJow" };
 const BAD_TYPE_CODE = "11330100MB0000019A001";
 const issueItem = () => ({ type: BUSINESS_LICENCE.code, holder: { ...COMPANY }, fields: { ...BUSINESS_FIELDS } });
 const change = () => ({ reason: "测试", officer: "officer-1" });
@@ -246,6 +248,15 @@ export const ENDPOINTS: readonly Endpoint[] = [
     wrongRole: "consumer",
     body: () => ({ holder: HOLDER, consumer: CONSUMER, type: BUSINESS_LICENCE.code, fields: ["address"], expiresAt: FUTURE }),
     wrongType: { body: () => ({ holder: HOLDER, consumer: CONSUMER, type: BUSINESS_LICENCE.code, fields: ["address"], expiresAt: 1 }), path: "expiresAt" },
+  },
+  {
+    name: "vouch for a holder",
+    method: "POST",
+    path: () => "/v1/holder-assertions",
+    as: "issuer",
+    wrongRole: "consumer",
+    body: () => ({ holder: HOLDER, key: HOLDER_JWK }),
+    wrongType: { body: () => ({ holder: HOLDER, key: "not a key" }), path: "key" },
   },
   { name: "list matters", method: "GET", path: () => "/v1/matters", as: "consumer" },
   {

@@ -10,6 +10,7 @@ import type {
   AugmentResult,
   DepartmentAugmentRequest,
   DepartmentAugmentResult,
+  HolderVouchRequest,
   ApprovalMatter,
   MatterMaterials,
   ApiKeyInfo,
@@ -369,7 +370,7 @@ export class RegistryClient implements RegistryApi {
    * @param request - holder, type, field and value
    * @param cause - why it is asked
    */
-  verifyData(request: VerifyDataRequest, cause: ReadCause): Promise<{ readonly match: boolean }> {
+  verifyData(request: VerifyDataRequest, cause: ReadCause): Promise<{ readonly match: boolean; readonly consents?: readonly string[] }> {
     const body = typeof request === "object" && request !== null ? { ...request, holder: holderCode(request.holder) } : request;
     return this.#post("/v1/verify-data", body, { headers: causeHeaders(cause) });
   }
@@ -497,6 +498,17 @@ export class RegistryClient implements RegistryApi {
   createAuthorisation(authorisation: Omit<HolderAuthorisation, "id">): Promise<HolderAuthorisation> {
     const body = typeof authorisation === "object" && authorisation !== null ? { ...authorisation, holder: holderCode(authorisation.holder) } : authorisation;
     return this.#post("/v1/authorisations", body);
+  }
+
+  /**
+   * `POST /v1/holder-assertions`: the caller's department (at a service window, having identified
+   * the holder) vouches for the holder's public key; the answer is the assertion the holder keeps.
+   *
+   * @param request - the holder, the holder's public JWK and an optional end
+   */
+  vouchHolder(request: HolderVouchRequest): Promise<{ readonly assertion: string }> {
+    const body = typeof request === "object" && request !== null ? { ...request, holder: holderCode(request.holder) } : request;
+    return this.#post("/v1/holder-assertions", body);
   }
 
   /**

@@ -77,6 +77,11 @@ const KNOWN_CODES: Readonly<Record<LicenceErrorCode, true>> = {
   ERR_DATA_KEY_INVALID: true,
   ERR_SEALED_DATA_INVALID: true,
   ERR_PRESENTATION_INVALID: true,
+  ERR_HOLDER_TOKEN_INVALID: true,
+  ERR_HOLDER_KEY_MISMATCH: true,
+  ERR_CONSENT_EXPIRED: true,
+  ERR_CONSENT_WITHDRAWN: true,
+  ERR_REPLAYED: true,
 };
 
 function isKnownCode(code: unknown): code is LicenceErrorCode {

@@ -82,6 +82,7 @@ export const SharedLicenceSchema = z
     supersededBy: z.string().optional(),
     etsiU: z.array(z.string()).optional().openapi({ description: "The archive form's long-term evidence (JAdES etsiU, base64url elements), once the licence was augmented." }),
     cosigned,
+    consents: z.array(z.string()).optional().openapi({ description: "Holder consents that opened conditional fields of this answer." }),
   })
   .openapi("SharedLicence");
 
@@ -132,7 +133,7 @@ export const RegistryStatsSchema = z
   .openapi("RegistryStats");
 
 /** A yes/no answer to verify-data. */
-export const MatchSchema = z.object({ match: z.boolean() }).openapi("Match");
+export const MatchSchema = z.object({ match: z.boolean(), consents: z.array(z.string()).optional() }).openapi("Match");
 
 /** A sharing agreement. */
 export const SharingAgreementSchema = z

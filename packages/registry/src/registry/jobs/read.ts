@@ -12,6 +12,7 @@ import { checkHolder, parseTime } from "../checks.js";
 import type { RegistryContext } from "../context.js";
 import { reasonHash as hashReason } from "../cause.js";
 import { appendLogEvents, logEntriesOf, type LogEvent } from "../log.js";
+import { consentsOpening } from "./consent.js";
 import { b64u, licenceFields, readLicenceRow, readLicenceType, type LicenceRow } from "../rows.js";
 import { storedCosignatures } from "../cosignatures.js";
 
@@ -56,6 +57,8 @@ export async function share(
   // `none` fields never leave the issuer: no read path hands them out.
   const disclose = available.filter((name) => conditional.includes(name) && entitled.has(name) && (limit === undefined || limit.has(name)));
   const withheld = available.filter((name) => !disclose.includes(name));
+  // Conditional fields opened by the holder's consents: the read names those consents (in its log entry and its answer).
+  const consents = own ? [] : await consentsOpening(tx, row.holder_key, principal.department, row.type_code, disclose, now);
   const expired = row.status === "active" && row.valid_until !== null && row.valid_until * 1000 <= now;
   const shared: SharedLicence = {
     id: row.id,
@@ -66,6 +69,7 @@ export async function share(
     ...(row.supersedes ? { supersedes: row.supersedes } : {}),
     ...(row.superseded_by ? { supersededBy: row.superseded_by } : {}),
     ...(row.etsi_u ? { etsiU: JSON.parse(row.etsi_u) as string[] } : {}),
+    ...(consents.length > 0 ? { consents } : {}),
   };
   const cosigned = await storedCosignatures(tx, row, disclose);
   if (cosigned) Object.assign(shared, { cosigned });
@@ -77,6 +81,7 @@ export async function share(
     matter: cause.matter,
     reason,
     disclosed: [...type.fields.filter((f) => f.share === "unconditional").map((f) => f.name), ...disclose],
+    ...(consents.length > 0 ? { consents } : {}),
   };
   return { shared, event };
 }
@@ -171,7 +176,7 @@ export async function get(ctx: RegistryContext, principal: Principal, id: string
 }
 
 /** Whether a holder's active licence of a type has a field with a value, without disclosing it (see `RegistryApi.verifyData`). */
-export async function verifyData(ctx: RegistryContext, principal: Principal, request: VerifyDataRequest, cause: ReadCause): Promise<{ match: boolean }> {
+export async function verifyData(ctx: RegistryContext, principal: Principal, request: VerifyDataRequest, cause: ReadCause): Promise<{ match: boolean; consents?: string[] }> {
   requireReader(principal);
   const c = requireCause(cause);
   checkHolder(request?.holder);
@@ -185,9 +190,11 @@ export async function verifyData(ctx: RegistryContext, principal: Principal, req
     // A yes/no about a withheld value is a disclosure by instalments: comparing a conditional field
     // needs the same entitlement as seeing it (an agreement or the holder's authorisation naming
     // it, or being the type's issuer through a key limited to it).
+    let consents: string[] = [];
     if (field.share === "conditional" && !issuesType(principal, type)) {
       const entitled = await entitledConditionalFields(db, principal.department, type.code, key, now);
       if (!entitled.has(field.name)) throw new LicenceError("ERR_FORBIDDEN", "Comparing this field needs an agreement or the holder's authorisation that names it.");
+      consents = await consentsOpening(db, key, principal.department, type.code, [field.name], now);
     }
     // Counted once the question is one the caller may ask: refusals cost nothing and write nothing.
     ctx.verifyDataLimiter.take(principal.department, now);
@@ -204,9 +211,9 @@ export async function verifyData(ctx: RegistryContext, principal: Principal, req
     }
     // One entry per licence compared, keyed by it, so the comparison is in that licence's log
     // entries and audit bundles; one entry by holder when there was none to compare.
-    const base = { kind: "verify-data", at: now, department: principal.department, holder: b64u(key), type: request.type, field: request.field, matter: c.matter, reason: reasonHash(c), match } as const;
+    const base = { kind: "verify-data", at: now, department: principal.department, holder: b64u(key), type: request.type, field: request.field, matter: c.matter, reason: reasonHash(c), match, ...(consents.length > 0 ? { consents } : {}) } as const;
     const events: LogEvent[] = rows.length === 0 ? [base] : rows.map((row) => ({ ...base, licence: row.id }));
-    return { result: { match }, events };
+    return { result: consents.length > 0 ? { match, consents } : { match }, events };
   });
 }
 
