@@ -184,4 +184,4 @@ export { verifyAccessRecord } from "./holder/access-record.js";
 export type { AccessEvent, AccessRecordEntry, AccessRecordPage, AccessRecordQuery, VerifiedAccessRecord } from "./holder/access-record.js";
 export type { HolderApi, HolderConsent, HolderVouchRequest } from "./holder/consent.js";
 export { generateHolderKey, holderKeyThumbprint, parseHolderJwk } from "./licence/holder-key.js";
-export type { GeneratedHolderKey, HolderKeyAlgorithm, HolderPublicJwk } from "./licence/holder-key.js";
+export type { GeneratedHolderKey, HolderKeyAlgorithm } from "./licence/holder-key.js";

@@ -17,7 +17,7 @@ import { MIGRATIONS } from "../storage/schema.js";
 import { DEFAULT_PUBLIC_URL, openWorkspace, revocationUrls, type AddDepartmentOptions } from "../workspace/workspace.js";
 import { augmentArchive, sourcesOf } from "./jobs/augment.js";
 import type { AugmentLevel, AugmentedJades } from "@elicence/core/jades";
-import { authenticate, type NewApiKey } from "./access.js";
+import type { NewApiKey } from "./access.js";
 import { ApiKeyCache } from "./key-cache.js";
 import { auditRegistry, type AuditResult } from "./audit.js";
 import { CompactLicences } from "./compact.js";

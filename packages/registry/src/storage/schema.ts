@@ -304,9 +304,9 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 6, name: "revoked certificates", ...both(V6) },
   { version: 12, name: "approval matters", ...both(V12) },
   { version: 13, name: "licences keep their long-term evidence", ...both(V13) },
+  { version: 14, name: "dual-signed licences", ...both(V14) },
+  { version: 15, name: "holder consents", ...both(V15) },
   { version: 17, name: "sealed disclosures", ...both(V17) },
   { version: 18, name: "api key change counter", sqlite: V18_SQLITE, postgres: V18_POSTGRES },
   V19_PARTITIONED_LOG,
-  { version: 14, name: "dual-signed licences", ...both(V14) },
-  { version: 15, name: "holder consents", ...both(V15) },
 ]);
