@@ -33,6 +33,8 @@ const T: Record<string, [string, string]> = {
   disclosures: ["选择性披露", "disclosures"],
   "validity-period": ["有效期", "validity period"],
   status: ["状态", "status"],
+  timestamp: ["时间戳", "time-stamp"],
+  "revocation-value": ["撤销信息", "revocation value"],
   checks: ["逐项检查", "Checks"],
   fields: ["证照信息", "Licence"],
   signer: ["签名者", "Signer"],
@@ -47,6 +49,53 @@ const T: Record<string, [string, string]> = {
   error: ["无法读取", "Cannot read"],
   source: ["来源", "Source"],
 };
+
+/** Why a check passed, in Chinese (the English sentence comes from the report itself). */
+const PASSED_ZH: Record<string, string> = {
+  format: "证照格式正确。",
+  algorithm: "签名算法在允许范围内。",
+  signature: "签名对签名证书有效。",
+  "certificate-path": "签名证书可链接到受信任的根证书，且在签名时有效。",
+  "issuer-authorised": "信任列表授权该发证机构签发此类证照。",
+  disclosures: "每项披露内容都与签名证照中的摘要一致。",
+  "validity-period": "证照在有效期内。",
+  status: "状态列表显示证照有效。",
+  timestamp: "可信时间戳证明签名在其时间之前已存在。",
+  "revocation-value": "撤销信息显示证书链中的证书当时未被撤销。",
+};
+
+/** Why a check did not pass, in Chinese, by its ETSI EN 319 102-1 sub-indication. */
+const SUB_ZH: Record<string, string> = {
+  FORMAT_FAILURE: "格式不符合要求。",
+  HASH_FAILURE: "内容与签名时的摘要不一致（可能被篡改）。",
+  SIG_CRYPTO_FAILURE: "签名值验证失败（可能被篡改或签名证书不符）。",
+  SIG_CONSTRAINTS_FAILURE: "不满足签名约束（如发证机构未获授权、缺少必需的状态信息）。",
+  CHAIN_CONSTRAINTS_FAILURE: "证书链不满足约束。",
+  CERTIFICATE_CHAIN_GENERAL_FAILURE: "证书链验证失败。",
+  CRYPTO_CONSTRAINTS_FAILURE: "签名算法或密钥不在允许范围内。",
+  REVOKED: "证照或其签名证书已被撤销。",
+  CANCELLED: "证照已被注销。",
+  SUPERSEDED: "证照已被新版本取代。",
+  SUSPENDED: "证照已被暂停。",
+  EXPIRED: "证照已过有效期。",
+  NOT_YET_VALID: "证照尚未生效（或签名时间晚于核验时间）。",
+  NO_SIGNING_CERTIFICATE_FOUND: "找不到证照所指明的签名证书。",
+  NO_CERTIFICATE_CHAIN_FOUND: "签名证书无法链接到受信任的根证书。",
+  OUT_OF_BOUNDS_NO_POE: "签名证书已过期，且没有时间戳证明签名在证书有效期内形成。",
+  REVOKED_NO_POE: "签名证书已被撤销，且无法证明签名形成于撤销之前。",
+  TRY_LATER: "暂时缺少有效的状态列表或撤销信息，请载入最新的状态列表后重试。",
+  NO_POE: "没有可用的存在性证明（时间戳无法核验）。",
+  SIGNED_DATA_NOT_FOUND: "找不到被签名的数据。",
+  SIGNATURE_POLICY_NOT_AVAILABLE: "签名策略不可用。",
+};
+
+/** A check's reason in the page's language: Chinese with the report's English sentence beneath, or English. */
+function reason(c: VerificationReport["checks"][number]): string {
+  const code = c.code && c.result !== "passed" ? ` <code>${esc(c.code)}</code>` : "";
+  if (lang !== "zh") return `${esc(c.message)}${code}`;
+  const zh = c.result === "passed" ? PASSED_ZH[c.check] : c.result === "skipped" ? "前面的检查未通过，本项未检查。" : c.subIndication ? SUB_ZH[c.subIndication] : undefined;
+  return `${esc(zh ?? c.message)}${code}${zh ? `<br><small lang="en">${esc(c.message)}</small>` : ""}`;
+}
 
 let lang: Lang = navigator.language.startsWith("zh") ? "zh" : "en";
 const t = (key: string): string => T[key]?.[lang === "zh" ? 0 : 1] ?? key;
@@ -65,7 +114,7 @@ async function trustList(at: Date): Promise<TrustList> {
 function reportHtml(report: VerificationReport, heading = ""): string {
   const l = report.licence;
   const rows = report.checks
-    .map((c) => `<tr class="${c.result}"><td>${esc(both(c.check))}</td><td>${esc(t(c.result))}</td><td>${esc(c.message)}${c.code && c.result !== "passed" ? ` <code>${esc(c.code)}</code>` : ""}</td></tr>`)
+    .map((c) => `<tr class="${c.result}"><td>${esc(both(c.check))}</td><td>${esc(t(c.result))}</td><td class="reason">${reason(c)}</td></tr>`)
     .join("");
   const fields = l
     ? [

@@ -112,6 +112,10 @@ describe("the offline verifier page, from file://", () => {
     await page.setInputFiles("#status", files.status);
     const text = await check(files.licence, "PASSED");
     for (const s of ["核验通过", "签名", "证书链", "状态", "营业执照", "示例科技有限公司", "签名者"]) expect(text).toContain(s);
+    // Each check's reason in Chinese, with the report's English sentence beneath it.
+    expect(text).toContain("签名对签名证书有效。");
+    expect(text).toContain("状态列表显示证照有效。");
+    expect(text).toContain("The signature is valid for the signing certificate.");
     await screenshot("passed", GREEN);
   });
 
@@ -121,6 +125,7 @@ describe("the offline verifier page, from file://", () => {
     const text = await check(files.licence, "PASSED");
     expect(text).toContain("PASSED");
     expect(text).toContain("certificate path");
+    expect(text).not.toContain("签名对签名证书有效。");
     await page.click("#lang");
     await page.waitForFunction(() => document.documentElement.lang === "zh-CN");
   });
@@ -128,12 +133,13 @@ describe("the offline verifier page, from file://", () => {
   it("a tampered licence: FAILED, the signature check says why", async () => {
     const text = await check(files.tampered, "FAILED");
     expect(text).toContain("SIG_CRYPTO_FAILURE");
+    expect(text).toContain("签名值验证失败");
     await screenshot("failed", RED);
   });
 
   it("without a status list: INDETERMINATE", async () => {
     await page.setInputFiles("#status", []);
-    await check(files.licence, "INDETERMINATE");
+    expect(await check(files.licence, "INDETERMINATE")).toContain("暂时缺少有效的状态列表");
     await screenshot("indeterminate", AMBER);
     await page.setInputFiles("#status", files.status);
   });
