@@ -16,7 +16,7 @@ import type { TimestampContainer, UnsignedComponent } from "./unsigned.js";
 /** What a time-stamp token verifier answers (the shape of `verifyTimestampToken`'s result). */
 export type JadesTimestampVerification =
   | { readonly ok: true; readonly genTime: Date; readonly tsa: Certificate; readonly path: readonly Certificate[] }
-  | { readonly ok: false; readonly code: string; readonly reason: string };
+  | { readonly ok: false; readonly code: string; readonly reason: string; readonly pathCode?: string };
 
 /** What a time-stamp token verifier is given (the options of `verifyTimestampToken`). */
 export interface JadesTimestampVerifyOptions {
@@ -46,6 +46,11 @@ export interface JadesRevocationRequest {
   /** OCSP responses from `rVals` (DER). */
   readonly ocspResponses: readonly Uint8Array[];
   readonly at: Date;
+  /**
+   * Past validation (EN 319 102-1 §5.6.2.4): evidence issued after `at`, while the certificate
+   * was valid, also settles its status at `at` (the validator asks this at a proven time).
+   */
+  readonly pastValidation?: boolean;
 }
 
 /** A revocation checker's answer; `code` `REVOKED` carries the revocation time. */
@@ -105,7 +110,9 @@ export async function checkTimestamps(
       });
       if (!result.ok) {
         const code = String(result.code).slice(0, 64);
-        const failure = UNDECIDED_CODES.has(code)
+        // A TSA path that cannot be judged now (expired, say) leaves the token unproven, not bad.
+        const undecided = UNDECIDED_CODES.has(code) || (code === "TSA_PATH_INVALID" && result.pathCode !== undefined && UNDECIDED_CODES.has(result.pathCode));
+        const failure = undecided
           ? undetermined("NO_POE", code, `A ${what} could not be verified.`)
           : failed("SIG_CONSTRAINTS_FAILURE", code, `A ${what} does not verify.`);
         return { check: entry(check, failure), times: [] };
@@ -145,4 +152,15 @@ export function archiveTimestampData(
   out.set(signedData, 0);
   out.set(tail, signedData.length);
   return out;
+}
+
+/**
+ * One report entry for the time-stamps of one kind, from the outcome of each container: the first
+ * that did not pass, else passed; the times of every verified token.
+ */
+export function combineTimestampOutcomes(check: JadesCheckName, outcomes: readonly TimestampOutcome[]): TimestampOutcome {
+  const what = check === "signature-timestamp" ? "signature time-stamp" : "archive time-stamp";
+  if (outcomes.length === 0) return { check: { check, result: "skipped", message: `The signature has no ${what}.` }, times: [] };
+  const bad = outcomes.find((o) => o.check.result !== "passed");
+  return { check: bad ? bad.check : { check, result: "passed", message: `Every ${what} verifies.` }, times: outcomes.flatMap((o) => o.times) };
 }

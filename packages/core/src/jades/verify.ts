@@ -19,8 +19,10 @@ import { validateCertificatePath, type CertificateInput } from "../x509/path-val
 import {
   archiveTimestampData,
   checkTimestamps,
+  combineTimestampOutcomes,
   signatureTimestampData,
   type JadesRevocationChecker,
+  type TimestampOutcome,
   type JadesTimestampVerifier,
 } from "./evidence.js";
 import { SIGD_HTTP_HEADERS, SIGD_OBJECT_ID_BY_URI_HASH, checkCritical, readAlgorithm, readProtectedHeader, type JadesProtectedHeader } from "./header.js";
@@ -40,7 +42,7 @@ import {
 import { readJwsDocument, type JwsDocument, type JwsSignatureParts } from "./serialisation.js";
 import { signedDocuments, signedPayload, type JadesDetachedContent } from "./signed-data.js";
 import { pathFailureCheck, verifyJadesSigner } from "./signer.js";
-import { readUnsignedProperties, type JadesUnsignedProperties } from "./unsigned.js";
+import { readUnsignedProperties, type JadesUnsignedProperties, type TimestampContainer } from "./unsigned.js";
 import { checkPathRevocation } from "../revocation/check.js";
 import { verifyTimestampToken } from "../timestamp/verify.js";
 
@@ -52,8 +54,8 @@ const CORE_TIMESTAMPS: JadesTimestampVerifier = { verify: (token, options) => ve
  * fail closed (every certificate but the anchor needs current evidence among the values).
  */
 const CORE_REVOCATION: JadesRevocationChecker = {
-  check: async ({ path, crls, ocspResponses, at }) => {
-    const failure = await checkPathRevocation(path, { crls, ocspResponses, policy: "require" }, at);
+  check: async ({ path, crls, ocspResponses, at, pastValidation }) => {
+    const failure = await checkPathRevocation(path, { crls, ocspResponses, policy: "require", ...(pastValidation ? { acceptLaterEvidence: true } : {}) }, at);
     if (failure === undefined) return { ok: true };
     return { ok: false, code: failure.code, reason: failure.reason, ...(failure.revocationTime ? { revocationTime: failure.revocationTime } : {}) };
   },
@@ -323,8 +325,29 @@ async function verifyOne(
   else set(toCheck("signature-policy", undetermined("SIGNATURE_POLICY_NOT_AVAILABLE", "policy-not-accepted", "The signature names a signature policy the caller did not accept.")));
 
   // 10. Signature time-stamps: proof that the signature existed at their time.
+  // Archive time-stamps are verified first, newest first: each proves the elements before it
+  // existed at its time, so an older time-stamp (whose TSA certificate may have expired since) is
+  // judged at that time, not at the validation time (EN 319 102-1 §5.6.3, past validation).
   const evidenceContext = { trustAnchors: options.trustAnchors, intermediates: [signer, ...signerResult.intermediates], at: options.at };
-  const sigTst = await checkTimestamps("signature-timestamp", unsigned?.signatureTimestamps ?? [], () => signatureTimestampData(parts.signatureB64), options.timestamps ?? CORE_TIMESTAMPS, evidenceContext);
+  const arcData = archiveSignedData(header, data.payload, detached);
+  const proven: { position: number; time: number }[] = [];
+  const provenAt = (position: number) => {
+    const times = proven.filter((p) => p.position > position).map((p) => p.time);
+    return times.length > 0 ? new Date(Math.min(...times)) : options.at;
+  };
+  const judgeNewestFirst = async (check: "signature-timestamp" | "archive-timestamp", containers: readonly TimestampContainer[], data: Parameters<typeof checkTimestamps>[2]) => {
+    const outcomes: TimestampOutcome[] = [];
+    for (const container of [...containers].reverse()) {
+      const outcome = await checkTimestamps(check, [container], data, options.timestamps ?? CORE_TIMESTAMPS, { ...evidenceContext, at: provenAt(container.position) });
+      outcomes.push(outcome);
+      for (const time of outcome.times) proven.push({ position: container.position, time: time.getTime() });
+    }
+    return combineTimestampOutcomes(check, outcomes);
+  };
+  const arcTst = await judgeNewestFirst("archive-timestamp", unsigned?.archiveTimestamps ?? [], (container) =>
+    archiveTimestampData(arcData, parts.protectedB64, parts.signatureB64, unsigned!.components, container),
+  );
+  const sigTst = await judgeNewestFirst("signature-timestamp", unsigned?.signatureTimestamps ?? [], () => signatureTimestampData(parts.signatureB64));
   set(sigTst.check);
   const poe = sigTst.times.length ? new Date(Math.min(...sigTst.times.map((t) => t.getTime()))) : undefined;
   if (poe) {
@@ -352,7 +375,15 @@ async function verifyOne(
   let revocationChecked = false;
   if (!path) set({ check: "revocation", result: "skipped", message: "Not checked: the signing certificate has no valid path." });
   else if (options.revocation ?? evidence) {
-    const result = await (options.revocation ?? CORE_REVOCATION).check({ path, crls: evidence?.crls ?? [], ocspResponses: evidence?.ocspResponses ?? [], at: pathTime });
+    const checker = options.revocation ?? CORE_REVOCATION;
+    const request = { path, crls: evidence?.crls ?? [], ocspResponses: evidence?.ocspResponses ?? [] };
+    let result = await checker.check({ ...request, at: pathTime });
+    // Past validation (EN 319 102-1 §5.6.2.4): evidence carried in rVals, gathered after the
+    // time-stamp while the certificates were valid, settles their status at the proven time.
+    if (!result.ok && result.code !== "REVOKED" && poe && evidence) {
+      const past = await checker.check({ ...request, at: poe, pastValidation: true });
+      if (past.ok || past.code === "REVOKED") result = past;
+    }
     if (result.ok) {
       revocationChecked = true;
       pass("revocation", "No certificate of the path is revoked.");
@@ -367,15 +398,7 @@ async function verifyOne(
     set(toCheck("revocation", undetermined("TRY_LATER", "revocation-checker-missing", "The signature carries revocation values, and no revocation checker was given.")));
   } else set({ check: "revocation", result: "skipped", message: "The signature carries no revocation values, and no revocation checker was given." });
 
-  // 12. Archive time-stamps over the signature and the evidence before them.
-  const arcData = archiveSignedData(header, data.payload, detached);
-  const arcTst = await checkTimestamps(
-    "archive-timestamp",
-    unsigned?.archiveTimestamps ?? [],
-    (container) => archiveTimestampData(arcData, parts.protectedB64, parts.signatureB64, unsigned!.components, container),
-    options.timestamps ?? CORE_TIMESTAMPS,
-    evidenceContext,
-  );
+  // 12. Archive time-stamps over the signature and the evidence before them (verified above).
   set(arcTst.check);
 
   // 13. Counter-signatures, each validated as a signature of this signature's value.

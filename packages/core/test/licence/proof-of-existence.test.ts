@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createCrl, createTimestampAuthority, createTsaCertificate, createDepartmentCertificate, type DevPkiCertificate } from "@elicence/pki";
 import { encodeRevocationValues } from "../../src/jades/revocation-values.js";
+import { verifyJades } from "../../src/jades/verify.js";
 import { parseCertificate } from "../../src/x509/certificate.js";
 import { issueLicence, type IssuedLicence } from "../../src/licence/issue.js";
 import { verifyLicence } from "../../src/licence/verify.js";
@@ -198,6 +199,18 @@ describe("B-LT and B-LTA: revocation values (rVals) judged at the proof of exist
   let crlAgain: Uint8Array;
   beforeAll(async () => {
     crlAgain = await crl([], new Date(STAMPED_AT.getTime() + 2 * HOUR));
+  });
+
+  it("verifyJades judges the same B-LTA licence as verifyLicence: each older time-stamp at the time the next proves, rVals at the proof", async () => {
+    const lta = await withArcTst(await withLt([await crl()]), laterTsaCert, new Date("2030-06-01T00:00:00Z"));
+    const jades = (input: Record<string, unknown>) =>
+      verifyJades(input, { trustAnchors: [w.root.certificatePem], at: TSA_EXPIRED, algorithms: ["ES256"], unprotectedMembers: ["disclosures"] });
+    const report = await jades(lta);
+    expect(report.indication, JSON.stringify(report.signatures[0]!.checks.filter((c) => c.result !== "passed"))).toBe("PASSED");
+    expect(report.signatures[0]!.level).toBe("B-LTA");
+    // Without the archive time-stamp, the first TSA's certificate has expired by 2033: nothing is proven.
+    const bare = await jades(await withLt([await crl()]));
+    expect(bare.indication, JSON.stringify(bare.signatures[0]!.checks.filter((c) => c.result !== "passed"))).toBe("INDETERMINATE");
   });
 
   it("a CRL revoking the department certificate before the proven time FAILS; revoked only after it PASSES", async () => {
