@@ -261,6 +261,7 @@ CREATE TABLE licence_signatures (
   signature BYTES NOT NULL,
   sig_tst BYTES,
   PRIMARY KEY (licence_id, seq)
+);
 `;
 
 /**
