@@ -63,16 +63,21 @@ export function cosignedForm(s: Cosignature, payload: string, tail: string, toke
 
 /**
  * A stored licence's further signatures as compact forms with the named disclosures (none for a
- * licence with one signature: no query is made for it).
+ * licence with one signature: no query is made for it). `disclosures` are the row's, opened from
+ * their seal (`RegistryContext.disclosures`).
  */
-export async function storedCosignatures(db: Queryable, row: LicenceRow, disclosureNames: readonly string[]): Promise<CosignedForm[] | undefined> {
+export async function storedCosignatures(
+  db: Queryable,
+  row: LicenceRow,
+  disclosures: Readonly<Record<string, string>>,
+  disclosureNames: readonly string[],
+): Promise<CosignedForm[] | undefined> {
   if (row.signatures === undefined || row.signatures === null || Number(row.signatures) <= 1) return undefined;
   const rows = await db.all<ChainRow & { signature: Uint8Array; sig_tst: Uint8Array | null }>(
     "SELECT c.alg, c.x5t, c.x5c, c.header_x5c, s.signature, s.sig_tst FROM licence_signatures s JOIN signer_chains c ON c.id = s.chain_id WHERE s.licence_id = ? ORDER BY s.seq",
     [row.id],
   );
   if (rows.length !== Number(row.signatures) - 1) throw new LicenceError("ERR_UNAVAILABLE", "A licence's further signatures are missing.");
-  const disclosures = JSON.parse(row.disclosures) as Record<string, string>;
   const tail = `~${disclosureNames.map((n) => disclosures[n]).filter((d): d is string => d !== undefined).map((d) => `${d}~`).join("")}`;
   const payload = b64u(row.payload);
   return rows.map((r) => ({

@@ -70,7 +70,7 @@ export async function issuedRecords(ctx: RegistryContext, tx: Queryable, ids: re
       statusList: { uri: ctx.statusListUri(row.status_list), idx: row.status_idx },
       ...(sigTst ? { signatureTimestamp: Buffer.from(sigTst).toString("base64") } : {}),
     });
-    const cosigned = await storedCosignatures(tx, row, names);
+    const cosigned = await storedCosignatures(tx, row, await ctx.disclosures(tx, row), names);
     if (cosigned) out[out.length - 1] = { ...out[out.length - 1]!, cosigned };
   }
   return out;

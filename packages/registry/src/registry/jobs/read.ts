@@ -71,7 +71,7 @@ export async function share(
     ...(row.etsi_u ? { etsiU: JSON.parse(row.etsi_u) as string[] } : {}),
     ...(consents.length > 0 ? { consents } : {}),
   };
-  const cosigned = await storedCosignatures(tx, row, disclose);
+  const cosigned = await storedCosignatures(tx, row, await ctx.disclosures(tx, row), disclose);
   if (cosigned) Object.assign(shared, { cosigned });
   const event: LogEvent = {
     kind: "read",
