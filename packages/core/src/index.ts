@@ -76,6 +76,7 @@ export type {
   IssuerFailureCode,
   ReportCheck,
   ReportCheckCode,
+  RevocationValueDetails,
   SignatureFailureCode,
   SignerInfo,
   StatusFailureCode,
