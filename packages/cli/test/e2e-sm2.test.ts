@@ -2,7 +2,9 @@
  * An all-SM2 workspace through the whole command line, with the built binary: `init --alg SM2`,
  * issue one and a batch, lookup, verify online (status from a running `elicence serve`) and
  * offline, revoke, an audit bundle exported and verified with the registry stopped, the log's tree
- * head; SM2 is accepted only where `--alg` lists it. And `department add --alg SM2` in an ES256
+ * head; SM2 is accepted only where `--alg` lists it. The long-term evidence is SM2 too: a licence
+ * issued B-T with an SM2 time-stamp, `augment --level LT` then `LTA` with the SM2 CA's OCSP answer,
+ * and `verify --json` says B-LTA PASSED. And `department add --alg SM2` in an ES256
  * workspace: an SM2 key certified by the ES256 root, listed in the re-signed trust list.
  */
 import { spawnSync, type ChildProcess } from "node:child_process";
@@ -97,6 +99,38 @@ describe("an all-SM2 workspace from the command line", () => {
     expect(run(["verify", file, "--home", home, "--alg", "ES256,SM2SM3"]).code).toBe(0);
     expect(run(["verify", file, "--home", home]).code).not.toBe(0); // the default allow-list has no SM2
     expect(run(["verify", file, "--home", home, "--alg", "ES256"]).code).not.toBe(0);
+  }, TIMEOUT);
+
+  it("the licence is B-T with an SM2 time-stamp; augment --level LT then LTA adds the SM2 CA's evidence; verify --json says B-LTA PASSED", () => {
+    const file = join(dir, "licence.json");
+    // etsiU elements in clear JSON (as issued) or base64url (as augmented), ETSI TS 119 182-1 clause 5.3.1.
+    const etsiU = (path: string) =>
+      (JSON.parse(readFileSync(path, "utf8")) as { header: { etsiU: unknown[] } }).header.etsiU.map((e) => (typeof e === "string" ? JSON.parse(Buffer.from(e, "base64url").toString("utf8")) : e) as Record<string, any>);
+    const issued = run(["verify", file, "--home", home, "--alg", "SM2", "--json"]);
+    expect(JSON.parse(issued.stdout)).toMatchObject({ indication: "PASSED", level: "B-T" });
+    // OpenSSL reads the signature time-stamp's SignerInfo: SM3 digest, SM2-with-SM3 signature.
+    const sigTst = etsiU(file).find((e) => e.sigTst)!.sigTst.tstTokens[0].val as string;
+    writeFileSync(join(dir, "sigtst.der"), Buffer.from(sigTst, "base64"));
+    const printed = spawnSync("openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", join(dir, "sigtst.der")], { encoding: "utf8" }).stdout;
+    expect(printed).toMatch(/digestAlgorithm: \n\s+algorithm: sm3/);
+    expect(printed).toMatch(/signatureAlgorithm: \n\s+algorithm: SM2-with-SM3/);
+
+    const lt = run(["augment", file, "--home", home, "--level", "LT", "--json", "--out", join(dir, "lt.json")]);
+    expect(lt.code, lt.stderr).toBe(0);
+    expect(JSON.parse(lt.stdout)).toMatchObject({ level: "B-LT", added: ["xVals", "rVals"] });
+    const lta = run(["augment", join(dir, "lt.json"), "--home", home, "--level", "LTA", "--json", "--out", join(dir, "lta.json")]);
+    expect(lta.code, lta.stderr).toBe(0);
+    expect(JSON.parse(lta.stdout)).toMatchObject({ level: "B-LTA", added: ["arcTst"] });
+    // The revocation value is the SM2 CA's own OCSP answer, SM3withSM2-signed.
+    const ocsp = etsiU(join(dir, "lta.json")).find((e) => e.rVals)!.rVals.ocspVals[0].val as string;
+    writeFileSync(join(dir, "ocsp.der"), Buffer.from(ocsp, "base64"));
+    expect(spawnSync("openssl", ["ocsp", "-respin", join(dir, "ocsp.der"), "-resp_text", "-noverify"], { encoding: "utf8" }).stdout).toMatch(/Signature Algorithm: SM2-with-SM3/);
+
+    const verified = run(["verify", join(dir, "lta.json"), "--home", home, "--alg", "SM2", "--json"]);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ indication: "PASSED", level: "B-LTA", algorithm: "SM2SM3" });
+    // SM2 is still accepted only where --alg lists it.
+    expect(run(["verify", join(dir, "lta.json"), "--home", home, "--json"]).code).not.toBe(0);
   }, TIMEOUT);
 
   it("lookup, then verify online against `serve`, revoke, verify again; offline without a status list is INDETERMINATE", async () => {

@@ -23,7 +23,7 @@ export type { EncryptPrivateKeyOptions } from "./keys/encrypted-private-key.js";
 /** @internal WebCrypto access shared with `@elicence/pki` (stripped from the published types). */
 export { randomBytes, toBufferSource, webCrypto } from "./keys/webcrypto.js";
 /** @internal SHA-2 on the platform backend, for `@elicence/pki`'s TSA (stripped from the published types). */
-export { sha2Digest } from "./keys/digest.js";
+export { hashDigest } from "./keys/digest.js";
 export { generateSm2KeyPair } from "./crypto/sm2-api.js";
 export type { Sm2KeyFiles } from "./crypto/sm2-api.js";
 export { SM2_DEFAULT_ID, createSm2Verifier, sm2Sign, sm2Verify, sm2Za } from "./crypto/sm2.js";

@@ -517,7 +517,7 @@ export interface CreateTsaCertificateOptions extends DevPkiValidity {
   readonly organizationName?: string;
   /** Subject C, two capital letters; default `"CN"`. */
   readonly country?: string;
-  /** Key algorithm; default `"ES256"` (the development TSA signs with ES256, ES384 or EdDSA). */
+  /** Key algorithm; default `"ES256"` (the development TSA signs with ES256, ES384, EdDSA or SM2SM3). */
   readonly alg?: JwsAlgorithm;
   /** Default: `notBefore` + 6 years — longer than a department certificate, as real TSAs have. */
   readonly notAfter?: Date;

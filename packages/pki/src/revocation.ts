@@ -1,17 +1,21 @@
 /**
  * The development CA's revocation evidence: CRLs (RFC 5280 §5), OCSP responses (RFC 6960) signed by
  * the CA or by a responder it designates, and that responder's certificate. Made with pkijs; every
- * time is the caller's (nothing is read from the wall clock).
+ * time is the caller's (nothing is read from the wall clock). ES256, ES384 and PS256 keys sign
+ * through pkijs and WebCrypto; SM2 keys (which WebCrypto cannot hold) sign the bytes pkijs encodes
+ * with core's SM2, as SM2 certificates are signed (`sm2-certificate.ts`).
  *
  * @module
  */
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { BasicConstraintsExtension, ExtendedKeyUsageExtension, Extension as X509Extension, KeyUsageFlags, KeyUsagesExtension } from "@peculiar/x509";
+import type { JwsAlgorithm } from "@elicence/core";
 import { computeCertId, parseOcspRequest, type CertId, type CrlReason, CRL_REASONS } from "@elicence/core/revocation";
 import { parseCertificate } from "@elicence/core/x509";
-import { toBufferSource, webCrypto } from "@elicence/core/keys";
+import { OID_SM3_WITH_SM2, toBufferSource, webCrypto } from "@elicence/core/keys";
 import { type DevPkiCertificate, type DevPkiIssuer, type DevPkiValidity, checkAlg, checkText, checkValidity, distinguishedName, issue, resolveIssuer } from "./dev-pki.js";
+import { signWithSm2 } from "./sm2-certificate.js";
 
 /** One revoked certificate. */
 export interface RevokedCertificateEntry {
@@ -129,26 +133,72 @@ const IMPORT: Readonly<Record<string, EcKeyImportParams | RsaHashedImportParams>
   ES384: { name: "ECDSA", namedCurve: "P-384" },
   PS256: { name: "RSA-PSS", hash: "SHA-256" },
 };
+const UNSUPPORTED_SIGNER = "The development CA signs CRLs and OCSP responses with ES256, ES384, PS256 or SM2SM3 keys.";
+
+/** Who signs revocation data, and with what. */
+interface DataSigner {
+  readonly certificate: pkijs.Certificate;
+  readonly keyIdentifier: string;
+  /** The WebCrypto key and hash for ES256, ES384 and PS256; `null` for SM2, signed from `pkcs8` by core. */
+  readonly key: CryptoKey | null;
+  readonly hash: string;
+  readonly pkcs8: Uint8Array;
+  /** The signer's SubjectPublicKeyInfo, DER (an SM2 signature is checked against it before use). */
+  readonly spki: Uint8Array;
+}
 
 /** The CA (checked as a CA) or a designated responder (any certificate whose key fits), with its key imported. */
-async function signerOf(issuer: DevPkiIssuer, mustBeCa: boolean): Promise<{ certificate: pkijs.Certificate; key: CryptoKey; hash: string; keyIdentifier: string }> {
-  const alg = checkAlg(issuer?.alg, "alg");
+async function signerOf(issuer: DevPkiIssuer, mustBeCa: boolean): Promise<DataSigner> {
+  const alg: JwsAlgorithm = checkAlg(issuer?.alg, "alg");
   const params = IMPORT[alg];
-  if (params === undefined) throw new TypeError("The development CA signs CRLs and OCSP responses with ES256, ES384 or PS256 keys.");
+  if (params === undefined && alg !== "SM2SM3") throw new TypeError(UNSUPPORTED_SIGNER);
   const hash = alg === "ES384" ? "SHA-384" : "SHA-256";
   if (mustBeCa) {
     const signer = await resolveIssuer(issuer, false);
-    // WebCrypto keys only: the algorithms of IMPORT, never SM2 (whose keys WebCrypto cannot hold).
-    if (signer.key === null) throw new TypeError("The development CA signs CRLs and OCSP responses with ES256, ES384 or PS256 keys.");
-    return { certificate: pkijs.Certificate.fromBER(new Uint8Array(signer.certificate!.rawData)), key: signer.key, hash, keyIdentifier: signer.keyIdentifier };
+    const certificate = signer.certificate!;
+    return {
+      certificate: pkijs.Certificate.fromBER(new Uint8Array(certificate.rawData)),
+      key: signer.key,
+      hash,
+      pkcs8: signer.pkcs8,
+      spki: new Uint8Array(certificate.publicKey.rawData),
+      keyIdentifier: signer.keyIdentifier,
+    };
   }
-  const certificate = pkijs.Certificate.fromBER(toBufferSource(parseCertificate(issuer.certificatePem).der));
-  const key = await webCrypto().subtle.importKey("pkcs8", toBufferSource(issuer.privateKeyPkcs8), params, false, ["sign"]);
-  return { certificate, key, hash, keyIdentifier: "" };
+  const parsed = parseCertificate(issuer.certificatePem);
+  const certificate = pkijs.Certificate.fromBER(toBufferSource(parsed.der));
+  const key = params === undefined ? null : await webCrypto().subtle.importKey("pkcs8", toBufferSource(issuer.privateKeyPkcs8), params, false, ["sign"]);
+  return { certificate, key, hash, pkcs8: issuer.privateKeyPkcs8, spki: parsed.spki, keyIdentifier: "" };
+}
+
+/** SM3withSM2 with its parameters absent (GM/T 0015-2012 §7.2), as certificates carry it. */
+function sm3WithSm2(): pkijs.AlgorithmIdentifier {
+  return new pkijs.AlgorithmIdentifier({ algorithmId: OID_SM3_WITH_SM2 });
+}
+
+/** Signs a CRL: TBSCertList's signature and the outer signatureAlgorithm name the same algorithm (RFC 5280 §5.1.1.2). */
+async function signCrl(crl: pkijs.CertificateRevocationList, signer: DataSigner): Promise<void> {
+  if (signer.key !== null) return crl.sign(signer.key, signer.hash, engine());
+  crl.signature = sm3WithSm2();
+  crl.signatureAlgorithm = sm3WithSm2();
+  const tbs = new Uint8Array((crl.toSchema(true).valueBlock.value[0] as asn1js.Sequence).toBER(false));
+  crl.tbsView = tbs;
+  crl.signatureValue = new asn1js.BitString({ valueHex: buffer(await signWithSm2(tbs, signer.pkcs8, signer.spki)) });
+}
+
+/** Signs a BasicOCSPResponse over its tbsResponseData (RFC 6960 §4.2.1). */
+async function signOcsp(basic: pkijs.BasicOCSPResponse, signer: DataSigner): Promise<void> {
+  if (signer.key !== null) return basic.sign(signer.key, signer.hash, engine());
+  basic.signatureAlgorithm = sm3WithSm2();
+  const tbs = new Uint8Array(basic.tbsResponseData.toSchema(true).toBER(false));
+  basic.tbsResponseData.tbsView = tbs;
+  basic.signature = new asn1js.BitString({ valueHex: buffer(await signWithSm2(tbs, signer.pkcs8, signer.spki)) });
 }
 
 /**
- * Issues a CRL (v2, with authorityKeyIdentifier and cRLNumber; entries with a reasonCode when given).
+ * Issues a CRL (v2, with authorityKeyIdentifier and cRLNumber; entries with a reasonCode when given),
+ * signed with the CA's key: ES256, ES384, PS256, or SM2 (SM3withSM2 under the default distinguishing
+ * identifier 1234567812345678, GM/T 0009-2012 §10, as the CA's certificates are signed).
  *
  * @param options - the CA, the times, the CRL number and the revoked certificates
  * @returns the CRL, DER
@@ -181,7 +231,7 @@ export async function createCrl(options: CreateCrlOptions): Promise<Uint8Array> 
   crl.crlExtensions = new pkijs.Extensions({
     extensions: [extension("2.5.29.35", false, aki.toSchema().toBER(false)), extension("2.5.29.20", false, new asn1js.Integer({ value: crlNumber }).toBER(false)), ...rawExtensions(options.extensions)],
   });
-  await crl.sign(signer.key, signer.hash, engine());
+  await signCrl(crl, signer);
   return new Uint8Array(crl.toSchema().toBER(false));
 }
 
@@ -265,7 +315,7 @@ export async function createOcspResponse(options: CreateOcspResponseOptions): Pr
   const extensions = [...(request.nonce ? [extension(OID_NONCE, false, new asn1js.OctetString({ valueHex: buffer(request.nonce) }).toBER(false))] : []), ...rawExtensions(options.extensions)];
   if (extensions.length > 0) data.responseExtensions = extensions;
   if (options.responder !== undefined) basic.certs = [signer.certificate];
-  await basic.sign(signer.key, signer.hash, engine());
+  await signOcsp(basic, signer);
   const response = new pkijs.OCSPResponse({
     responseStatus: new asn1js.Enumerated({ value: 0 }),
     responseBytes: new pkijs.ResponseBytes({ responseType: OID_OCSP_BASIC, response: new asn1js.OctetString({ valueHex: basic.toSchema().toBER(false) }) }),
@@ -280,7 +330,7 @@ export interface CreateOcspResponderCertificateOptions extends DevPkiValidity {
   /** Subject CN, at most 64 characters. */
   readonly commonName: string;
   /** Key algorithm; default `"ES256"`. */
-  readonly alg?: "ES256" | "ES384" | "PS256";
+  readonly alg?: "ES256" | "ES384" | "PS256" | "SM2SM3";
   /** Leave out id-kp-OCSPSigning (for tests of a responder the CA did not designate). */
   readonly withoutOcspSigning?: boolean;
 }
@@ -298,7 +348,7 @@ export interface CreateOcspResponderCertificateOptions extends DevPkiValidity {
  */
 export async function createOcspResponderCertificate(options: CreateOcspResponderCertificateOptions): Promise<DevPkiCertificate> {
   const alg = checkAlg(options.alg, "alg");
-  if (alg === "EdDSA") throw new TypeError("alg must be ES256, ES384 or PS256.");
+  if (alg === "EdDSA") throw new TypeError("alg must be ES256, ES384, PS256 or SM2SM3.");
   const subject = distinguishedName({ country: "CN", commonName: checkText(options.commonName, "commonName") });
   const validity = checkValidity(options, 1);
   const signer = await resolveIssuer(options.issuer, false);

@@ -11,7 +11,7 @@ import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import type { JwsAlgorithm } from "@elicence/core";
 import type { Signer } from "@elicence/core/jws";
-import { sha2Digest } from "@elicence/core/keys";
+import { hashDigest } from "@elicence/core/keys";
 import type { TokenWriter } from "./tsa-token.js";
 import { TSA_OID } from "./tsa-oids.js";
 
@@ -60,14 +60,14 @@ function encapsulate(tstDer: Uint8Array): pkijs.EncapsulatedContentInfo {
  */
 export function createPkijsTokenWriter(init: { certificateDer: Uint8Array; chainDer: readonly Uint8Array[]; alg: JwsAlgorithm; signer: Signer; policy: string }): TokenWriter {
   const signatureOid = TSA_OID.signature[init.alg];
-  if (signatureOid === undefined) throw new TypeError("The development TSA signs with ES256, ES384 or EdDSA.");
+  if (signatureOid === undefined) throw new TypeError("The development TSA signs with ES256, ES384, EdDSA or SM2SM3.");
   const digest = TSA_OID.digest[init.alg]!;
   const certificate = pkijs.Certificate.fromBER(buffer(init.certificateDer));
   const chain = [certificate, ...init.chainDer.map((der) => pkijs.Certificate.fromBER(buffer(der)))];
   // ESSCertIDv2 (RFC 5035 §4): hashAlgorithm omitted (DEFAULT id-sha256), certHash, issuerSerial.
   const essCertId = new asn1js.Sequence({
     value: [
-      new asn1js.OctetString({ valueHex: buffer(sha2Digest("SHA-256", init.certificateDer)) }),
+      new asn1js.OctetString({ valueHex: buffer(hashDigest("SHA-256", init.certificateDer)) }),
       new asn1js.Sequence({
         value: [
           new asn1js.Sequence({ value: [new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [certificate.issuer.toSchema()] })] }),
@@ -95,7 +95,7 @@ export function createPkijsTokenWriter(init: { certificateDer: Uint8Array; chain
     });
     const tstDer = new Uint8Array(tstInfo.toSchema().toBER());
     // DER SET OF: the attributes sorted by their encodings (X.690 §11.6), as OpenSSL re-encodes them.
-    const attributes = [attribute(TSA_OID.contentType, new asn1js.ObjectIdentifier({ value: TSA_OID.tstInfo })), attribute(TSA_OID.messageDigest, new asn1js.OctetString({ valueHex: buffer(sha2Digest(digest, tstDer)) })), signingCertificateV2]
+    const attributes = [attribute(TSA_OID.contentType, new asn1js.ObjectIdentifier({ value: TSA_OID.tstInfo })), attribute(TSA_OID.messageDigest, new asn1js.OctetString({ valueHex: buffer(hashDigest(digest, tstDer)) })), signingCertificateV2]
       .map((a) => ({ a, der: new Uint8Array(a.toSchema().toBER()) }))
       .sort((x, y) => compare(x.der, y.der))
       .map((x) => x.a);

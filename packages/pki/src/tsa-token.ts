@@ -15,7 +15,7 @@
 import type { JwsAlgorithm } from "@elicence/core";
 import type { Signer } from "@elicence/core/jws";
 import { encodeOid, encodeSequence, encodeTlv } from "@elicence/core/encoding";
-import { sha2Digest } from "@elicence/core/keys";
+import { hashDigest } from "@elicence/core/keys";
 import type { ParsedTimestampRequest } from "@elicence/core/timestamp";
 import { TSA_OID } from "./tsa-oids.js";
 
@@ -122,7 +122,7 @@ function attribute(oid: string, value: Uint8Array): Uint8Array {
  */
 export function createTokenWriter(init: TokenWriterInit): TokenWriter {
   const signatureOid = TSA_OID.signature[init.alg];
-  if (signatureOid === undefined) throw new TypeError("The development TSA signs with ES256, ES384 or EdDSA.");
+  if (signatureOid === undefined) throw new TypeError("The development TSA signs with ES256, ES384, EdDSA or SM2SM3.");
   // The certificate's issuer Name and serialNumber INTEGER, byte for byte (RFC 5280 §4.1).
   const tbs = derChildren(init.certificateDer)[0]!;
   const fields = derChildren(tbs);
@@ -143,7 +143,7 @@ export function createTokenWriter(init: TokenWriterInit): TokenWriter {
   const contentTypeAttr = attribute(TSA_OID.contentType, tstInfoType);
   // ESSCertIDv2 (RFC 5035 §4): hashAlgorithm omitted (DEFAULT id-sha256), certHash, issuerSerial
   // { issuer GeneralNames { directoryName [4] Name }, serialNumber }.
-  const essCertId = encodeSequence(encodeTlv(OCTET_STRING, sha2Digest("SHA-256", init.certificateDer)), encodeSequence(encodeSequence(encodeTlv(CONTEXT_4, issuerTlv)), serialTlv));
+  const essCertId = encodeSequence(encodeTlv(OCTET_STRING, hashDigest("SHA-256", init.certificateDer)), encodeSequence(encodeSequence(encodeTlv(CONTEXT_4, issuerTlv)), serialTlv));
   const essAttr = attribute(TSA_OID.signingCertificateV2, encodeSequence(encodeSequence(essCertId)));
   const certificates = encodeTlv(CONTEXT_0, concat([init.certificateDer, ...init.chainDer])); // [0] IMPLICIT CertificateSet
   const messageDigestType = encodeOid(TSA_OID.messageDigest);
@@ -155,7 +155,7 @@ export function createTokenWriter(init: TokenWriterInit): TokenWriter {
     const tstInfo = encodeSequence(
       concat([version1, policy, request.messageImprint, unsignedInteger(serial), generalizedTime(genTime), accuracy, ...(request.nonce ? [request.nonce] : [])]),
     );
-    const messageDigestAttr = encodeSequence(messageDigestType, encodeTlv(SET, encodeTlv(OCTET_STRING, sha2Digest(digest, tstInfo))));
+    const messageDigestAttr = encodeSequence(messageDigestType, encodeTlv(SET, encodeTlv(OCTET_STRING, hashDigest(digest, tstInfo))));
     // DER SET OF: the attributes sorted by their encodings (X.690 §11.6).
     const attributes = concat([contentTypeAttr, messageDigestAttr, essAttr].sort(compare));
     // RFC 5652 §5.4: the signature is over the SET OF; the SignerInfo holds it as [0] IMPLICIT.

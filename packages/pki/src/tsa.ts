@@ -34,7 +34,7 @@ export interface TimestampAuthorityOptions {
   readonly certificatePem: string;
   /** Its private key, PKCS#8 DER (decrypted). */
   readonly privateKeyPkcs8: Uint8Array;
-  /** The key's algorithm: ES256, ES384 or EdDSA. */
+  /** The key's algorithm: ES256, ES384, EdDSA or SM2SM3 (SM2 signatures under the default distinguishing identifier, GM/T 0009-2012 §10). */
   readonly alg: JwsAlgorithm;
   /** CA certificates (PEM) to include after the TSA certificate when a request asks for certificates. */
   readonly chainPem?: readonly string[];
@@ -56,7 +56,7 @@ export interface TimestampAuthority {
   readonly certificateDer: Uint8Array;
   /**
    * Answers one DER TimeStampReq with a DER TimeStampResp: `granted` with a token, or `rejection`
-   * with failInfo `badAlg` (hash not SHA-256/384/512), `unacceptedPolicy` (another policy asked) or
+   * with failInfo `badAlg` (hash not SHA-256/384/512 or SM3), `unacceptedPolicy` (another policy asked) or
    * `unacceptedExtension` (any request extension).
    *
    * @throws LicenceError `ERR_INPUT_TOO_LARGE` or `ERR_INPUT_MALFORMED` when the request is not a TimeStampReq at all
@@ -94,7 +94,7 @@ function rejection(bit: number): Uint8Array {
  * ```
  */
 export async function createTimestampAuthority(options: TimestampAuthorityOptions): Promise<TimestampAuthority> {
-  if (TSA_OID.signature[options.alg] === undefined) throw new TypeError("The development TSA signs with ES256, ES384 or EdDSA.");
+  if (TSA_OID.signature[options.alg] === undefined) throw new TypeError("The development TSA signs with ES256, ES384, EdDSA or SM2SM3.");
   const policy = options.policy ?? DEV_TSA_POLICY;
   const clock = options.clock ?? (() => new Date());
   const certificateDer = decodePem(options.certificatePem);

@@ -4,7 +4,8 @@
  * tokens must verify (core and `openssl ts -verify`), read the same, and be the same DER tree node
  * for node, with only the values a token must not share (its serial number, hence the
  * message-digest and the signature) differing. The digest algorithm follows the key (SHA-256 for
- * ES256, SHA-384 for ES384, SHA-512 for Ed25519 as RFC 8419 §3.1 requires).
+ * ES256, SHA-384 for ES384, SHA-512 for Ed25519 as RFC 8419 §3.1 requires, SM3 for SM2 as GM/T
+ * 0010-2012 §8.2 gives it).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JwsAlgorithm } from "@elicence/core";
@@ -60,7 +61,7 @@ async function tokens(alg: JwsAlgorithm, request: TimestampRequest): Promise<{ d
   };
 }
 
-describe.each<JwsAlgorithm>(["ES256", "ES384", "EdDSA"])("the DER token writer against the pkijs one (%s)", (alg) => {
+describe.each<JwsAlgorithm>(["ES256", "ES384", "EdDSA", "SM2SM3"])("the DER token writer against the pkijs one (%s)", (alg) => {
   it("writes the same token, node for node, but for the serial, the message digest and the signature; both verify", async () => {
     const request = createTimestampRequest(DATA);
     const { der, pkijs } = await tokens(alg, request);
@@ -131,6 +132,22 @@ describe("the DER token writer's other request forms", () => {
     // The token repeats the request's MessageImprint as sent (RFC 3161 §2.4.2), NULL parameters included.
     const tst = Buffer.from(a.eContent).toString("hex");
     expect(tst).toContain("300d06096086480165030402030500");
+  });
+
+  it("answers an SM3 imprint (openssl ts -query -sm3) like the pkijs writer, for an SM2 and an ES256 TSA", async () => {
+    tmp.write("sm3-data.bin", DATA);
+    const q = tmp.openssl(["ts", "-query", "-data", "sm3-data.bin", "-sm3", "-cert", "-out", "sm3.tsq"]);
+    expect(q.status, q.stderr).toBe(0);
+    const query = new Uint8Array(tmp.read("sm3.tsq"));
+    for (const alg of ["SM2SM3", "ES256"] as const) {
+      const { authorities } = await tokens(alg, createTimestampRequest(DATA));
+      const [a, b] = await Promise.all(authorities.map(async (authority) => decodeDer((await authority.respond(query)).slice()).children[1]!.raw));
+      for (const token of [a!, b!]) {
+        expect(parseTimestampToken(token).tstInfo.imprintHash, alg).toBe("SM3");
+        expect(await verifyTimestampToken(token, { data: DATA, trustAnchors: [root.certificateDer], at: NOW }), alg).toMatchObject({ ok: true });
+      }
+      expect({ ...parseTimestampToken(a!).tstInfo, serialHex: "" }).toEqual({ ...parseTimestampToken(b!).tstInfo, serialHex: "" });
+    }
   });
 
   it("refuses a request with extensions (unacceptedExtension, RFC 3161 §2.4.1), as OpenSSL reads the reply", async () => {

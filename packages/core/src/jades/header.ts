@@ -82,13 +82,15 @@ const MAX_NUMERIC_DATE = 253402300799;
 
 /**
  * Reads `alg` against the caller's allow-list (RFC 7515 §4.1.1, TS 119 182-1 clause 5.1.2).
+ * `SM2SM3` (SM2 with SM3, which no JOSE registry names) is accepted only when the caller lists it;
+ * it is not one of `JADES_ALGORITHMS`, so no default list carries it.
  *
  * @throws JadesCheckFailure CRYPTO_CONSTRAINTS_FAILURE for `none`, HMAC, unknown or disallowed algorithms
  */
 export function readAlgorithm(header: Record<string, unknown>, algorithms: readonly SignatureAlgorithm[]): SignatureAlgorithm {
   const alg = header.alg;
   if (typeof alg !== "string") throw malformed("alg");
-  if (!isJadesAlgorithm(alg) || !algorithms.includes(alg)) {
+  if (!(isJadesAlgorithm(alg) || alg === "SM2SM3") || !algorithms.includes(alg)) {
     throw failed("CRYPTO_CONSTRAINTS_FAILURE", "algorithm-not-allowed", "The signature algorithm is not allowed.");
   }
   return alg;

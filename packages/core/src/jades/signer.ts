@@ -125,6 +125,7 @@ export function checkKeyFitsAlgorithm(cert: Certificate, alg: SignatureAlgorithm
   const info = cert.publicKeyInfo;
   let fits: boolean;
   if (alg === "EdDSA") fits = info.kty === "OKP" && info.curve === "Ed25519";
+  else if (alg === "SM2SM3") fits = info.kty === "EC" && info.curve === "SM2";
   else if (alg.startsWith("ES")) fits = info.kty === "EC" && info.curve === { ES256: "P-256", ES384: "P-384", ES512: "P-521" }[alg as "ES256"];
   else fits = info.kty === "RSA" && (info.oid === OID_KEY.rsaEncryption || (alg.startsWith("PS") && info.oid === OID_KEY.rsassaPss));
   if (!fits) throw failed("SIG_CRYPTO_FAILURE", "key-algorithm", "The signing certificate's key does not fit the signature algorithm.");

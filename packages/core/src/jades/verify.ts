@@ -67,7 +67,7 @@ export interface VerifyJadesOptions {
   readonly trustAnchors: readonly CertificateInput[];
   /** The validation time. */
   readonly at: Date;
-  /** Signature algorithms accepted (a subset of `JADES_ALGORITHMS`; `none` and HMAC never are). */
+  /** Signature algorithms accepted (a subset of `JADES_ALGORITHMS`, and `SM2SM3` when listed; `none` and HMAC never are). */
   readonly algorithms: readonly SignatureAlgorithm[];
   /** Further certificates: signing certificates referenced by digest, and intermediates. */
   readonly certificates?: readonly CertificateInput[];

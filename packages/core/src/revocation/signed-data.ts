@@ -7,7 +7,7 @@
 import { backend } from "../crypto/index.js";
 import { type DerNode, DerError, readBitString, readOid, readSequence } from "../encoding/der.js";
 import type { Certificate } from "../x509/certificate.js";
-import { ecdsaDerToP1363, parseSignatureAlgorithm, verificationAlgorithm } from "../x509/signature.js";
+import { backendSignature, parseSignatureAlgorithm, verificationAlgorithm } from "../x509/signature.js";
 
 /** The outcome of a signature check. */
 export type SignedDataResult = "ok" | "bad" | "unsupported";
@@ -26,7 +26,7 @@ export function readSignatureParts(algorithm: DerNode, value: DerNode): { readon
  *
  * @param algorithm - the AlgorithmIdentifier node
  * @param tbs - the signed bytes
- * @param signature - the signature as carried (ECDSA: DER Ecdsa-Sig-Value)
+ * @param signature - the signature as carried (ECDSA and SM2: DER ECDSA-Sig-Value)
  * @param signer - the certificate whose key should have signed
  */
 export async function verifySignedData(algorithm: DerNode, tbs: Uint8Array, signature: Uint8Array, signer: Certificate): Promise<SignedDataResult> {
@@ -41,7 +41,9 @@ export async function verifySignedData(algorithm: DerNode, tbs: Uint8Array, sign
   } catch {
     return "unsupported";
   }
-  const value = alg.startsWith("ES") ? ecdsaDerToP1363(signature, alg) : signature;
+  // SM3withSM2 (GM/T 0015-2012 §7.2, the CRL and OCSP signatures of an SM2 CA) is checked under the
+  // default distinguishing identifier 1234567812345678 (GM/T 0009-2012 §10), as certificates are.
+  const value = backendSignature(signature, alg);
   if (value === undefined) return "bad";
   try {
     return (await backend.verify(key, tbs, value)) ? "ok" : "bad";

@@ -17,15 +17,16 @@ import { HASH_OIDS, type TimestampHash } from "./oids.js";
 export const MAX_TIMESTAMP_REQUEST_BYTES = 4096;
 
 /** Hash lengths in bytes. */
-const HASH_LENGTH: Readonly<Record<TimestampHash, number>> = { "SHA-256": 32, "SHA-384": 48, "SHA-512": 64 };
+const HASH_LENGTH: Readonly<Record<TimestampHash, number>> = { "SHA-256": 32, "SHA-384": 48, "SHA-512": 64, SM3: 32 };
 
 /** A TimeStampReq as read (RFC 3161 §2.4.1). Byte views point into a private copy. */
 export interface ParsedTimestampRequest {
   /**
-   * The message imprint's hash when the TSA can use it: a SHA-2 OID with absent or NULL parameters
-   * (RFC 5754 §2) and a hashedMessage of that hash's length; `undefined` otherwise (answer `badAlg`).
+   * The message imprint's hash when the TSA can use it: a SHA-2 OID (RFC 5754 §2) or SM3's
+   * (GM/T 0006-2012) with absent or NULL parameters and a hashedMessage of that hash's length;
+   * `undefined` otherwise (answer `badAlg`).
    */
-  readonly hash: "SHA-256" | "SHA-384" | "SHA-512" | undefined;
+  readonly hash: "SHA-256" | "SHA-384" | "SHA-512" | "SM3" | undefined;
   /** The MessageImprint as sent, DER: the token's messageImprint must have the same value (§2.4.2). */
   readonly messageImprint: Uint8Array;
   /** The hashed message's octets. */

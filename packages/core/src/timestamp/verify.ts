@@ -19,7 +19,7 @@ import { bytesEqual } from "../encoding/bytes.js";
 import { DerError } from "../encoding/der.js";
 import { type Certificate, isCertificate } from "../x509/certificate.js";
 import { type CertificateInput, type PathValidationCode, validateCertificatePath } from "../x509/path-validation.js";
-import { ecdsaDerToP1363, parseSignatureAlgorithm, verificationAlgorithm, type SignatureScheme } from "../x509/signature.js";
+import { backendSignature, parseSignatureAlgorithm, verificationAlgorithm, type SignatureScheme } from "../x509/signature.js";
 import { OID_TSP, type TimestampHash } from "./oids.js";
 import { MAX_TIMESTAMP_TOKEN_BYTES, type ParsedTimestampToken, parseTimestampToken } from "./token.js";
 import { knownPath, pathKey, rememberPath, tokenCertificates, tsaPublicKey } from "./verify-cache.js";
@@ -100,16 +100,20 @@ function failure(code: TimestampFailureCode, reason: string, pathCode?: PathVali
 
 /** Hashes with a time-stamp hash. */
 export function timestampHash(hash: TimestampHash, data: Uint8Array): Uint8Array {
-  return hash === "SHA-256" ? backend.sha256(data) : hash === "SHA-384" ? backend.sha384(data) : backend.sha512(data);
+  return hash === "SHA-256" ? backend.sha256(data) : hash === "SHA-384" ? backend.sha384(data) : hash === "SHA-512" ? backend.sha512(data) : backend.sm3(data);
 }
 
-/** The scheme of a SignerInfo signatureAlgorithm: OpenSSL writes rsaEncryption with the digest algorithm's hash. */
+/**
+ * The scheme of a SignerInfo signatureAlgorithm. OpenSSL writes rsaEncryption with the digest
+ * algorithm's hash; GM/T 0010-2012 §6.4 writes sm2-1 with SM3 as the digest algorithm. Either way
+ * the hash comes from digestAlgorithm, so it must be one the scheme can use. SM3withSM2 names its
+ * own hash (as OpenSSL's CMS and our TSA write it).
+ */
 function signerScheme(token: ParsedTimestampToken): SignatureScheme | undefined {
   const { oid, params } = token.signatureAlgorithm;
-  if (oid === OID_TSP.rsaEncryption) {
-    if (params !== undefined && !(params.tag === 5 && params.content.length === 0 && params.cls === 0)) return undefined;
-    return { kind: "rsa-pkcs1", hash: token.digestHash };
-  }
+  const absentOrNull = params === undefined || (params.tag === 5 && params.content.length === 0 && params.cls === 0);
+  if (oid === OID_TSP.rsaEncryption) return absentOrNull && token.digestHash !== "SM3" ? { kind: "rsa-pkcs1", hash: token.digestHash } : undefined;
+  if (oid === OID_TSP.sm2Signature) return absentOrNull && token.digestHash === "SM3" ? { kind: "sm2", hash: "SM3" } : undefined;
   return parseSignatureAlgorithm(oid, params);
 }
 
@@ -163,8 +167,9 @@ async function checkSignature(token: ParsedTimestampToken, tsa: Certificate): Pr
   if (!alg) {
     return failure("ALGORITHM_UNSUPPORTED", "The token's signature algorithm or the TSA key is not supported.");
   }
-  let signature: Uint8Array | undefined = token.signature;
-  if (scheme!.kind === "ecdsa") signature = ecdsaDerToP1363(signature, alg);
+  // ECDSA and SM2 signatures are DER in CMS (RFC 5753 §7.2; GM/T 0010-2012 §8.2 SM2Signature); an SM2
+  // signature is checked under the default distinguishing identifier (GM/T 0009-2012 §10).
+  const signature = backendSignature(token.signature, alg);
   if (signature === undefined) return failure("SIGNATURE_INVALID", "The token's signature does not verify.");
   let valid: boolean;
   try {

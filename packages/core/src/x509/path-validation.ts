@@ -63,7 +63,7 @@ import type { KeyUsageName } from "./extensions.js";
 import { NameConstraintState } from "./name-constraints.js";
 import { WEAK_KEY_PROBLEM, checkProfile, isAllowedKey } from "./profile.js";
 import { OID_EXT } from "./oids.js";
-import { ecdsaDerToP1363, verificationAlgorithm } from "./signature.js";
+import { backendSignature, verificationAlgorithm } from "./signature.js";
 import { checkOptions, parseInput } from "./path-options.js";
 import { type RevocationOptions, checkPathRevocation } from "../revocation/check.js";
 import type { CrlReason, RevocationEvidenceProblem } from "../revocation/evidence.js";
@@ -419,7 +419,7 @@ class PathSearch {
     this.#signatureChecks++;
     const key = await this.#importKey(issuer, alg);
     if (key === null) return "unsupported";
-    const signature = alg.startsWith("ES") || alg === "SM2SM3" ? ecdsaDerToP1363(child.int.signature, alg) : child.int.signature;
+    const signature = backendSignature(child.int.signature, alg);
     if (signature === undefined) return "bad";
     try {
       return (await backend.verify(key, child.int.tbs, signature)) ? "ok" : "bad";

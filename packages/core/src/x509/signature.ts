@@ -178,6 +178,17 @@ export function verificationAlgorithm(scheme: SignatureScheme, key: PublicKeyInf
   }
 }
 
+/**
+ * The signature as the crypto backend takes it: ECDSA and SM2 signatures travel in X.509, CRLs,
+ * OCSP and CMS as a DER ECDSA-Sig-Value (RFC 5480 §2.2.3; for SM2, GM/T 0009-2012 §7.3 SM2Signature
+ * is the same SEQUENCE { r INTEGER, s INTEGER }) and the backend takes r‖s; other algorithms as
+ * carried. `undefined` when a DER value is malformed or too long for the curve (the backend then
+ * checks r, s ∈ [1, n−1]).
+ */
+export function backendSignature(signature: Uint8Array, alg: SignatureAlgorithm): Uint8Array | undefined {
+  return alg.startsWith("ES") || alg === "SM2SM3" ? ecdsaDerToP1363(signature, alg) : signature;
+}
+
 /** Converts an ECDSA-Sig-Value (DER) to r‖s of the curve's size; `undefined` when malformed. */
 export function ecdsaDerToP1363(signature: Uint8Array, alg: SignatureAlgorithm): Uint8Array | undefined {
   const size = alg === "SM2SM3" ? 32 : CURVE_SIZE[alg === "ES256" ? "P-256" : alg === "ES384" ? "P-384" : "P-521"]!;

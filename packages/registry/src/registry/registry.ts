@@ -149,10 +149,11 @@ export class Registry {
     // The workspace CA signs its CRL and OCSP answers.
     const rootPem = await readFile(ws.path("pki", "root-ca.pem"), "utf8");
     const rootAlg = algorithmOf(rootPem);
-    // The development CA's CRL and OCSP signer (pkijs, WebCrypto) takes ES256, ES384 and PS256 keys;
-    // an SM2 workspace's CA publishes no revocation evidence yet.
+    // The development CA's CRL and OCSP signer takes ES256, ES384, PS256 and SM2 keys.
     const rootSigner =
-      rootAlg === "ES256" || rootAlg === "ES384" || rootAlg === "PS256" ? { certificatePem: rootPem, privateKeyPkcs8: await decrypt("pki/root-ca.key.pem"), alg: rootAlg } : undefined;
+      rootAlg === "ES256" || rootAlg === "ES384" || rootAlg === "PS256" || rootAlg === "SM2SM3"
+        ? { certificatePem: rootPem, privateKeyPkcs8: await decrypt("pki/root-ca.key.pem"), alg: rootAlg }
+        : undefined;
     const kek = await loadKeyEncryptionKey(ws.path(...DATA_KEK_FILE), options.passphrase);
     const dbUrl = options.db ?? `sqlite:${ws.path("registry.db")}`;
     const db = await openDatabase(dbUrl);

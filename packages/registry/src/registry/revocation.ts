@@ -16,7 +16,7 @@ import type { Workspace } from "../workspace/workspace.js";
 export interface RevocationSigner {
   readonly certificatePem: string;
   readonly privateKeyPkcs8: Uint8Array;
-  readonly alg: "ES256" | "ES384" | "PS256";
+  readonly alg: "ES256" | "ES384" | "PS256" | "SM2SM3";
 }
 
 /** One revoked certificate. */

@@ -173,11 +173,13 @@ export async function initWorkspace(home: string, options: InitWorkspaceOptions)
     notAfter: new Date(notBefore.getTime() + 5 * YEAR),
   });
   // The built-in TSA outlives the departments' certificates (three years), as real TSAs do, so a
-  // licence can be shown to outlive its department's certificate.
+  // licence can be shown to outlive its department's certificate. An SM2 workspace's TSA signs
+  // with SM2 too: its time-stamps are evidence of the same kind as everything else it signs.
   const tsa = await createTsaCertificate({
     issuer: rootIssuer,
     commonName: truncateName(`${options.operator.name} 时间戳服务`),
     organizationName: options.operator.name,
+    ...infra,
     notBefore,
     notAfter: new Date(notBefore.getTime() + 10 * YEAR),
   });

@@ -2,7 +2,9 @@
  * An all-SM2 workspace in the registry: the trust list, status lists, tree heads and licences are
  * SM2SM3 — including licences signed on the worker pool, whose keys travel as Node KeyObjects (Node
  * can hold an SM2 key but would sign ECDSA with it: the workers sign with core's SM2) — and none of
- * it verifies under the default allow-list.
+ * it verifies under the default allow-list. The long-term evidence is SM2 too: the built-in TSA's
+ * time-stamps, the CA's CRL (`GET /pki/crl`) and OCSP answers (`POST /pki/ocsp`), and a licence
+ * augmented to B-LTA with them.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +12,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ALGORITHMS, verifyLicence, verifyStatusListToken, verifyTrustList, type TrustList } from "@elicence/core";
 import { verifyTreeHead } from "@elicence/core/log";
+import { verifyJades } from "@elicence/core/jades";
+import { buildOcspRequest, verifyCrl, verifyOcspResponse } from "@elicence/core/revocation";
+import { parseCertificate } from "@elicence/core/x509";
+import { createHttpApp } from "../../src/http/index.js";
 import { initWorkspace } from "../../src/workspace/workspace.js";
 import { Registry } from "../../src/registry/registry.js";
 import { BUSINESS_LICENCE, OPERATOR_CERTIFICATE, SAMPLE_DEPARTMENT, SAMPLE_OPERATOR } from "../../src/workspace/samples.js";
@@ -23,9 +29,10 @@ describe("an all-SM2 workspace", () => {
   let trust: TrustList;
   let issuerKey: string;
   let operatorPem: string;
+  let home: string;
 
   beforeAll(async () => {
-    const home = mkdtempSync(join(tmpdir(), "elicence-sm2-"));
+    home = mkdtempSync(join(tmpdir(), "elicence-sm2-"));
     await initWorkspace(home, {
       passphrase: PASSPHRASE,
       now: new Date(),
@@ -69,5 +76,48 @@ describe("an all-SM2 workspace", () => {
     const head = await registry.public.treeHead();
     await verifyTreeHead(head, trust, SM2);
     await expect(verifyTreeHead(head, trust, DEFAULT_ALGORITHMS)).rejects.toBeDefined();
+  });
+
+  it("its CA publishes SM2 revocation evidence over HTTP: GET /pki/crl and POST /pki/ocsp, signed SM3withSM2", async () => {
+    const app = createHttpApp(registry);
+    const root = parseCertificate(readFileSync(join(home, "pki", "root-ca.pem"), "utf8"));
+    const dept = parseCertificate(readFileSync(join(home, "departments", SAMPLE_DEPARTMENT.code, "signing.pem"), "utf8"));
+    const at = new Date(Date.now() + 2000);
+    const crlRes = await app.request("/pki/crl");
+    expect(crlRes.status).toBe(200);
+    const crl = new Uint8Array(await crlRes.arrayBuffer());
+    expect(await verifyCrl(crl, { certificate: dept, issuer: root, at })).toMatchObject({ ok: true, status: "good", source: "crl" });
+    const request = buildOcspRequest({ certificate: dept, issuer: root });
+    const ocspRes = await app.request("/pki/ocsp", { method: "POST", headers: { "content-type": "application/ocsp-request" }, body: Buffer.from(request.der) });
+    expect(ocspRes.status).toBe(200);
+    const ocsp = new Uint8Array(await ocspRes.arrayBuffer());
+    expect(await verifyOcspResponse(ocsp, { certificate: dept, issuer: root, at, nonce: request.nonce! })).toMatchObject({ ok: true, status: "good", source: "ocsp" });
+    // SM3withSM2 (1.2.156.10197.1.501) with its parameters absent, as the CA's certificates are signed.
+    const sm3WithSm2 = "300a06082a811ccf55018375";
+    expect(Buffer.from(crl).toString("hex")).toContain(sm3WithSm2);
+    expect(Buffer.from(ocsp).toString("hex")).toContain(sm3WithSm2);
+  });
+
+  it("time-stamps with an SM2 TSA and augments a licence to B-LTA with SM2 evidence only", async () => {
+    const tsa = parseCertificate(readFileSync(join(home, "pki", "tsa.pem"), "utf8"));
+    expect([tsa.publicKeyAlgorithm, tsa.signatureAlgorithm.oid]).toEqual(["SM2SM3", "1.2.156.10197.1.501"]);
+    const issuer = await registry.session(issuerKey);
+    const record = await issuer.issue({ requestId: "sm2-augment-1", type: BUSINESS_LICENCE.code, holder: COMPANY, fields: BUSINESS_FIELDS });
+    const lta = await issuer.augment(record.id, { level: "LTA", reason: "长期保存" });
+    expect([lta.level, lta.added]).toEqual(["B-LTA", ["xVals", "rVals", "arcTst"]]);
+    const report = await verifyJades(lta.archive as Record<string, unknown>, {
+      trustAnchors: [readFileSync(join(home, "pki", "root-ca.pem"), "utf8")],
+      certificates: [readFileSync(join(home, "departments", SAMPLE_DEPARTMENT.code, "signing.pem"), "utf8")],
+      at: new Date(Date.now() + 60_000),
+      algorithms: SM2,
+      unprotectedMembers: ["disclosures"],
+    });
+    expect([report.indication, report.signatures[0]!.level]).toEqual(["PASSED", "B-LTA"]);
+    const etsiU = (lta.archive.header as { etsiU: string[] }).etsiU.map((e) => JSON.parse(Buffer.from(e, "base64url").toString("utf8")) as Record<string, any>);
+    const tokens = etsiU.flatMap((e) => [e.sigTst, e.arcTst].filter(Boolean)).map((t) => Buffer.from(t.tstTokens[0].val, "base64").toString("hex"));
+    expect(tokens).toHaveLength(2);
+    for (const token of tokens) expect(token).toContain("300a06082a811ccf55018375"); // SignerInfo: SM3withSM2
+    const ocsp = etsiU.find((e) => e.rVals)!.rVals.ocspVals[0].val as string;
+    expect(Buffer.from(ocsp, "base64").toString("hex")).toContain("300a06082a811ccf55018375");
   });
 });

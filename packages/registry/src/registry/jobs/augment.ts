@@ -65,12 +65,17 @@ export async function augmentArchive(ctx: RegistryContext, sources: AugmentSourc
   if (!timestamper) throw new LicenceError("ERR_UNAVAILABLE", "This registry has no time-stamping authority to augment with.");
   const list = await ctx.trustList.current(at);
   const document = list.document;
-  const certificates = [...(document.certificates ?? []), ...document.services.filter((s) => s.role === "time-stamping").map((s) => s.certificate)];
+  const parse = (c: string) => parseCertificate(Buffer.from(c, "base64"));
+  const departments = (document.certificates ?? []).map(parse);
+  const tsas = document.services.filter((s) => s.role === "time-stamping").map((s) => parse(s.certificate));
+  // SM2SM3 is in no default list: it is accepted when the trust list names an SM2 department key
+  // (an SM2 workspace's licences, or an SM2 department's), whose licences the registry signed.
+  const sm2 = departments.some((c) => c.publicKeyAlgorithm === "SM2SM3");
   return augmentJades(input, {
     level: checkLevel(level),
     trustAnchors: list.anchors,
-    certificates: certificates.map((c) => Buffer.from(c, "base64")),
-    algorithms: ["ES256", "ES384", "EdDSA", "PS256"],
+    certificates: [...departments, ...tsas],
+    algorithms: ["ES256", "ES384", "EdDSA", "PS256", ...(sm2 ? (["SM2SM3"] as const) : [])],
     at,
     timestamp: async (data) => (await timestamper.stamp([data]))[0]!,
     ...(sources.revocation ? { revocation: sources.revocation } : {}),
