@@ -31,6 +31,8 @@ export interface TimestampOutcome {
   readonly subIndication?: JadesSubIndication;
   /** The verifier's code, or this module's (`arcTst-clear-etsiU`, …). */
   readonly code?: string;
+  /** For a TSA whose path does not validate: the path validation's code. */
+  readonly pathCode?: string;
   /** When it verified: the time it proves the covered data existed at, and the TSA's certificate. */
   readonly genTime?: Date;
   readonly tsa?: Certificate;
@@ -148,7 +150,7 @@ export async function establishProofOfExistence(input: ProofOfExistenceInput): P
     }
     const result = await verifier.verify(t.token, { data, trustAnchors: verifier.trustAnchors ?? input.trustAnchors, intermediates: input.intermediates, at: judgedAt });
     if (!result.ok) {
-      outcomes.unshift(outcome(base, judgeVerification(result)));
+      outcomes.unshift({ ...outcome(base, judgeVerification(result)), ...(result.pathCode !== undefined ? { pathCode: result.pathCode } : {}) });
       continue;
     }
     const refused = input.acceptTsa?.(result.tsa);

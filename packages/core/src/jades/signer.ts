@@ -4,14 +4,15 @@
  * 5.2.2), verify the signature value with its key (clause 5.2.7 of EN 319 102-1, cryptographic
  * verification) and validate its path to a caller-given trust anchor (clause 5.2.6, X.509
  * certificate validation). {@link verifyJadesSigner} runs the three and returns one report entry
- * each; `verifyJades` and, later, `verifyLicence` call it.
+ * each; `verifyJades` and `verifyLicence` call it (through `validate-signature.ts`).
  *
  * @module
  */
 import { backend } from "../crypto/index.js";
-import type { SignatureAlgorithm } from "../crypto/algorithms.js";
+import { ALGORITHM_KEYS, type SignatureAlgorithm } from "../crypto/algorithms.js";
 import type { PublicKeyHandle } from "../crypto/backend.js";
 import { isLicenceError } from "../errors/errors.js";
+import type { SignerInfo } from "../licence/report.js";
 import type { Certificate } from "../x509/certificate.js";
 import type { CertificateCache } from "../x509/cache.js";
 import { validateCertificatePath, type CertificateInput, type PathValidationResult } from "../x509/path-validation.js";
@@ -116,17 +117,17 @@ export function signingCertificateCandidates(header: JadesProtectedHeader, pool:
 }
 
 /**
- * Checks that a certificate's key fits the JWS algorithm (RFC 7518 §3) and the cryptographic
+ * Checks that a certificate's key fits the JWS algorithm (RFC 7518 §3; SM2 keys for `SM2SM3`) and the cryptographic
  * constraints (RSA keys of at least 2048 bits).
  *
  * @throws JadesCheckFailure FAILED SIG_CRYPTO_FAILURE or CRYPTO_CONSTRAINTS_FAILURE
  */
 export function checkKeyFitsAlgorithm(cert: Certificate, alg: SignatureAlgorithm): void {
   const info = cert.publicKeyInfo;
-  let fits: boolean;
-  if (alg === "EdDSA") fits = info.kty === "OKP" && info.curve === "Ed25519";
-  else if (alg.startsWith("ES")) fits = info.kty === "EC" && info.curve === { ES256: "P-256", ES384: "P-384", ES512: "P-521" }[alg as "ES256"];
-  else fits = info.kty === "RSA" && (info.oid === OID_KEY.rsaEncryption || (alg.startsWith("PS") && info.oid === OID_KEY.rsassaPss));
+  const shape = ALGORITHM_KEYS[alg];
+  const fits =
+    info.kty === shape.kty &&
+    (shape.kty === "RSA" ? info.oid === OID_KEY.rsaEncryption || (alg.startsWith("PS") && info.oid === OID_KEY.rsassaPss) : info.curve === shape.curve);
   if (!fits) throw failed("SIG_CRYPTO_FAILURE", "key-algorithm", "The signing certificate's key does not fit the signature algorithm.");
   if (info.kty === "RSA" && (info.modulusBits ?? 0) < 2048) {
     throw failed("CRYPTO_CONSTRAINTS_FAILURE", "weak-key", "The signing key is shorter than the cryptographic constraints allow (RSA < 2048 bits).");
@@ -246,4 +247,23 @@ export async function verifyJadesSigner(input: JadesSignerInput): Promise<JadesS
     return { checks: { signingCertificate, signature, certificatePath: entry("certificate-path", MESSAGES.certificatePath) }, signer, intermediates, path: result.path };
   }
   return { checks: { signingCertificate, signature, certificatePath: pathFailureCheck(result) }, signer, intermediates, pathFailure: result };
+}
+
+const SIGNER_INFOS = new WeakMap<Certificate, SignerInfo>();
+
+/** Who signed, as the signing certificate says (remembered per certificate object: a verifier's cache keeps them). */
+export function signerInfo(cert: Certificate): SignerInfo {
+  let info = SIGNER_INFOS.get(cert);
+  if (!info) {
+    info = {
+      subject: cert.subject,
+      ...(cert.organizationIdentifier ? { organizationIdentifier: cert.organizationIdentifier } : {}),
+      serialNumber: cert.serialNumber,
+      certificateSha256: backend.base64urlEncode(cert.sha256),
+      notBefore: cert.notBefore.toISOString(),
+      notAfter: cert.notAfter.toISOString(),
+    };
+    SIGNER_INFOS.set(cert, info);
+  }
+  return info;
 }

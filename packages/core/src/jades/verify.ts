@@ -12,7 +12,6 @@ import { backend } from "../crypto/index.js";
 import type { SignatureAlgorithm } from "../crypto/algorithms.js";
 import { isLicenceError } from "../errors/errors.js";
 import { isoFromMillis } from "../licence/model.js";
-import type { SignerInfo } from "../licence/report.js";
 import { CertificateCache } from "../x509/cache.js";
 import { isCertificate, type Certificate } from "../x509/certificate.js";
 import type { CertificateInput } from "../x509/path-validation.js";
@@ -33,6 +32,7 @@ import {
   type JadesSignatureReport,
 } from "./report.js";
 import type { RevocationJudgement } from "./revocation-status.js";
+import { signerInfo } from "./signer.js";
 import { readJwsDocument, type JwsDocument, type JwsSignatureParts } from "./serialisation.js";
 import { signedDocuments, signedPayload, type JadesDetachedContent } from "./signed-data.js";
 import { readUnsignedProperties, type JadesUnsignedProperties } from "./unsigned.js";
@@ -87,17 +87,6 @@ function toCheck(check: JadesCheckName, f: JadesCheckFailure): JadesCheck {
   return { check, result: f.result, message: f.message, subIndication: f.subIndication, code: f.code };
 }
 
-function describe(cert: Certificate): SignerInfo {
-  return {
-    subject: cert.subject,
-    ...(cert.organizationIdentifier ? { organizationIdentifier: cert.organizationIdentifier } : {}),
-    serialNumber: cert.serialNumber,
-    certificateSha256: backend.base64urlEncode(cert.sha256),
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-  };
-}
-
 function parseWith(cache: CertificateCache) {
   return (der: Uint8Array): Certificate | undefined => {
     try {
@@ -131,7 +120,8 @@ function timestampCheck(check: "signature-timestamp" | "archive-timestamp", cont
     .filter((t) => t.kind === kind && t.result !== "passed")
     .sort((a, b) => b.element - a.element || a.index - b.index)[0];
   if (!bad) return { check, result: "passed", message: `Every ${what} verifies.` };
-  const message = TIMESTAMP_MESSAGES[bad.code ?? ""] ?? (bad.result === "failed" ? `A ${what} does not verify.` : `A ${what} could not be verified.`);
+  const article = kind === "signature" ? "A" : "An";
+  const message = TIMESTAMP_MESSAGES[bad.code ?? ""] ?? (bad.result === "failed" ? `${article} ${what} does not verify.` : `${article} ${what} could not be verified.`);
   return { check, result: bad.result, message, ...(bad.subIndication ? { subIndication: bad.subIndication } : {}), ...(bad.code ? { code: bad.code } : {}) };
 }
 
@@ -334,7 +324,7 @@ async function verifyOne(
   if (signerResult.checks.signature) set(signerResult.checks.signature);
   if (validation.certificatePath) set(validation.certificatePath);
   if (!signerResult.signer || signerResult.checks.signature?.result !== "passed") return finish();
-  extra.signer = describe(signerResult.signer);
+  extra.signer = signerInfo(signerResult.signer);
 
   // 8–9. Claimed signing time; signature policy.
   if (header.signingTime) pass("signing-time", `The signature claims a signing time (${header.signingTime.member}).`, header.signingTime.member);

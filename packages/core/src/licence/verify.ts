@@ -4,24 +4,36 @@
  * entry of the report. Fails closed: anything that cannot be established is INDETERMINATE or FAILED,
  * never PASSED.
  *
+ * A licence is a JAdES signature, and its signature is judged by the JAdES validator's own steps
+ * (`jades/validate-signature.ts`: the signing certificate by `x5t#S256` or a legacy `x5c`, the
+ * signature value, the certificate path, the time-stamps and the proof of existence they give,
+ * the revocation values, the level), with the trust list as its anchors, certificate pool, path
+ * cache and list of time-stamping authorities. What this module adds is the licence's own: its
+ * claims and their issuance time, the issuing department's authorisation, the SD-JWT disclosures,
+ * the validity period and the status list.
+ *
  * @module
  */
 import { backend } from "../crypto/index.js";
 import type { JwsAlgorithm } from "../crypto/algorithms.js";
-import type { PublicKeyHandle } from "../crypto/backend.js";
 import { LicenceError, isLicenceError } from "../errors/errors.js";
 import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
 import { parseLicenceId, validateHolderId, type HolderIdType } from "../identifiers/index.js";
 import { DEFAULT_JWS_LIMITS, parseCompactJws, parseFlattenedJws, type ParsedJws } from "../jws/jws.js";
 import { resolveDisclosures, DISCLOSURE_LIMITS } from "../sdjwt/disclosure.js";
 import { readUnsignedProperties, type JadesUnsignedProperties } from "../jades/unsigned.js";
-import { JadesCheckFailure } from "../jades/report.js";
+import { JadesCheckFailure, failed as jadesFailed, type JadesCheck } from "../jades/report.js";
+import { readProtectedHeader, type JadesProtectedHeader } from "../jades/header.js";
+import type { JadesRevocationChecker } from "../jades/evidence.js";
+import type { TimestampOutcome } from "../jades/proof-of-existence.js";
+import { describeRevocationValues, type RevocationJudgement, type RevocationValueOutcome } from "../jades/revocation-status.js";
+import { validateJadesSignature, type SignatureValidation } from "../jades/validate-signature.js";
+import { signerInfo } from "../jades/signer.js";
 import { encodeBase64 } from "../encoding/base64.js";
-import { establishProofOfExistence, judgeSigningCertificate, signatureLevel, timestampsOf, type ProofOfExistence, type UnsignedTimestamp } from "./proof-of-existence.js";
-import { checkRevocationValues, type CarriedRevocationValues } from "./revocation-evidence.js";
-import type { TrustList } from "../trust/trust-list.js";
-import type { RevocationOptions } from "../revocation/check.js";
+import type { ChainResult, TrustList } from "../trust/trust-list.js";
+import { checkPathRevocation, type RevocationOptions } from "../revocation/check.js";
 import type { Certificate } from "../x509/index.js";
+import type { PathValidationResult } from "../x509/path-validation.js";
 import { statusFromValue } from "../status/index.js";
 import { readEndReason } from "./status-reason.js";
 import type { VerifiedStatusList } from "../status/token.js";
@@ -43,6 +55,7 @@ import {
   type SubIndication,
   type VerificationReport,
 } from "./report.js";
+import type { SignatureLevel } from "./report.js";
 import { multiSignedInput, verifyMultiSignedLicence } from "./multi-signed-verify.js";
 
 /** Options of {@link verifyLicence}. Both the algorithm allow-list and the time are the caller's. */
@@ -108,18 +121,15 @@ const indeterminate = (sub: SubIndication, code: ReportCheckCode, message: strin
 interface Envelope {
   readonly jws: ParsedJws;
   readonly disclosures: readonly string[];
+  /** The archive form's unsigned properties (`etsiU`), read by the JAdES validator's reader. */
+  readonly unsigned?: JadesUnsignedProperties;
   /** Certificates the archive form carries (`etsiU` → `xVals`), standard base64 DER. */
   readonly certificates: readonly string[];
-  /** Time-stamp tokens the archive form carries (`etsiU` → `sigTst`, `arcTst`). */
-  readonly timestamps: readonly UnsignedTimestamp[];
-  /** Revocation values the archive form carries (`etsiU` → `rVals`). */
-  readonly revocation?: CarriedRevocationValues;
   /** Unsigned properties the archive carries that this verifier does not evaluate (`cSig`, …). */
   readonly unsupported: readonly string[];
 }
 
 const NO_CERTIFICATES: readonly string[] = Object.freeze([]);
-const NO_TIMESTAMPS: readonly UnsignedTimestamp[] = Object.freeze([]);
 
 function parseEnvelope(input: string | Record<string, unknown>, algorithms: readonly JwsAlgorithm[]): Envelope {
   const options = { algorithms };
@@ -137,7 +147,7 @@ function parseEnvelope(input: string | Record<string, unknown>, algorithms: read
     if (disclosures.length > DISCLOSURE_LIMITS.maxCount) {
       throw new LicenceError("ERR_INPUT_TOO_LARGE", "There are more disclosures than allowed.", { details: { limit: DISCLOSURE_LIMITS.maxCount } });
     }
-    return { jws: parseCompactJws(parts[0]!, options), disclosures, certificates: NO_CERTIFICATES, timestamps: NO_TIMESTAMPS, unsupported: NO_CERTIFICATES };
+    return { jws: parseCompactJws(parts[0]!, options), disclosures, certificates: NO_CERTIFICATES, unsupported: NO_CERTIFICATES };
   }
   if (!isJsonObject(input)) throw new TypeError("A licence is a string or an archive object.");
   return envelopeFromArchive(parseFlattenedJws(input, options));
@@ -153,13 +163,12 @@ function envelopeFromArchive(jws: ParsedJws): Envelope {
     throw new LicenceError("ERR_JWS_INVALID", "The archive's disclosures are malformed.", { details: { reason: "disclosures" } });
   }
   const list = (disclosures as string[] | undefined) ?? [];
-  if (!evidence) return { jws, disclosures: list, certificates: NO_CERTIFICATES, timestamps: NO_TIMESTAMPS, unsupported: NO_CERTIFICATES };
+  if (!evidence) return { jws, disclosures: list, certificates: NO_CERTIFICATES, unsupported: NO_CERTIFICATES };
   return {
     jws,
     disclosures: list,
+    unsigned: evidence,
     certificates: evidence.certificates.map(encodeBase64),
-    timestamps: timestampsOf(evidence),
-    ...(evidence.revocation ? { revocation: evidence.revocation } : {}),
     unsupported: [...evidence.unsupported, ...evidence.counterSignatures.map(() => "cSig")],
   };
 }
@@ -178,7 +187,7 @@ const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * The signer's chain, leaf first: the legacy `x5c` header member when the licence has one (its
- * leaf must then be the certificate `x5t#S256` names, checked with the signature), else the chain
+ * leaf must then be the certificate `x5t#S256` names, which the signer step checks), else the chain
  * the trust list carries for `x5t#S256`, else the archive's certificate values whose leaf is the
  * certificate `x5t#S256` names. `undefined` when no certificate is the one the header names.
  */
@@ -268,28 +277,6 @@ function toLicence(claims: LicenceClaims, resolved: Record<string, unknown>): Li
   };
 }
 
-const signerInfos = new WeakMap<Certificate, SignerInfo>();
-
-function signerInfo(cert: Certificate): SignerInfo {
-  let info = signerInfos.get(cert);
-  if (!info) {
-    info = describeSigner(cert);
-    signerInfos.set(cert, info);
-  }
-  return info;
-}
-
-function describeSigner(cert: Certificate): SignerInfo {
-  return {
-    subject: cert.subject,
-    ...(cert.organizationIdentifier ? { organizationIdentifier: cert.organizationIdentifier } : {}),
-    serialNumber: cert.serialNumber,
-    certificateSha256: backend.base64urlEncode(cert.sha256),
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-  };
-}
-
 const MESSAGES: Record<CheckName, string> = {
   format: "The licence is well formed.",
   algorithm: "The signature algorithm is allowed.",
@@ -301,19 +288,6 @@ const MESSAGES: Record<CheckName, string> = {
   status: "The licence's status allows it.",
   timestamp: "A time-stamp proves the signature existed at its time.",
   "revocation-value": "A revocation value shows a certificate of the path was not revoked.",
-};
-
-const PATH_SUB: Partial<Record<string, SubIndication>> = {
-  PATH_NOT_FOUND: "NO_CERTIFICATE_CHAIN_FOUND",
-  EXPIRED: "OUT_OF_BOUNDS_NO_POE",
-  NOT_YET_VALID: "OUT_OF_BOUNDS_NO_POE",
-  REVOKED: "REVOKED_NO_POE",
-  REVOCATION_UNKNOWN: "TRY_LATER",
-};
-
-const REVOCATION_MESSAGES: Partial<Record<string, string>> = {
-  REVOKED: "A certificate in the signing certificate's path is revoked.",
-  REVOCATION_UNKNOWN: "No current, valid revocation evidence was found for the signing certificate's path.",
 };
 
 /**
@@ -353,13 +327,14 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     lastStatusList = found;
     return statusOf(found, ref.idx);
   };
-  let poe: ProofOfExistence | undefined;
-  let revocationValues: readonly ReportCheck[] = [];
+  let evidence: readonly ReportCheck[] = [];
+  let level: SignatureLevel = "B-B";
+  let proofOfExistence: Date | undefined;
 
   const finish = (): VerificationReport => {
     const list = CHECK_ORDER.map(
       (name): ReportCheck => checks.get(name) ?? { check: name, result: "skipped" as const, message: "Not checked: an earlier check failed." },
-    ).concat(poe?.checks ?? [], revocationValues);
+    ).concat(evidence);
     const failed = list.find((c) => c.result === "failed");
     const undetermined = list.find((c) => c.result === "indeterminate");
     const indication: Indication = failed ? "FAILED" : undetermined ? "INDETERMINATE" : "PASSED";
@@ -376,25 +351,33 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
       verificationTime: isoFromMillis(at.getTime()),
       ...(status ? { status } : {}),
       ...(supersededBy ? { supersededBy } : {}),
-      level: signatureLevel(poe, (envelope?.certificates.length ?? 0) > 0, evidenceVerified(revocationValues)),
-      ...(poe?.signatureExisted !== undefined ? { proofOfExistence: isoFromMillis(poe.signatureExisted) } : {}),
+      level,
+      ...(proofOfExistence ? { proofOfExistence: isoFromMillis(proofOfExistence.getTime()) } : {}),
     };
   };
 
   // 1–2. Format and algorithm: the algorithm is judged while the header is read, before any key.
   let x5c: readonly string[] | undefined;
+  let header: JadesProtectedHeader;
+  const certificateValues: Certificate[] = [];
   try {
     envelope = parseEnvelope(input, algorithms);
-    const header = envelope.jws.header;
-    if (header.typ !== LICENCE_TYP) throw formatError("typ");
+    const raw = envelope.jws.header;
+    if (raw.typ !== LICENCE_TYP) throw formatError("typ");
     // Exactly one signing-certificate reference (ETSI TS 119 182-1 clause 5.1.7): x5t#S256.
-    if (typeof header["x5t#S256"] !== "string" || !THUMBPRINT.test(header["x5t#S256"])) throw formatError("x5t#S256");
-    if (header.x5c !== undefined) {
-      if (!Array.isArray(header.x5c) || header.x5c.length === 0 || header.x5c.length > 10 || header.x5c.some((c) => typeof c !== "string")) throw formatError("x5c");
-      if (!trustList.certificateFromX5c(header.x5c[0] as string)) throw formatError("x5c");
+    if (typeof raw["x5t#S256"] !== "string" || !THUMBPRINT.test(raw["x5t#S256"])) throw formatError("x5t#S256");
+    if (raw.x5c !== undefined) {
+      if (!Array.isArray(raw.x5c) || raw.x5c.length === 0 || raw.x5c.length > 10 || raw.x5c.some((c) => typeof c !== "string")) throw formatError("x5c");
+      if (!trustList.certificateFromX5c(raw.x5c[0] as string)) throw formatError("x5c");
     }
-    x5c = signerChain(header, envelope, trustList);
+    for (const value of envelope.certificates) {
+      const cert = trustList.certificateFromX5c(value);
+      if (!cert) throw new LicenceError("ERR_JWS_INVALID", "The signature's unsigned properties (etsiU) are malformed.", { details: { reason: "xVals" } });
+      certificateValues.push(cert);
+    }
+    x5c = signerChain(raw, envelope, trustList);
     claims = readClaims(envelope.jws);
+    header = readHeader(raw);
   } catch (err) {
     if (isLicenceError(err, "ERR_ALGORITHM_NOT_ALLOWED")) {
       pass("format", "The licence header is well formed.");
@@ -411,66 +394,56 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     record("format", indeterminate("SIG_CONSTRAINTS_FAILURE", "etsiU-unsupported", "The archive carries an unsigned property this verifier does not evaluate."));
   }
 
-  // 3. Signature, with the key of the certificate the header names (and only that one).
-  const header = envelope.jws.header;
-  const leaf = x5c && trustList.certificateFromX5c(x5c[0]!);
-  if (!x5c || !leaf) {
-    record(
-      "signature",
-      indeterminate("NO_SIGNING_CERTIFICATE_FOUND", "signing-certificate-not-found", "Neither the trust list nor the licence holds the certificate the licence names."),
-    );
+  // 3–4. The JAdES validator's steps, with the trust list: signing certificate and signature value,
+  // certificate path, time-stamps and proof of existence, revocation values, level.
+  const jws = envelope.jws;
+  const chain = x5c ?? NO_CERTIFICATES;
+  const validation = await validateJadesSignature({
+    header,
+    signingInput: jws.signingInput,
+    signature: jws.signature,
+    protectedB64: jws.protectedB64,
+    signatureB64: jws.signatureB64,
+    archivedData: backend.asciiBytes(jws.payloadB64),
+    unsigned: envelope.unsigned,
+    certificateValues,
+    certificates: signerPool(chain, trustList),
+    trustAnchors: trustList.anchors,
+    at,
+    parse: (der) => trustList.certificateFromX5c(encodeBase64(der)) ?? undefined,
+    validatePath: (leaf, _intermediates, when) => validatePath(trustList, chain, leaf, when),
+    ...(envelope.unsigned && envelope.unsigned.signatureTimestamps.length + envelope.unsigned.archiveTimestamps.length > 0 ? { timestamps: timestampPolicy(trustList) } : {}),
+    ...(options.revocation ? { revocation: revocationChecker(options.revocation) } : {}),
+  });
+  // The report names the certificate the licence names, even when its signature does not verify.
+  const named = chain[0] !== undefined ? trustList.certificateFromX5c(chain[0]) : null;
+  if (named) signer = signerInfo(named);
+  const signatureFailure = signerFailure(validation);
+  if (signatureFailure) {
+    record("signature", signatureFailure);
     return finish();
   }
+  const leaf = validation.signer.signer!;
   signer = signerInfo(leaf);
-  if (header["x5t#S256"] !== signer.certificateSha256) {
-    record("signature", fail("SIG_CRYPTO_FAILURE", "x5t#S256", "The certificate digest in the header is not the signing certificate's."));
-    return finish();
-  }
-  if (leaf.publicKeyAlgorithm !== header.alg) {
-    record("signature", fail("SIG_CRYPTO_FAILURE", "key-algorithm", "The signing certificate's key does not fit the algorithm."));
-    return finish();
-  }
-  const signingTime = new Date(claims.iat * 1000);
-  const revocation = options.revocation && { ...options.revocation, at: options.revocation.at ?? at };
-  const chain = trustList.validateChainCached(x5c, signingTime, revocation) ?? (await trustList.validateChain(x5c, signingTime, revocation));
-  let key: PublicKeyHandle;
-  try {
-    key = chain.ok ? chain.key : await backend.importPublicKey(leaf.spki, header.alg);
-  } catch {
-    record("signature", fail("SIG_CRYPTO_FAILURE", "key", "The signing certificate's key cannot be used."));
-    return finish();
-  }
-  const valid = backend.verifySync ? backend.verifySync(key, envelope.jws.signingInput, envelope.jws.signature) : await backend.verify(key, envelope.jws.signingInput, envelope.jws.signature);
-  if (!valid) {
-    record("signature", fail("SIG_CRYPTO_FAILURE", "ERR_SIGNATURE_INVALID", "The signature is not valid."));
-    return finish();
-  }
   pass("signature");
+  level = validation.level ?? "B-B";
+  proofOfExistence = validation.proof?.signatureExisted;
 
-  // Time-stamps (one check entry each): what they prove the signature existed at.
-  if (envelope.timestamps.length > 0) poe = await establishProofOfExistence(envelope.jws, envelope.timestamps, trustList, at, signingTime.getTime());
-
-  // 4. Certificate path: at the verification time or, when the certificate has expired or been
-  // revoked since, at the proof of existence (EN 319 102-1 §5.6.2); revocation judged against the
-  // claimed signing time when nothing proves the signature older.
-  if (chain.ok || chain.code === "REVOKED") {
-    const revocationAtProof = envelope.revocation && pastEvidence(options.revocation, envelope.revocation);
-    const judged = await judgeSigningCertificate(trustList, x5c, at, poe?.signatureExisted, { revocation, revocationAtProof, claimedSigningTime: signingTime.getTime() });
-    if (judged.ok) pass("certificate-path", judged.atProof ? "The signing certificate's path was valid when a time-stamp proves the signature existed." : undefined);
-    else record("certificate-path", new CheckFailure(judged.result, judged.sub, judged.code, judged.message));
-  } else {
-    const sub = PATH_SUB[chain.code] ?? "CHAIN_CONSTRAINTS_FAILURE";
-    const message =
-      chain.code === "PATH_NOT_FOUND"
-        ? "The signing certificate does not chain to a trusted root."
-        : (REVOCATION_MESSAGES[chain.code] ?? "The signing certificate's path is not valid at the signing time.");
-    record("certificate-path", sub === "CHAIN_CONSTRAINTS_FAILURE" || sub === "REVOKED" ? fail(sub, chain.code, message) : indeterminate(sub, chain.code, message));
-  }
-  // The archive's revocation values, each judged at the proof of existence (one entry each).
-  if (envelope.revocation) {
-    const plain = trustList.validateChainCached(x5c, signingTime) ?? (await trustList.validateChain(x5c, signingTime));
-    if (plain.ok) revocationValues = await checkRevocationValues(envelope.revocation, plain.path, poe?.signatureExisted ?? at.getTime());
-  }
+  // The certificate path, as the validator judged it, and the licence's own claim: it was issued
+  // (iat) while its certificate was valid and not revoked.
+  const signingTime = new Date(claims.iat * 1000);
+  const atIssue = await judgeChain(trustList, chain, signingTime);
+  const path = pathCheck(validation, atIssue, signingTime);
+  if (path) record("certificate-path", path);
+  else pass("certificate-path", validation.pathAtProof || validation.revocation?.checked === true && validation.revocation.revocationTime ? PATH_AT_PROOF : undefined);
+  // Each time-stamp and each revocation value the archive carries, one entry each.
+  const rVals = envelope.unsigned?.revocation;
+  const valuesPath = validation.path ?? (atIssue.ok ? atIssue.path : undefined);
+  const values =
+    rVals && valuesPath
+      ? await describeRevocationValues(rVals, valuesPath, proofOfExistence ?? at, proofOfExistence, true, validation.revocation?.checked === true && !validation.revocation.failure)
+      : [];
+  evidence = [...(validation.proof?.timestamps.map(timestampEntry) ?? []), ...values.map(revocationValueEntry)];
   if (signingTime.getTime() > at.getTime()) {
     record("validity-period", fail("NOT_YET_VALID", "signing-time-in-future", "The licence claims a signing time after the verification time."));
   }
@@ -535,26 +508,212 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
   return finish();
 }
 
-/** At most this many pieces of evidence go into one path validation (the revocation checker's limit). */
-const MAX_EVIDENCE = 64;
+/** The trust-list service role whose certificates may time-stamp licences. */
+const TIME_STAMPING_ROLE = "time-stamping" as const;
 
-/**
- * Revocation evidence for judging the path at the proof of existence: the archive's `rVals` (with
- * whatever the caller gave), evidence gathered after that time allowed (EN 319 102-1 §5.6.2.4).
- */
-function pastEvidence(given: RevocationOptions | undefined, carried: CarriedRevocationValues): RevocationOptions {
-  const { at: _now, ...rest } = given ?? {};
+/** The protected header, read by the JAdES validator's reader. */
+function readHeader(raw: ParsedJws["header"]): JadesProtectedHeader {
+  try {
+    return readProtectedHeader(raw, raw.alg, []);
+  } catch (err) {
+    if (!(err instanceof JadesCheckFailure)) throw err;
+    throw fail("FORMAT_FAILURE", "ERR_HEADER_INVALID", "The licence is not in the expected format.");
+  }
+}
+
+/** The certificates of the signer's chain the trust list has parsed (the candidates for `x5t#S256`). */
+function signerPool(chain: readonly string[], trustList: TrustList): Certificate[] {
+  const pool: Certificate[] = [];
+  for (const text of chain) {
+    const cert = trustList.certificateFromX5c(text);
+    if (cert) pool.push(cert);
+  }
+  return pool;
+}
+
+/** The signer's chain judged at a time through the trust list's path cache. */
+async function judgeChain(trustList: TrustList, chain: readonly string[], at: Date): Promise<ChainResult> {
+  return trustList.validateChainCached(chain, at) ?? (await trustList.validateChain(chain, at));
+}
+
+/** The validator's path step, through the trust list: the chain the licence names, from its anchors. */
+async function validatePath(trustList: TrustList, chain: readonly string[], leaf: Certificate, at: Date): Promise<PathValidationResult> {
+  const result = chain[0] !== undefined && trustList.certificateFromX5c(chain[0]) === leaf ? await judgeChain(trustList, chain, at) : ({ ok: false, code: "PATH_NOT_FOUND" } as const);
+  if (result.ok) return { ok: true, path: result.path };
+  return { ok: false, code: result.code, reason: "The signing certificate's path is not valid.", certificate: leaf };
+}
+
+/** Time-stamps of a licence: by a TSA on the trust list's anchors, listed for time-stamping. */
+function timestampPolicy(trustList: TrustList) {
   return {
-    ...rest,
-    crls: [...(given?.crls ?? []), ...carried.crls].slice(0, MAX_EVIDENCE),
-    ocspResponses: [...(given?.ocspResponses ?? []), ...carried.ocspResponses].slice(0, MAX_EVIDENCE),
-    acceptLaterEvidence: true,
+    trustAnchors: trustList.anchors,
+    intermediates: signerPool(trustList.document.certificates ?? [], trustList),
+    acceptTsa: (tsa: Certificate) =>
+      trustList.serviceCertificate(TIME_STAMPING_ROLE, tsa.sha256) ? undefined : jadesFailed("SIG_CONSTRAINTS_FAILURE", "tsa-not-listed", "The trust list does not list the time-stamp's TSA."),
   };
 }
 
-/** Revocation values that all verified (those about other certificates aside), at least one. */
-function evidenceVerified(checks: readonly ReportCheck[]): boolean {
-  return checks.some((c) => c.result === "passed") && checks.every((c) => c.result === "passed" || c.result === "skipped");
+/** At most this many pieces of evidence go into one revocation check (the revocation checker's limit). */
+const MAX_EVIDENCE = 64;
+
+/**
+ * The revocation checker of a caller that gives revocation evidence (CRLs, OCSP responses, a
+ * fetcher): with the archive's `rVals` added, judged at `revocation.at` (default the time the path
+ * is judged at); in past validation, at the proof of existence, later evidence allowed.
+ */
+function revocationChecker(given: RevocationOptions): JadesRevocationChecker {
+  const { at: now, ...rest } = given;
+  return {
+    check: async ({ path, crls, ocspResponses, at, pastValidation }) => {
+      const evidence: RevocationOptions = {
+        ...rest,
+        crls: [...(given.crls ?? []), ...crls].slice(0, MAX_EVIDENCE),
+        ocspResponses: [...(given.ocspResponses ?? []), ...ocspResponses].slice(0, MAX_EVIDENCE),
+        ...(pastValidation ? { acceptLaterEvidence: true } : {}),
+      };
+      const failure = await checkPathRevocation(path, evidence, pastValidation ? at : (now ?? at));
+      if (failure === undefined) return { ok: true };
+      return { ok: false, code: failure.code, reason: failure.reason, ...(failure.revocationTime ? { revocationTime: failure.revocationTime } : {}) };
+    },
+  };
+}
+
+/** The signer steps' codes, in the licence report's vocabulary. */
+const SIGNER_CODES: Partial<Record<string, ReportCheckCode>> = {
+  "x5c-mismatch": "x5t#S256",
+  "kid-mismatch": "kid",
+  "key-algorithm": "key-algorithm",
+  key: "key",
+  "weak-key": "key",
+  "signature-invalid": "ERR_SIGNATURE_INVALID",
+  x5c: "x5c",
+};
+const SIGNER_MESSAGES: Partial<Record<string, string>> = {
+  "x5c-mismatch": "The certificate digest in the header is not the signing certificate's.",
+  "kid-mismatch": "The kid header parameter names another certificate than the signing certificate.",
+  "key-algorithm": "The signing certificate's key does not fit the algorithm.",
+  key: "The signing certificate's key cannot be used.",
+  "weak-key": "The signing certificate's key is shorter than the cryptographic constraints allow.",
+  "signature-invalid": "The signature is not valid.",
+  x5c: "A certificate in x5c cannot be parsed.",
+};
+
+/** Why the signature check did not pass (the validator's signing-certificate or signature step), if it did not. */
+function signerFailure(validation: SignatureValidation): CheckFailure | undefined {
+  const { signingCertificate, signature } = validation.signer.checks;
+  const step: JadesCheck | undefined = signingCertificate.result !== "passed" ? signingCertificate : signature?.result !== "passed" ? signature : undefined;
+  if (!step) return undefined;
+  const code = step.code ?? "";
+  const known = SIGNER_CODES[code];
+  if (!known) {
+    return indeterminate("NO_SIGNING_CERTIFICATE_FOUND", "signing-certificate-not-found", "Neither the trust list nor the licence holds the certificate the licence names.");
+  }
+  return new CheckFailure(step.result as "failed" | "indeterminate", step.subIndication as SubIndication, known, SIGNER_MESSAGES[code]!);
+}
+
+const PATH_AT_PROOF = "The signing certificate's path was valid when a time-stamp proves the signature existed.";
+
+/**
+ * The certificate-path entry when it does not pass: the validator's path and revocation steps,
+ * and the licence's claim that it was issued while its certificate was valid and not revoked.
+ */
+function pathCheck(validation: SignatureValidation, atIssue: ChainResult, signingTime: Date): CheckFailure | undefined {
+  const path = validation.certificatePath;
+  const outOfBounds = (code: string | undefined) => code === "EXPIRED" || code === "NOT_YET_VALID";
+  if (path && path.result !== "passed" && !outOfBounds(path.code)) {
+    const message = path.code === "PATH_NOT_FOUND" ? "The signing certificate does not chain to a trusted root." : "The signing certificate's path is not valid at the signing time.";
+    return new CheckFailure(path.result as "failed" | "indeterminate", path.subIndication as SubIndication, path.code as ReportCheckCode, message);
+  }
+  if (!atIssue.ok && outOfBounds(atIssue.code)) return indeterminate("OUT_OF_BOUNDS_NO_POE", atIssue.code, "The signing certificate's path is not valid at the signing time.");
+  if (path && path.result !== "passed") {
+    const message =
+      path.code === "EXPIRED"
+        ? "The signing certificate has expired and nothing proves the signature was made while it was valid."
+        : "The signing certificate's path is not valid at the verification time.";
+    return indeterminate("OUT_OF_BOUNDS_NO_POE", path.code as ReportCheckCode, message);
+  }
+  return revocationFailure(validation.revocation, signingTime);
+}
+
+function revocationFailure(judgement: RevocationJudgement | undefined, signingTime: Date): CheckFailure | undefined {
+  const failure = judgement?.checked ? judgement.failure : undefined;
+  if (!judgement?.checked || !failure) return undefined;
+  if (failure.subIndication === "REVOKED") return fail("REVOKED", "REVOKED", "The signing certificate was revoked before the signature is proven to exist.");
+  if (failure.subIndication === "REVOKED_NO_POE") {
+    // A licence that dates its own issue after its certificate's revocation says it was signed by a revoked certificate.
+    if (judgement.revocationTime && signingTime.getTime() >= judgement.revocationTime.getTime()) {
+      return fail("REVOKED", "REVOKED", "The licence claims a signing time after its signing certificate was revoked.");
+    }
+    return indeterminate("REVOKED_NO_POE", "REVOKED", "The signing certificate is revoked and nothing proves the signature older.");
+  }
+  return indeterminate("TRY_LATER", "REVOCATION_UNKNOWN", "No current, valid revocation evidence was found for the signing certificate's path.");
+}
+
+/** The report entry of one time-stamp token. */
+function timestampEntry(t: TimestampOutcome): ReportCheck {
+  const timestamp = {
+    kind: t.kind,
+    element: t.element,
+    ...(t.genTime ? { genTime: isoFromMillis(t.genTime.getTime()) } : {}),
+    ...(t.tsa ? { tsa: t.tsa.subject } : {}),
+    judgedAt: isoFromMillis(t.judgedAt.getTime()),
+  };
+  if (t.result === "passed" && t.beforeClaimedSigningTime) {
+    // The claimed signing time (iat, whole seconds) cannot be after a time-stamp over the signature.
+    const { genTime: _g, tsa: _t, ...unproven } = timestamp;
+    return {
+      check: "timestamp",
+      result: "failed",
+      message: "The time-stamp is older than the signing time the licence claims.",
+      subIndication: "SIG_CONSTRAINTS_FAILURE",
+      code: "timestamp-before-signing-time",
+      timestamp: unproven,
+    };
+  }
+  if (t.result === "passed") {
+    const message = t.kind === "signature" ? "A time-stamp proves the signature existed at its time." : "An archive time-stamp proves the signature and its evidence existed at its time.";
+    return { check: "timestamp", result: "passed", message, timestamp };
+  }
+  return { check: "timestamp", result: t.result, message: timestampMessage(t), subIndication: t.subIndication as SubIndication, code: t.code as ReportCheckCode, timestamp };
+}
+
+function timestampMessage(t: TimestampOutcome): string {
+  if (t.code === "tsa-not-listed") return "The trust list does not list the time-stamp's TSA.";
+  if (t.code === "arcTst-clear-etsiU") return "The archive time-stamp covers clear etsiU elements, whose canonicalisation is not supported.";
+  if (t.result === "failed") return "The time-stamp does not verify.";
+  if (t.pathCode === "EXPIRED" || t.pathCode === "NOT_YET_VALID") return "The time-stamp's TSA certificate is out of its validity, and nothing proves the time-stamp older.";
+  return "The time-stamp's TSA cannot be validated, and nothing proves the time-stamp older.";
+}
+
+const VALUE_MESSAGES: Record<RevocationValueOutcome["result"], string> = {
+  passed: "A revocation value shows a certificate of the path was not revoked.",
+  failed: "A revocation value shows a certificate of the path was revoked before the signature is proven to exist.",
+  indeterminate: "A revocation value does not settle its certificate's status at the time it is judged at.",
+  skipped: "A revocation value is about a certificate outside the signing certificate's path.",
+};
+
+/** The report entry of one revocation value. */
+function revocationValueEntry(v: RevocationValueOutcome): ReportCheck {
+  const revocation = {
+    source: v.source,
+    index: v.index,
+    ...(v.certificate ? { certificate: v.certificate.subject } : {}),
+    ...(v.status ? { status: v.status } : {}),
+    ...(v.thisUpdate ? { thisUpdate: isoFromMillis(v.thisUpdate.getTime()) } : {}),
+    ...(v.revocationTime ? { revocationTime: isoFromMillis(v.revocationTime.getTime()) } : {}),
+    judgedAt: isoFromMillis(v.judgedAt.getTime()),
+  };
+  let message = VALUE_MESSAGES[v.result];
+  if (v.result === "passed" && v.status === "revoked") message = "A revocation value shows a certificate of the path was revoked only after the signature is proven to exist.";
+  if (v.result === "skipped" && v.code !== "EVIDENCE_NOT_APPLICABLE" && v.code !== "EVIDENCE_WRONG_ISSUER") message = "A revocation value settles nothing; other evidence settles the path's status.";
+  return {
+    check: "revocation-value",
+    result: v.result,
+    message,
+    ...(v.subIndication ? { subIndication: v.subIndication as SubIndication } : {}),
+    ...(v.code ? { code: v.code as ReportCheckCode } : {}),
+    revocation,
+  };
 }
 
 function checkIssuer(trustList: TrustList, leaf: Certificate, claims: LicenceClaims, signingTime: Date): void {
