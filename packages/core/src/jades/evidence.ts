@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkPathRevocation } from "../revocation/check.js";
+import { checkPathRevocation, type RevocationOptions } from "../revocation/check.js";
 import { verifyTimestampToken } from "../timestamp/verify.js";
 import type { Certificate } from "../x509/certificate.js";
 import type { CertificateInput } from "../x509/path-validation.js";
@@ -66,14 +66,34 @@ export interface JadesRevocationChecker {
 /** The default time-stamp verifier: core's RFC 3161 token verification (`@elicence/core/timestamp`). */
 export const CORE_TIMESTAMPS: JadesTimestampVerifier = { verify: (token, options) => verifyTimestampToken(token, options) };
 
+/** At most this many pieces of evidence go into one revocation check (the revocation checker's limit). */
+const MAX_EVIDENCE = 64;
+
 /**
- * The default revocation checker for `rVals`: core's CRL and OCSP verification over the path,
- * fail closed (every certificate but the anchor needs current evidence among the values).
+ * A revocation checker over core's CRL and OCSP verification of the path (`checkPathRevocation`),
+ * fail closed (every certificate but the anchor needs current evidence): the values it is asked
+ * with, and the caller's own evidence and fetcher, current at `given.at` (default the time asked)
+ * or, in past validation, at the time asked with later evidence allowed.
+ *
+ * @param given - the caller's evidence, fetcher and time (none for the `rVals` alone)
  */
-export const CORE_REVOCATION: JadesRevocationChecker = {
-  check: async ({ path, crls, ocspResponses, at, pastValidation }) => {
-    const failure = await checkPathRevocation(path, { crls, ocspResponses, policy: "require", ...(pastValidation ? { acceptLaterEvidence: true } : {}) }, at);
-    if (failure === undefined) return { ok: true };
-    return { ok: false, code: failure.code, reason: failure.reason, ...(failure.revocationTime ? { revocationTime: failure.revocationTime } : {}) };
-  },
-};
+export function pathRevocationChecker(given: RevocationOptions = {}): JadesRevocationChecker {
+  const { at: now, ...rest } = given;
+  return {
+    check: async ({ path, crls, ocspResponses, at, pastValidation }) => {
+      const evidence: RevocationOptions = {
+        ...rest,
+        crls: [...(given.crls ?? []), ...crls].slice(0, MAX_EVIDENCE),
+        ocspResponses: [...(given.ocspResponses ?? []), ...ocspResponses].slice(0, MAX_EVIDENCE),
+        policy: "require",
+        ...(pastValidation ? { acceptLaterEvidence: true } : {}),
+      };
+      const failure = await checkPathRevocation(path, evidence, pastValidation ? at : (now ?? at));
+      if (failure === undefined) return { ok: true };
+      return { ok: false, code: failure.code, reason: failure.reason, ...(failure.revocationTime ? { revocationTime: failure.revocationTime } : {}) };
+    },
+  };
+}
+
+/** The default revocation checker for `rVals`: core's CRL and OCSP verification over the path. */
+export const CORE_REVOCATION: JadesRevocationChecker = pathRevocationChecker();

@@ -24,14 +24,14 @@ import { resolveDisclosures, DISCLOSURE_LIMITS } from "../sdjwt/disclosure.js";
 import { readUnsignedProperties, type JadesUnsignedProperties } from "../jades/unsigned.js";
 import { JadesCheckFailure, failed as jadesFailed, type JadesCheck } from "../jades/report.js";
 import { readProtectedHeader, type JadesProtectedHeader } from "../jades/header.js";
-import type { JadesRevocationChecker } from "../jades/evidence.js";
+import { pathRevocationChecker } from "../jades/evidence.js";
 import type { TimestampOutcome } from "../jades/proof-of-existence.js";
 import { describeRevocationValues, type RevocationJudgement, type RevocationValueOutcome } from "../jades/revocation-status.js";
 import { validateJadesSignature, type SignatureValidation } from "../jades/validate-signature.js";
 import { signerInfo } from "../jades/signer.js";
 import { encodeBase64 } from "../encoding/base64.js";
 import type { ChainResult, TrustList } from "../trust/trust-list.js";
-import { checkPathRevocation, type RevocationOptions } from "../revocation/check.js";
+import type { RevocationOptions } from "../revocation/check.js";
 import type { Certificate } from "../x509/index.js";
 import type { PathValidationResult } from "../x509/path-validation.js";
 import { statusFromValue } from "../status/index.js";
@@ -413,7 +413,7 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     parse: (der) => trustList.certificateFromX5c(encodeBase64(der)) ?? undefined,
     validatePath: (leaf, _intermediates, when) => validatePath(trustList, chain, leaf, when),
     ...(envelope.unsigned && envelope.unsigned.signatureTimestamps.length + envelope.unsigned.archiveTimestamps.length > 0 ? { timestamps: timestampPolicy(trustList) } : {}),
-    ...(options.revocation ? { revocation: revocationChecker(options.revocation) } : {}),
+    ...(options.revocation ? { revocation: pathRevocationChecker(options.revocation) } : {}),
   });
   // The report names the certificate the licence names, even when its signature does not verify.
   const named = chain[0] !== undefined ? trustList.certificateFromX5c(chain[0]) : null;
@@ -550,31 +550,6 @@ function timestampPolicy(trustList: TrustList) {
     intermediates: signerPool(trustList.document.certificates ?? [], trustList),
     acceptTsa: (tsa: Certificate) =>
       trustList.serviceCertificate(TIME_STAMPING_ROLE, tsa.sha256) ? undefined : jadesFailed("SIG_CONSTRAINTS_FAILURE", "tsa-not-listed", "The trust list does not list the time-stamp's TSA."),
-  };
-}
-
-/** At most this many pieces of evidence go into one revocation check (the revocation checker's limit). */
-const MAX_EVIDENCE = 64;
-
-/**
- * The revocation checker of a caller that gives revocation evidence (CRLs, OCSP responses, a
- * fetcher): with the archive's `rVals` added, judged at `revocation.at` (default the time the path
- * is judged at); in past validation, at the proof of existence, later evidence allowed.
- */
-function revocationChecker(given: RevocationOptions): JadesRevocationChecker {
-  const { at: now, ...rest } = given;
-  return {
-    check: async ({ path, crls, ocspResponses, at, pastValidation }) => {
-      const evidence: RevocationOptions = {
-        ...rest,
-        crls: [...(given.crls ?? []), ...crls].slice(0, MAX_EVIDENCE),
-        ocspResponses: [...(given.ocspResponses ?? []), ...ocspResponses].slice(0, MAX_EVIDENCE),
-        ...(pastValidation ? { acceptLaterEvidence: true } : {}),
-      };
-      const failure = await checkPathRevocation(path, evidence, pastValidation ? at : (now ?? at));
-      if (failure === undefined) return { ok: true };
-      return { ok: false, code: failure.code, reason: failure.reason, ...(failure.revocationTime ? { revocationTime: failure.revocationTime } : {}) };
-    },
   };
 }
 
