@@ -272,6 +272,15 @@ describe("the signing certificate: by thumbprint from the trust list, the archiv
     expect(report.subIndication).toBe("NO_SIGNING_CERTIFICATE_FOUND");
   });
 
+  it("xVals holding something that is not a certificate FAIL as a format failure, as verifyJades says, though the trust list holds the signer", async () => {
+    const etsiU = [{ xVals: [{ x509Cert: { val: "AAAA" } }] }];
+    const archive = { ...issued.archive, header: { ...issued.archive.header, etsiU } };
+    const report = await verify(archive as never);
+    expect([report.indication, report.subIndication]).toEqual(["FAILED", "FORMAT_FAILURE"]);
+    const jades = await verifyJades(archive as never, { trustAnchors: [w.root.certificatePem], at: LATER, algorithms: ["ES256"], unprotectedMembers: ["disclosures"] });
+    expect([jades.indication, jades.subIndication]).toEqual(["FAILED", "FORMAT_FAILURE"]);
+  });
+
   it("base64url-encoded etsiU items are read as clear ones (ETSI TS 119 182-1 clause 5.3.1)", async () => {
     const trustList = await withoutPool();
     const etsiU = issued.archive.header.etsiU!.map((item) => b64u(JSON.stringify(item)));
