@@ -20,6 +20,9 @@ import { judgeRevocation, type RevocationJudgement } from "./revocation-status.j
 import { pathFailureCheck, verifyJadesSigner, type JadesSignerResult } from "./signer.js";
 import type { JadesUnsignedProperties } from "./unsigned.js";
 
+/** Neither `rVals` nor a revocation checker: revocation is not checked. */
+const NOT_CHECKED: RevocationJudgement = Object.freeze({ checked: false as const });
+
 /** Input of {@link validateJadesSignature}. */
 export interface SignatureValidationInput {
   /** The protected header, read (see `readProtectedHeader`). */
@@ -46,7 +49,7 @@ export interface SignatureValidationInput {
   /** Parses a DER certificate of the header's `x5c`; `undefined` when it cannot be parsed. */
   readonly parse: (der: Uint8Array) => Certificate | undefined;
   /** Validates the signer's path at a time; default `validateCertificatePath` with `trustAnchors`. */
-  readonly validatePath?: ((leaf: Certificate, intermediates: readonly Certificate[], at: Date) => Promise<PathValidationResult>) | undefined;
+  readonly validatePath?: ((leaf: Certificate, intermediates: readonly Certificate[], at: Date) => PathValidationResult | Promise<PathValidationResult>) | undefined;
   /** The time-stamp verifier (default core's) and what it is given. */
   readonly timestamps?: {
     readonly verifier?: JadesTimestampVerifier | undefined;
@@ -145,9 +148,11 @@ export async function validateJadesSignature(input: SignatureValidationInput): P
     } else certificatePath = pathFailureCheck(again);
   }
 
-  const revocation = path
-    ? await judgeRevocation({ checker: input.revocation, values: unsigned?.revocation, path, at: pathAtProof ? poe! : input.at, proof: poe })
-    : undefined;
+  const revocation = !path
+    ? undefined
+    : input.revocation || unsigned?.revocation
+      ? await judgeRevocation({ checker: input.revocation, values: unsigned?.revocation, path, at: pathAtProof ? poe! : input.at, proof: poe })
+      : NOT_CHECKED;
   const level = signatureLevel({
     baseline: (input.header.reference !== undefined || input.header.x5c !== undefined) && input.header.signingTime !== undefined,
     proof,

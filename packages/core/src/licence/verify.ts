@@ -387,7 +387,8 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     signature: jws.signature,
     protectedB64: jws.protectedB64,
     signatureB64: jws.signatureB64,
-    archivedData: backend.asciiBytes(jws.payloadB64),
+    // What an archive time-stamp covers first: the payload as signed (only built when one is carried).
+    archivedData: envelope.unsigned?.archiveTimestamps.length ? backend.asciiBytes(jws.payloadB64) : undefined,
     unsigned: envelope.unsigned,
     certificateValues,
     certificates: signerPool(chain, trustList),
@@ -415,7 +416,8 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
   // The certificate path, as the validator judged it, and the licence's own claim: it was issued
   // (iat) while its certificate was valid and not revoked.
   const signingTime = new Date(claims.iat * 1000);
-  const atIssue = await judgeChain(trustList, chain, signingTime);
+  const issued = judgeChain(trustList, chain, signingTime);
+  const atIssue = issued instanceof Promise ? await issued : issued;
   const path = pathCheck(validation, atIssue, signingTime);
   if (path) record("certificate-path", path);
   else pass("certificate-path", validation.pathAtProof || validation.revocation?.checked === true && validation.revocation.revocationTime ? PATH_AT_PROOF : undefined);
@@ -514,16 +516,18 @@ function signerPool(chain: readonly string[], trustList: TrustList): Certificate
   return pool;
 }
 
-/** The signer's chain judged at a time through the trust list's path cache. */
-async function judgeChain(trustList: TrustList, chain: readonly string[], at: Date): Promise<ChainResult> {
-  return trustList.validateChainCached(chain, at) ?? (await trustList.validateChain(chain, at));
+/** The signer's chain judged at a time through the trust list's path cache (no promise once cached). */
+function judgeChain(trustList: TrustList, chain: readonly string[], at: Date): ChainResult | Promise<ChainResult> {
+  return trustList.validateChainCached(chain, at) ?? trustList.validateChain(chain, at);
 }
 
 /** The validator's path step, through the trust list: the chain the licence names, from its anchors. */
-async function validatePath(trustList: TrustList, chain: readonly string[], leaf: Certificate, at: Date): Promise<PathValidationResult> {
-  const result = chain[0] !== undefined && trustList.certificateFromX5c(chain[0]) === leaf ? await judgeChain(trustList, chain, at) : ({ ok: false, code: "PATH_NOT_FOUND" } as const);
-  if (result.ok) return { ok: true, path: result.path };
-  return { ok: false, code: result.code, reason: "The signing certificate's path is not valid.", certificate: leaf };
+function validatePath(trustList: TrustList, chain: readonly string[], leaf: Certificate, at: Date): PathValidationResult | Promise<PathValidationResult> {
+  const toResult = (result: ChainResult): PathValidationResult =>
+    result.ok ? { ok: true, path: result.path } : { ok: false, code: result.code, reason: "The signing certificate's path is not valid.", certificate: leaf };
+  if (chain[0] === undefined || trustList.certificateFromX5c(chain[0]) !== leaf) return toResult({ ok: false, code: "PATH_NOT_FOUND" });
+  const judged = judgeChain(trustList, chain, at);
+  return judged instanceof Promise ? judged.then(toResult) : toResult(judged);
 }
 
 /** Time-stamps of a licence: by a TSA on the trust list's anchors, listed for time-stamping. */
