@@ -21,6 +21,11 @@ const DEFAULT_MAX_DEPTH = 32;
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one (UTF-16 code units). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** No unpaired surrogate: the engine's own check where it has one (ES2024 `isWellFormed`), else the expression. */
+const wellFormed: (text: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === "function"
+    ? (text) => (text as string & { isWellFormed(): boolean }).isWellFormed()
+    : (text) => !LONE_SURROGATE.test(text);
 /** A `\u` escape of a surrogate: the parsed strings then need the check too. */
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
@@ -53,7 +58,7 @@ export function parseStrictJson(text: string, limits: StrictJsonLimits = {}): un
   }
   // RFC 8259 §8.1: no byte order mark; §8.2: strings are Unicode, so no unpaired surrogate.
   if (text.charCodeAt(0) === 0xfeff) throw new LicenceError("ERR_INPUT_MALFORMED", "The JSON text starts with a byte order mark.");
-  if (LONE_SURROGATE.test(text)) throw new LicenceError("ERR_INPUT_MALFORMED", "The JSON text holds an unpaired surrogate.");
+  if (!wellFormed(text)) throw new LicenceError("ERR_INPUT_MALFORMED", "The JSON text holds an unpaired surrogate.");
   const members = scan(text, limits.maxDepth ?? DEFAULT_MAX_DEPTH);
   let value: unknown;
   try {
@@ -72,10 +77,10 @@ export function parseStrictJson(text: string, limits: StrictJsonLimits = {}): un
 
 /** True when a parsed string or member name holds an unpaired surrogate (bounded: the scan limited the nesting). */
 function hasLoneSurrogate(value: unknown): boolean {
-  if (typeof value === "string") return LONE_SURROGATE.test(value);
+  if (typeof value === "string") return !wellFormed(value);
   if (typeof value !== "object" || value === null) return false;
   if (Array.isArray(value)) return value.some(hasLoneSurrogate);
-  for (const key of Object.keys(value)) if (LONE_SURROGATE.test(key) || hasLoneSurrogate((value as Record<string, unknown>)[key])) return true;
+  for (const key of Object.keys(value)) if (!wellFormed(key) || hasLoneSurrogate((value as Record<string, unknown>)[key])) return true;
   return false;
 }
 

@@ -18,6 +18,8 @@ import { failed, malformed, undetermined } from "./report.js";
 export interface CertificateDigest {
   readonly algorithm: JadesDigestAlgorithm;
   readonly value: Uint8Array;
+  /** For `x5t#S256`: the value as the header writes it (base64url), to compare without re-encoding. */
+  readonly text?: string;
 }
 
 /** The signed reference to the signing certificate (clauses 5.1.7, 5.2.2.2, 5.2.2.3). */
@@ -156,7 +158,7 @@ function readReference(header: Record<string, unknown>): SigningCertificateRefer
     if (typeof value !== "string" || !BASE64URL_256.test(value)) throw malformed("x5t#S256");
     const bytes = backend.base64urlDecode(value);
     if (!bytes) throw malformed("x5t#S256");
-    return { member, digests: [{ algorithm: "SHA-256", value: bytes }] };
+    return { member, digests: [{ algorithm: "SHA-256", value: bytes, text: value }] };
   }
   if (member === "x5t#o") return { member, digests: [readDigest(value, member)] };
   if (!Array.isArray(value) || value.length < 2 || value.length > MAX_LIST) throw malformed("sigX5ts");
@@ -318,29 +320,27 @@ export function readProtectedHeader(header: Record<string, unknown>, alg: Signat
   const signedData = header.sigD === undefined ? undefined : readSignedData(header.sigD, encoded);
   // Clause 5.1.3: `cty` describes an attached payload; with `sigD` each object's type is in `ctys`.
   if (signedData && cty !== undefined) throw malformed("cty");
+  // Built member by member (this runs on every verification: no spread of empty objects).
+  const read: { -readonly [K in keyof JadesProtectedHeader]: JadesProtectedHeader[K] } = { alg, b64: encoded, crit, unsupported: [] };
+  if (typ !== undefined) read.typ = typ as string;
+  if (cty !== undefined) read.cty = cty as string;
+  if (kid !== undefined) read.kid = kid as string;
   const reference = readReference(header);
-  const x5c = header.x5c === undefined ? undefined : readX5c(header.x5c);
+  if (reference) read.reference = reference;
+  if (header.x5c !== undefined) read.x5c = readX5c(header.x5c);
   const signingTime = readSigningTime(header);
+  if (signingTime) read.signingTime = signingTime;
   const kidIssuerSerial = typeof kid === "string" ? readKid(kid) : undefined;
+  if (kidIssuerSerial) read.kidIssuerSerial = kidIssuerSerial;
+  if (header.srCms !== undefined) read.commitments = readCommitments(header.srCms);
+  if (header.sigPl !== undefined) read.productionPlace = readPlace(header.sigPl);
+  if (header.sigPId !== undefined) read.policy = readPolicy(header.sigPId);
+  if (signedData) read.signedData = signedData;
   // Clause 5.2.5: claimed attributes and signed assertions are the signer's claims, reported as
   // such; certified attributes (attribute certificates) would need validating, which is not done.
-  const unsupported = ["adoTst"].filter((m) => m in header);
+  const unsupported: string[] = [];
+  if ("adoTst" in header) unsupported.push("adoTst");
   if (header.srAts !== undefined && readSignerAttributes(header.srAts)) unsupported.push("srAts.certified");
-  return {
-    alg,
-    ...(typ !== undefined ? { typ: typ as string } : {}),
-    ...(cty !== undefined ? { cty: cty as string } : {}),
-    ...(kid !== undefined ? { kid: kid as string } : {}),
-    b64: encoded,
-    crit,
-    ...(x5c ? { x5c } : {}),
-    ...(reference ? { reference } : {}),
-    ...(signingTime ? { signingTime } : {}),
-    ...(kidIssuerSerial ? { kidIssuerSerial } : {}),
-    ...(header.srCms !== undefined ? { commitments: readCommitments(header.srCms) } : {}),
-    ...(header.sigPl !== undefined ? { productionPlace: readPlace(header.sigPl) } : {}),
-    ...(header.sigPId !== undefined ? { policy: readPolicy(header.sigPId) } : {}),
-    ...(signedData ? { signedData } : {}),
-    unsupported,
-  };
+  read.unsupported = unsupported;
+  return read;
 }

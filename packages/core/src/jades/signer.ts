@@ -4,14 +4,15 @@
  * 5.2.2), verify the signature value with its key (clause 5.2.7 of EN 319 102-1, cryptographic
  * verification) and validate its path to a caller-given trust anchor (clause 5.2.6, X.509
  * certificate validation). {@link verifyJadesSigner} runs the three and returns one report entry
- * each; `verifyJades` and, later, `verifyLicence` call it.
+ * each; `verifyJades` and `verifyLicence` call it (through `validate-signature.ts`).
  *
  * @module
  */
 import { backend } from "../crypto/index.js";
-import type { SignatureAlgorithm } from "../crypto/algorithms.js";
+import { ALGORITHM_KEYS, type SignatureAlgorithm } from "../crypto/algorithms.js";
 import type { PublicKeyHandle } from "../crypto/backend.js";
 import { isLicenceError } from "../errors/errors.js";
+import type { SignerInfo } from "../licence/report.js";
 import type { Certificate } from "../x509/certificate.js";
 import type { CertificateCache } from "../x509/cache.js";
 import { validateCertificatePath, type CertificateInput, type PathValidationResult } from "../x509/path-validation.js";
@@ -47,7 +48,7 @@ export interface JadesSignerInput {
    * Validates the signer's path; default `validateCertificatePath` with `trustAnchors`. A caller
    * with its own cache of validated paths (the trust list's) passes it here.
    */
-  readonly validatePath?: (leaf: Certificate, intermediates: readonly Certificate[], at: Date) => Promise<PathValidationResult>;
+  readonly validatePath?: (leaf: Certificate, intermediates: readonly Certificate[], at: Date) => PathValidationResult | Promise<PathValidationResult>;
   /** Parses a DER certificate (the header's `x5c`); `undefined` when it cannot be parsed. */
   readonly parse: (der: Uint8Array) => Certificate | undefined;
 }
@@ -75,16 +76,25 @@ const MESSAGES = {
   certificatePath: "The signing certificate chains to a trust anchor and is valid at the validation time.",
 } as const;
 
+/** The passed entries, made once (the hot path allocates none). */
+const PASSED = {
+  signingCertificate: Object.freeze<JadesCheck>({ check: "signing-certificate", result: "passed", message: MESSAGES.signingCertificate }),
+  signature: Object.freeze<JadesCheck>({ check: "signature", result: "passed", message: MESSAGES.signature }),
+  certificatePath: Object.freeze<JadesCheck>({ check: "certificate-path", result: "passed", message: MESSAGES.certificatePath }),
+};
+
 function entry(check: JadesCheck["check"], outcome: JadesCheckFailure | string, code?: string): JadesCheck {
   if (typeof outcome === "string") return { check, result: "passed", message: outcome, ...(code ? { code } : {}) };
   return { check, result: outcome.result, message: outcome.message, subIndication: outcome.subIndication, code: outcome.code };
 }
 
-function matchesDigest(cert: Certificate, header: JadesProtectedHeader): boolean {
+/** Whether a certificate is the one the signed reference names (by any of its digests). */
+function referenceMatcher(header: JadesProtectedHeader): (cert: Certificate) => boolean {
   const reference = header.reference;
-  if (!reference) return true;
-  const der = cert.der;
-  return reference.digests.some((d) => bytesEqual(d.algorithm === "SHA-256" ? cert.sha256 : digest(d.algorithm, der), d.value));
+  if (!reference) return () => true;
+  const digests = reference.digests;
+  // `x5t#S256` (the common case) as written, against the certificate's remembered thumbprint.
+  return (cert) => digests.some((d) => (d.text !== undefined ? signerInfo(cert).certificateSha256 === d.text : bytesEqual(digest(d.algorithm, cert.der), d.value)));
 }
 
 /**
@@ -94,8 +104,9 @@ function matchesDigest(cert: Certificate, header: JadesProtectedHeader): boolean
  */
 export function signingCertificateCandidates(header: JadesProtectedHeader, pool: readonly Certificate[], x5c: readonly Certificate[], given?: Certificate): Certificate[] {
   const notFound = (code: string) => undetermined("NO_SIGNING_CERTIFICATE_FOUND", code, "The signing certificate the header references was not found.");
+  const matches = referenceMatcher(header);
   if (given) {
-    if (!matchesDigest(given, header)) throw notFound("given-certificate-mismatch");
+    if (!matches(given)) throw notFound("given-certificate-mismatch");
     if (x5c.length > 0 && x5c[0]!.sha256Hex !== given.sha256Hex) throw notFound("x5c-mismatch");
     return [given];
   }
@@ -106,28 +117,27 @@ export function signingCertificateCandidates(header: JadesProtectedHeader, pool:
   }
   if (x5c.length > 0) {
     // The signed `x5c` and the signed digest must name the same certificate.
-    if (!matchesDigest(x5c[0]!, header)) throw notFound("x5c-mismatch");
+    if (!matches(x5c[0]!)) throw notFound("x5c-mismatch");
     return [x5c[0]!];
   }
-  const seen = new Set<string>();
-  const candidates = pool.filter((c) => !seen.has(c.sha256Hex) && seen.add(c.sha256Hex) && matchesDigest(c, header));
+  const candidates: Certificate[] = [];
+  for (const c of pool) if (matches(c) && !candidates.some((k) => k.sha256Hex === c.sha256Hex)) candidates.push(c);
   if (candidates.length === 0) throw notFound(header.reference.member);
   return candidates;
 }
 
 /**
- * Checks that a certificate's key fits the JWS algorithm (RFC 7518 §3) and the cryptographic
+ * Checks that a certificate's key fits the JWS algorithm (RFC 7518 §3; SM2 keys for `SM2SM3`) and the cryptographic
  * constraints (RSA keys of at least 2048 bits).
  *
  * @throws JadesCheckFailure FAILED SIG_CRYPTO_FAILURE or CRYPTO_CONSTRAINTS_FAILURE
  */
 export function checkKeyFitsAlgorithm(cert: Certificate, alg: SignatureAlgorithm): void {
   const info = cert.publicKeyInfo;
-  let fits: boolean;
-  if (alg === "EdDSA") fits = info.kty === "OKP" && info.curve === "Ed25519";
-  else if (alg === "SM2SM3") fits = info.kty === "EC" && info.curve === "SM2";
-  else if (alg.startsWith("ES")) fits = info.kty === "EC" && info.curve === { ES256: "P-256", ES384: "P-384", ES512: "P-521" }[alg as "ES256"];
-  else fits = info.kty === "RSA" && (info.oid === OID_KEY.rsaEncryption || (alg.startsWith("PS") && info.oid === OID_KEY.rsassaPss));
+  const shape = ALGORITHM_KEYS[alg];
+  const fits =
+    info.kty === shape.kty &&
+    (shape.kty === "RSA" ? info.oid === OID_KEY.rsaEncryption || (alg.startsWith("PS") && info.oid === OID_KEY.rsassaPss) : info.curve === shape.curve);
   if (!fits) throw failed("SIG_CRYPTO_FAILURE", "key-algorithm", "The signing certificate's key does not fit the signature algorithm.");
   if (info.kty === "RSA" && (info.modulusBits ?? 0) < 2048) {
     throw failed("CRYPTO_CONSTRAINTS_FAILURE", "weak-key", "The signing key is shorter than the cryptographic constraints allow (RSA < 2048 bits).");
@@ -136,33 +146,60 @@ export function checkKeyFitsAlgorithm(cert: Certificate, alg: SignatureAlgorithm
 
 /**
  * Imported signer keys per certificate object (an import costs more than a verification), weakly
- * held: a caller that keeps its parsed certificates (a CertificateCache) imports each key once.
+ * held: a caller that keeps its parsed certificates (a CertificateCache) imports each key once,
+ * and once imported the key is used without waiting (verification is the hot path).
  */
-const SIGNER_KEYS = new WeakMap<Certificate, Map<SignatureAlgorithm, Promise<PublicKeyHandle>>>();
+const SIGNER_KEYS = new WeakMap<Certificate, Map<SignatureAlgorithm, { readonly pending: Promise<PublicKeyHandle>; key?: PublicKeyHandle }>>();
 
-function importSignerKey(cert: Certificate, alg: SignatureAlgorithm): Promise<PublicKeyHandle> {
+function importSignerKey(cert: Certificate, alg: SignatureAlgorithm): { readonly pending: Promise<PublicKeyHandle>; key?: PublicKeyHandle } {
   let byAlg = SIGNER_KEYS.get(cert);
   if (!byAlg) SIGNER_KEYS.set(cert, (byAlg = new Map()));
-  let key = byAlg.get(alg);
-  if (!key) {
-    key = backend.importPublicKey(cert.spki, alg);
+  let entry = byAlg.get(alg);
+  if (!entry) {
+    const made: { pending: Promise<PublicKeyHandle>; key?: PublicKeyHandle } = { pending: backend.importPublicKey(cert.spki, alg) };
     // A failed import is not cached: the error is the caller's to see each time.
-    key.catch(() => byAlg!.delete(alg));
-    byAlg.set(alg, key);
+    made.pending.then(
+      (key) => (made.key = key),
+      () => byAlg!.delete(alg),
+    );
+    byAlg.set(alg, (entry = made));
   }
-  return key;
+  return entry;
 }
 
-/** Verifies a signature value with a certificate's key; `false` for a wrong signature. */
-export async function verifyWithCertificate(cert: Certificate, alg: SignatureAlgorithm, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
-  let key: PublicKeyHandle;
-  try {
-    key = await importSignerKey(cert, alg);
-  } catch (err) {
-    if (isLicenceError(err)) throw failed("CRYPTO_CONSTRAINTS_FAILURE", "key", "The signing certificate's key cannot be used with this algorithm.");
-    throw err;
-  }
+function verifyWithKey(key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean | Promise<boolean> {
   return backend.verifySync ? backend.verifySync(key, data, signature) : backend.verify(key, data, signature);
+}
+
+/**
+ * Verifies a signature value with a certificate's key; `false` for a wrong signature. Synchronous
+ * when the key is already imported.
+ *
+ * @throws JadesCheckFailure CRYPTO_CONSTRAINTS_FAILURE when the key cannot be used with `alg`
+ */
+export function verifyWithCertificate(cert: Certificate, alg: SignatureAlgorithm, data: Uint8Array, signature: Uint8Array): boolean | Promise<boolean> {
+  const entry = importSignerKey(cert, alg);
+  if (entry.key) return verifyWithKey(entry.key, data, signature);
+  return entry.pending.then(
+    (key) => verifyWithKey(key, data, signature),
+    (err: unknown) => {
+      if (isLicenceError(err)) throw failed("CRYPTO_CONSTRAINTS_FAILURE", "key", "The signing certificate's key cannot be used with this algorithm.");
+      throw err;
+    },
+  );
+}
+
+/** Whether a certificate's key usage (when it has one) allows signatures, remembered per certificate object. */
+const SIGNING_USAGE = new WeakMap<Certificate, boolean>();
+
+function allowsSignatures(cert: Certificate): boolean {
+  let allowed = SIGNING_USAGE.get(cert);
+  if (allowed === undefined) {
+    const keyUsage = cert.keyUsage;
+    allowed = !keyUsage || keyUsage.has("digitalSignature") || keyUsage.has("nonRepudiation");
+    SIGNING_USAGE.set(cert, allowed);
+  }
+  return allowed;
 }
 
 /** How a path failure reads as EN 319 102-1 sub-indications (clause 5.2.6). */
@@ -201,7 +238,7 @@ export async function verifyJadesSigner(input: JadesSignerInput): Promise<JadesS
     if (!cert) return { checks: { signingCertificate: entry("signing-certificate", failed("FORMAT_FAILURE", "x5c", "A certificate in x5c cannot be parsed.")) }, intermediates: [] };
     x5c.push(cert);
   }
-  const pool = [...x5c, ...input.certificates];
+  const pool = x5c.length > 0 ? [...x5c, ...input.certificates] : input.certificates;
   let candidates: Certificate[];
   try {
     candidates = signingCertificateCandidates(header, pool, x5c, input.signingCertificate);
@@ -215,7 +252,8 @@ export async function verifyJadesSigner(input: JadesSignerInput): Promise<JadesS
   for (const candidate of candidates) {
     try {
       checkKeyFitsAlgorithm(candidate, header.alg);
-      if (await verifyWithCertificate(candidate, header.alg, input.signingInput, input.signature)) {
+      const verified = verifyWithCertificate(candidate, header.alg, input.signingInput, input.signature);
+      if (verified instanceof Promise ? await verified : verified) {
         signer = candidate;
         break;
       }
@@ -225,7 +263,7 @@ export async function verifyJadesSigner(input: JadesSignerInput): Promise<JadesS
       lastFailure = err;
     }
   }
-  const signingCertificate = entry("signing-certificate", MESSAGES.signingCertificate, referenceCode);
+  const signingCertificate = referenceCode ? entry("signing-certificate", MESSAGES.signingCertificate, referenceCode) : PASSED.signingCertificate;
   if (!signer) return { checks: { signingCertificate, signature: entry("signature", lastFailure!) }, intermediates: pool };
   const intermediates = pool.filter((c) => c.sha256Hex !== signer!.sha256Hex);
   // RFC 5035 IssuerSerial in `kid` (TS 119 182-1 clause 5.1.4) must name the same certificate.
@@ -234,17 +272,36 @@ export async function verifyJadesSigner(input: JadesSignerInput): Promise<JadesS
     const mismatch = undetermined("NO_SIGNING_CERTIFICATE_FOUND", "kid-mismatch", "The kid header parameter names another certificate than the signing certificate.");
     return { checks: { signingCertificate: entry("signing-certificate", mismatch) }, intermediates };
   }
-  const signature = entry("signature", MESSAGES.signature);
-  const keyUsage = signer.keyUsage;
-  if (keyUsage && !keyUsage.has("digitalSignature") && !keyUsage.has("nonRepudiation")) {
+  const signature = PASSED.signature;
+  if (!allowsSignatures(signer)) {
     const usage = failed("CHAIN_CONSTRAINTS_FAILURE", "KEY_USAGE", "The signing certificate's key usage does not allow signatures.");
     return { checks: { signingCertificate, signature, certificatePath: entry("certificate-path", usage) }, signer, intermediates };
   }
-  const result = input.validatePath
-    ? await input.validatePath(signer, intermediates, input.at)
-    : await validateCertificatePath({ leaf: signer, intermediates, trustAnchors: input.trustAnchors, at: input.at, ...(input.cache ? { cache: input.cache } : {}) });
+  const validated = input.validatePath
+    ? input.validatePath(signer, intermediates, input.at)
+    : validateCertificatePath({ leaf: signer, intermediates, trustAnchors: input.trustAnchors, at: input.at, ...(input.cache ? { cache: input.cache } : {}) });
+  const result = validated instanceof Promise ? await validated : validated;
   if (result.ok) {
-    return { checks: { signingCertificate, signature, certificatePath: entry("certificate-path", MESSAGES.certificatePath) }, signer, intermediates, path: result.path };
+    return { checks: { signingCertificate, signature, certificatePath: PASSED.certificatePath }, signer, intermediates, path: result.path };
   }
   return { checks: { signingCertificate, signature, certificatePath: pathFailureCheck(result) }, signer, intermediates, pathFailure: result };
+}
+
+const SIGNER_INFOS = new WeakMap<Certificate, SignerInfo>();
+
+/** Who signed, as the signing certificate says (remembered per certificate object: a verifier's cache keeps them). */
+export function signerInfo(cert: Certificate): SignerInfo {
+  let info = SIGNER_INFOS.get(cert);
+  if (!info) {
+    info = {
+      subject: cert.subject,
+      ...(cert.organizationIdentifier ? { organizationIdentifier: cert.organizationIdentifier } : {}),
+      serialNumber: cert.serialNumber,
+      certificateSha256: backend.base64urlEncode(cert.sha256),
+      notBefore: cert.notBefore.toISOString(),
+      notAfter: cert.notAfter.toISOString(),
+    };
+    SIGNER_INFOS.set(cert, info);
+  }
+  return info;
 }

@@ -37,7 +37,23 @@ export function signatureTimestampData(signatureB64: string): Uint8Array {
  * @param precedingElements - the base64url `etsiU` elements before the arcTst, concatenated
  */
 export function archiveTimestampData(parts: TimestampedParts, precedingElements: string): Uint8Array {
-  return backend.asciiBytes(`${parts.payloadB64}.${parts.protectedB64}.${parts.signatureB64}.${precedingElements}`);
+  return archiveTimestampImprint(backend.asciiBytes(parts.payloadB64), parts.protectedB64, parts.signatureB64, precedingElements);
+}
+
+/**
+ * The message-imprint input of an `arcTst` over any signed data (clause 5.3.6.3.1 items 1–2: the
+ * attached payload as signed, or the detached data objects `sigD` references, concatenated):
+ * signed data ‖ "." ‖ BASE64URL(protected) ‖ "." ‖ BASE64URL(signature) ‖ "." ‖ the preceding
+ * `etsiU` elements, as encoded.
+ *
+ * @internal the verifier's side of {@link archiveTimestampData}
+ */
+export function archiveTimestampImprint(signedData: Uint8Array, protectedB64: string, signatureB64: string, precedingElements: string): Uint8Array {
+  const tail = backend.asciiBytes(`.${protectedB64}.${signatureB64}.${precedingElements}`);
+  const out = new Uint8Array(signedData.length + tail.length);
+  out.set(signedData, 0);
+  out.set(tail, signedData.length);
+  return out;
 }
 
 /** The `etsiU` property `{ sigTst: { tstTokens: [ { val } ] } }` for a token. */

@@ -12,20 +12,12 @@ import { backend } from "../crypto/index.js";
 import type { SignatureAlgorithm } from "../crypto/algorithms.js";
 import { isLicenceError } from "../errors/errors.js";
 import { isoFromMillis } from "../licence/model.js";
-import type { SignerInfo } from "../licence/report.js";
 import { CertificateCache } from "../x509/cache.js";
 import { isCertificate, type Certificate } from "../x509/certificate.js";
-import { validateCertificatePath, type CertificateInput } from "../x509/path-validation.js";
-import {
-  archiveTimestampData,
-  checkTimestamps,
-  combineTimestampOutcomes,
-  signatureTimestampData,
-  type JadesRevocationChecker,
-  type TimestampOutcome,
-  type JadesTimestampVerifier,
-} from "./evidence.js";
+import type { CertificateInput } from "../x509/path-validation.js";
+import type { JadesRevocationChecker, JadesTimestampVerifier } from "./evidence.js";
 import { SIGD_HTTP_HEADERS, SIGD_OBJECT_ID_BY_URI_HASH, checkCritical, readAlgorithm, readProtectedHeader, type JadesProtectedHeader } from "./header.js";
+import type { ProofOfExistence } from "./proof-of-existence.js";
 import {
   JADES_CHECK_ORDER,
   JadesCheckFailure,
@@ -39,27 +31,12 @@ import {
   type JadesReport,
   type JadesSignatureReport,
 } from "./report.js";
+import type { RevocationJudgement } from "./revocation-status.js";
+import { signerInfo } from "./signer.js";
 import { readJwsDocument, type JwsDocument, type JwsSignatureParts } from "./serialisation.js";
 import { signedDocuments, signedPayload, type JadesDetachedContent } from "./signed-data.js";
-import { pathFailureCheck, verifyJadesSigner } from "./signer.js";
-import { readUnsignedProperties, type JadesUnsignedProperties, type TimestampContainer } from "./unsigned.js";
-import { checkPathRevocation } from "../revocation/check.js";
-import { verifyTimestampToken } from "../timestamp/verify.js";
-
-/** The default time-stamp verifier: core's RFC 3161 token verification (`@elicence/core/timestamp`). */
-const CORE_TIMESTAMPS: JadesTimestampVerifier = { verify: (token, options) => verifyTimestampToken(token, options) };
-
-/**
- * The default revocation checker for `rVals`: core's CRL and OCSP verification over the path,
- * fail closed (every certificate but the anchor needs current evidence among the values).
- */
-const CORE_REVOCATION: JadesRevocationChecker = {
-  check: async ({ path, crls, ocspResponses, at, pastValidation }) => {
-    const failure = await checkPathRevocation(path, { crls, ocspResponses, policy: "require", ...(pastValidation ? { acceptLaterEvidence: true } : {}) }, at);
-    if (failure === undefined) return { ok: true };
-    return { ok: false, code: failure.code, reason: failure.reason, ...(failure.revocationTime ? { revocationTime: failure.revocationTime } : {}) };
-  },
-};
+import { readUnsignedProperties, type JadesUnsignedProperties } from "./unsigned.js";
+import { validateJadesSignature } from "./validate-signature.js";
 
 /** Options of {@link verifyJades}. The trust anchors, the time and the allow-list are the caller's. */
 export interface VerifyJadesOptions {
@@ -110,17 +87,6 @@ function toCheck(check: JadesCheckName, f: JadesCheckFailure): JadesCheck {
   return { check, result: f.result, message: f.message, subIndication: f.subIndication, code: f.code };
 }
 
-function describe(cert: Certificate): SignerInfo {
-  return {
-    subject: cert.subject,
-    ...(cert.organizationIdentifier ? { organizationIdentifier: cert.organizationIdentifier } : {}),
-    serialNumber: cert.serialNumber,
-    certificateSha256: backend.base64urlEncode(cert.sha256),
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-  };
-}
-
 function parseWith(cache: CertificateCache) {
   return (der: Uint8Array): Certificate | undefined => {
     try {
@@ -134,6 +100,41 @@ function parseWith(cache: CertificateCache) {
 
 function toCertificate(input: CertificateInput, cache: CertificateCache): Certificate {
   return isCertificate(input) ? input : cache.parse(input);
+}
+
+/** Messages of a time-stamp entry, by what went wrong. */
+const TIMESTAMP_MESSAGES: Partial<Record<string, string>> = {
+  "arcTst-clear-etsiU": "The archive time-stamp covers clear etsiU elements, whose canonicalisation is not supported.",
+  "arcTst-signed-data": "The archive time-stamp covers signed data that was not supplied.",
+};
+
+/**
+ * The entry for the time-stamps of one kind: skipped without any, else the first token that did
+ * not pass (newest element first, each element's tokens in order), else passed.
+ */
+function timestampCheck(check: "signature-timestamp" | "archive-timestamp", containers: number, proof: ProofOfExistence | undefined): JadesCheck {
+  const what = check === "signature-timestamp" ? "signature time-stamp" : "archive time-stamp";
+  if (containers === 0 || !proof) return { check, result: "skipped", message: `The signature has no ${what}.` };
+  const kind = check === "signature-timestamp" ? "signature" : "archive";
+  const bad = proof.timestamps
+    .filter((t) => t.kind === kind && t.result !== "passed")
+    .sort((a, b) => b.element - a.element || a.index - b.index)[0];
+  if (!bad) return { check, result: "passed", message: `Every ${what} verifies.` };
+  const article = kind === "signature" ? "A" : "An";
+  const message = TIMESTAMP_MESSAGES[bad.code ?? ""] ?? (bad.result === "failed" ? `${article} ${what} does not verify.` : `${article} ${what} could not be verified.`);
+  return { check, result: bad.result, message, ...(bad.subIndication ? { subIndication: bad.subIndication } : {}), ...(bad.code ? { code: bad.code } : {}) };
+}
+
+/** The revocation entry. */
+function revocationCheck(judgement: RevocationJudgement | undefined): JadesCheck {
+  const check = "revocation" as const;
+  if (!judgement) return { check, result: "skipped", message: "Not checked: the signing certificate has no valid path." };
+  if (!judgement.checked) return { check, result: "skipped", message: "The signature carries no revocation values, and no revocation checker was given." };
+  if (judgement.failure) return toCheck(check, judgement.failure);
+  if (judgement.revocationTime) {
+    return { check, result: "passed", message: "A certificate of the path was revoked after the time a signature time-stamp proves the signature existed.", code: "REVOKED_AFTER_POE" };
+  }
+  return { check, result: "passed", message: "No certificate of the path is revoked." };
 }
 
 /**
@@ -289,7 +290,8 @@ async function verifyOne(
   signingInput.set(head, 0);
   signingInput.set(data.payload, head.length);
 
-  // 5–7. Signing certificate, signature value, certificate path at `at`.
+  // 5–7, 10–12. Signing certificate, signature value, certificate path; time-stamps, the path at
+  // the proof of existence, revocation and the level: judged by the shared steps, rendered here.
   const xVals: Certificate[] = [];
   for (const der of unsigned?.certificates ?? []) {
     const cert = parseWith(context.cache)(der);
@@ -299,107 +301,49 @@ async function verifyOne(
     }
     xVals.push(cert);
   }
-  const signerResult = await verifyJadesSigner({
+  const validation = await validateJadesSignature({
     header,
     signingInput,
     signature: parts.signature,
-    certificates: [...context.certificates, ...xVals],
+    protectedB64: parts.protectedB64,
+    signatureB64: parts.signatureB64,
+    archivedData: archiveSignedData(header, data.payload, detached),
+    unsigned,
+    certificateValues: xVals,
+    certificates: context.certificates,
+    ...(context.signingCertificate && depth === 0 ? { signingCertificate: context.signingCertificate } : {}),
     trustAnchors: options.trustAnchors,
     at: options.at,
-    ...(context.signingCertificate && depth === 0 ? { signingCertificate: context.signingCertificate } : {}),
     cache: context.cache,
     parse: parseWith(context.cache),
+    timestamps: { verifier: options.timestamps },
+    revocation: options.revocation,
   });
+  const { signer: signerResult } = validation;
   set(signerResult.checks.signingCertificate);
   if (signerResult.checks.signature) set(signerResult.checks.signature);
-  if (signerResult.checks.certificatePath) set(signerResult.checks.certificatePath);
+  if (validation.certificatePath) set(validation.certificatePath);
   if (!signerResult.signer || signerResult.checks.signature?.result !== "passed") return finish();
-  const signer = signerResult.signer;
-  extra.signer = describe(signer);
+  extra.signer = signerInfo(signerResult.signer);
 
   // 8–9. Claimed signing time; signature policy.
   if (header.signingTime) pass("signing-time", `The signature claims a signing time (${header.signingTime.member}).`, header.signingTime.member);
   else set({ check: "signing-time", result: "skipped", message: "The signature claims no signing time (iat or sigT)." });
+  if (validation.proof?.claimedSigningTimeAfterProof) {
+    set(toCheck("signing-time", failed("SIG_CONSTRAINTS_FAILURE", "signing-time-after-timestamp", "The claimed signing time is after the time a signature time-stamp proves.")));
+  }
   if (!header.policy) pass("signature-policy", "The signature names no signature policy.");
   else if ((options.signaturePolicies ?? []).includes(header.policy.id)) pass("signature-policy", "The signature policy is one the caller accepts.");
   else set(toCheck("signature-policy", undetermined("SIGNATURE_POLICY_NOT_AVAILABLE", "policy-not-accepted", "The signature names a signature policy the caller did not accept.")));
 
-  // 10. Signature time-stamps: proof that the signature existed at their time.
-  // Archive time-stamps are verified first, newest first: each proves the elements before it
-  // existed at its time, so an older time-stamp (whose TSA certificate may have expired since) is
-  // judged at that time, not at the validation time (EN 319 102-1 §5.6.3, past validation).
-  const evidenceContext = { trustAnchors: options.trustAnchors, intermediates: [signer, ...signerResult.intermediates], at: options.at };
-  const arcData = archiveSignedData(header, data.payload, detached);
-  const proven: { position: number; time: number }[] = [];
-  const provenAt = (position: number) => {
-    const times = proven.filter((p) => p.position > position).map((p) => p.time);
-    return times.length > 0 ? new Date(Math.min(...times)) : options.at;
-  };
-  const judgeNewestFirst = async (check: "signature-timestamp" | "archive-timestamp", containers: readonly TimestampContainer[], data: Parameters<typeof checkTimestamps>[2]) => {
-    const outcomes: TimestampOutcome[] = [];
-    for (const container of [...containers].reverse()) {
-      const outcome = await checkTimestamps(check, [container], data, options.timestamps ?? CORE_TIMESTAMPS, { ...evidenceContext, at: provenAt(container.position) });
-      outcomes.push(outcome);
-      for (const time of outcome.times) proven.push({ position: container.position, time: time.getTime() });
-    }
-    return combineTimestampOutcomes(check, outcomes);
-  };
-  const arcTst = await judgeNewestFirst("archive-timestamp", unsigned?.archiveTimestamps ?? [], (container) =>
-    archiveTimestampData(arcData, parts.protectedB64, parts.signatureB64, unsigned!.components, container),
-  );
-  const sigTst = await judgeNewestFirst("signature-timestamp", unsigned?.signatureTimestamps ?? [], () => signatureTimestampData(parts.signatureB64));
-  set(sigTst.check);
-  const poe = sigTst.times.length ? new Date(Math.min(...sigTst.times.map((t) => t.getTime()))) : undefined;
-  if (poe) {
-    extra.proofOfExistence = poe.toISOString();
-    if (header.signingTime && header.signingTime.time.getTime() > poe.getTime()) {
-      set(toCheck("signing-time", failed("SIG_CONSTRAINTS_FAILURE", "signing-time-after-timestamp", "The claimed signing time is after the time a signature time-stamp proves.")));
-    }
-  }
+  // 10. Signature time-stamps, 12. archive time-stamps: one entry per kind.
+  const poe = validation.proof?.signatureExisted;
+  if (poe) extra.proofOfExistence = poe.toISOString();
+  set(timestampCheck("signature-timestamp", unsigned?.signatureTimestamps.length ?? 0, validation.proof));
+  set(timestampCheck("archive-timestamp", unsigned?.archiveTimestamps.length ?? 0, validation.proof));
 
-  // 7'. A path that is out of its validity at `at` may be valid when the time-stamp proves the signature existed.
-  let path = signerResult.path;
-  let pathTime = options.at;
-  const outOfBounds = signerResult.pathFailure && ["EXPIRED", "NOT_YET_VALID"].includes(signerResult.pathFailure.code);
-  if (!path && outOfBounds && poe) {
-    const again = await validateCertificatePath({ leaf: signer, intermediates: signerResult.intermediates, trustAnchors: options.trustAnchors, at: poe, cache: context.cache });
-    if (again.ok) {
-      path = again.path;
-      pathTime = poe;
-      pass("certificate-path", "The signing certificate chains to a trust anchor and was valid when a signature time-stamp proves the signature existed.", "POE");
-    } else set(pathFailureCheck(again));
-  }
-
-  // 11. Revocation, with the evidence in rVals, through the caller's checker.
-  const evidence = unsigned?.revocation;
-  let revocationChecked = false;
-  if (!path) set({ check: "revocation", result: "skipped", message: "Not checked: the signing certificate has no valid path." });
-  else if (options.revocation ?? evidence) {
-    const checker = options.revocation ?? CORE_REVOCATION;
-    const request = { path, crls: evidence?.crls ?? [], ocspResponses: evidence?.ocspResponses ?? [] };
-    let result = await checker.check({ ...request, at: pathTime });
-    // Past validation (EN 319 102-1 §5.6.2.4): evidence carried in rVals, gathered after the
-    // time-stamp while the certificates were valid, settles their status at the proven time.
-    if (!result.ok && result.code !== "REVOKED" && poe && evidence) {
-      const past = await checker.check({ ...request, at: poe, pastValidation: true });
-      if (past.ok || past.code === "REVOKED") result = past;
-    }
-    if (result.ok) {
-      revocationChecked = true;
-      pass("revocation", "No certificate of the path is revoked.");
-    } else if (result.code === "REVOKED" && result.revocationTime && poe && poe.getTime() < result.revocationTime.getTime()) {
-      revocationChecked = true;
-      pass("revocation", "A certificate of the path was revoked after the time a signature time-stamp proves the signature existed.", "REVOKED_AFTER_POE");
-    } else if (result.code === "REVOKED") {
-      const proven = poe !== undefined && result.revocationTime !== undefined;
-      set(toCheck("revocation", proven ? failed("REVOKED", "REVOKED", result.reason) : undetermined("REVOKED_NO_POE", "REVOKED", result.reason)));
-    } else set(toCheck("revocation", undetermined("TRY_LATER", String(result.code).slice(0, 64), result.reason)));
-  } else if (evidence) {
-    set(toCheck("revocation", undetermined("TRY_LATER", "revocation-checker-missing", "The signature carries revocation values, and no revocation checker was given.")));
-  } else set({ check: "revocation", result: "skipped", message: "The signature carries no revocation values, and no revocation checker was given." });
-
-  // 12. Archive time-stamps over the signature and the evidence before them (verified above).
-  set(arcTst.check);
+  // 11. Revocation, with the evidence in rVals, through the caller's checker or core's.
+  set(revocationCheck(validation.revocation));
 
   // 13. Counter-signatures, each validated as a signature of this signature's value.
   for (const cSig of unsigned?.counterSignatures ?? []) {
@@ -418,18 +362,7 @@ async function verifyOne(
     }
   }
 
-  // The level reached (TS 119 182-1 clause 6): B-B needs a signed certificate reference and a claimed signing time.
-  const baseline = (header.reference !== undefined || header.x5c !== undefined) && header.signingTime !== undefined;
-  if (baseline) {
-    level = "B-B";
-    if (sigTst.times.length > 0) {
-      level = "B-T";
-      if (xVals.length > 0 && evidence && revocationChecked) {
-        level = "B-LT";
-        if (arcTst.times.length > 0) level = "B-LTA";
-      }
-    }
-  }
+  level = validation.level;
   return finish();
 }
 

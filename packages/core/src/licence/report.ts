@@ -148,8 +148,12 @@ export type FormatFailureCode =
   | "not-disclosable"
   | "etsiU-unsupported";
 
-/** Why the signature check failed, besides `ERR_SIGNATURE_INVALID`. */
-export type SignatureFailureCode = "x5t#S256" | "key-algorithm" | "key" | "signing-certificate-not-found";
+/**
+ * Why the signature check failed, besides `ERR_SIGNATURE_INVALID`: the header member that names
+ * another certificate than the signer's (`x5t#S256` against a legacy `x5c`, `kid`), an unreadable
+ * `x5c`, a key that does not fit or cannot be used, or no certificate found at all.
+ */
+export type SignatureFailureCode = "x5t#S256" | "kid" | "x5c" | "key-algorithm" | "key" | "signing-certificate-not-found";
 
 /** Why the issuer-authorised check failed (the trust list against the signing certificate). */
 export type IssuerFailureCode = "certificate-department" | "department-not-listed" | "type-not-authorised" | "department-period" | "certificate-not-listed";

@@ -4,24 +4,35 @@
  * entry of the report. Fails closed: anything that cannot be established is INDETERMINATE or FAILED,
  * never PASSED.
  *
+ * A licence is a JAdES signature, and its signature is judged by the JAdES validator's own steps
+ * (`jades/validate-signature.ts`: the signing certificate by `x5t#S256` or a legacy `x5c`, the
+ * signature value, the certificate path, the time-stamps and the proof of existence they give,
+ * the revocation values, the level), with the trust list as its anchors, certificate pool, path
+ * cache and list of time-stamping authorities. What this module adds is the licence's own: its
+ * claims and their issuance time, the issuing department's authorisation, the SD-JWT disclosures,
+ * the validity period and the status list.
+ *
  * @module
  */
 import { backend } from "../crypto/index.js";
 import type { JwsAlgorithm } from "../crypto/algorithms.js";
-import type { PublicKeyHandle } from "../crypto/backend.js";
 import { LicenceError, isLicenceError } from "../errors/errors.js";
 import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
 import { parseLicenceId, validateHolderId, type HolderIdType } from "../identifiers/index.js";
 import { DEFAULT_JWS_LIMITS, parseCompactJws, parseFlattenedJws, type ParsedJws } from "../jws/jws.js";
 import { resolveDisclosures, DISCLOSURE_LIMITS } from "../sdjwt/disclosure.js";
 import { readUnsignedProperties, type JadesUnsignedProperties } from "../jades/unsigned.js";
-import { JadesCheckFailure } from "../jades/report.js";
+import { JadesCheckFailure, failed as jadesFailed } from "../jades/report.js";
+import { readProtectedHeader, type JadesProtectedHeader } from "../jades/header.js";
+import { pathRevocationChecker } from "../jades/evidence.js";
+import { describeRevocationValues } from "../jades/revocation-status.js";
+import { validateJadesSignature } from "../jades/validate-signature.js";
+import { signerInfo } from "../jades/signer.js";
 import { encodeBase64 } from "../encoding/base64.js";
-import { establishProofOfExistence, judgeSigningCertificate, signatureLevel, timestampsOf, type ProofOfExistence, type UnsignedTimestamp } from "./proof-of-existence.js";
-import { checkRevocationValues, type CarriedRevocationValues } from "./revocation-evidence.js";
-import type { TrustList } from "../trust/trust-list.js";
+import type { ChainResult, TrustList } from "../trust/trust-list.js";
 import type { RevocationOptions } from "../revocation/check.js";
 import type { Certificate } from "../x509/index.js";
+import type { PathValidationResult } from "../x509/path-validation.js";
 import { statusFromValue } from "../status/index.js";
 import { readEndReason } from "./status-reason.js";
 import type { VerifiedStatusList } from "../status/token.js";
@@ -34,16 +45,15 @@ import {
   disclosureCode,
   statusCode,
   type CheckName,
-  type CheckResult,
   type FormatFailureCode,
   type Indication,
   type ReportCheck,
-  type ReportCheckCode,
+  type SignatureLevel,
   type SignerInfo,
-  type SubIndication,
   type VerificationReport,
 } from "./report.js";
 import { multiSignedInput, verifyMultiSignedLicence } from "./multi-signed-verify.js";
+import { CheckFailure, PATH_AT_PROOF, fail, indeterminate, pathCheck, revocationValueEntry, signerFailure, timestampEntry } from "./signature-checks.js";
 
 /** Options of {@link verifyLicence}. Both the algorithm allow-list and the time are the caller's. */
 export interface VerifyLicenceOptions {
@@ -90,36 +100,19 @@ export type StatusListResolver = (reference: { readonly uri: string; readonly id
 
 const HOLDER_KINDS = new Set<HolderKind>(["natural-person", "legal-person", "other"]);
 
-class CheckFailure extends Error {
-  constructor(
-    readonly result: Exclude<CheckResult, "passed" | "skipped">,
-    readonly subIndication: SubIndication,
-    readonly code: ReportCheckCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const fail = (sub: SubIndication, code: ReportCheckCode, message: string) => new CheckFailure("failed", sub, code, message);
-const indeterminate = (sub: SubIndication, code: ReportCheckCode, message: string) => new CheckFailure("indeterminate", sub, code, message);
-
 /** The input, split into its JWS, the disclosures that travel with it and the archive's evidence. */
 interface Envelope {
   readonly jws: ParsedJws;
   readonly disclosures: readonly string[];
+  /** The archive form's unsigned properties (`etsiU`), read by the JAdES validator's reader. */
+  readonly unsigned?: JadesUnsignedProperties;
   /** Certificates the archive form carries (`etsiU` → `xVals`), standard base64 DER. */
   readonly certificates: readonly string[];
-  /** Time-stamp tokens the archive form carries (`etsiU` → `sigTst`, `arcTst`). */
-  readonly timestamps: readonly UnsignedTimestamp[];
-  /** Revocation values the archive form carries (`etsiU` → `rVals`). */
-  readonly revocation?: CarriedRevocationValues;
   /** Unsigned properties the archive carries that this verifier does not evaluate (`cSig`, …). */
   readonly unsupported: readonly string[];
 }
 
 const NO_CERTIFICATES: readonly string[] = Object.freeze([]);
-const NO_TIMESTAMPS: readonly UnsignedTimestamp[] = Object.freeze([]);
 
 function parseEnvelope(input: string | Record<string, unknown>, algorithms: readonly JwsAlgorithm[]): Envelope {
   const options = { algorithms };
@@ -137,7 +130,7 @@ function parseEnvelope(input: string | Record<string, unknown>, algorithms: read
     if (disclosures.length > DISCLOSURE_LIMITS.maxCount) {
       throw new LicenceError("ERR_INPUT_TOO_LARGE", "There are more disclosures than allowed.", { details: { limit: DISCLOSURE_LIMITS.maxCount } });
     }
-    return { jws: parseCompactJws(parts[0]!, options), disclosures, certificates: NO_CERTIFICATES, timestamps: NO_TIMESTAMPS, unsupported: NO_CERTIFICATES };
+    return { jws: parseCompactJws(parts[0]!, options), disclosures, certificates: NO_CERTIFICATES, unsupported: NO_CERTIFICATES };
   }
   if (!isJsonObject(input)) throw new TypeError("A licence is a string or an archive object.");
   return envelopeFromArchive(parseFlattenedJws(input, options));
@@ -153,13 +146,12 @@ function envelopeFromArchive(jws: ParsedJws): Envelope {
     throw new LicenceError("ERR_JWS_INVALID", "The archive's disclosures are malformed.", { details: { reason: "disclosures" } });
   }
   const list = (disclosures as string[] | undefined) ?? [];
-  if (!evidence) return { jws, disclosures: list, certificates: NO_CERTIFICATES, timestamps: NO_TIMESTAMPS, unsupported: NO_CERTIFICATES };
+  if (!evidence) return { jws, disclosures: list, certificates: NO_CERTIFICATES, unsupported: NO_CERTIFICATES };
   return {
     jws,
     disclosures: list,
+    unsigned: evidence,
     certificates: evidence.certificates.map(encodeBase64),
-    timestamps: timestampsOf(evidence),
-    ...(evidence.revocation ? { revocation: evidence.revocation } : {}),
     unsupported: [...evidence.unsupported, ...evidence.counterSignatures.map(() => "cSig")],
   };
 }
@@ -178,7 +170,7 @@ const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * The signer's chain, leaf first: the legacy `x5c` header member when the licence has one (its
- * leaf must then be the certificate `x5t#S256` names, checked with the signature), else the chain
+ * leaf must then be the certificate `x5t#S256` names, which the signer step checks), else the chain
  * the trust list carries for `x5t#S256`, else the archive's certificate values whose leaf is the
  * certificate `x5t#S256` names. `undefined` when no certificate is the one the header names.
  */
@@ -268,28 +260,6 @@ function toLicence(claims: LicenceClaims, resolved: Record<string, unknown>): Li
   };
 }
 
-const signerInfos = new WeakMap<Certificate, SignerInfo>();
-
-function signerInfo(cert: Certificate): SignerInfo {
-  let info = signerInfos.get(cert);
-  if (!info) {
-    info = describeSigner(cert);
-    signerInfos.set(cert, info);
-  }
-  return info;
-}
-
-function describeSigner(cert: Certificate): SignerInfo {
-  return {
-    subject: cert.subject,
-    ...(cert.organizationIdentifier ? { organizationIdentifier: cert.organizationIdentifier } : {}),
-    serialNumber: cert.serialNumber,
-    certificateSha256: backend.base64urlEncode(cert.sha256),
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-  };
-}
-
 const MESSAGES: Record<CheckName, string> = {
   format: "The licence is well formed.",
   algorithm: "The signature algorithm is allowed.",
@@ -301,19 +271,6 @@ const MESSAGES: Record<CheckName, string> = {
   status: "The licence's status allows it.",
   timestamp: "A time-stamp proves the signature existed at its time.",
   "revocation-value": "A revocation value shows a certificate of the path was not revoked.",
-};
-
-const PATH_SUB: Partial<Record<string, SubIndication>> = {
-  PATH_NOT_FOUND: "NO_CERTIFICATE_CHAIN_FOUND",
-  EXPIRED: "OUT_OF_BOUNDS_NO_POE",
-  NOT_YET_VALID: "OUT_OF_BOUNDS_NO_POE",
-  REVOKED: "REVOKED_NO_POE",
-  REVOCATION_UNKNOWN: "TRY_LATER",
-};
-
-const REVOCATION_MESSAGES: Partial<Record<string, string>> = {
-  REVOKED: "A certificate in the signing certificate's path is revoked.",
-  REVOCATION_UNKNOWN: "No current, valid revocation evidence was found for the signing certificate's path.",
 };
 
 /**
@@ -353,13 +310,14 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     lastStatusList = found;
     return statusOf(found, ref.idx);
   };
-  let poe: ProofOfExistence | undefined;
-  let revocationValues: readonly ReportCheck[] = [];
+  let evidence: readonly ReportCheck[] = [];
+  let level: SignatureLevel = "B-B";
+  let proofOfExistence: Date | undefined;
 
   const finish = (): VerificationReport => {
     const list = CHECK_ORDER.map(
       (name): ReportCheck => checks.get(name) ?? { check: name, result: "skipped" as const, message: "Not checked: an earlier check failed." },
-    ).concat(poe?.checks ?? [], revocationValues);
+    ).concat(evidence);
     const failed = list.find((c) => c.result === "failed");
     const undetermined = list.find((c) => c.result === "indeterminate");
     const indication: Indication = failed ? "FAILED" : undetermined ? "INDETERMINATE" : "PASSED";
@@ -376,25 +334,33 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
       verificationTime: isoFromMillis(at.getTime()),
       ...(status ? { status } : {}),
       ...(supersededBy ? { supersededBy } : {}),
-      level: signatureLevel(poe, (envelope?.certificates.length ?? 0) > 0, evidenceVerified(revocationValues)),
-      ...(poe?.signatureExisted !== undefined ? { proofOfExistence: isoFromMillis(poe.signatureExisted) } : {}),
+      level,
+      ...(proofOfExistence ? { proofOfExistence: isoFromMillis(proofOfExistence.getTime()) } : {}),
     };
   };
 
   // 1–2. Format and algorithm: the algorithm is judged while the header is read, before any key.
   let x5c: readonly string[] | undefined;
+  let header: JadesProtectedHeader;
+  const certificateValues: Certificate[] = [];
   try {
     envelope = parseEnvelope(input, algorithms);
-    const header = envelope.jws.header;
-    if (header.typ !== LICENCE_TYP) throw formatError("typ");
+    const raw = envelope.jws.header;
+    if (raw.typ !== LICENCE_TYP) throw formatError("typ");
     // Exactly one signing-certificate reference (ETSI TS 119 182-1 clause 5.1.7): x5t#S256.
-    if (typeof header["x5t#S256"] !== "string" || !THUMBPRINT.test(header["x5t#S256"])) throw formatError("x5t#S256");
-    if (header.x5c !== undefined) {
-      if (!Array.isArray(header.x5c) || header.x5c.length === 0 || header.x5c.length > 10 || header.x5c.some((c) => typeof c !== "string")) throw formatError("x5c");
-      if (!trustList.certificateFromX5c(header.x5c[0] as string)) throw formatError("x5c");
+    if (typeof raw["x5t#S256"] !== "string" || !THUMBPRINT.test(raw["x5t#S256"])) throw formatError("x5t#S256");
+    if (raw.x5c !== undefined) {
+      if (!Array.isArray(raw.x5c) || raw.x5c.length === 0 || raw.x5c.length > 10 || raw.x5c.some((c) => typeof c !== "string")) throw formatError("x5c");
+      if (!trustList.certificateFromX5c(raw.x5c[0] as string)) throw formatError("x5c");
     }
-    x5c = signerChain(header, envelope, trustList);
+    for (const value of envelope.certificates) {
+      const cert = trustList.certificateFromX5c(value);
+      if (!cert) throw new LicenceError("ERR_JWS_INVALID", "The signature's unsigned properties (etsiU) are malformed.", { details: { reason: "xVals" } });
+      certificateValues.push(cert);
+    }
+    x5c = signerChain(raw, envelope, trustList);
     claims = readClaims(envelope.jws);
+    header = readHeader(raw);
   } catch (err) {
     if (isLicenceError(err, "ERR_ALGORITHM_NOT_ALLOWED")) {
       pass("format", "The licence header is well formed.");
@@ -411,66 +377,58 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     record("format", indeterminate("SIG_CONSTRAINTS_FAILURE", "etsiU-unsupported", "The archive carries an unsigned property this verifier does not evaluate."));
   }
 
-  // 3. Signature, with the key of the certificate the header names (and only that one).
-  const header = envelope.jws.header;
-  const leaf = x5c && trustList.certificateFromX5c(x5c[0]!);
-  if (!x5c || !leaf) {
-    record(
-      "signature",
-      indeterminate("NO_SIGNING_CERTIFICATE_FOUND", "signing-certificate-not-found", "Neither the trust list nor the licence holds the certificate the licence names."),
-    );
+  // 3–4. The JAdES validator's steps, with the trust list: signing certificate and signature value,
+  // certificate path, time-stamps and proof of existence, revocation values, level.
+  const jws = envelope.jws;
+  const chain = x5c ?? NO_CERTIFICATES;
+  const validation = await validateJadesSignature({
+    header,
+    signingInput: jws.signingInput,
+    signature: jws.signature,
+    protectedB64: jws.protectedB64,
+    signatureB64: jws.signatureB64,
+    // What an archive time-stamp covers first: the payload as signed (only built when one is carried).
+    archivedData: envelope.unsigned?.archiveTimestamps.length ? backend.asciiBytes(jws.payloadB64) : undefined,
+    unsigned: envelope.unsigned,
+    certificateValues,
+    certificates: signerPool(chain, trustList),
+    trustAnchors: trustList.anchors,
+    at,
+    parse: (der) => trustList.certificateFromX5c(encodeBase64(der)) ?? undefined,
+    validatePath: (leaf, _intermediates, when) => validatePath(trustList, chain, leaf, when),
+    ...(envelope.unsigned && envelope.unsigned.signatureTimestamps.length + envelope.unsigned.archiveTimestamps.length > 0 ? { timestamps: timestampPolicy(trustList) } : {}),
+    ...(options.revocation ? { revocation: pathRevocationChecker(options.revocation) } : {}),
+  });
+  // The report names the certificate the licence names, even when its signature does not verify.
+  const named = chain[0] !== undefined ? trustList.certificateFromX5c(chain[0]) : null;
+  if (named) signer = signerInfo(named);
+  const signatureFailure = signerFailure(validation);
+  if (signatureFailure) {
+    record("signature", signatureFailure);
     return finish();
   }
+  const leaf = validation.signer.signer!;
   signer = signerInfo(leaf);
-  if (header["x5t#S256"] !== signer.certificateSha256) {
-    record("signature", fail("SIG_CRYPTO_FAILURE", "x5t#S256", "The certificate digest in the header is not the signing certificate's."));
-    return finish();
-  }
-  if (leaf.publicKeyAlgorithm !== header.alg) {
-    record("signature", fail("SIG_CRYPTO_FAILURE", "key-algorithm", "The signing certificate's key does not fit the algorithm."));
-    return finish();
-  }
-  const signingTime = new Date(claims.iat * 1000);
-  const revocation = options.revocation && { ...options.revocation, at: options.revocation.at ?? at };
-  const chain = trustList.validateChainCached(x5c, signingTime, revocation) ?? (await trustList.validateChain(x5c, signingTime, revocation));
-  let key: PublicKeyHandle;
-  try {
-    key = chain.ok ? chain.key : await backend.importPublicKey(leaf.spki, header.alg);
-  } catch {
-    record("signature", fail("SIG_CRYPTO_FAILURE", "key", "The signing certificate's key cannot be used."));
-    return finish();
-  }
-  const valid = backend.verifySync ? backend.verifySync(key, envelope.jws.signingInput, envelope.jws.signature) : await backend.verify(key, envelope.jws.signingInput, envelope.jws.signature);
-  if (!valid) {
-    record("signature", fail("SIG_CRYPTO_FAILURE", "ERR_SIGNATURE_INVALID", "The signature is not valid."));
-    return finish();
-  }
   pass("signature");
+  level = validation.level ?? "B-B";
+  proofOfExistence = validation.proof?.signatureExisted;
 
-  // Time-stamps (one check entry each): what they prove the signature existed at.
-  if (envelope.timestamps.length > 0) poe = await establishProofOfExistence(envelope.jws, envelope.timestamps, trustList, at, signingTime.getTime());
-
-  // 4. Certificate path: at the verification time or, when the certificate has expired or been
-  // revoked since, at the proof of existence (EN 319 102-1 §5.6.2); revocation judged against the
-  // claimed signing time when nothing proves the signature older.
-  if (chain.ok || chain.code === "REVOKED") {
-    const revocationAtProof = envelope.revocation && pastEvidence(options.revocation, envelope.revocation);
-    const judged = await judgeSigningCertificate(trustList, x5c, at, poe?.signatureExisted, { revocation, revocationAtProof, claimedSigningTime: signingTime.getTime() });
-    if (judged.ok) pass("certificate-path", judged.atProof ? "The signing certificate's path was valid when a time-stamp proves the signature existed." : undefined);
-    else record("certificate-path", new CheckFailure(judged.result, judged.sub, judged.code, judged.message));
-  } else {
-    const sub = PATH_SUB[chain.code] ?? "CHAIN_CONSTRAINTS_FAILURE";
-    const message =
-      chain.code === "PATH_NOT_FOUND"
-        ? "The signing certificate does not chain to a trusted root."
-        : (REVOCATION_MESSAGES[chain.code] ?? "The signing certificate's path is not valid at the signing time.");
-    record("certificate-path", sub === "CHAIN_CONSTRAINTS_FAILURE" || sub === "REVOKED" ? fail(sub, chain.code, message) : indeterminate(sub, chain.code, message));
-  }
-  // The archive's revocation values, each judged at the proof of existence (one entry each).
-  if (envelope.revocation) {
-    const plain = trustList.validateChainCached(x5c, signingTime) ?? (await trustList.validateChain(x5c, signingTime));
-    if (plain.ok) revocationValues = await checkRevocationValues(envelope.revocation, plain.path, poe?.signatureExisted ?? at.getTime());
-  }
+  // The certificate path, as the validator judged it, and the licence's own claim: it was issued
+  // (iat) while its certificate was valid and not revoked.
+  const signingTime = new Date(claims.iat * 1000);
+  const issued = judgeChain(trustList, chain, signingTime);
+  const atIssue = issued instanceof Promise ? await issued : issued;
+  const path = pathCheck(validation, atIssue, signingTime);
+  if (path) record("certificate-path", path);
+  else pass("certificate-path", validation.pathAtProof || validation.revocation?.checked === true && validation.revocation.revocationTime ? PATH_AT_PROOF : undefined);
+  // Each time-stamp and each revocation value the archive carries, one entry each.
+  const rVals = envelope.unsigned?.revocation;
+  const valuesPath = validation.path ?? (atIssue.ok ? atIssue.path : undefined);
+  const values =
+    rVals && valuesPath
+      ? await describeRevocationValues(rVals, valuesPath, proofOfExistence ?? at, proofOfExistence, true, validation.revocation?.checked === true && !validation.revocation.failure)
+      : [];
+  evidence = [...(validation.proof?.timestamps.map(timestampEntry) ?? []), ...values.map(revocationValueEntry)];
   if (signingTime.getTime() > at.getTime()) {
     record("validity-period", fail("NOT_YET_VALID", "signing-time-in-future", "The licence claims a signing time after the verification time."));
   }
@@ -535,26 +493,51 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
   return finish();
 }
 
-/** At most this many pieces of evidence go into one path validation (the revocation checker's limit). */
-const MAX_EVIDENCE = 64;
+/** The trust-list service role whose certificates may time-stamp licences. */
+const TIME_STAMPING_ROLE = "time-stamping" as const;
 
-/**
- * Revocation evidence for judging the path at the proof of existence: the archive's `rVals` (with
- * whatever the caller gave), evidence gathered after that time allowed (EN 319 102-1 §5.6.2.4).
- */
-function pastEvidence(given: RevocationOptions | undefined, carried: CarriedRevocationValues): RevocationOptions {
-  const { at: _now, ...rest } = given ?? {};
-  return {
-    ...rest,
-    crls: [...(given?.crls ?? []), ...carried.crls].slice(0, MAX_EVIDENCE),
-    ocspResponses: [...(given?.ocspResponses ?? []), ...carried.ocspResponses].slice(0, MAX_EVIDENCE),
-    acceptLaterEvidence: true,
-  };
+/** The protected header, read by the JAdES validator's reader. */
+function readHeader(raw: ParsedJws["header"]): JadesProtectedHeader {
+  try {
+    return readProtectedHeader(raw, raw.alg, []);
+  } catch (err) {
+    if (!(err instanceof JadesCheckFailure)) throw err;
+    throw fail("FORMAT_FAILURE", "ERR_HEADER_INVALID", "The licence is not in the expected format.");
+  }
 }
 
-/** Revocation values that all verified (those about other certificates aside), at least one. */
-function evidenceVerified(checks: readonly ReportCheck[]): boolean {
-  return checks.some((c) => c.result === "passed") && checks.every((c) => c.result === "passed" || c.result === "skipped");
+/** The certificates of the signer's chain the trust list has parsed (the candidates for `x5t#S256`). */
+function signerPool(chain: readonly string[], trustList: TrustList): Certificate[] {
+  const pool: Certificate[] = [];
+  for (const text of chain) {
+    const cert = trustList.certificateFromX5c(text);
+    if (cert) pool.push(cert);
+  }
+  return pool;
+}
+
+/** The signer's chain judged at a time through the trust list's path cache (no promise once cached). */
+function judgeChain(trustList: TrustList, chain: readonly string[], at: Date): ChainResult | Promise<ChainResult> {
+  return trustList.validateChainCached(chain, at) ?? trustList.validateChain(chain, at);
+}
+
+/** The validator's path step, through the trust list: the chain the licence names, from its anchors. */
+function validatePath(trustList: TrustList, chain: readonly string[], leaf: Certificate, at: Date): PathValidationResult | Promise<PathValidationResult> {
+  const toResult = (result: ChainResult): PathValidationResult =>
+    result.ok ? { ok: true, path: result.path } : { ok: false, code: result.code, reason: "The signing certificate's path is not valid.", certificate: leaf };
+  if (chain[0] === undefined || trustList.certificateFromX5c(chain[0]) !== leaf) return toResult({ ok: false, code: "PATH_NOT_FOUND" });
+  const judged = judgeChain(trustList, chain, at);
+  return judged instanceof Promise ? judged.then(toResult) : toResult(judged);
+}
+
+/** Time-stamps of a licence: by a TSA on the trust list's anchors, listed for time-stamping. */
+function timestampPolicy(trustList: TrustList) {
+  return {
+    trustAnchors: trustList.anchors,
+    intermediates: signerPool(trustList.document.certificates ?? [], trustList),
+    acceptTsa: (tsa: Certificate) =>
+      trustList.serviceCertificate(TIME_STAMPING_ROLE, tsa.sha256) ? undefined : jadesFailed("SIG_CONSTRAINTS_FAILURE", "tsa-not-listed", "The trust list does not list the time-stamp's TSA."),
+  };
 }
 
 function checkIssuer(trustList: TrustList, leaf: Certificate, claims: LicenceClaims, signingTime: Date): void {

@@ -15,9 +15,6 @@ import { decodeBase64, encodeBase64 } from "../encoding/base64.js";
 import { isValidUscc } from "../identifiers/index.js";
 import { parseCompactJws, signJws, toCompact, type Signer } from "../jws/jws.js";
 import { parseCertificate, pathValidityWindow, validateCertificatePath, type Certificate, type PathValidationCode } from "../x509/index.js";
-import { checkPathRevocation, type RevocationOptions } from "../revocation/check.js";
-import type { CrlReason } from "../revocation/evidence.js";
-import type { PublicKeyHandle } from "../crypto/backend.js";
 
 /** The JWS `typ` of a trust list. */
 export const TRUST_LIST_TYP = "elicence-trust-list+jwt";
@@ -119,26 +116,12 @@ interface CachedPath {
   readonly path?: readonly Certificate[];
   readonly notBefore?: number;
   readonly notAfter?: number;
-  readonly key?: PublicKeyHandle;
 }
 
 const MAX_CACHE = 1024;
 
 /** The outcome of validating a signer's chain (see {@link TrustList.validateChain}). */
-export type ChainResult =
-  | { readonly ok: true; readonly path: readonly Certificate[]; readonly key: PublicKeyHandle }
-  | {
-      readonly ok: false;
-      readonly code: PathValidationCode;
-      /** For `REVOKED`: when the certificate was revoked. */
-      readonly revocationTime?: Date;
-      /** For `REVOKED`: the reason given, if any. */
-      readonly revocationReason?: CrlReason;
-      /** For `REVOKED` / `REVOCATION_UNKNOWN`: the position of the certificate in the path (0 = leaf). */
-      readonly index?: number;
-      /** For `REVOCATION_UNKNOWN`: the code of the first piece of evidence refused, if any. */
-      readonly evidenceCode?: string;
-    };
+export type ChainResult = { readonly ok: true; readonly path: readonly Certificate[] } | { readonly ok: false; readonly code: PathValidationCode };
 
 interface PathEntry {
   readonly x5c: readonly string[];
@@ -256,35 +239,23 @@ export class TrustList {
 
   /**
    * Validates a signer's `x5c` chain against the anchors (cached per chain). The path is validated
-   * once; each call re-checks only that `at` lies within every certificate's validity. Revocation,
-   * when `revocation` is given, is checked on every call (evidence is never cached with the path).
+   * once; each call re-checks only that `at` lies within every certificate's validity. Revocation
+   * is a step of its own (`jades/revocation-status.ts`): evidence is never cached with the path.
    *
    * @internal used by `verifyLicence`
    */
-  async validateChain(x5c: readonly string[], at: Date, revocation?: RevocationOptions): Promise<ChainResult> {
+  async validateChain(x5c: readonly string[], at: Date): Promise<ChainResult> {
     const entry = this.#entry(x5c);
-    const judged = this.#judge(entry.settled ?? (await entry.pending), at);
-    if (!judged.ok || revocation === undefined) return judged;
-    const failure = await checkPathRevocation(judged.path, revocation, at);
-    if (failure === undefined) return judged;
-    return {
-      ok: false,
-      code: failure.code,
-      ...(failure.index !== undefined ? { index: failure.index } : {}),
-      ...(failure.revocationTime ? { revocationTime: failure.revocationTime } : {}),
-      ...(failure.revocationReason ? { revocationReason: failure.revocationReason } : {}),
-      ...(failure.revocationProblems?.[0] ? { evidenceCode: failure.revocationProblems[0].code } : {}),
-    };
+    return this.#judge(entry.settled ?? (await entry.pending), at);
   }
 
   /**
    * The same answer as {@link validateChain} when this chain's path is already validated (no
-   * promise on the hot path), `undefined` when it is not yet, or when revocation must be checked.
+   * promise on the hot path), `undefined` when it is not yet.
    *
    * @internal used by `verifyLicence`
    */
-  validateChainCached(x5c: readonly string[], at: Date, revocation?: RevocationOptions): ChainResult | undefined {
-    if (revocation !== undefined) return undefined;
+  validateChainCached(x5c: readonly string[], at: Date): ChainResult | undefined {
     const settled = this.#entry(x5c).settled;
     return settled ? this.#judge(settled, at) : undefined;
   }
@@ -314,7 +285,7 @@ export class TrustList {
     const t = at.getTime();
     if (t < cached.notBefore!) return { ok: false, code: "NOT_YET_VALID" };
     if (t > cached.notAfter!) return { ok: false, code: "EXPIRED" };
-    return { ok: true, path: cached.path!, key: cached.key! };
+    return { ok: true, path: cached.path! };
   }
 
   async #buildPath(x5c: readonly string[]): Promise<CachedPath> {
@@ -337,16 +308,9 @@ export class TrustList {
       keyUsage: ["digitalSignature", "nonRepudiation"],
     });
     if (!result.ok) return { ok: false, code: result.code };
-    const alg = leaf.publicKeyAlgorithm;
-    if (!alg) return { ok: false, code: "ALGORITHM_UNSUPPORTED" };
-    let key: PublicKeyHandle;
-    try {
-      key = await backend.importPublicKey(leaf.spki, alg);
-    } catch {
-      return { ok: false, code: "ALGORITHM_UNSUPPORTED" };
-    }
+    if (!leaf.publicKeyAlgorithm) return { ok: false, code: "ALGORITHM_UNSUPPORTED" };
     const window = pathValidityWindow(result.path);
-    return { ok: true, path: result.path, notBefore: window.notBefore.getTime(), notAfter: window.notAfter.getTime(), key };
+    return { ok: true, path: result.path, notBefore: window.notBefore.getTime(), notAfter: window.notAfter.getTime() };
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * The signer steps on their own (`verifyJadesSigner`), as `verifyLicence` will call them: one report
+ * The signer steps on their own (`verifyJadesSigner`), as both validators call them: one report
  * entry per step, the signer, and a caller-supplied path validator.
  */
 import { beforeAll, describe, expect, it } from "vitest";

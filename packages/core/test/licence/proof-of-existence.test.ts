@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createCrl, createTimestampAuthority, createTsaCertificate, createDepartmentCertificate, type DevPkiCertificate } from "@elicence/pki";
+import { createCrl, createRootCa, createTimestampAuthority, createTsaCertificate, createDepartmentCertificate, type DevPkiCertificate } from "@elicence/pki";
 import { encodeRevocationValues } from "../../src/jades/revocation-values.js";
 import { verifyJades } from "../../src/jades/verify.js";
 import { parseCertificate } from "../../src/x509/certificate.js";
 import { issueLicence, type IssuedLicence } from "../../src/licence/issue.js";
 import { verifyLicence } from "../../src/licence/verify.js";
-import { judgeSigningPath } from "../../src/licence/proof-of-existence.js";
-import { verifyTrustList, type TrustList, type ChainResult } from "../../src/trust/trust-list.js";
+import { judgeRevocation } from "../../src/jades/revocation-status.js";
+import { verifyTrustList, type TrustList } from "../../src/trust/trust-list.js";
 import { createTimestampRequest, readTimestampResponse } from "../../src/timestamp.js";
 import { archiveTimestampData, archiveTimestampProperty, signatureTimestampData, signatureTimestampProperty } from "../../src/jades/timestamp-properties.js";
 import { encodeBase64 } from "../../src/encoding/base64.js";
@@ -108,8 +108,31 @@ describe("B-T: a signature time-stamp (sigTst)", () => {
     const other = await verify(await withSigTst(tsaCert, STAMPED_AT, new TextEncoder().encode("another signature")), LATER);
     expect(other.indication).toBe("FAILED");
     expect(timestampChecks(other)[0]).toMatchObject({ result: "failed", code: "IMPRINT_MISMATCH", subIndication: "HASH_FAILURE" });
-    const early = await verify(await withSigTst(tsaCert, new Date(ISSUED_AT.getTime() - 3600_000)), LATER);
+    const earlyInput = await withSigTst(tsaCert, new Date(ISSUED_AT.getTime() - 3600_000));
+    const early = await verify(earlyInput, LATER);
     expect(timestampChecks(early)[0]).toMatchObject({ result: "failed", code: "timestamp-before-signing-time" });
+    // The token still proves the signature existed at its time; the claimed signing time is what is
+    // wrong. verifyJades says the same (its signing-time step fails).
+    expect([early.indication, early.subIndication, early.proofOfExistence]).toEqual(["FAILED", "SIG_CONSTRAINTS_FAILURE", new Date(ISSUED_AT.getTime() - 3600_000).toISOString()]);
+    const jades = await verifyJades(earlyInput, { trustAnchors: [w.root.certificatePem], at: LATER, algorithms: ["ES256"], unprotectedMembers: ["disclosures"] });
+    expect([jades.indication, jades.subIndication]).toEqual(["FAILED", "SIG_CONSTRAINTS_FAILURE"]);
+    expect(jades.signatures[0]!.checks.find((c) => c.check === "signing-time")).toMatchObject({ code: "signing-time-after-timestamp" });
+  });
+
+  it("both validators judge a time-stamp alike: over other data FAILED (HASH_FAILURE); by a TSA that chains to no anchor INDETERMINATE (NO_POE)", async () => {
+    const jades = (input: Record<string, unknown>) =>
+      verifyJades(input, { trustAnchors: [w.root.certificatePem], at: LATER, algorithms: ["ES256"], unprotectedMembers: ["disclosures"] });
+    const other = await withSigTst(tsaCert, STAMPED_AT, new TextEncoder().encode("another signature"));
+    // EN 319 102-1 §5.4: a message imprint that is not the hash of the covered data is a HASH_FAILURE.
+    expect([(await verify(other, LATER)).subIndication, (await jades(other)).subIndication]).toEqual(["HASH_FAILURE", "HASH_FAILURE"]);
+    // A TSA whose path cannot be built proves nothing, and is not shown to be bad: INDETERMINATE.
+    const rogueRoot = await createRootCa({ commonName: "Rogue Root CA", notBefore: T0 });
+    const rogueTsa = await createTsaCertificate({ issuer: { certificatePem: rogueRoot.certificatePem, privateKeyPkcs8: rogueRoot.privateKeyPkcs8, alg: rogueRoot.alg }, commonName: "Rogue TSA", notBefore: T0 });
+    const rogue = await withSigTst(rogueTsa);
+    const report = await verify(rogue, LATER);
+    expect([report.indication, report.subIndication]).toEqual(["INDETERMINATE", "NO_POE"]);
+    expect(timestampChecks(report)[0]).toMatchObject({ result: "indeterminate", subIndication: "NO_POE", code: "TSA_PATH_INVALID" });
+    expect([(await jades(rogue)).indication, (await jades(rogue)).subIndication]).toEqual(["INDETERMINATE", "NO_POE"]);
   });
 
   it("garbage in sigTst is a failed check, never ignored", async () => {
@@ -224,18 +247,38 @@ describe("B-LT and B-LTA: revocation values (rVals) judged at the proof of exist
   });
 
   it("evidence gathered after the department certificate expired proves nothing (a CA may drop expired certificates)", async () => {
-    const report = await verify(await withLt([await crl([], new Date("2029-02-01T00:00:00Z"))]), DEPT_EXPIRED);
+    const late = await withLt([await crl([], new Date("2029-02-01T00:00:00Z"))]);
+    const report = await verify(late, DEPT_EXPIRED);
     expect(report.indication).not.toBe("PASSED");
     expect(report.level).not.toBe("B-LT");
     expect(revocationChecks(report)[0]).toMatchObject({ result: "indeterminate", code: "EVIDENCE_NOT_YET_VALID" });
+    // The path holds at the proof of existence; its revocation status then is what is unknown, for
+    // verifyLicence as for verifyJades (EN 319 102-1 §5.6.2.4).
+    expect([report.indication, report.subIndication]).toEqual(["INDETERMINATE", "TRY_LATER"]);
+    expect(path(report)).toMatchObject({ result: "indeterminate", code: "REVOCATION_UNKNOWN" });
+    const jades = await verifyJades(late, { trustAnchors: [w.root.certificatePem], at: DEPT_EXPIRED, algorithms: ["ES256"], unprotectedMembers: ["disclosures"] });
+    expect([jades.indication, jades.subIndication]).toEqual(["INDETERMINATE", "TRY_LATER"]);
   });
 
-  it("a revocation value whose signature was altered FAILS the licence, never ignored", async () => {
+  it("a revocation value whose signature was altered settles nothing: never PASSED alone, and verifyJades agrees (EN 319 102-1 §5.2.6)", async () => {
     const bad = await crl();
     bad[bad.length - 3] ^= 0x01;
-    const report = await verify(await withLt([bad]), DEPT_EXPIRED);
-    expect(report.indication).toBe("FAILED");
-    expect(revocationChecks(report)[0]).toMatchObject({ result: "failed", code: "EVIDENCE_SIGNATURE_INVALID" });
+    const alone = await withLt([bad]);
+    const report = await verify(alone, DEPT_EXPIRED);
+    // Revocation information that cannot be validated is not used: the status at the proof is unknown.
+    expect([report.indication, report.subIndication]).toEqual(["INDETERMINATE", "TRY_LATER"]);
+    expect(report.level).toBe("B-T");
+    expect(revocationChecks(report)[0]).toMatchObject({ result: "indeterminate", subIndication: "TRY_LATER", code: "EVIDENCE_SIGNATURE_INVALID" });
+    expect(path(report)).toMatchObject({ result: "indeterminate", subIndication: "TRY_LATER", code: "REVOCATION_UNKNOWN" });
+    const jades = await verifyJades(alone, { trustAnchors: [w.root.certificatePem], at: DEPT_EXPIRED, algorithms: ["ES256"], unprotectedMembers: ["disclosures"] });
+    expect([jades.indication, jades.subIndication]).toEqual(["INDETERMINATE", "TRY_LATER"]);
+    // Next to a value that does settle the path, it is reported, skipped, and the licence PASSES at B-LT.
+    const beside = await verify(await withLt([bad, await crl()]), DEPT_EXPIRED);
+    expect([beside.indication, beside.level]).toEqual(["PASSED", "B-LT"]);
+    expect(revocationChecks(beside).map((c) => [c.result, c.code])).toEqual([
+      ["skipped", "EVIDENCE_SIGNATURE_INVALID"],
+      ["passed", undefined],
+    ]);
   });
 
   it("garbage in rVals is a format failure", async () => {
@@ -247,13 +290,15 @@ describe("B-LT and B-LTA: revocation values (rVals) judged at the proof of exist
   });
 });
 
-describe("judgeSigningPath (revocation, with the REVOKED failure the revocation seam adds)", () => {
+describe("judgeRevocation (the revocation step both validators run), against the proof of existence", () => {
   const revokedAt = new Date("2027-01-01T00:00:00Z");
-  const revoked = { ok: false, code: "REVOKED", revocationTime: revokedAt } as unknown as ChainResult;
-  const good = { ok: true, path: [], key: {} } as unknown as ChainResult;
-  it("PASSES with a proof before the revocation, FAILS with a proof after it, INDETERMINATE without", () => {
-    expect(judgeSigningPath(revoked, good, revokedAt.getTime() - 1)).toEqual({ ok: true, atProof: true });
-    expect(judgeSigningPath(revoked, good, revokedAt.getTime())).toMatchObject({ ok: false, result: "failed", sub: "REVOKED" });
-    expect(judgeSigningPath(revoked, undefined, undefined)).toMatchObject({ ok: false, result: "indeterminate", sub: "REVOKED_NO_POE" });
+  const checker = { check: async () => ({ ok: false as const, code: "REVOKED", reason: "revoked", revocationTime: revokedAt }) };
+  const judge = (proof?: Date) => judgeRevocation({ checker, path: [], at: LATER, proof });
+  it("PASSES with a proof before the revocation, FAILS with a proof at or after it, INDETERMINATE without", async () => {
+    const before = await judge(new Date(revokedAt.getTime() - 1));
+    expect(before).toMatchObject({ checked: true, revocationTime: revokedAt });
+    expect(before).not.toHaveProperty("failure");
+    expect(await judge(revokedAt)).toMatchObject({ checked: true, failure: { result: "failed", subIndication: "REVOKED" } });
+    expect(await judge()).toMatchObject({ checked: true, failure: { result: "indeterminate", subIndication: "REVOKED_NO_POE" } });
   });
 });

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { issueLicence, createIssuingContext, type IssuedLicence } from "../../src/licence/issue.js";
 import { verifyLicence } from "../../src/licence/verify.js";
+import { verifyJades } from "../../src/jades/verify.js";
 import { createKeySigner, signJws, toCompact } from "../../src/jws/jws.js";
 import { createDepartmentCertificate, createRootCa } from "@elicence/pki";
 import { verifyTrustList } from "../../src/trust/trust-list.js";
@@ -211,15 +212,18 @@ describe("signature", () => {
     expect(report.subIndication).toBe("SIG_CRYPTO_FAILURE");
   });
 
-  it("a legacy x5c whose leaf is not the certificate x5t#S256 names fails", async () => {
-    const report = await verify(
-      await resign((_p, h) => {
-        h.x5c = w.departments.ES256.context.x5c;
-        h["x5t#S256"] = w.departments.PS256.context.x5tS256;
-      }),
-    );
-    expect(report.indication).toBe("FAILED");
-    expect(check(report, "signature").code).toBe("x5t#S256");
+  it("a legacy x5c whose leaf is not the certificate x5t#S256 names: no signing certificate, as verifyJades and EN 319 102-1 §5.2.3 say", async () => {
+    const forged = await resign((_p, h) => {
+      h.x5c = w.departments.ES256.context.x5c;
+      h["x5t#S256"] = w.departments.PS256.context.x5tS256;
+    });
+    const report = await verify(forged);
+    // The signed digest and the signed x5c name different certificates: the signing certificate
+    // cannot be identified (INDETERMINATE), which is not a signature shown to be wrong.
+    expect([report.indication, report.subIndication]).toEqual(["INDETERMINATE", "NO_SIGNING_CERTIFICATE_FOUND"]);
+    expect(check(report, "signature")).toMatchObject({ result: "indeterminate", code: "x5t#S256" });
+    const jades = await verifyJades(forged.split("~")[0]!, { trustAnchors: [w.root.certificatePem], at: LATER, algorithms: ["ES256"] });
+    expect([jades.indication, jades.subIndication]).toEqual(["INDETERMINATE", "NO_SIGNING_CERTIFICATE_FOUND"]);
   });
 
   it("a thumbprint of a certificate with another key fails (the key is the named certificate's, never a guess)", async () => {
@@ -266,6 +270,15 @@ describe("the signing certificate: by thumbprint from the trust list, the archiv
     const report = await verify({ ...issued.archive, header: { ...issued.archive.header, etsiU } } as never, { trustList });
     expect(report.indication).toBe("INDETERMINATE");
     expect(report.subIndication).toBe("NO_SIGNING_CERTIFICATE_FOUND");
+  });
+
+  it("xVals holding something that is not a certificate FAIL as a format failure, as verifyJades says, though the trust list holds the signer", async () => {
+    const etsiU = [{ xVals: [{ x509Cert: { val: "AAAA" } }] }];
+    const archive = { ...issued.archive, header: { ...issued.archive.header, etsiU } };
+    const report = await verify(archive as never);
+    expect([report.indication, report.subIndication]).toEqual(["FAILED", "FORMAT_FAILURE"]);
+    const jades = await verifyJades(archive as never, { trustAnchors: [w.root.certificatePem], at: LATER, algorithms: ["ES256"], unprotectedMembers: ["disclosures"] });
+    expect([jades.indication, jades.subIndication]).toEqual(["FAILED", "FORMAT_FAILURE"]);
   });
 
   it("base64url-encoded etsiU items are read as clear ones (ETSI TS 119 182-1 clause 5.3.1)", async () => {
