@@ -46,16 +46,8 @@ let root: DevPkiCertificate;
 let tsaCert: DevPkiCertificate;
 let tsa: TimestampAuthority;
 
-function openssl(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = tmp.openssl(args);
-  return { status: r.status, stdout: r.stdout.toString(), stderr: r.stderr };
-}
-
-function ok(args: readonly string[]): string {
-  const r = openssl(args);
-  if (r.status !== 0) throw new Error(`openssl ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout;
-}
+const openssl = (args: readonly string[]) => tmp.opensslText(args);
+const ok = (args: readonly string[]) => tmp.opensslOk(args);
 
 /** A token for DATA from the DER writer, signed by `sign` (r‖s) instead of the TSA's own signer. */
 async function tokenSignedBy(sign: (data: Uint8Array) => Uint8Array): Promise<{ token: Uint8Array; query: Uint8Array }> {

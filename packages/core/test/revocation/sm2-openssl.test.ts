@@ -46,16 +46,8 @@ let responder: DevPkiCertificate;
 let c: { root: Certificate; dept: Certificate; dept2: Certificate };
 const revokedAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 2 * HOUR);
 
-function openssl(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = tmp.openssl(args);
-  return { status: r.status, stdout: r.stdout.toString(), stderr: r.stderr };
-}
-
-function ok(args: readonly string[]): string {
-  const r = openssl(args);
-  if (r.status !== 0) throw new Error(`openssl ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout;
-}
+const openssl = (args: readonly string[]) => tmp.opensslText(args);
+const ok = (args: readonly string[]) => tmp.opensslOk(args);
 
 /** The signed parts of SEQUENCE { tbs, algorithm, BIT STRING, ... }, and a way to re-sign it. */
 function signed(der: Uint8Array): { tbs: Uint8Array; signature: Uint8Array; withSignature: (signature: Uint8Array) => Uint8Array } {

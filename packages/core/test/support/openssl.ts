@@ -19,6 +19,10 @@ export interface Scratch {
   write(name: string, data: string | Uint8Array): string;
   read(name: string): Buffer;
   openssl(args: readonly string[]): OpensslResult;
+  /** `openssl` with its output as text. */
+  opensslText(args: readonly string[]): { status: number | null; stdout: string; stderr: string };
+  /** `openssl` that must succeed: its output as text, or an error with the command and its stderr. */
+  opensslOk(args: readonly string[]): string;
   remove(): void;
 }
 
@@ -26,6 +30,14 @@ export interface Scratch {
 export function scratch(): Scratch {
   const dir = mkdtempSync(join(tmpdir(), "elicence-test-"));
   const path = (name: string): string => join(dir, name);
+  const run = (args: readonly string[]): OpensslResult => {
+    const r = spawnSync("openssl", args, { cwd: dir, timeout: 60_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString("utf8") };
+  };
+  const runText = (args: readonly string[]) => {
+    const r = run(args);
+    return { status: r.status, stdout: r.stdout.toString(), stderr: r.stderr };
+  };
   return {
     dir,
     path,
@@ -34,9 +46,12 @@ export function scratch(): Scratch {
       return path(name);
     },
     read: (name) => readFileSync(path(name)),
-    openssl(args) {
-      const r = spawnSync("openssl", args, { cwd: dir, timeout: 60_000 });
-      return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString("utf8") };
+    openssl: run,
+    opensslText: runText,
+    opensslOk(args) {
+      const r = runText(args);
+      if (r.status !== 0) throw new Error(`openssl ${args.join(" ")}: ${r.stderr}`);
+      return r.stdout;
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
