@@ -4,6 +4,7 @@
 //
 //   node bench/registry/run.mjs [--quick] [--adapter sqlite|postgres|both] [--size 1000000]
 //                               [--small 10000] [--real 20000] [--concurrency 16] [--window 5000] [--rounds 3] [--batch 1000]
+//                               [--open-rate 1000]
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
     window: { type: "string" },
     rounds: { type: "string" },
     batch: { type: "string", default: "1000" },
+    "open-rate": { type: "string", default: "1000" },
   },
 });
 const quick = args.quick;
@@ -46,6 +48,8 @@ const config = {
   windowMs: num(args.window, quick ? 1500 : 5000),
   rounds: num(args.rounds, quick ? 1 : 3),
   batch: num(args.batch, 1000),
+  // Open loop: lookups offered at this rate whatever the answers do (0: no open-loop row).
+  openRate: num(args["open-rate"], 1000),
   signWindowMs: quick ? 500 : 1500,
 };
 config.real = Math.min(config.size, num(args.real, quick ? config.small + 2000 : Math.max(20_000, config.small)));
@@ -67,7 +71,16 @@ async function measureLookups(targets, load, bare, pgPid) {
     const clock = cpuClock(pgPid);
     const r = await load.run(spec);
     const c = clock.stop();
-    return { ...r, serverCpuMs: c.selfMs, postgresCpuMs: c.postgresMs, cpuUsPerRequest: ((c.selfMs + c.postgresMs) * 1000) / r.allRequests, loadAverage: loadAverage() };
+    return {
+      ...r,
+      serverCpuMs: c.selfMs,
+      postgresCpuMs: c.postgresMs,
+      cpuUsPerRequest: ((c.selfMs + c.postgresMs) * 1000) / r.allRequests,
+      // Apart: the registry's Node process, and PostgreSQL's backends (0 on SQLite).
+      nodeCpuUsPerRequest: (c.selfMs * 1000) / r.allRequests,
+      postgresCpuUsPerRequest: (c.postgresMs * 1000) / r.allRequests,
+      loadAverage: loadAverage(),
+    };
   };
   const cause = { "X-Approval-Matter": "330100-BENCH-0001", "X-Read-Reason": encodeURIComponent("办理食品经营许可（性能测试）") };
   const servers = await Promise.all(targets.map((t) => serveRegistry(t.world.registry, { port: 0 })));
@@ -85,6 +98,7 @@ async function measureLookups(targets, load, bare, pgPid) {
     const singleMs = Math.max(1000, config.windowMs / 2);
     const rounds = targets.map(() => []);
     const singles = targets.map(() => []);
+    const opens = targets.map(() => []);
     const singleBares = [];
     for (let r = 0; r < config.rounds; r++) {
       const b = await measured(bareSpec(config.concurrency, config.windowMs));
@@ -103,6 +117,18 @@ async function measureLookups(targets, load, bare, pgPid) {
       for (const k of order) singles[k].push(await measured(lookupSpec(k, 1, singleMs)));
       singleBares.push(await measured(bareSpec(1, singleMs)));
       log(`  round ${r + 1}, one connection: lookup p50 ${singles.map((x) => round(x.at(-1).p50, 2)).join(" / ")} ms, p99 ${singles.map((x) => round(x.at(-1).p99, 2)).join(" / ")} ms; bare p50 ${round(singleBares.at(-1).p50, 2)} ms`);
+      // Open loop at the offered rate: latency from when each request was due (queueing included).
+      if (config.openRate > 0) {
+        for (const k of order) {
+          const { concurrency: _, ...spec } = lookupSpec(k, 0, config.windowMs);
+          opens[k].push(await measured({ ...spec, rate: config.openRate }));
+        }
+        log(
+          `  round ${r + 1}, open loop at ${config.openRate}/s: p50 ${opens.map((x) => round(x.at(-1).p50, 2)).join(" / ")} ms, p99 ${opens.map((x) => round(x.at(-1).p99, 2)).join(" / ")} ms, ` +
+            `sent ${opens.map((x) => round(x.at(-1).sentRate)).join(" / ")}/s, CPU ${opens.map((x) => `${round(x.at(-1).nodeCpuUsPerRequest)}+${round(x.at(-1).postgresCpuUsPerRequest)}`).join(" / ")} µs/lookup (node+postgres), ` +
+            `connections ${opens.map((x) => x.at(-1).connections).join(" / ")}, errors ${opens.map((x) => x.at(-1).errors).join(" / ")}`,
+        );
+      }
     }
     const medianOf = (xs, f) => median(xs.map(f));
     return targets.map((t, k) => {
@@ -132,6 +158,23 @@ async function measureLookups(targets, load, bare, pgPid) {
         meanLicencesPerResponse: rounds[k][0].lookup.meanLicences,
         meanResponseBytes: rounds[k][0].lookup.meanBytes,
         single: { ...single, bareP50: medianOf(singleBares, (x) => x.p50), bareP99: medianOf(singleBares, (x) => x.p99) },
+        nodeCpuUsPerLookup: pick((r) => r.lookup.nodeCpuUsPerRequest),
+        postgresCpuUsPerLookup: pick((r) => r.lookup.postgresCpuUsPerRequest),
+        open: opens[k].length
+          ? {
+              offeredRate: config.openRate,
+              sentRate: medianOf(opens[k], (x) => x.sentRate),
+              p50: medianOf(opens[k], (x) => x.p50),
+              p99: medianOf(opens[k], (x) => x.p99),
+              p999: medianOf(opens[k], (x) => x.p999),
+              cpuUsPerLookup: medianOf(opens[k], (x) => x.cpuUsPerRequest),
+              nodeCpuUsPerLookup: medianOf(opens[k], (x) => x.nodeCpuUsPerRequest),
+              postgresCpuUsPerLookup: medianOf(opens[k], (x) => x.postgresCpuUsPerRequest),
+              connections: medianOf(opens[k], (x) => x.connections),
+              errors: opens[k].reduce((a, x) => a + x.errors, 0),
+            }
+          : undefined,
+        openRounds: opens[k],
         rounds: rounds[k],
         singleRounds: singles[k],
       };
@@ -202,7 +245,7 @@ async function benchAdapter(adapter, load, bare) {
       log(`${adapter}: audit clean (${audit.licences} licences, ${audit.logSize} log entries)`);
     }
     out.size = await measureSize(world);
-    log(`${adapter}: ${round(out.size.bytesPerLicence)} bytes per licence at ${out.size.licences} licences`);
+    log(`${adapter}: ${round(out.size.bytesPerLicence)} bytes per licence at ${out.size.licences} licences; log ${out.size.logEntries} entries, ${round(out.size.logBytes / 1e6, 1)} MB; ${out.size.statusLists.count} status lists (${out.size.statusLists.bytes} bytes)`);
 
     log(`${adapter}: lookups at ${small.licences} and ${large.licences} licences`);
     [out.small, out.large] = await measureLookups(
@@ -243,6 +286,7 @@ function printTable(results) {
         "bare req/s": round(m.bareRps),
         "ratio (≥0.5)": round(m.ratio, 3),
         "CPU µs/lookup": round(m.cpuUsPerLookup),
+        "of which PG": round(m.postgresCpuUsPerLookup),
         "CPU µs/bare": round(m.cpuUsPerBare),
         "CPU ratio": round(m.cpuRatio, 3),
         "p50 ms": round(m.p50, 2),
@@ -255,6 +299,29 @@ function printTable(results) {
   }
   console.log(`\nLookups by holder over HTTP (${config.concurrency} keep-alive connections, consumer key, random holders)`);
   console.table(rows);
+  if (config.openRate > 0) {
+    console.log(`Open loop: lookups offered at ${config.openRate}/s (latency from when each was due; targets p99 < 10 ms, CPU ≤ 300 µs SQLite, ≤ 450 µs PostgreSQL with its backends)`);
+    console.table(
+      results.flatMap((r) =>
+        ["small", "large"]
+          .map((key) => r[key])
+          .filter((m) => m?.open)
+          .map((m) => ({
+            adapter: r.adapter,
+            licences: m.licences,
+            "sent/s": round(m.open.sentRate),
+            "p50 ms": round(m.open.p50, 2),
+            "p99 ms (<10)": round(m.open.p99, 2),
+            "p99.9 ms": round(m.open.p999, 2),
+            "CPU µs/lookup": round(m.open.cpuUsPerLookup),
+            "Node µs": round(m.open.nodeCpuUsPerLookup),
+            "PG backends µs": round(m.open.postgresCpuUsPerLookup),
+            connections: m.open.connections,
+            errors: m.open.errors,
+          })),
+      ),
+    );
+  }
   console.log("Latency at the large size ÷ latency at the small size (target ≤ 1.5)");
   console.table(
     results
@@ -265,6 +332,7 @@ function printTable(results) {
         "p99 ratio": round(r.large.p99 / r.small.p99, 2),
         "1-conn p50 ratio": round(r.large.single.p50 / r.small.single.p50, 2),
         "1-conn p99 ratio": round(r.large.single.p99 / r.small.single.p99, 2),
+        ...(r.large.open && r.small.open ? { "open p50 ratio": round(r.large.open.p50 / r.small.open.p50, 2), "open p99 ratio": round(r.large.open.p99 / r.small.open.p99, 2) } : {}),
       })),
   );
   console.log(`Issuing with persistence (issueBatch of ${config.batch}) ÷ raw ES256 crypto.sign on 2 threads (target ≥ 0.5)`);
@@ -292,6 +360,10 @@ function printTable(results) {
         "real / cloned": `${r.clone.real} / ${r.clone.cloned}`,
         "MB total": round(r.size.totalBytes / 1e6, 1),
         "bytes/licence": round(r.size.bytesPerLicence),
+        "log entries": r.size.logEntries,
+        "log MB": round(r.size.logBytes / 1e6, 1),
+        "status lists": r.size.statusLists?.count,
+        "status list KB each": round((r.size.statusLists?.largestBytes ?? 0) / 1024, 1),
         ...Object.fromEntries(Object.entries(r.size.perLicence).map(([k, v]) => [`${k} B`, round(v)])),
       })),
   );

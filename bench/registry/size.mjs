@@ -40,5 +40,8 @@ export async function measureSize(world) {
     }
   }
   const perLicence = Object.fromEntries(Object.entries(tables).map(([k, v]) => [k, v / licences]));
-  return { licences, logEntries, totalBytes, bytesPerLicence: totalBytes / licences, tables, perLicence };
+  // The status lists a relying party fetches: how many, and the size of each one's bit string.
+  const lists = await db.get("SELECT count(*) AS n, SUM(length(bytes)) AS bytes, MAX(length(bytes)) AS largest, SUM(used) AS used FROM status_lists");
+  const statusLists = { count: Number(lists.n), bytes: Number(lists.bytes ?? 0), largestBytes: Number(lists.largest ?? 0), slotsUsed: Number(lists.used ?? 0) };
+  return { licences, logEntries, logBytes: tables.log ?? 0, statusLists, totalBytes, bytesPerLicence: totalBytes / licences, tables, perLicence };
 }
