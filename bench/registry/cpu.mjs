@@ -31,14 +31,24 @@ export function postmasterPid(dataDir) {
   return Number(readFileSync(`${dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
 }
 
-/** Starts a CPU clock over this process (and `pgPid`'s tree); `stop()` returns milliseconds. */
+/** CPU milliseconds of this process's main thread (the event loop), apart from its worker threads. */
+function mainThreadMs() {
+  return procStat(`${process.pid}/task/${process.pid}`)?.ms ?? 0;
+}
+
+/**
+ * Starts a CPU clock over this process (and `pgPid`'s tree); `stop()` returns milliseconds: all of
+ * this process (`selfMs`), of which its main thread (`mainMs`; the rest is worker threads: the
+ * SQLite log writer, signing workers, libuv's pool), and PostgreSQL's backends.
+ */
 export function cpuClock(pgPid) {
   const self = process.cpuUsage();
+  const main = mainThreadMs();
   const pg = pgPid ? treeCpuMs(pgPid) : 0;
   return {
     stop() {
       const d = process.cpuUsage(self);
-      return { selfMs: (d.user + d.system) / 1000, postgresMs: pgPid ? treeCpuMs(pgPid) - pg : 0 };
+      return { selfMs: (d.user + d.system) / 1000, mainMs: mainThreadMs() - main, postgresMs: pgPid ? treeCpuMs(pgPid) - pg : 0 };
     },
   };
 }

@@ -78,6 +78,8 @@ async function measureLookups(targets, load, bare, pgPid) {
       cpuUsPerRequest: ((c.selfMs + c.postgresMs) * 1000) / r.allRequests,
       // Apart: the registry's Node process, and PostgreSQL's backends (0 on SQLite).
       nodeCpuUsPerRequest: (c.selfMs * 1000) / r.allRequests,
+      // Of which the event loop's thread (10 ms ticks of /proc: coarse over a short window).
+      mainThreadCpuUsPerRequest: (c.mainMs * 1000) / r.allRequests,
       postgresCpuUsPerRequest: (c.postgresMs * 1000) / r.allRequests,
       loadAverage: loadAverage(),
     };
@@ -169,6 +171,7 @@ async function measureLookups(targets, load, bare, pgPid) {
               p999: medianOf(opens[k], (x) => x.p999),
               cpuUsPerLookup: medianOf(opens[k], (x) => x.cpuUsPerRequest),
               nodeCpuUsPerLookup: medianOf(opens[k], (x) => x.nodeCpuUsPerRequest),
+              mainThreadCpuUsPerLookup: medianOf(opens[k], (x) => x.mainThreadCpuUsPerRequest),
               postgresCpuUsPerLookup: medianOf(opens[k], (x) => x.postgresCpuUsPerRequest),
               connections: medianOf(opens[k], (x) => x.connections),
               errors: opens[k].reduce((a, x) => a + x.errors, 0),
@@ -315,6 +318,7 @@ function printTable(results) {
             "p99.9 ms": round(m.open.p999, 2),
             "CPU µs/lookup": round(m.open.cpuUsPerLookup),
             "Node µs": round(m.open.nodeCpuUsPerLookup),
+            "of which event loop": round(m.open.mainThreadCpuUsPerLookup),
             "PG backends µs": round(m.open.postgresCpuUsPerLookup),
             connections: m.open.connections,
             errors: m.open.errors,
