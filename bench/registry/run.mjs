@@ -18,6 +18,7 @@ import { registry as registryPackage } from "./dist.mjs";
 import { LoadGenerator } from "./load.mjs";
 import { rawSignCpuRate, rawSignRate } from "./sign.mjs";
 import { measureSize } from "./size.mjs";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { makeWorld, postgresServer } from "./world.mjs";
 
 const { serveRegistry } = registryPackage;
@@ -57,6 +58,36 @@ if (!config.adapters.every((a) => a === "sqlite" || a === "postgres")) throw new
 if (!(config.small <= config.real && config.real <= config.size)) throw new Error("need --small ≤ --real ≤ --size");
 
 const log = (msg) => process.stderr.write(`[registry-bench] ${msg}\n`);
+/**
+ * The event loop's delay (how late a 1 ms timer fires: whatever held the loop, `monitorEventLoopDelay`)
+ * and the garbage collector's pauses (`PerformanceObserver` of `gc` entries) in this process — the
+ * serving one — over a measurement.
+ */
+function pauseClock() {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const gcs = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push(e.duration);
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  const started = performance.now();
+  return {
+    stop() {
+      delay.disable();
+      observer.disconnect();
+      const seconds = (performance.now() - started) / 1000;
+      return {
+        loopDelayP99Ms: delay.percentile(99) / 1e6,
+        loopDelayMaxMs: delay.max / 1e6,
+        gcMsPerSecond: gcs.reduce((a, d) => a + d, 0) / seconds,
+        gcMaxMs: gcs.reduce((a, d) => Math.max(a, d), 0),
+        gcPausesOver5Ms: gcs.filter((d) => d > 5).length,
+      };
+    },
+  };
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x, d = 0) => (x === undefined || Number.isNaN(x) ? x : Math.round(x * 10 ** d) / 10 ** d);
 
@@ -69,10 +100,13 @@ async function measureLookups(targets, load, bare, pgPid) {
   // CPU of the serving process (and PostgreSQL's) over the run, warm-up included, per answer.
   const measured = async (spec) => {
     const clock = cpuClock(pgPid);
+    const pauses = pauseClock();
     const r = await load.run(spec);
     const c = clock.stop();
     return {
       ...r,
+      // Where a tail can come from in the serving process: the event loop's delay and GC pauses.
+      ...pauses.stop(),
       serverCpuMs: c.selfMs,
       postgresCpuMs: c.postgresMs,
       cpuUsPerRequest: ((c.selfMs + c.postgresMs) * 1000) / r.allRequests,
@@ -128,7 +162,9 @@ async function measureLookups(targets, load, bare, pgPid) {
         log(
           `  round ${r + 1}, open loop at ${config.openRate}/s: p50 ${opens.map((x) => round(x.at(-1).p50, 2)).join(" / ")} ms, p99 ${opens.map((x) => round(x.at(-1).p99, 2)).join(" / ")} ms, ` +
             `sent ${opens.map((x) => round(x.at(-1).sentRate)).join(" / ")}/s, CPU ${opens.map((x) => `${round(x.at(-1).nodeCpuUsPerRequest)}+${round(x.at(-1).postgresCpuUsPerRequest)}`).join(" / ")} µs/lookup (node+postgres), ` +
-            `connections ${opens.map((x) => x.at(-1).connections).join(" / ")}, errors ${opens.map((x) => x.at(-1).errors).join(" / ")}`,
+            `connections ${opens.map((x) => x.at(-1).connections).join(" / ")}, ` +
+            `loop delay p99 ${opens.map((x) => round(x.at(-1).loopDelayP99Ms, 1)).join(" / ")} ms (max ${opens.map((x) => round(x.at(-1).loopDelayMaxMs, 1)).join(" / ")}), ` +
+            `GC ${opens.map((x) => round(x.at(-1).gcMsPerSecond, 1)).join(" / ")} ms/s (max pause ${opens.map((x) => round(x.at(-1).gcMaxMs, 1)).join(" / ")} ms), errors ${opens.map((x) => x.at(-1).errors).join(" / ")}`,
         );
       }
     }
@@ -174,6 +210,11 @@ async function measureLookups(targets, load, bare, pgPid) {
               mainThreadCpuUsPerLookup: medianOf(opens[k], (x) => x.mainThreadCpuUsPerRequest),
               postgresCpuUsPerLookup: medianOf(opens[k], (x) => x.postgresCpuUsPerRequest),
               connections: medianOf(opens[k], (x) => x.connections),
+              loopDelayP99Ms: medianOf(opens[k], (x) => x.loopDelayP99Ms),
+              loopDelayMaxMs: medianOf(opens[k], (x) => x.loopDelayMaxMs),
+              gcMsPerSecond: medianOf(opens[k], (x) => x.gcMsPerSecond),
+              gcMaxMs: medianOf(opens[k], (x) => x.gcMaxMs),
+              gcPausesOver5Ms: medianOf(opens[k], (x) => x.gcPausesOver5Ms),
               errors: opens[k].reduce((a, x) => a + x.errors, 0),
             }
           : undefined,
@@ -321,6 +362,8 @@ function printTable(results) {
             "of which event loop": round(m.open.mainThreadCpuUsPerLookup),
             "PG backends µs": round(m.open.postgresCpuUsPerLookup),
             connections: m.open.connections,
+            "loop delay p99 / max ms": `${round(m.open.loopDelayP99Ms, 1)} / ${round(m.open.loopDelayMaxMs, 1)}`,
+            "GC ms/s, max ms, >5 ms": `${round(m.open.gcMsPerSecond, 1)}, ${round(m.open.gcMaxMs, 1)}, ${m.open.gcPausesOver5Ms}`,
             errors: m.open.errors,
           })),
       ),
