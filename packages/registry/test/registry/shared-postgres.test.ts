@@ -44,9 +44,9 @@ describe("two registries on one PostgreSQL database", () => {
   });
 
   /** Sends `call` to both registries at once; both must answer the same records. */
-  async function both<T extends IssuedRecord | IssuedRecord[]>(call: (api: RegistryApi) => Promise<T>): Promise<T> {
+  async function both<T extends IssuedRecord | readonly IssuedRecord[]>(call: (api: RegistryApi) => Promise<T>): Promise<T> {
     const [a, b] = await Promise.all(twins.map(call));
-    const ids = (r: T) => (Array.isArray(r) ? r : [r]).map((x) => [x.id, x.licence, x.signatureTimestamp]);
+    const ids = (r: T) => ((Array.isArray(r) ? r : [r]) as readonly IssuedRecord[]).map((x) => [x.id, x.licence, x.signatureTimestamp]);
     expect(ids(b!)).toEqual(ids(a!));
     return a!;
   }
