@@ -4,10 +4,12 @@
  * same moment — issues, batches, amendments and renewals. The second of each pair waits for the
  * first's answer instead of doing the work again: every licence is signed and time-stamped once
  * (the TSA is asked once per licence), there is one request row per id, and both answer the same.
+ * And writers that take the same rows take them in one order, so they never deadlock.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IssuedRecord, RegistryApi } from "@elicence/core";
 import { Registry, type Timestamper } from "../../src/index.js";
+import { STATUS_LIST_SIZE } from "../../src/registry/status-lists.js";
 import { BUSINESS_LICENCE } from "../../src/workspace/samples.js";
 import { BUSINESS_FIELDS, COMPANY, PASSPHRASE, registryWorld, type RegistryWorld } from "@elicence/test-support/registry-world";
 
@@ -100,5 +102,32 @@ describe("two registries on one PostgreSQL database", () => {
     ]);
     expect({ kind, body }).toEqual({ kind: "ERR_CONFLICT", body: "ERR_IDEMPOTENCY_MISMATCH" });
     expect((await twins[1]!.issue({ requestId: "twin-used", ...item("已用") })).id).toBe(first.id);
+  });
+
+  it("takes the status list rows and the log counter in one order: amendments and status changes across two lists never deadlock", async () => {
+    const PAIRS = 30;
+    // One attempt per transaction: a deadlock PostgreSQL breaks (40P01) reaches the caller instead of being retried.
+    const registry = await Registry.open({ home: w.home, db: w.dbUrl, passphrase: PASSPHRASE, timestamper: null, database: { maxAttempts: 1 } });
+    try {
+      const api = await registry.session(w.keys.issuer);
+      const old = await api.issueBatch({ requestId: "lists-old", items: Array.from({ length: 2 * PAIRS }, (_, i) => item(`旧 ${i}`)) });
+      const [{ list }] = await w.registry.database.all<{ list: number }>("SELECT MAX(status_list) AS list FROM licences");
+      // New versions take their slots from the next list; the old licences stay in this one.
+      await w.registry.database.run("UPDATE counters SET value = ? WHERE name = 'status.next'", [(list + 1) * STATUS_LIST_SIZE]);
+      const failed: string[] = [];
+      await Promise.all(
+        Array.from({ length: PAIRS }, async (_, i) => {
+          const [amended] = await Promise.all([
+            api.amend(old.issued[2 * i]!.id, { requestId: `lists-amend-${i}`, fields: { address: `新路${i}号` }, reason: "住所变更" }).catch((e: { code?: string }) => void failed.push(`amend ${e.code}`)),
+            api.suspend(old.issued[2 * i + 1]!.id, { reason: "暂停" }).catch((e: { code?: string }) => void failed.push(`suspend ${e.code}`)),
+          ]);
+          if (amended) expect(amended.statusList.uri).toMatch(new RegExp(`/${list + 1}$`));
+        }),
+      );
+      expect(failed).toEqual([]);
+      expect((await w.registry.audit()).problems).toEqual([]);
+    } finally {
+      await registry.close();
+    }
   });
 });

@@ -79,7 +79,7 @@ async function supersede(
     const now = ctx.now();
     await tx.run("UPDATE licences SET status = 'superseded', superseded_by = ? WHERE id = ?", [record!.id, old.id]);
     await addHistory(tx, department, old.id, "superseded", now, reason);
-    await setStatusValues(tx, [{ list: old.status_list, idx: old.status_idx, status: "superseded" }]);
+    // (issueItems set the old slot's status value, before the log append.)
     await appendLogEvents(tx, [{ kind: "status", at: now, department, licence: old.id, status: "superseded", by: record!.id, reason: reasonHash(reason) }], ctx.logFrontier);
     await remember(tx, department, requestId, kind, [record!.id], digest);
     return record!;
