@@ -16,7 +16,7 @@ import { appendLogEvents, insertRows, type LogEvent } from "./log.js";
 import { b64u, readLicenceType, type ChainRow, type LicenceRow } from "./rows.js";
 import type { SignResult, SignedLicence } from "./sign-pool.js";
 import { signatureTimestampData } from "@elicence/core/timestamp";
-import { allocateStatusSlots } from "./status-lists.js";
+import { allocateStatusSlots, setStatusValues } from "./status-lists.js";
 import { cosign, cosignedForm, insertCosignatures, stampCosignatures, type Cosignature } from "./cosignatures.js";
 
 /**
@@ -38,6 +38,11 @@ export async function issueItems(
   const now = ctx.now();
   const department = caller.principal.department;
   const slots = await allocateStatusSlots(tx, items.length);
+  // The version superseded gives up its slot here, between the slot counter and the log counter:
+  // the order every writer takes them in (status counter, status list rows, log counter). After the
+  // log append, an amendment whose old licence sits in an older list than its new slot would hold
+  // the log counter while waiting for that list, and a status change in that list the reverse.
+  if (extra.supersedes) await setStatusValues(tx, [{ list: extra.supersedes.status_list, idx: extra.supersedes.status_idx, status: "superseded" }]);
   const chain = await chainId(tx, context);
   // A dual-signed department: each licence is signed with every further key too (same payload and iat).
   const cosigners: { context: IssuingContext; chainId: number }[] = [];

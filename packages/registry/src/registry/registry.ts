@@ -12,7 +12,7 @@ import { LicenceError, type TrustList, type ApiKeyRequest, type HolderCode, type
 import { createKeySigner } from "@elicence/core/jws";
 import { decryptPrivateKey } from "@elicence/core/keys";
 import { parseCertificate } from "@elicence/core/x509";
-import { openDatabase, type Database, type Queryable } from "../storage/database.js";
+import { openDatabase, type Database, type OpenDatabaseOptions, type Queryable } from "../storage/database.js";
 import { MIGRATIONS } from "../storage/schema.js";
 import { DEFAULT_PUBLIC_URL, openWorkspace, revocationUrls, type AddDepartmentOptions } from "../workspace/workspace.js";
 import { augmentArchive, sourcesOf } from "./jobs/augment.js";
@@ -51,6 +51,8 @@ export interface RegistryOptions {
   readonly home: string;
   /** `sqlite:PATH` or `postgres://…`; the workspace's `registry.db` when omitted. */
   readonly db?: string;
+  /** How `db` is opened: PostgreSQL's pool size, pool wait and connect bounds, … (defaults of {@link OpenDatabaseOptions}). */
+  readonly database?: OpenDatabaseOptions;
   /** Decrypts the workspace's keys. */
   readonly passphrase: string;
   /** The clock (tests pass a fixed one). */
@@ -156,7 +158,7 @@ export class Registry {
         : undefined;
     const kek = await loadKeyEncryptionKey(ws.path(...DATA_KEK_FILE), options.passphrase);
     const dbUrl = options.db ?? `sqlite:${ws.path("registry.db")}`;
-    const db = await openDatabase(dbUrl);
+    const db = await openDatabase(dbUrl, options.database);
     const dataKeys = new DataKeys(kek);
     let replica: ReplicaReads | undefined;
     try {

@@ -12,7 +12,10 @@ import type { RegistryContext } from "./context.js";
 import { readLicenceRow } from "./rows.js";
 import { storedCosignatures } from "./cosignatures.js";
 
-/** Runs an idempotent write; if a concurrent call with the same request id won, retries to replay its result. */
+/**
+ * Runs an idempotent write; on `ERR_CONFLICT` (a unique key another write took first) it runs once
+ * more, to replay or redo against what that write committed.
+ */
 export async function onceOnly<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -50,9 +53,46 @@ export async function replay(tx: Queryable, department: string, requestId: strin
   return JSON.parse(row.result) as string[];
 }
 
-/** Stores a request's result and body digest in the caller's transaction (a concurrent twin fails on the key). */
-export async function remember(tx: Queryable, department: string, requestId: string, kind: string, result: readonly string[], now: number, digest: string): Promise<void> {
-  await tx.run("INSERT INTO requests (department, request_id, kind, result, created_at, body_hash) VALUES (?, ?, ?, ?, ?, ?)", [department, requestId, kind, JSON.stringify(result), now, digest]);
+/** What a claimed request row holds until its job stores the result in the same transaction (never seen committed). */
+const PENDING = "null";
+
+/**
+ * Claims a department's request id for this transaction, as its first write, before any work: a
+ * row with a placeholder result that {@link remember} fills in. A twin (the same id sent to two
+ * processes at once) that claims second waits on the key (PostgreSQL's unique index; SQLite's one
+ * writer) until the first commits, then answers its stored result without redoing the work, so it
+ * never waits on the locks the work takes (the status slot counter) nor holds a connection for a
+ * second run. If the first rolls back, the claim goes through and this one does the work.
+ *
+ * @param digest - the request's {@link requestDigest}
+ * @returns the stored result when the id was used (this transaction then writes nothing), or
+ *   `undefined` when it is now claimed for this transaction
+ * @throws LicenceError `ERR_CONFLICT` when it was used for another kind of request,
+ *   `ERR_IDEMPOTENCY_MISMATCH` when it was used with another body (as {@link replay})
+ */
+export async function claimRequest(tx: Queryable, department: string, requestId: string, kind: string, digest: string, now: number): Promise<string[] | undefined> {
+  const claimed = await tx.run(
+    "INSERT INTO requests (department, request_id, kind, result, created_at, body_hash) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (department, request_id) DO NOTHING",
+    [department, requestId, kind, PENDING, now, digest],
+  );
+  if (claimed.changes === 1) return undefined;
+  const stored = await replay(tx, department, requestId, kind, digest);
+  // The key is taken but its row is not visible (a snapshot older than the twin's commit): run again.
+  if (!stored) throw new LicenceError("ERR_UNAVAILABLE", "The request id was claimed concurrently; try again.", { details: { retryable: true } });
+  return stored;
+}
+
+/** Stores a request's result in the row {@link claimRequest} claimed in the same transaction. */
+export async function remember(tx: Queryable, department: string, requestId: string, kind: string, result: readonly string[], digest: string): Promise<void> {
+  const { changes } = await tx.run("UPDATE requests SET result = ? WHERE department = ? AND request_id = ? AND kind = ? AND body_hash = ? AND result = ?", [
+    JSON.stringify(result),
+    department,
+    requestId,
+    kind,
+    digest,
+    PENDING,
+  ]);
+  if (changes !== 1) throw new Error("remember() needs the request claimed by claimRequest() in the same transaction.");
 }
 
 /** The issued records of stored licences, as their first answer gave them (every disclosure). */

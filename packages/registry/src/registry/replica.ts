@@ -147,7 +147,10 @@ export class ReplicaReads {
   async #pollOnce(): Promise<void> {
     if (this.#closed) return;
     if (!this.#replica) {
-      this.#opening ??= openDatabase(this.#options.url, { poolSize: this.#options.poolSize ?? 10, connectTimeoutMs: Math.max(100, this.maxStalenessMs) })
+      // Short bounds for both reaching the replica and waiting on its pool: a dead or swamped
+      // replica fails fast, and the lookup falls back to the primary.
+      const bound = Math.max(100, this.maxStalenessMs);
+      this.#opening ??= openDatabase(this.#options.url, { poolSize: this.#options.poolSize ?? 10, connectTimeoutMs: bound, poolWaitMs: bound })
         .then((db) => {
           if (this.#closed) return db.close();
           this.#replica = db;

@@ -100,8 +100,21 @@ export interface OpenDatabaseOptions {
   readonly maxAttempts?: number;
   /** PostgreSQL: the pool size (default 10). */
   readonly poolSize?: number;
-  /** PostgreSQL: how long to wait for a connection before `ERR_UNAVAILABLE` (default 5000 ms). */
+  /**
+   * PostgreSQL: how long opening a connection to the server (TCP, TLS and authentication) may take
+   * before `ERR_UNAVAILABLE` "cannot be reached" (default 5000 ms). A server that is down or hung is
+   * reported within this bound, whatever {@link OpenDatabaseOptions.poolWaitMs} is.
+   */
   readonly connectTimeoutMs?: number;
+  /**
+   * PostgreSQL: how long a query or transaction waits for one of the pool's connections to come
+   * free when all {@link OpenDatabaseOptions.poolSize} are in use (default 30 000 ms, as HikariCP's
+   * `connectionTimeout`). When it runs out: `ERR_UNAVAILABLE` with `details.reason` `"pool-busy"`
+   * (HTTP 503) — the server is up but the pool stayed busy (long transactions, or more concurrent
+   * work than the pool holds). Keep it above the longest expected transaction times the queue
+   * depth; a short bound turns a burst into 503s.
+   */
+  readonly poolWaitMs?: number;
   /** PostgreSQL: the isolation level of {@link Database.transaction} (default "read committed"). */
   readonly isolation?: "read committed" | "serializable";
 }
@@ -150,6 +163,7 @@ function checkOptions(options: OpenDatabaseOptions): void {
   positive("maxAttempts", 1);
   positive("poolSize", 1);
   positive("connectTimeoutMs", 1);
+  positive("poolWaitMs", 1);
   if (options.isolation !== undefined && options.isolation !== "read committed" && options.isolation !== "serializable") {
     throw new TypeError('Option isolation must be "read committed" or "serializable".');
   }

@@ -86,6 +86,22 @@ function mapError(err: unknown): unknown {
   return new LicenceError("ERR_UNAVAILABLE", "The PostgreSQL server cannot be reached.", { cause: err });
 }
 
+/** What pg-pool rejects `connect()` with when no client came free within its `connectionTimeoutMillis`. */
+const POOL_WAIT_TIMEOUT = "timeout exceeded when trying to connect";
+
+/**
+ * A wait for a pooled connection that ran out: the server is up but every connection stayed busy
+ * (long transactions, or more concurrent work than the pool holds). Not retried here: the caller's
+ * client may retry later (HTTP 503 with Retry-After).
+ */
+function poolBusy(err: unknown, poolSize: number, poolWaitMs: number): LicenceError | undefined {
+  if (!(err instanceof Error) || err instanceof pg.DatabaseError || err.message !== POOL_WAIT_TIMEOUT) return undefined;
+  return new LicenceError("ERR_UNAVAILABLE", `All ${poolSize} PostgreSQL connections stayed busy for ${poolWaitMs} ms; try again.`, {
+    cause: err,
+    details: { reason: "pool-busy", poolSize, poolWaitMs },
+  });
+}
+
 function isRetryable(err: unknown): boolean {
   return err instanceof LicenceError && err.details.retryable === true;
 }
@@ -101,13 +117,24 @@ function isConnectionFailure(err: unknown): boolean {
  * @internal use {@link openDatabase} with a `postgres://` URL
  */
 export async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+  // pg-pool uses its connectionTimeoutMillis both for a wait in its queue and for opening a
+  // connection, and hands its options to each client: the pool gets the (long) wait bound, and each
+  // client its own (short) bound on reaching the server, so a busy pool is told apart from a dead
+  // server and neither waits on the other's bound.
+  class BoundedClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: connectTimeoutMs });
+    }
+  }
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    connectionTimeoutMillis: options.poolWaitMs ?? 30_000,
     idleTimeoutMillis: 30_000,
     application_name: "elicence-registry",
     types: TYPES,
+    Client: BoundedClient,
   });
   // An idle client that loses its connection is dropped by the pool; the next query opens another.
   pool.on("error", () => {});
@@ -135,6 +162,8 @@ class PostgresDatabase implements Database {
   readonly #pool: pg.Pool;
   readonly #maxAttempts: number;
   readonly #begin: string;
+  readonly #poolSize: number;
+  readonly #poolWaitMs: number;
   readonly #sql = new Map<string, RewrittenSql & { name: string }>();
   #names = 0;
   #closed = false;
@@ -142,6 +171,8 @@ class PostgresDatabase implements Database {
   constructor(pool: pg.Pool, options: OpenDatabaseOptions) {
     this.#pool = pool;
     this.#maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.#poolSize = options.poolSize ?? 10;
+    this.#poolWaitMs = options.poolWaitMs ?? 30_000;
     this.#begin = options.isolation === "serializable" ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN";
   }
 
@@ -263,7 +294,7 @@ class PostgresDatabase implements Database {
     try {
       return await this.#pool.connect();
     } catch (err) {
-      throw mapError(err);
+      throw poolBusy(err, this.#poolSize, this.#poolWaitMs) ?? mapError(err);
     }
   }
 
@@ -278,7 +309,8 @@ class PostgresDatabase implements Database {
     try {
       return await client.query<Record<string, unknown>>(config);
     } catch (err) {
-      throw mapError(err);
+      // Through the pool itself (a query outside a transaction), the wait for a client can run out too.
+      throw (client === this.#pool ? poolBusy(err, this.#poolSize, this.#poolWaitMs) : undefined) ?? mapError(err);
     }
   }
 

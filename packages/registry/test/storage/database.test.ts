@@ -393,4 +393,49 @@ describe("PostgreSQL adapter", () => {
     expect(attempts).toBe(1);
     expect(await db.get("SELECT v FROM counter")).toEqual({ v: 1 });
   });
+
+  it("answers a wait for a busy pool beyond poolWaitMs with ERR_UNAVAILABLE reason pool-busy, and waits that long, not the connect bound", async () => {
+    const url = await ADAPTERS[1]![1]();
+    // The connect bound is far shorter than the wait: a wait that outlives it still gets its client.
+    const db = await open(url, { poolSize: 1, poolWaitMs: 1500, connectTimeoutMs: 200 });
+    await db.migrate(MIGRATIONS);
+    let held = await pausedTransaction(db);
+    let started = performance.now();
+    setTimeout(() => held.proceed(), 600);
+    expect(await db.get("SELECT count(*) AS n FROM items")).toEqual({ n: 2 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(550);
+    await held.tx;
+
+    await db.run("DELETE FROM items");
+    held = await pausedTransaction(db);
+    for (const waiting of [() => db.get("SELECT 1 AS one"), () => db.transaction(async (tx) => tx.get("SELECT 1 AS one"))]) {
+      started = performance.now();
+      const err = await rejectsWith(waiting(), "ERR_UNAVAILABLE");
+      const waited = performance.now() - started;
+      expect(err.details).toMatchObject({ reason: "pool-busy", poolSize: 1, poolWaitMs: 1500 });
+      expect(err.message).toMatch(/busy/);
+      expect(waited).toBeGreaterThanOrEqual(1400);
+      expect(waited).toBeLessThan(5000);
+    }
+    held.proceed();
+    await held.tx;
+    expect(await db.get("SELECT count(*) AS n FROM items")).toEqual({ n: 2 });
+  });
+
+  it("gives up on a server that accepts and never answers within connectTimeoutMs, not the pool wait", async () => {
+    const sockets = new Set<import("node:net").Socket>();
+    const server = createServer((socket) => void sockets.add(socket));
+    const port = await new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)));
+    try {
+      const started = performance.now();
+      const err = await rejectsWith(openDatabase(`postgres://nobody@127.0.0.1:${port}/none`, { connectTimeoutMs: 300, poolWaitMs: 30_000 }), "ERR_UNAVAILABLE");
+      expect(performance.now() - started).toBeLessThan(3000);
+      expect(err.message).toMatch(/cannot be reached/);
+      expect(err.details.reason).toBeUndefined();
+      expect(sockets.size).toBe(1);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

@@ -10,7 +10,7 @@ import { requireRole } from "../access.js";
 import { checkRequestId } from "../checks.js";
 import type { Caller, RegistryContext } from "../context.js";
 import { issueItems } from "../issue-items.js";
-import { issuedRecords, onceOnly, remember, replay, requestDigest } from "../replay.js";
+import { claimRequest, issuedRecords, onceOnly, remember, requestDigest } from "../replay.js";
 
 const MAX_BATCH = 10_000;
 
@@ -39,10 +39,11 @@ export async function issue(ctx: RegistryContext, caller: Caller, request: Issue
 async function issueOnce(ctx: RegistryContext, caller: Caller, requestId: string, item: IssueItem, digest: string): Promise<IssuedRecord> {
   const department = caller.principal.department;
   return ctx.transaction(async (tx) => {
-    const replayed = await replay(tx, department, requestId, "issue", digest);
+    // The claim is the first write: a twin of this request id waits here, not on the status slot counter.
+    const replayed = await claimRequest(tx, department, requestId, "issue", digest, ctx.now());
     if (replayed) return (await issuedRecords(ctx, tx, replayed))[0]!;
     const [record] = await issueItems(ctx, caller, tx, [item], "issue");
-    await remember(tx, department, requestId, "issue", [record!.id], ctx.now(), digest);
+    await remember(tx, department, requestId, "issue", [record!.id], digest);
     return record!;
   });
 }
@@ -61,7 +62,7 @@ export async function issueBatch(ctx: RegistryContext, caller: Caller, request: 
 async function issueBatchOnce(ctx: RegistryContext, caller: Caller, request: IssueBatchRequest, digest: string): Promise<IssueBatchResult> {
   const department = caller.principal.department;
   return ctx.transaction(async (tx) => {
-    const replayed = await replay(tx, department, request.requestId, "batch", digest);
+    const replayed = await claimRequest(tx, department, request.requestId, "batch", digest, ctx.now());
     if (replayed) {
       const stored = JSON.parse(replayed[0]!) as { ids: (string | null)[]; errors: IssueBatchResult["errors"] };
       const ids = stored.ids.filter((id): id is string => id !== null);
@@ -88,7 +89,7 @@ async function issueBatchOnce(ctx: RegistryContext, caller: Caller, request: Iss
     errors.sort((a, b) => a.index - b.index);
     const ids: (string | null)[] = request.items.map(() => null);
     for (const r of issued) ids[r.index] = r.id;
-    await remember(tx, department, request.requestId, "batch", [JSON.stringify({ ids, errors })], ctx.now(), digest);
+    await remember(tx, department, request.requestId, "batch", [JSON.stringify({ ids, errors })], digest);
     return { issued, errors };
   });
 }

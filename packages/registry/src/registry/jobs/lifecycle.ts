@@ -16,7 +16,7 @@ import { checkReason, checkRequestId } from "../checks.js";
 import type { Caller, RegistryContext } from "../context.js";
 import { issueItems } from "../issue-items.js";
 import { appendLogEvents } from "../log.js";
-import { issuedRecords, onceOnly, remember, replay, requestDigest } from "../replay.js";
+import { claimRequest, issuedRecords, onceOnly, remember, requestDigest } from "../replay.js";
 import { licenceFields, lockLicenceRow, recordOf, type LicenceRow } from "../rows.js";
 import { setStatusValues } from "../status-lists.js";
 
@@ -57,7 +57,8 @@ async function supersede(
 ): Promise<IssuedRecord> {
   const department = caller.principal.department;
   return ctx.transaction(async (tx) => {
-    const replayed = await replay(tx, department, requestId, kind, digest);
+    // The claim comes before the licence's row lock and the status slot counter (see claimRequest).
+    const replayed = await claimRequest(tx, department, requestId, kind, digest, ctx.now());
     if (replayed) return (await issuedRecords(ctx, tx, replayed))[0]!;
     const old = await ownLicence(tx, caller.principal, id);
     if (old.status !== "active" && old.status !== "suspended") throw new LicenceError("ERR_STATE_INVALID", "Only an active or suspended licence can be amended or renewed.");
@@ -78,9 +79,9 @@ async function supersede(
     const now = ctx.now();
     await tx.run("UPDATE licences SET status = 'superseded', superseded_by = ? WHERE id = ?", [record!.id, old.id]);
     await addHistory(tx, department, old.id, "superseded", now, reason);
-    await setStatusValues(tx, [{ list: old.status_list, idx: old.status_idx, status: "superseded" }]);
+    // (issueItems set the old slot's status value, before the log append.)
     await appendLogEvents(tx, [{ kind: "status", at: now, department, licence: old.id, status: "superseded", by: record!.id, reason: reasonHash(reason) }], ctx.logFrontier);
-    await remember(tx, department, requestId, kind, [record!.id], ctx.now(), digest);
+    await remember(tx, department, requestId, kind, [record!.id], digest);
     return record!;
   });
 }
