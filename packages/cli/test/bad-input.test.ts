@@ -282,6 +282,10 @@ describe("serve and init", () => {
     const port = new URL(url).port;
     expectShortError(await run(["serve", "--home", home, "--port", port]), 64);
     expectShortError(await run(["serve", "--home", home, "--db", "mysql://x"]), 64);
+    expectShortError(await run(["serve", "--home", home, "--db-pool-size", "0"]), 64);
+    expectShortError(await run(["serve", "--home", home, "--db-pool-wait", "1e3"]), 64);
+    // A pool is PostgreSQL's: on the workspace's SQLite file the flags are refused, not ignored.
+    expectShortError(await run(["serve", "--home", home, "--port", "0", "--db-pool-size", "4"]), 64);
     expectShortError(await run(["init", "--home", path("other"), "--db", "mysql://x"]), 64);
   });
 

@@ -20,6 +20,10 @@ export interface ServeCommandOptions {
   readonly publicUrl?: string;
   /** A PostgreSQL hot standby holder lookups may read (`--replica`), and its staleness bound in ms. */
   readonly replica?: { readonly url: string; readonly maxStalenessMs?: number };
+  /** PostgreSQL connections of this process (`--db-pool-size`, default 10). */
+  readonly dbPoolSize?: number;
+  /** Milliseconds a request may wait for a free PostgreSQL connection (`--db-pool-wait`, default 30 000). */
+  readonly dbPoolWaitMs?: number;
 }
 
 /** Runs `serve` until SIGINT or SIGTERM. */
@@ -43,7 +47,18 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   }
   const passphrase = await readPassphrase("Passphrase for the workspace keys: ");
   if (options.replica && !options.db?.match(/^postgres(?:ql)?:\/\//)) throw new CliError("usage", "--replica needs --db postgres://… (the primary).");
-  const registry = await Registry.open({ home: options.home, passphrase, ...(options.db ? { db: options.db } : {}), ...(options.replica ? { replica: options.replica } : {}) });
+  const pooled = options.dbPoolSize !== undefined || options.dbPoolWaitMs !== undefined;
+  if (pooled && !options.db?.match(/^postgres(?:ql)?:\/\//)) throw new CliError("usage", "--db-pool-size and --db-pool-wait need --db postgres://… (SQLite has one connection).");
+  const database = pooled
+    ? { ...(options.dbPoolSize !== undefined ? { poolSize: options.dbPoolSize } : {}), ...(options.dbPoolWaitMs !== undefined ? { poolWaitMs: options.dbPoolWaitMs } : {}) }
+    : undefined;
+  const registry = await Registry.open({
+    home: options.home,
+    passphrase,
+    ...(options.db ? { db: options.db } : {}),
+    ...(options.replica ? { replica: options.replica } : {}),
+    ...(database ? { database } : {}),
+  });
   let server;
   try {
     server = await serveRegistry(registry, {
@@ -89,6 +104,8 @@ export function registerServe(program: Command, setExitCode: SetExitCode): void 
     .option("--public-url <url>", "the URL clients reach this server at; a warning is printed when licences name another")
     .option("--replica <url>", "a PostgreSQL hot standby that holder lookups may read while it is fresh (postgres://…)", parseReplicaUrl)
     .option("--replica-max-staleness <ms>", "the most a replica-served lookup may lag the primary", parseStaleness, 1000)
+    .option("--db-pool-size <n>", "PostgreSQL connections of this process (default 10; keep the sum over all processes under max_connections)", parsePoolSize)
+    .option("--db-pool-wait <ms>", "how long a request may wait for a free PostgreSQL connection before a 503 with reason pool-busy (default 30000)", parsePoolWait)
     .option("--cors-origin <origin>", "a browser origin allowed to call the authenticated API (repeat); the public documents are open to every origin", collect, [])
     .action(async (o) => {
       setExitCode(
@@ -100,6 +117,8 @@ export function registerServe(program: Command, setExitCode: SetExitCode): void 
           corsOrigins: o.corsOrigin,
           ...(o.publicUrl !== undefined ? { publicUrl: o.publicUrl } : {}),
           ...(o.replica !== undefined ? { replica: { url: o.replica, maxStalenessMs: o.replicaMaxStaleness } } : {}),
+          ...(o.dbPoolSize !== undefined ? { dbPoolSize: o.dbPoolSize } : {}),
+          ...(o.dbPoolWait !== undefined ? { dbPoolWaitMs: o.dbPoolWait } : {}),
         }),
       );
     });
@@ -113,5 +132,17 @@ function parseReplicaUrl(value: string): string {
 function parseStaleness(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 50 || n > 60_000) throw new InvalidArgumentError("expected milliseconds from 50 to 60000");
+  return n;
+}
+
+function parsePoolSize(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 1000) throw new InvalidArgumentError("expected a number of connections from 1 to 1000");
+  return n;
+}
+
+function parsePoolWait(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 100 || n > 600_000) throw new InvalidArgumentError("expected milliseconds from 100 to 600000");
   return n;
 }

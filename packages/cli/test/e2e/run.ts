@@ -104,7 +104,12 @@ export function endToEnd(adapter: "sqlite" | "postgres"): void {
       const init = json<{ apiKeys: { role: string; key: string }[] }>(run(["init", "--home", home, "--json", ...(db ? ["--db", db] : [])]));
       admin = init.apiKeys.find((k) => k.role === "admin")!.key;
       issuer = init.apiKeys.find((k) => k.role === "issuer")!.key;
-      ({ url, child: server } = await startServe(BIN, home, PASS, { ...(db ? { db } : {}), log: join(dir, "serve.log") }));
+      ({ url, child: server } = await startServe(BIN, home, PASS, {
+        ...(db ? { db } : {}),
+        // On PostgreSQL, a pool smaller than the default: the suite runs on 4 connections.
+        ...(db ? { args: ["--db-pool-size", "4", "--db-pool-wait", "20000"] } : {}),
+        log: join(dir, "serve.log"),
+      }));
       // An approval system's department gets its own consumer key from an admin, over HTTP.
       const made = remote(["key", "create", "--department", CONSUMER, "--role", "consumer", "--label", "某某审批系统", "--json"], admin);
       expect(made.code, made.stderr).toBe(0);

@@ -11,11 +11,13 @@ export interface ServeOptions {
    * nobody reads fills up and blocks the server, so long runs give a file; default: discarded.
    */
   readonly log?: string;
+  /** More `serve` flags. */
+  readonly args?: readonly string[];
 }
 
 export async function startServe(bin: string, home: string, passphrase: string, options: ServeOptions = {}): Promise<{ url: string; child: ChildProcess }> {
   const log = options.log !== undefined ? openSync(options.log, "a") : "ignore";
-  const child = spawn(process.execPath, [bin, "serve", "--home", home, "--port", "0", ...(options.db !== undefined ? ["--db", options.db] : [])], {
+  const child = spawn(process.execPath, [bin, "serve", "--home", home, "--port", "0", ...(options.db !== undefined ? ["--db", options.db] : []), ...(options.args ?? [])], {
     env: { ...process.env, ELICENCE_PASSPHRASE: passphrase },
     stdio: ["ignore", "pipe", log],
   });
