@@ -47,8 +47,13 @@ function workerUrl(): URL {
 }
 
 /**
- * The parent's Node options without the `@elicence/source` condition (set when the tests run the
- * TypeScript sources): the worker is plain JavaScript and loads `@elicence/core` from its dist.
+ * The parent's Node options for the registry's worker threads: without the `@elicence/source`
+ * condition (set when the tests run the TypeScript sources: the workers are plain JavaScript and
+ * load `@elicence/core` from its dist), and without the options Node refuses in a worker's
+ * `execArgv` (V8's heap and stack sizes such as `--max-old-space-size`, `--expose-gc`, `--title`:
+ * `ERR_WORKER_INVALID_EXEC_ARGV`), which an operator may well start the registry with. Which
+ * options a worker takes is Node's to say, so each is tried once in a throw-away worker (Node
+ * checks the list before the thread starts) and the answer kept for the process.
  */
 export function workerExecArgv(): string[] {
   const out: string[] = [];
@@ -60,9 +65,32 @@ export function workerExecArgv(): string[] {
       i++;
       continue;
     }
-    out.push(a);
+    // An option and its separate value (`--require x`) are tried and kept together.
+    const group = i + 1 < args.length && !args[i + 1]!.startsWith("-") && !a.includes("=") ? [a, args[++i]!] : [a];
+    if (workerTakes(group)) out.push(...group);
   }
   return out;
+}
+
+const workerOptionVerdicts = new Map<string, boolean>();
+
+function workerTakes(group: readonly string[]): boolean {
+  const key = group.join("\0");
+  let ok = workerOptionVerdicts.get(key);
+  if (ok === undefined) {
+    try {
+      // Node validates execArgv in the constructor; a valid list starts a thread that exits at once.
+      const probe = new Worker("", { eval: true, execArgv: [...group] });
+      probe.unref();
+      void probe.terminate();
+      ok = true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ERR_WORKER_INVALID_EXEC_ARGV") throw err;
+      ok = false;
+    }
+    workerOptionVerdicts.set(key, ok);
+  }
+  return ok;
 }
 
 class PoolWorker {
