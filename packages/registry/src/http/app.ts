@@ -18,7 +18,7 @@ import type { HttpEnv, RegistryBackend } from "./context.js";
 import { defaultLogger, routeOf, type HttpLogger } from "./middleware/access-log.js";
 import { jsonBody } from "./middleware/json-body.js";
 import { frontDoor } from "./middleware/front.js";
-import { gatesOf } from "./gates.js";
+import { assertGated, gatesOf } from "./gates.js";
 import { openApiConfig } from "./openapi.js";
 import { PROBLEM_MEDIA_TYPE, problem, problemFromError, type Problem } from "./problem.js";
 import { registerCatalogueRoutes } from "./routes/catalogue.js";
@@ -126,6 +126,8 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
     c.header("Cache-Control", "no-cache");
     return c.json(document as object, 200);
   });
+
+  assertGated(app);
 
   app.notFound((c) => sendProblem(c, problem("ERR_NOT_FOUND", "There is no such route.", c.get("requestId"))));
   app.onError(handleError);

@@ -76,6 +76,15 @@ export class RouteGates {
   }
 
   /**
+   * Whether a route (path and method, as its definition writes them) has a gate.
+   *
+   * @param route - the route's OpenAPI definition
+   */
+  has(route: Pick<RouteConfig, "path" | "method">): boolean {
+    return this.#byPath.get(route.path.replaceAll(/\/{(.+?)}/g, "/:$1"))?.has(route.method.toUpperCase()) ?? false;
+  }
+
+  /**
    * The gate of the route that answers the request: the first one Hono matched after the
    * middleware every request passes (`*`), which is the route whose handler answers.
    *
@@ -105,6 +114,24 @@ export function gatesOf(app: OpenAPIHono<HttpEnv>): RouteGates {
   let gates = GATES.get(app);
   if (!gates) GATES.set(app, (gates = new RouteGates()));
   return gates;
+}
+
+/**
+ * Checks that every documented route that needs a bearer key or a cause is behind the front door:
+ * one added with a plain `app.openapi` would have neither checked (its handler would then fail on
+ * the missing session, but the app refuses to start instead).
+ *
+ * @param app - the app, with all its routes
+ * @throws TypeError naming the first route that is not
+ */
+export function assertGated(app: OpenAPIHono<HttpEnv>): void {
+  const gates = gatesOf(app);
+  for (const definition of app.openAPIRegistry.definitions) {
+    if (definition.type !== "route") continue;
+    const route = definition.route;
+    const bearer = (route.security ?? []).some((requirement) => "bearer" in requirement);
+    if ((bearer || route.request?.headers) && !gates.has(route)) throw new TypeError(`${route.method.toUpperCase()} ${route.path} needs a bearer key or a cause and is not behind the front door (frontChecked).`);
+  }
 }
 
 /**
