@@ -3,11 +3,11 @@
  * document generated from the zod schemas that validate the requests, and errors as RFC 9457
  * problem documents with a stable `code`.
  *
- * Every request passes, in order (one middleware, `middleware/front.ts`): request id → access log →
- * security headers → CORS; then (authenticated
- * routes) bearer key → JSON body reader (media type, size, UTF-8, strict JSON) → schema validation
- * of path, query, cause headers and body → the registry. A request refused on the way writes
- * nothing.
+ * Every request passes one middleware first (`middleware/front.ts`): request id, security headers,
+ * CORS, then what its route's definition asks for (`gates.ts`): bearer key → cause headers → query
+ * → path parameters. Then the route: JSON body reader (media type, size, UTF-8, strict JSON) →
+ * body schema → the registry. A request refused on the way writes nothing. The app must be served
+ * at its root (as `serveRegistry` does): the gates are found by route path.
  *
  * @module
  */
@@ -16,9 +16,9 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { HttpEnv, RegistryBackend } from "./context.js";
 import { defaultLogger, routeOf, type HttpLogger } from "./middleware/access-log.js";
-import { authenticate } from "./middleware/authenticate.js";
 import { jsonBody } from "./middleware/json-body.js";
 import { frontDoor } from "./middleware/front.js";
+import { assertGated, gatesOf } from "./gates.js";
 import { openApiConfig } from "./openapi.js";
 import { PROBLEM_MEDIA_TYPE, problem, problemFromError, type Problem } from "./problem.js";
 import { registerCatalogueRoutes } from "./routes/catalogue.js";
@@ -91,15 +91,14 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
   });
 
   const handleError = (err: unknown, c: Context<HttpEnv>): Response => {
-    const outcome = problemFromError(err, c.var.requestId);
-    if (outcome.internal) logger.fault?.({ requestId: c.var.requestId, method: c.req.method, route: routeOf(c), error: err });
+    const outcome = problemFromError(err, c.get("requestId"));
+    if (outcome.internal) logger.fault?.({ requestId: c.get("requestId"), method: c.req.method, route: routeOf(c), error: err });
     return sendProblem(c, outcome.problem);
   };
 
-  app.use("*", frontDoor({ logger, corsOrigins: options.corsOrigins, onError: handleError }));
+  app.use("*", frontDoor({ logger, corsOrigins: options.corsOrigins, backend: registry, gates: gatesOf(app), onError: handleError }));
 
   const mw = {
-    authenticate: authenticate(registry),
     body: jsonBody(options.maxBodyBytes ?? MIB),
     batchBody: jsonBody(options.maxBatchBodyBytes ?? 16 * MIB),
   };
@@ -111,7 +110,7 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
   registerMatterRoutes(app, mw);
   registerAugmentRoutes(app, mw);
   registerPublicRoutes(app, registry.public);
-  registerPrintRoutes(app, mw, registry, options.publicUrl);
+  registerPrintRoutes(app, registry, options.publicUrl);
   registerTimestampRoute(app, registry.timestamper);
   registerHolderRoutes(app, mw, registry.holder);
   if (registry.pki) registerPkiRoutes(app, registry.pki);
@@ -128,7 +127,9 @@ export function createHttpApp(registry: RegistryBackend, options: HttpAppOptions
     return c.json(document as object, 200);
   });
 
-  app.notFound((c) => sendProblem(c, problem("ERR_NOT_FOUND", "There is no such route.", c.var.requestId)));
+  assertGated(app);
+
+  app.notFound((c) => sendProblem(c, problem("ERR_NOT_FOUND", "There is no such route.", c.get("requestId"))));
   app.onError(handleError);
   return app;
 }

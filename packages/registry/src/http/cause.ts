@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { ReadCause } from "@elicence/core";
+import { LicenceError, type ReadCause, type ValidationIssue } from "@elicence/core";
 import { z } from "@hono/zod-openapi";
 import { MATTER_PATTERN } from "./schemas/common.js";
 
@@ -25,6 +25,14 @@ const MAX_ENCODED_REASON = MAX_REASON * 12;
 const VISIBLE_ASCII = /^[\x20-\x7e]*$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const MATTER_MESSAGE = "must be 1 to 64 of A-Z a-z 0-9 . _ : -";
+const ENCODING_MESSAGE = "must be UTF-8, percent-encoded";
+const DECODED_MESSAGE = "must be 1 to 256 characters without control characters, once decoded";
+// zod's own message for `.max(MAX_ENCODED_REASON)` (the agreement test holds the two together).
+const TOO_LONG_MESSAGE = `Too big: expected string to have <=${MAX_ENCODED_REASON} characters`;
+const REQUIRED_MESSAGE = "is required";
+const MATTER_PATH = ["headers", "X-Approval-Matter"] as const;
+const REASON_PATH = ["headers", "X-Read-Reason"] as const;
 
 /** Decodes a reason header; `undefined` when it is not valid percent-encoded UTF-8. */
 function decodeReason(encoded: string): string | undefined {
@@ -41,17 +49,15 @@ const Reason = z
   .max(MAX_ENCODED_REASON)
   .superRefine((encoded, ctx) => {
     const reason = decodeReason(encoded);
-    if (reason === undefined) ctx.addIssue({ code: "custom", message: "must be UTF-8, percent-encoded" });
-    else if (reason.trim() === "" || reason.length > MAX_REASON || CONTROL.test(reason)) {
-      ctx.addIssue({ code: "custom", message: "must be 1 to 256 characters without control characters, once decoded" });
-    }
+    if (reason === undefined) ctx.addIssue({ code: "custom", message: ENCODING_MESSAGE });
+    else if (reason.trim() === "" || reason.length > MAX_REASON || CONTROL.test(reason)) ctx.addIssue({ code: "custom", message: DECODED_MESSAGE });
   });
 
 /** The cause headers, validated (other headers pass through untouched). */
 export const CauseHeaders = z.object({
   [MATTER_HEADER]: z
     .string()
-    .regex(MATTER_PATTERN, "must be 1 to 64 of A-Z a-z 0-9 . _ : -")
+    .regex(MATTER_PATTERN, MATTER_MESSAGE)
     .openapi({
       param: { in: "header", required: true },
       description: "Approval-matter code (事项编码) this read is for.",
@@ -64,12 +70,39 @@ export const CauseHeaders = z.object({
   }),
 });
 
+
 /**
- * The cause of a read, from its validated headers.
+ * The error of a read whose cause headers were refused.
  *
- * @param headers - what {@link CauseHeaders} accepted
+ * @param issues - every problem, at `headers.<Header-Name>`
  */
-export function causeOf(headers: z.infer<typeof CauseHeaders>): ReadCause {
-  // The schema accepted the reason, so it decodes.
-  return { matter: headers[MATTER_HEADER], reason: decodeReason(headers[REASON_HEADER]) ?? "" };
+export function causeRequired(issues: readonly ValidationIssue[]): LicenceError {
+  return new LicenceError("ERR_CAUSE_REQUIRED", "A read must name its cause: an approval-matter code and a reason.", { issues });
+}
+
+/**
+ * The cause of a read from its two header values, checked by hand: the same acceptance, issues
+ * (paths, messages, order) and error as {@link CauseHeaders} through the app's validation hook,
+ * without building a record of every header and running zod on it for each read. The schema stays
+ * the one the OpenAPI document shows; a test runs both over the same inputs.
+ *
+ * @param matter - the `X-Approval-Matter` value, `undefined` when absent
+ * @param reason - the `X-Read-Reason` value, `undefined` when absent
+ * @returns the cause, or every problem found
+ */
+export function parseCause(matter: string | undefined, reason: string | undefined): { ok: true; value: ReadCause } | { ok: false; issues: ValidationIssue[] } {
+  let issues: ValidationIssue[] | undefined;
+  if (matter === undefined) (issues ??= []).push({ path: [...MATTER_PATH], message: REQUIRED_MESSAGE });
+  else if (!MATTER_PATTERN.test(matter)) (issues ??= []).push({ path: [...MATTER_PATH], message: MATTER_MESSAGE });
+  let decoded: string | undefined;
+  if (reason === undefined) (issues ??= []).push({ path: [...REASON_PATH], message: REQUIRED_MESSAGE });
+  else {
+    // Both checks run, as zod runs every check of a string: an over-long reason can fail both.
+    if (reason.length > MAX_ENCODED_REASON) (issues ??= []).push({ path: [...REASON_PATH], message: TOO_LONG_MESSAGE });
+    decoded = decodeReason(reason);
+    if (decoded === undefined) (issues ??= []).push({ path: [...REASON_PATH], message: ENCODING_MESSAGE });
+    else if (decoded.trim() === "" || decoded.length > MAX_REASON || CONTROL.test(decoded)) (issues ??= []).push({ path: [...REASON_PATH], message: DECODED_MESSAGE });
+  }
+  if (issues !== undefined) return { ok: false, issues };
+  return { ok: true, value: { matter: matter!, reason: decoded! } };
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { TimestampResponder } from "./routes/tsa.js";
-import type { HolderApi, PublicRegistryApi, RegistryApi, TrustList } from "@elicence/core";
+import type { HolderApi, PublicRegistryApi, ReadCause, RegistryApi, TrustList } from "@elicence/core";
 
 /** The part of `Registry` the HTTP layer uses: sessions by API key, and the public operations. */
 export interface RegistryBackend {
@@ -35,6 +35,8 @@ export interface HttpVariables {
   requestId: string;
   /** The authenticated session (authenticated routes only). */
   api: RegistryApi;
+  /** The read's cause, from its `X-Approval-Matter` and `X-Read-Reason` headers (reads only). */
+  cause: ReadCause;
 }
 
 /** The Hono environment of the app. */

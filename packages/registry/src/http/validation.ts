@@ -6,7 +6,7 @@
  */
 import { LicenceError, type ValidationIssue } from "@elicence/core";
 import type { ZodError } from "zod";
-import { MATTER_HEADER, REASON_HEADER } from "./cause.js";
+import { causeRequired, MATTER_HEADER, REASON_HEADER } from "./cause.js";
 
 /** Where a schema failure was found (Hono's validation targets). */
 type Target = "json" | "form" | "query" | "param" | "header" | "cookie";
@@ -40,12 +40,12 @@ export function validationError(target: Target, error: ZodError): LicenceError {
       return new LicenceError("ERR_IDENTIFIER_INVALID", "An identifier in the path is not valid.", { issues: issuesOf(error, ["path"]) });
     case "header":
       // Header values are always strings, so a type failure means the header is absent.
-      return new LicenceError("ERR_CAUSE_REQUIRED", "A read must name its cause: an approval-matter code and a reason.", {
-        issues: error.issues.map((i) => ({
+      return causeRequired(
+        error.issues.map((i) => ({
           path: ["headers", ...i.path.map((p) => HEADER_NAMES[String(p)] ?? String(p))],
           message: i.code === "invalid_type" ? "is required" : i.message,
         })),
-      });
+      );
     case "query":
       return new LicenceError("ERR_VALIDATION", "A query parameter is not valid.", { issues: issuesOf(error, ["query"]) });
     default:

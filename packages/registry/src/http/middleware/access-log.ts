@@ -7,7 +7,6 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import type { HttpEnv } from "../context.js";
 
 /** One line of the access log. */
 export interface AccessLogEntry {
@@ -45,23 +44,4 @@ export const defaultLogger: HttpLogger = {
 export function routeOf(c: Parameters<MiddlewareHandler>[0]): string {
   const route = routePath(c, -1);
   return route === "/*" || route === "*" || route === "" ? "*" : route;
-}
-
-/**
- * Makes the access-log middleware.
- *
- * @param logger - where entries go
- */
-export function accessLog(logger: HttpLogger): MiddlewareHandler<HttpEnv> {
-  return async (c, next) => {
-    const started = performance.now();
-    await next();
-    logger.request?.({
-      requestId: c.var.requestId,
-      method: c.req.method,
-      route: routeOf(c),
-      status: c.res.status,
-      durationMs: Math.round((performance.now() - started) * 10) / 10,
-    });
-  };
 }

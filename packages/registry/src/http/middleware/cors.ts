@@ -7,24 +7,10 @@
  *
  * @module
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 
 const PUBLIC = /^\/(?:v1\/trust-list|v1\/status-lists\/[^/]+|v1\/log\/(?:tree-head|inclusion|consistency)|healthz|openapi\.json)$/;
 const API_HEADERS = "Authorization, Content-Type, X-Approval-Matter, X-Read-Reason";
-
-/**
- * The CORS middleware.
- *
- * @param origins - origins (`https://host[:port]`) allowed to call the authenticated API
- */
-export function cors(origins: readonly string[] = []): MiddlewareHandler {
-  const allowed = new Set(origins);
-  return async (c, next) => {
-    const origin = c.req.header("Origin");
-    if (origin === undefined) return next();
-    return applyCors(c, origin, allowed) ?? next();
-  };
-}
 
 /**
  * The CORS step for a request with an `Origin`: answers a preflight (returns its response), or
@@ -32,11 +18,12 @@ export function cors(origins: readonly string[] = []): MiddlewareHandler {
  *
  * @param c - the request's context
  * @param origin - its `Origin` header
+ * @param preflightMethod - its `Access-Control-Request-Method` header
  * @param allowed - origins allowed to call the authenticated API
  */
-export function applyCors(c: Context, origin: string, allowed: ReadonlySet<string>): Response | undefined {
+export function applyCors(c: Context, origin: string, preflightMethod: string | undefined, allowed: ReadonlySet<string>): Response | undefined {
   const method = c.req.method;
-  const requestedMethod = method === "OPTIONS" ? c.req.header("Access-Control-Request-Method") : undefined;
+  const requestedMethod = method === "OPTIONS" ? preflightMethod : undefined;
   const preflight = requestedMethod !== undefined;
   const requested = requestedMethod ?? method;
   const isPublic = PUBLIC.test(c.req.path) && (requested === "GET" || requested === "HEAD");

@@ -8,6 +8,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HttpEnv } from "../context.js";
+import { frontChecked } from "../gates.js";
 import { text, Uscc } from "../schemas/common.js";
 import { LicenceIdParams, NoQuery } from "../schemas/requests.js";
 import { BEARER, json, jsonRequest, problems, writable, type RouteMiddleware } from "./define.js";
@@ -52,36 +53,36 @@ const DepartmentAugmentResultSchema = z
  * Adds the augment routes.
  *
  * @param app - the app
- * @param mw - authentication and body readers
+ * @param mw - body readers
  */
 export function registerAugmentRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddleware): void {
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "post",
       path: "/v1/licences/{id}/augment",
       tags: ["lifecycle"],
       summary: "Augment a licence's long-term evidence (B-T, B-LT, B-LTA)",
       description: "Admins and the issuing department. The evidence is stored: reads of the licence afterwards carry it (`etsiU`).",
       security: BEARER,
-      middleware: [mw.authenticate, mw.body] as const,
+      middleware: [mw.body] as const,
       request: { params: LicenceIdParams, query: NoQuery, body: jsonRequest(AugmentRequestSchema) },
       responses: { 200: json(AugmentResultSchema, "The licence's level and archive form."), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 503) },
-    }),
-    async (c) => c.json(writable(await c.var.api.augment(c.req.valid("param").id, c.req.valid("json"))), 200),
+    })),
+    async (c) => c.json(writable(await c.get("api").augment(c.req.valid("param").id, c.req.valid("json"))), 200),
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "post",
       path: "/v1/departments/{code}/augment",
       tags: ["lifecycle"],
       summary: "Augment a page of a department's licences (e.g. before its certificate expires)",
       description: "Admins and the department itself. A licence that cannot be augmented is reported and does not stop the others.",
       security: BEARER,
-      middleware: [mw.authenticate, mw.body] as const,
+      middleware: [mw.body] as const,
       request: { params: z.object({ code: Uscc.openapi({ param: { name: "code", in: "path" } }) }), query: NoQuery, body: jsonRequest(DepartmentAugmentRequestSchema) },
       responses: { 200: json(DepartmentAugmentResultSchema, "What was augmented."), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 503) },
-    }),
-    async (c) => c.json(writable(await c.var.api.augmentDepartment(c.req.valid("param").code, c.req.valid("json"))), 200),
+    })),
+    async (c) => c.json(writable(await c.get("api").augmentDepartment(c.req.valid("param").code, c.req.valid("json"))), 200),
   );
 }

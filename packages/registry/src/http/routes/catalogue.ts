@@ -5,6 +5,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { HttpEnv } from "../context.js";
+import { frontChecked } from "../gates.js";
 import { LicenceTypeSchema, NoQuery, TypeCodeParams } from "../schemas/requests.js";
 import { PrincipalSchema } from "../schemas/responses.js";
 import { BEARER, json, jsonRequest, problems, writable, type RouteMiddleware } from "./define.js";
@@ -13,62 +14,59 @@ import { BEARER, json, jsonRequest, problems, writable, type RouteMiddleware } f
  * Adds `GET /v1/whoami` and `GET|POST /v1/licence-types`, `GET /v1/licence-types/{code}`.
  *
  * @param app - the app
- * @param mw - authentication and body readers
+ * @param mw - body readers
  */
 export function registerCatalogueRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddleware): void {
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/whoami",
       tags: ["access"],
       summary: "The caller, as authenticated",
       security: BEARER,
-      middleware: [mw.authenticate] as const,
       request: { query: NoQuery },
       responses: { 200: json(PrincipalSchema, "The caller."), ...problems(401) },
-    }),
-    async (c) => c.json(writable(await c.var.api.whoami()), 200),
+    })),
+    async (c) => c.json(writable(await c.get("api").whoami()), 200),
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/licence-types",
       tags: ["catalogue"],
       summary: "Every licence type",
       security: BEARER,
-      middleware: [mw.authenticate] as const,
       request: { query: NoQuery },
       responses: { 200: json(z.array(LicenceTypeSchema), "The catalogue."), ...problems(401, 403) },
-    }),
-    async (c) => c.json(writable(await c.var.api.listLicenceTypes()), 200),
+    })),
+    async (c) => c.json(writable(await c.get("api").listLicenceTypes()), 200),
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/licence-types/{code}",
       tags: ["catalogue"],
       summary: "One licence type",
       security: BEARER,
-      middleware: [mw.authenticate] as const,
       request: { params: TypeCodeParams, query: NoQuery },
       responses: { 200: json(LicenceTypeSchema, "The licence type."), ...problems(400, 401, 403, 404) },
-    }),
-    async (c) => c.json(writable(await c.var.api.getLicenceType(c.req.valid("param").code)), 200),
+    })),
+    async (c) => c.json(writable(await c.get("api").getLicenceType(c.req.valid("param").code)), 200),
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "post",
       path: "/v1/licence-types",
       tags: ["catalogue"],
       summary: "Register a licence type, or a new version of one (admin)",
       security: BEARER,
-      middleware: [mw.authenticate, mw.body] as const,
+      middleware: [mw.body] as const,
       request: { query: NoQuery, body: jsonRequest(LicenceTypeSchema) },
       responses: { 201: json(LicenceTypeSchema, "The registered type."), ...problems(400, 401, 403, 409, 413, 415, 422) },
-    }),
-    async (c) => c.json(writable(await c.var.api.registerLicenceType(c.req.valid("json"))), 201),
+    })),
+    async (c) => c.json(writable(await c.get("api").registerLicenceType(c.req.valid("json"))), 201),
   );
 }

@@ -12,8 +12,6 @@ import { ProblemSchema } from "../schemas/responses.js";
 
 /** Middleware the app hands to its route groups. */
 export interface RouteMiddleware {
-  /** Bearer authentication; sets `c.var.api`. */
-  readonly authenticate: MiddlewareHandler<HttpEnv>;
   /** Reads a JSON body up to the default limit. */
   readonly body: MiddlewareHandler<HttpEnv>;
   /** Reads a JSON body up to the batch limit. */

@@ -9,6 +9,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { LicenceError, type HolderApi, type HolderVouchRequest } from "@elicence/core";
 import type { HttpEnv } from "../context.js";
+import { frontChecked } from "../gates.js";
 import { AccessRecordPageSchema, AccessRecordQuery, HolderAssertionSchema, HolderConsentSchema, HolderTokenBodySchema, VouchHolderSchema } from "../schemas/holder.js";
 import { NoQuery } from "../schemas/requests.js";
 import { BEARER, json, jsonRequest, problems, writable, type RouteMiddleware } from "./define.js";
@@ -29,22 +30,22 @@ function holderToken(header: string | undefined): string {
  * `GET /v1/holder/consents` and `GET /v1/holder/access-record`.
  *
  * @param app - the app
- * @param mw - authentication and body readers
+ * @param mw - body readers
  * @param holder - the registry's holder operations
  */
 export function registerHolderRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddleware, holder: HolderApi | undefined): void {
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "post",
       path: "/v1/holder-assertions",
       tags: ["holder"],
       summary: "A window vouches for a holder it identified: signs an assertion binding the holder's code to their public key",
       security: BEARER,
-      middleware: [mw.authenticate, mw.body] as const,
+      middleware: [mw.body] as const,
       request: { query: NoQuery, body: jsonRequest(VouchHolderSchema) },
       responses: { 201: json(HolderAssertionSchema, "The assertion (a JWT signed by the caller's department)."), ...problems(400, 401, 403, 413, 415) },
-    }),
-    async (c) => c.json(await c.var.api.vouchHolder(c.req.valid("json") as HolderVouchRequest), 201),
+    })),
+    async (c) => c.json(await c.get("api").vouchHolder(c.req.valid("json") as HolderVouchRequest), 201),
   );
   if (!holder) return;
   app.openAPIRegistry.registerComponent("securitySchemes", "holder", {
@@ -55,7 +56,7 @@ export function registerHolderRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddlew
   });
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "post",
       path: "/v1/holder/consents",
       tags: ["holder"],
@@ -63,12 +64,12 @@ export function registerHolderRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddlew
       request: { query: NoQuery, body: jsonRequest(HolderTokenBodySchema) },
       middleware: [mw.body] as const,
       responses: { 201: json(HolderConsentSchema, "The consent."), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
-    }),
+    })),
     async (c) => c.json(writable(await holder.grantConsent(c.req.valid("json").token)), 201),
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "post",
       path: "/v1/holder/consents/withdraw",
       tags: ["holder"],
@@ -76,12 +77,12 @@ export function registerHolderRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddlew
       request: { query: NoQuery, body: jsonRequest(HolderTokenBodySchema) },
       middleware: [mw.body] as const,
       responses: { 200: json(HolderConsentSchema, "The consent, withdrawn."), ...problems(400, 401, 403, 404, 409, 413, 415) },
-    }),
+    })),
     async (c) => c.json(writable(await holder.withdrawConsent(c.req.valid("json").token)), 200),
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/holder/consents",
       tags: ["holder"],
@@ -89,12 +90,12 @@ export function registerHolderRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddlew
       security: HOLDER,
       request: { query: NoQuery },
       responses: { 200: json(z.array(HolderConsentSchema), "The consents."), ...problems(400, 401, 403, 409) },
-    }),
+    })),
     async (c) => c.json(writable(await holder.listConsents(holderToken(c.req.header("Authorization")))), 200),
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/holder/access-record",
       tags: ["holder"],
@@ -102,7 +103,7 @@ export function registerHolderRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddlew
       security: HOLDER,
       request: { query: AccessRecordQuery },
       responses: { 200: json(AccessRecordPageSchema, "One page, in log order."), ...problems(400, 401, 403, 409) },
-    }),
+    })),
     async (c) => {
       const { limit, after } = c.req.valid("query");
       const query = { ...(limit !== undefined ? { limit: Number(limit) } : {}), ...(after !== undefined ? { after: Number(after) } : {}) };

@@ -8,6 +8,7 @@ import type { IssueItem, ValidationIssue } from "@elicence/core";
 import type { Context } from "hono";
 import type { ZodError } from "zod";
 import type { HttpEnv } from "../context.js";
+import { frontChecked } from "../gates.js";
 import { issuesOf, validationError } from "../validation.js";
 import {
   AmendRequestSchema,
@@ -33,41 +34,41 @@ const STATUS_CHANGES = {
  * Adds `POST /v1/licences`, `POST /v1/licence-batches` and `POST /v1/licences/{id}/<action>`.
  *
  * @param app - the app
- * @param mw - authentication and body readers
+ * @param mw - body readers
  */
 export function registerLifecycleRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddleware): void {
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "post",
       path: "/v1/licences",
       tags: ["lifecycle"],
       summary: "Issue a licence (idempotent on requestId)",
       description: "A retried request with the same requestId returns the first result.",
       security: BEARER,
-      middleware: [mw.authenticate, mw.body] as const,
+      middleware: [mw.body] as const,
       request: { query: NoQuery, body: jsonRequest(IssueRequestSchema) },
       responses: { 201: json(IssuedRecordSchema, "The issued licence."), ...problems(400, 401, 403, 409, 413, 415, 422) },
-    }),
+    })),
     async (c) => {
-      const record = await c.var.api.issue(c.req.valid("json"));
+      const record = await c.get("api").issue(c.req.valid("json"));
       c.header("Location", `/v1/licences/${record.id}`);
       return c.json(writable(record), 201);
     },
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "post",
       path: "/v1/licence-batches",
       tags: ["lifecycle"],
       summary: "Issue a batch of licences",
       description: "Good items are issued; failing items are reported by index, never half-written. The body may be larger than other requests.",
       security: BEARER,
-      middleware: [mw.authenticate, mw.batchBody] as const,
+      middleware: [mw.batchBody] as const,
       request: { query: NoQuery, body: jsonRequest(IssueBatchRequestSchema) },
       responses: { 200: json(IssueBatchResultSchema, "Issued items and failed items."), ...problems(400, 401, 403, 409, 413, 415, 422) },
-    }),
-    async (c) => c.json(writable(await c.var.api.issueBatch(c.req.valid("json"))), 200),
+    })),
+    async (c) => c.json(writable(await c.get("api").issueBatch(c.req.valid("json"))), 200),
     // One bad item does not refuse the batch: when only items fail their schema, the good ones are
     // issued and each bad one is reported at its index, as the in-process registry does.
     (result, c) => {
@@ -78,36 +79,36 @@ export function registerLifecycleRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMidd
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "post",
       path: "/v1/licences/{id}/amend",
       tags: ["lifecycle"],
       summary: "Amend a licence: a new version supersedes it",
       security: BEARER,
-      middleware: [mw.authenticate, mw.body] as const,
+      middleware: [mw.body] as const,
       request: { params: LicenceIdParams, query: NoQuery, body: jsonRequest(AmendRequestSchema) },
       responses: { 201: json(IssuedRecordSchema, "The new version."), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
-    }),
+    })),
     async (c) => {
-      const record = await c.var.api.amend(c.req.valid("param").id, c.req.valid("json"));
+      const record = await c.get("api").amend(c.req.valid("param").id, c.req.valid("json"));
       c.header("Location", `/v1/licences/${record.id}`);
       return c.json(writable(record), 201);
     },
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "post",
       path: "/v1/licences/{id}/renew",
       tags: ["lifecycle"],
       summary: "Renew a licence: a new version with a new validity period",
       security: BEARER,
-      middleware: [mw.authenticate, mw.body] as const,
+      middleware: [mw.body] as const,
       request: { params: LicenceIdParams, query: NoQuery, body: jsonRequest(RenewRequestSchema) },
       responses: { 201: json(IssuedRecordSchema, "The new version."), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
-    }),
+    })),
     async (c) => {
-      const record = await c.var.api.renew(c.req.valid("param").id, c.req.valid("json"));
+      const record = await c.get("api").renew(c.req.valid("param").id, c.req.valid("json"));
       c.header("Location", `/v1/licences/${record.id}`);
       return c.json(writable(record), 201);
     },
@@ -115,17 +116,17 @@ export function registerLifecycleRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMidd
 
   for (const action of Object.keys(STATUS_CHANGES) as (keyof typeof STATUS_CHANGES)[]) {
     app.openapi(
-      createRoute({
+      frontChecked(app, createRoute({
         method: "post",
         path: `/v1/licences/{id}/${action}`,
         tags: ["lifecycle"],
         summary: STATUS_CHANGES[action],
         security: BEARER,
-        middleware: [mw.authenticate, mw.body] as const,
+        middleware: [mw.body] as const,
         request: { params: LicenceIdParams, query: NoQuery, body: jsonRequest(StatusChangeRequestSchema) },
         responses: { 200: json(LicenceRecordSchema, "The licence's record after the change."), ...problems(400, 401, 403, 404, 409, 413, 415) },
-      }),
-      async (c) => c.json(writable(await c.var.api[action](c.req.valid("param").id, c.req.valid("json"))), 200),
+      })),
+      async (c) => c.json(writable(await c.get("api")[action](c.req.valid("param").id, c.req.valid("json"))), 200),
     );
   }
 }
@@ -155,7 +156,7 @@ async function issueGoodItems(error: ZodError, c: Context<HttpEnv>): Promise<Res
   const { requestId, items } = body as { requestId: string; items: unknown[] };
   const good: number[] = [];
   for (let i = 0; i < items.length; i++) if (!itemErrors.has(i)) good.push(i);
-  const result = good.length > 0 ? await c.var.api.issueBatch({ requestId, items: good.map((i) => items[i] as IssueItem) }) : { issued: [], errors: [] };
+  const result = good.length > 0 ? await c.get("api").issueBatch({ requestId, items: good.map((i) => items[i] as IssueItem) }) : { issued: [], errors: [] };
   const errors = [
     ...[...itemErrors].map(([index, issues]) => ({ index, code: "ERR_VALIDATION", message: "The licence is not valid.", issues })),
     ...result.errors.map((e) => ({ ...e, index: good[e.index]! })),

@@ -13,6 +13,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { LicenceError } from "@elicence/core";
 import type { HttpEnv, RevocationBackend } from "../context.js";
+import { frontChecked } from "../gates.js";
 import { NoQuery } from "../schemas/requests.js";
 import { problems } from "./define.js";
 
@@ -58,19 +59,19 @@ function ocspReply(c: Context<HttpEnv>, der: Uint8Array): Response {
  */
 export function registerPkiRoutes(app: OpenAPIHono<HttpEnv>, pki: RevocationBackend): void {
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/pki/crl",
       tags: ["public"],
       summary: "The workspace CA's certificate revocation list",
       request: { query: NoQuery },
       responses: { 200: { description: "The CRL, DER (RFC 5280 §5).", content: { "application/pkix-crl": { schema: Binary } } }, ...problems(503) },
-    }),
+    })),
     async (c) => c.body((await pki.crl()).slice().buffer as ArrayBuffer, 200, { "Content-Type": "application/pkix-crl", "Cache-Control": "no-cache" }),
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "post",
       path: "/pki/ocsp",
       tags: ["public"],
@@ -80,7 +81,7 @@ export function registerPkiRoutes(app: OpenAPIHono<HttpEnv>, pki: RevocationBack
         200: { description: "The OCSP response, DER (RFC 6960), signed by the CA.", content: { "application/ocsp-response": { schema: Binary } } },
         ...problems(400, 413, 503),
       },
-    }),
+    })),
     async (c) => {
       if ((c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase() !== "application/ocsp-request") {
         throw new LicenceError("ERR_INPUT_MALFORMED", "An OCSP request is sent as application/ocsp-request.", { details: { reason: "media-type" } });

@@ -9,20 +9,20 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { LicenceError, type TrustList } from "@elicence/core";
 import { printLicencePdf } from "@elicence/print";
-import { CauseHeaders, causeOf } from "../cause.js";
+import { CauseHeaders } from "../cause.js";
 import type { HttpEnv, RegistryBackend } from "../context.js";
+import { frontChecked } from "../gates.js";
 import { LicenceIdParams, NoQuery } from "../schemas/requests.js";
-import { BEARER, problems, type RouteMiddleware } from "./define.js";
+import { BEARER, problems } from "./define.js";
 
 /**
  * Adds the PDF route.
  *
  * @param app - the app
- * @param mw - authentication
  * @param backend - the registry (its public documents and its verified trust list)
  * @param publicUrl - the registry's URL as verifiers reach it (default: the request's origin), for a QR reference
  */
-export function registerPrintRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddleware, backend: RegistryBackend, publicUrl?: string): void {
+export function registerPrintRoutes(app: OpenAPIHono<HttpEnv>, backend: RegistryBackend, publicUrl?: string): void {
   // The registry's own trust list, verified against its pinned operator certificate, once per
   // token (it changes when the catalogue does).
   let cached: { token: string; list: TrustList } | undefined;
@@ -34,7 +34,7 @@ export function registerPrintRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddlewa
   };
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/licences/{id}/pdf",
       tags: ["reads"],
@@ -42,17 +42,16 @@ export function registerPrintRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddlewa
       description:
         "A read like `GET /v1/licences/{id}` (the cause headers are required and the read is logged): an A4 page in Chinese with the fields the caller may see and a QR code, the archive-form licence embedded as a PDF associated file. Only an active licence is printed (409 otherwise).",
       security: BEARER,
-      middleware: [mw.authenticate] as const,
       request: { params: LicenceIdParams, query: NoQuery, headers: CauseHeaders },
       responses: {
         200: { description: "The PDF.", content: { "application/pdf": { schema: z.string().openapi({ type: "string", format: "binary" }) } } },
         ...problems(400, 401, 403, 404, 409, 422),
       },
-    }),
+    })),
     async (c) => {
       const id = c.req.valid("param").id;
-      const api = c.var.api;
-      const shared = await api.get(id, causeOf(c.req.valid("header")));
+      const api = c.get("api");
+      const shared = await api.get(id, c.get("cause"));
       if (shared.status !== "active") throw new LicenceError("ERR_STATE_INVALID", "The licence is not active: it is not printed.", { details: { reason: shared.status } });
       const type = await api.getLicenceType(shared.type);
       const at = new Date();

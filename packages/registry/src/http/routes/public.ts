@@ -8,6 +8,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { PublicRegistryApi } from "@elicence/core";
 import { parseTilePath } from "@elicence/core/log";
 import type { HttpEnv } from "../context.js";
+import { frontChecked } from "../gates.js";
 import { ConsistencyQuery, InclusionQuery, NoQuery, StatusListParams } from "../schemas/requests.js";
 import { ConsistencyProofSchema, HealthSchema, InclusionProofSchema, SignedTreeHeadSchema } from "../schemas/responses.js";
 import { json, problems, writable } from "./define.js";
@@ -27,19 +28,19 @@ const Jwt = z.string().openapi({ description: "A compact JWS." });
  */
 export function registerPublicRoutes(app: OpenAPIHono<HttpEnv>, registry: PublicRegistryApi): void {
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/trust-list",
       tags: ["public"],
       summary: "The signed trust list",
       request: { query: NoQuery },
       responses: { 200: { description: "The trust list, a compact JWS.", content: { "application/jwt": { schema: Jwt } } }, ...problems(503) },
-    }),
+    })),
     async (c) => c.body(await registry.trustList(), 200, { "Content-Type": "application/jwt", "Cache-Control": REVALIDATE }),
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/status-lists/{id}",
       tags: ["public"],
@@ -49,19 +50,19 @@ export function registerPublicRoutes(app: OpenAPIHono<HttpEnv>, registry: Public
         200: { description: "The status list token (IETF Token Status List).", content: { "application/statuslist+jwt": { schema: Jwt } } },
         ...problems(400, 404, 503),
       },
-    }),
+    })),
     async (c) => c.body(await registry.statusList(Number(c.req.valid("param").id)), 200, { "Content-Type": "application/statuslist+jwt", "Cache-Control": REVALIDATE }),
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/log/tree-head",
       tags: ["public"],
       summary: "The log's latest signed tree head",
       request: { query: NoQuery },
       responses: { 200: json(SignedTreeHeadSchema, "The signed tree head."), ...problems(503) },
-    }),
+    })),
     async (c) => {
       c.header("Cache-Control", REVALIDATE);
       return c.json(writable(await registry.treeHead()), 200);
@@ -69,14 +70,14 @@ export function registerPublicRoutes(app: OpenAPIHono<HttpEnv>, registry: Public
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/log/inclusion",
       tags: ["public"],
       summary: "An inclusion proof for a log entry",
       request: { query: InclusionQuery },
       responses: { 200: json(InclusionProofSchema, "The proof."), ...problems(400, 404, 422, 503) },
-    }),
+    })),
     async (c) => {
       const { index, treeSize } = c.req.valid("query");
       return c.json(writable(await registry.inclusionProof(Number(index), Number(treeSize))), 200);
@@ -84,14 +85,14 @@ export function registerPublicRoutes(app: OpenAPIHono<HttpEnv>, registry: Public
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/log/consistency",
       tags: ["public"],
       summary: "A consistency proof between two tree sizes",
       request: { query: ConsistencyQuery },
       responses: { 200: json(ConsistencyProofSchema, "The proof."), ...problems(400, 404, 422, 503) },
-    }),
+    })),
     async (c) => {
       const { oldSize, newSize } = c.req.valid("query");
       return c.json(writable(await registry.consistencyProof(Number(oldSize), Number(newSize))), 200);
@@ -99,7 +100,7 @@ export function registerPublicRoutes(app: OpenAPIHono<HttpEnv>, registry: Public
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/log/checkpoint",
       tags: ["public"],
@@ -107,7 +108,7 @@ export function registerPublicRoutes(app: OpenAPIHono<HttpEnv>, registry: Public
       description: "The origin, size and root hash of the log, signed by the log key as a C2SP signed note. The tiles under /v1/log/tile/ are this log's (C2SP tlog-tiles).",
       request: { query: NoQuery },
       responses: { 200: { description: "The signed note.", content: { "text/plain; charset=utf-8": { schema: z.string() } } }, ...problems(503) },
-    }),
+    })),
     async (c) => c.text(await registry.checkpoint(), 200, { "Cache-Control": REVALIDATE }),
   );
 
@@ -139,13 +140,13 @@ export function registerPublicRoutes(app: OpenAPIHono<HttpEnv>, registry: Public
   });
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/healthz",
       tags: ["public"],
       summary: "Liveness",
       responses: { 200: json(HealthSchema, "The server answers.") },
-    }),
+    })),
     (c) => c.json({ status: "ok" as const }, 200),
   );
 }

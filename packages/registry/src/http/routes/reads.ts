@@ -5,8 +5,9 @@
  * @module
  */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { CauseHeaders, causeOf } from "../cause.js";
+import { CauseHeaders } from "../cause.js";
 import type { HttpEnv } from "../context.js";
+import { frontChecked } from "../gates.js";
 import { HolderLicencesQuery, HolderParams, LicenceIdParams, NoQuery, StatusAtQuery, VerifyDataRequestSchema } from "../schemas/requests.js";
 import { LogEntrySchema, MatchSchema, SharedLicenceSchema, StatusAtSchema, StatusHistoryEntrySchema } from "../schemas/responses.js";
 import { BEARER, json, jsonRequest, problems, writable, type RouteMiddleware } from "./define.js";
@@ -16,11 +17,11 @@ import { BEARER, json, jsonRequest, problems, writable, type RouteMiddleware } f
  * licence's log entries.
  *
  * @param app - the app
- * @param mw - authentication and body readers
+ * @param mw - body readers
  */
 export function registerReadRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddleware): void {
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/holders/{idType}/{idNumber}/licences",
       tags: ["reads"],
@@ -28,86 +29,81 @@ export function registerReadRoutes(app: OpenAPIHono<HttpEnv>, mw: RouteMiddlewar
       description:
         "Each licence carries only the disclosures the caller is entitled to. Paged: `limit` licences (default 100, at most 1000) after the licence `after`; a page shorter than its limit is the last. Only the page's reads are logged.",
       security: BEARER,
-      middleware: [mw.authenticate] as const,
       request: { params: HolderParams, query: HolderLicencesQuery, headers: CauseHeaders },
       responses: { 200: json(z.array(SharedLicenceSchema), "The holder's licences."), ...problems(400, 401, 403) },
-    }),
+    })),
     async (c) => {
       const { idType, idNumber } = c.req.valid("param");
       const { type, limit, after } = c.req.valid("query");
       const page = { ...(limit !== undefined ? { limit: Number(limit) } : {}), ...(after !== undefined ? { after } : {}) };
-      return c.json(writable(await c.var.api.findByHolder({ idType, idNumber }, causeOf(c.req.valid("header")), type, page)), 200);
+      return c.json(writable(await c.get("api").findByHolder({ idType, idNumber }, c.get("cause"), type, page)), 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/licences/{id}",
       tags: ["reads"],
       summary: "One licence, by identifier",
       security: BEARER,
-      middleware: [mw.authenticate] as const,
       request: { params: LicenceIdParams, query: NoQuery, headers: CauseHeaders },
       responses: { 200: json(SharedLicenceSchema, "The licence, with the entitled disclosures."), ...problems(400, 401, 403, 404) },
-    }),
-    async (c) => c.json(writable(await c.var.api.get(c.req.valid("param").id, causeOf(c.req.valid("header")))), 200),
+    })),
+    async (c) => c.json(writable(await c.get("api").get(c.req.valid("param").id, c.get("cause"))), 200),
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "post",
       path: "/v1/verify-data",
       tags: ["reads"],
       summary: "Does this holder's licence say X? (yes or no, without the data)",
       security: BEARER,
-      middleware: [mw.authenticate, mw.body] as const,
+      middleware: [mw.body] as const,
       request: { query: NoQuery, headers: CauseHeaders, body: jsonRequest(VerifyDataRequestSchema) },
       responses: { 200: json(MatchSchema, "Whether the value matches."), ...problems(400, 401, 403, 404, 413, 415, 422) },
-    }),
-    async (c) => c.json(writable(await c.var.api.verifyData(c.req.valid("json"), causeOf(c.req.valid("header")))), 200),
+    })),
+    async (c) => c.json(writable(await c.get("api").verifyData(c.req.valid("json"), c.get("cause"))), 200),
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/licences/{id}/status-history",
       tags: ["reads"],
       summary: "A licence's status history",
       security: BEARER,
-      middleware: [mw.authenticate] as const,
       request: { params: LicenceIdParams, query: NoQuery, headers: CauseHeaders },
       responses: { 200: json(z.array(StatusHistoryEntrySchema), "Every status change, oldest first."), ...problems(400, 401, 403, 404) },
-    }),
-    async (c) => c.json(writable(await c.var.api.statusHistory(c.req.valid("param").id, causeOf(c.req.valid("header")))), 200),
+    })),
+    async (c) => c.json(writable(await c.get("api").statusHistory(c.req.valid("param").id, c.get("cause"))), 200),
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/licences/{id}/status",
       tags: ["reads"],
       summary: "A licence's status at an instant",
       security: BEARER,
-      middleware: [mw.authenticate] as const,
       request: { params: LicenceIdParams, query: StatusAtQuery, headers: CauseHeaders },
       responses: { 200: json(StatusAtSchema, "The status at that instant."), ...problems(400, 401, 403, 404) },
-    }),
-    async (c) => c.json(writable(await c.var.api.statusAt(c.req.valid("param").id, c.req.valid("query").at, causeOf(c.req.valid("header")))), 200),
+    })),
+    async (c) => c.json(writable(await c.get("api").statusAt(c.req.valid("param").id, c.req.valid("query").at, c.get("cause"))), 200),
   );
 
   app.openapi(
-    createRoute({
+    frontChecked(app, createRoute({
       method: "get",
       path: "/v1/licences/{id}/log-entries",
       tags: ["reads"],
       summary: "A licence's log entries (for inclusion proofs)",
       description: "Every log entry about the licence, oldest first, this read included. Auditors, admins and the issuing department only.",
       security: BEARER,
-      middleware: [mw.authenticate] as const,
       request: { params: LicenceIdParams, query: NoQuery, headers: CauseHeaders },
       responses: { 200: json(z.array(LogEntrySchema), "The entries, with their log indices."), ...problems(400, 401, 403, 404) },
-    }),
-    async (c) => c.json(writable(await c.var.api.logEntries(c.req.valid("param").id, causeOf(c.req.valid("header")))), 200),
+    })),
+    async (c) => c.json(writable(await c.get("api").logEntries(c.req.valid("param").id, c.get("cause"))), 200),
   );
 }

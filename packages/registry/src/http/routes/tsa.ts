@@ -59,7 +59,7 @@ export function registerTimestampRoute(app: OpenAPIHono<HttpEnv>, tsa: Timestamp
     const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
     if (type !== "application/timestamp-query") {
       return c.body(
-        JSON.stringify({ type: "urn:elicence:problem:ERR_MEDIA_TYPE_UNSUPPORTED", title: "Unsupported Media Type", status: 415, detail: "Send an application/timestamp-query body.", code: "ERR_MEDIA_TYPE_UNSUPPORTED", requestId: c.var.requestId }),
+        JSON.stringify({ type: "urn:elicence:problem:ERR_MEDIA_TYPE_UNSUPPORTED", title: "Unsupported Media Type", status: 415, detail: "Send an application/timestamp-query body.", code: "ERR_MEDIA_TYPE_UNSUPPORTED", requestId: c.get("requestId") }),
         415,
         { "Content-Type": "application/problem+json", "Cache-Control": "no-store" },
       );
