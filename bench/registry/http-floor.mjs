@@ -6,7 +6,7 @@
 // size of a lookup answer, and both; and the registry's own app (createHttpApp: authentication,
 // schema validation of path, query and cause headers, problem handling) over a stub registry that
 // answers at once, i.e. a lookup with a database that costs nothing. Interleaved rounds, same load
-// generator as run.mjs. "× 7 KB bare CPU" divides a row by the bare route answering the same 7 KB in
+// generator as run.mjs. "× 5 KB bare CPU" divides a row by the bare route answering the same 5 KB in
 // the same round (the registry app's target is ≤ 1.5).
 //
 //   node bench/registry/http-floor.mjs [--rounds 3] [--window 3000] [--concurrency 16]
@@ -23,8 +23,9 @@ const { values: args } = parseArgs({
 const round = (x, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-// A lookup answer's shape and size: two licences of about 3.4 KB each (the header carries the x5c chain).
-const LICENCE = "eyJ".padEnd(3300, "x") + "~";
+// A lookup answer's shape and size: two licences of about 2.5 KB each (the compact form: the header
+// names its certificate by x5t#S256, 10 disclosures; `node bench/core/steps.mjs` prints its length).
+const LICENCE = "eyJ".padEnd(2519, "x") + "~";
 const ANSWER = [0, 1].map((i) => ({ id: `urn:elicence:${i}`, type: "11330100MB0000019K001", status: "active", licence: LICENCE, withheld: ["address", "legalRepresentativeIdNumber"] }));
 
 function headersAfter(app) {
@@ -66,19 +67,19 @@ const VARIANTS = {
     headersBefore(app);
     app.get("/r", (c) => c.json({ ok: true, service: "bare", n: 1 }));
   },
-  "7 KB answer": (app) => app.get("/r", (c) => c.json(ANSWER)),
-  "7 KB answer + headers after next()": (app) => {
+  "5 KB answer": (app) => app.get("/r", (c) => c.json(ANSWER)),
+  "5 KB answer + headers after next()": (app) => {
     headersAfter(app);
     app.get("/r", (c) => c.json(ANSWER));
   },
-  "7 KB answer + headers before next()": (app) => {
+  "5 KB answer + headers before next()": (app) => {
     headersBefore(app);
     app.get("/r", (c) => c.json(ANSWER));
   },
-  "registry app, stub registry (7 KB)": () => registryPackage.createHttpApp(STUB),
+  "registry app, stub registry (5 KB)": () => registryPackage.createHttpApp(STUB),
 };
-const PATHS = { "registry app, stub registry (7 KB)": "/v1/holders/001/91330100MA2B3C4D1A/licences" };
-const HEADERS = { "registry app, stub registry (7 KB)": { Authorization: "Bearer elk_0123456789abcdef_stub", ...CAUSE } };
+const PATHS = { "registry app, stub registry (5 KB)": "/v1/holders/001/91330100MA2B3C4D1A/licences" };
+const HEADERS = { "registry app, stub registry (5 KB)": { Authorization: "Bearer elk_0123456789abcdef_stub", ...CAUSE } };
 
 async function main() {
   const servers = {};
@@ -101,9 +102,9 @@ async function main() {
     for (const s of Object.values(servers)) await s.close();
   }
   const base = median(results["bare (small JSON)"].map((x) => x.cpuUs));
-  // The same-size floor: each 7 KB row over the bare route answering the same 7 KB, round by round
+  // The same-size floor: each 5 KB row over the bare route answering the same 5 KB, round by round
   // (both measured minutes apart at most, so a shared machine's load moves both), then the median.
-  const sameSize = results["7 KB answer"];
+  const sameSize = results["5 KB answer"];
   console.table(
     Object.entries(results).map(([name, xs]) => ({
       variant: name,
@@ -111,7 +112,7 @@ async function main() {
       "p50 ms": round(median(xs.map((x) => x.p50)), 2),
       "server CPU µs/req": round(median(xs.map((x) => x.cpuUs))),
       "× bare CPU": round(median(xs.map((x) => x.cpuUs)) / base, 2),
-      "× 7 KB bare CPU": xs[0].bytes > 1000 ? round(median(xs.map((x, i) => x.cpuUs / sameSize[i].cpuUs)), 2) : "",
+      "× 5 KB bare CPU": xs[0].bytes > 1000 ? round(median(xs.map((x, i) => x.cpuUs / sameSize[i].cpuUs)), 2) : "",
       "answer bytes": round(xs[0].bytes),
     })),
   );
