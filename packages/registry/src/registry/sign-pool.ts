@@ -74,7 +74,11 @@ export function workerExecArgv(): string[] {
 
 const workerOptionVerdicts = new Map<string, boolean>();
 
+/** Options a worker always takes (preloads and resolution conditions): kept without a trial, which would run the preload. */
+const WORKER_SAFE = /^(?:--require|-r|--import|--loader|--experimental-loader|--conditions|-C|--enable-source-maps|--no-warnings|--no-deprecation)(?:=|$)/;
+
 function workerTakes(group: readonly string[]): boolean {
+  if (WORKER_SAFE.test(group[0]!)) return true;
   const key = group.join("\0");
   let ok = workerOptionVerdicts.get(key);
   if (ok === undefined) {
