@@ -34,6 +34,8 @@ export type TimestampFailureCode =
   | "IMPRINT_MISMATCH"
   /** The nonce is not the one sent (or is missing). */
   | "NONCE_MISMATCH"
+  /** The token is signed with an algorithm outside the caller's `algorithms`. */
+  | "ALGORITHM_NOT_ALLOWED"
   /** The message-digest attribute is not the hash of the TSTInfo. */
   | "MESSAGE_DIGEST_MISMATCH"
   /** No certificate given or carried is the one ESS signing-certificate-v2 names. */
@@ -67,6 +69,12 @@ export interface TimestampVerificationOptions {
   readonly at: Date;
   /** The nonce sent in the request (INTEGER content octets), when the caller sent one. */
   readonly nonce?: Uint8Array;
+  /**
+   * The signature algorithms the caller accepts from a TSA (e.g. `["ES256", "SM2SM3"]`); a token
+   * signed with another is `ALGORITHM_NOT_ALLOWED`, whatever its validity. Default: every
+   * algorithm this library verifies.
+   */
+  readonly algorithms?: readonly SignatureAlgorithm[];
 }
 
 /** The outcome of {@link verifyTimestampToken}. */
@@ -161,11 +169,14 @@ function findTsaCertificate(token: ParsedTimestampToken, candidates: readonly Ce
   return tsa;
 }
 
-async function checkSignature(token: ParsedTimestampToken, tsa: Certificate): Promise<Failure | undefined> {
+async function checkSignature(token: ParsedTimestampToken, tsa: Certificate, allowed: readonly SignatureAlgorithm[] | undefined): Promise<Failure | undefined> {
   const scheme = signerScheme(token);
   const alg: SignatureAlgorithm | undefined = scheme && verificationAlgorithm(scheme, tsa.publicKeyInfo);
   if (!alg) {
     return failure("ALGORITHM_UNSUPPORTED", "The token's signature algorithm or the TSA key is not supported.");
+  }
+  if (allowed !== undefined && !allowed.includes(alg)) {
+    return failure("ALGORITHM_NOT_ALLOWED", `The token is signed with ${alg}, which the caller does not accept.`);
   }
   // ECDSA and SM2 signatures are DER in CMS (RFC 5753 §7.2; GM/T 0010-2012 §8.2 SM2Signature); an SM2
   // signature is checked under the default distinguishing identifier (GM/T 0009-2012 §10).
@@ -202,6 +213,7 @@ export async function verifyTimestampToken(token: Uint8Array, options: Timestamp
   if (!(options.at instanceof Date) || Number.isNaN(options.at.getTime())) throw new TypeError("options.at must be a valid Date.");
   if (!Array.isArray(options.trustAnchors)) throw new TypeError("options.trustAnchors must be an array.");
   if (options.nonce !== undefined && !(options.nonce instanceof Uint8Array)) throw new TypeError("options.nonce must be a Uint8Array.");
+  if (options.algorithms !== undefined && !Array.isArray(options.algorithms)) throw new TypeError("options.algorithms must be an array.");
   if (token.length > MAX_TIMESTAMP_TOKEN_BYTES) return failure("TOO_LARGE", "The time-stamp token is larger than allowed.");
   let parsed: ParsedTimestampToken;
   try {
@@ -232,7 +244,7 @@ export async function verifyTimestampToken(token: Uint8Array, options: Timestamp
   const tsa = found;
   const usage = checkTsaUsage(tsa);
   if (usage) return usage;
-  const signature = await checkSignature(parsed, tsa);
+  const signature = await checkSignature(parsed, tsa, options.algorithms);
   if (signature) return signature;
   const genTime = tstInfo.genTime;
   if (genTime < tsa.notBefore.getTime() || genTime > tsa.notAfter.getTime()) {

@@ -116,6 +116,14 @@ describe("verifyTimestampToken judges every part", () => {
     expect(await verify(await buildToken({ data: DATA, tsa }), { nonce: Uint8Array.of(1) })).toMatchObject({ ok: false, code: "NONCE_MISMATCH" });
   });
 
+  it("refuses a token signed with an algorithm outside the caller's allow-list, and only then", async () => {
+    const token = await buildToken({ data: DATA, tsa });
+    expect(await verify(token, { algorithms: ["EdDSA", "SM2SM3"] })).toMatchObject({ ok: false, code: "ALGORITHM_NOT_ALLOWED" });
+    expect(await verify(token, { algorithms: [] })).toMatchObject({ ok: false, code: "ALGORITHM_NOT_ALLOWED" });
+    expect(await verify(token, { algorithms: ["ES256"] })).toMatchObject({ ok: true });
+    await expect(verify(token, { algorithms: "ES256" as never })).rejects.toThrow(TypeError);
+  });
+
   it("refuses a TSA certificate without the critical id-kp-timeStamping only", async () => {
     const noEku = await createLeaf(root, "CN=No EKU TSA,C=CN");
     const nonCritical = await createLeaf(root, "CN=Soft EKU TSA,C=CN", { extra: criticalTsaEku([TIME_STAMPING], false) });
