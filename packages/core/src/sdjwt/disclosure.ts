@@ -9,7 +9,7 @@
  */
 import { backend } from "../crypto/index.js";
 import { LicenceError } from "../errors/errors.js";
-import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
+import { isJsonObject, parseStrictJsonUtf8 } from "../encoding/json.js";
 
 /** The only `_sd_alg` eLicence issues and accepts. */
 export const SD_ALG = "sha-256";
@@ -141,7 +141,7 @@ function decodeDisclosure(encoded: string): DecodedDisclosure {
   if (bytes === null) throw invalid("encoding");
   let value: unknown;
   try {
-    value = parseStrictJson(decodeUtf8(bytes), { maxDepth: 16 });
+    value = parseStrictJsonUtf8(bytes, { maxDepth: 16 });
   } catch (cause) {
     if (cause instanceof LicenceError && cause.code === "ERR_INPUT_TOO_LARGE") throw cause;
     throw invalid("json");
