@@ -89,6 +89,18 @@ function randomBytes(length: number): Uint8Array {
 const sm3: (data: Uint8Array) => Uint8Array = nodeCrypto.getHashes().includes("sm3") ? (data) => digest("sm3", data) : sm3Js;
 const sm2 = createSm2Backend(sm3, randomBytes);
 
+// UTF-8 text to base64url through one scratch buffer (no Buffer per call): a disclosure or a
+// payload is written, encoded and done with before the next call. A UTF-16 code unit takes at most
+// 3 UTF-8 bytes, so text up to a third of the scratch always fits; longer text gets its own Buffer.
+const SCRATCH_SIZE = 16 * 1024;
+const scratch = Buffer.allocUnsafe(SCRATCH_SIZE);
+
+function base64urlEncodeText(text: string): string {
+  if (text.length > SCRATCH_SIZE / 3) return Buffer.from(text, "utf8").toString("base64url");
+  const length = scratch.write(text, 0, "utf8");
+  return scratch.toString("base64url", 0, length);
+}
+
 /** Synchronous verification, for callers on the hot path. Returns false on any malformed input. */
 export function verifySync(handle: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean {
   if (handle.alg === "SM2SM3") return sm2.verify(handle, data, signature);
@@ -121,7 +133,7 @@ export const backend: CryptoBackend = {
   sha256Base64url: hasOneShotHash
     ? (text) => (nodeCrypto as unknown as { hash(a: string, d: string, e: "base64url"): string }).hash("sha256", text, "base64url")
     : (text) => nodeCrypto.createHash("sha256").update(text, "utf8").digest("base64url"),
-  base64urlEncodeText: (text) => Buffer.from(text, "utf8").toString("base64url"),
+  base64urlEncodeText,
   asciiBytes: (text) => toU8(Buffer.from(text, "latin1")),
   base64urlDecode(text) {
     // Buffer's decoder is lenient: it skips characters outside the alphabet (whitespace, padding,

@@ -20,7 +20,7 @@
  */
 import { backend } from "../crypto/index.js";
 import type { JwsAlgorithm } from "../crypto/algorithms.js";
-import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
+import { isJsonObject, parseStrictJsonUtf8 } from "../encoding/json.js";
 import { LicenceError } from "../errors/errors.js";
 import type { HolderCode } from "../api/api.js";
 import { parseCompactJws, signJws, toCompact, verifySignature, type Signer } from "../jws/jws.js";
@@ -214,7 +214,7 @@ export async function createHolderToken<K extends HolderTokenKind>(kind: K, clai
 function payloadOf(payload: Uint8Array): Record<string, unknown> {
   let value: unknown;
   try {
-    value = parseStrictJson(decodeUtf8(payload));
+    value = parseStrictJsonUtf8(payload);
   } catch {
     throw refused("claims");
   }

@@ -58,14 +58,38 @@ export const MOD_27_26: CheckCharacterSystem = hybrid("MOD 27,26", LETTERS);
 /** ISO/IEC 7064 MOD 37,36: digits and letters, one check character (GB/T 36904 licence identifiers, GRid, ISAN). */
 export const MOD_37_36: CheckCharacterSystem = hybrid("MOD 37,36", ALPHANUMERIC);
 
+/** Each ASCII character's value in an alphabet (-1: not in it), made once per alphabet. */
+const valueTables = new Map<string, Int16Array>();
+
+function valueTable(alphabet: string): Int16Array {
+  let table = valueTables.get(alphabet);
+  if (table === undefined) {
+    table = new Int16Array(128).fill(-1);
+    // The first occurrence wins, as `indexOf` would have it.
+    for (let i = alphabet.length - 1; i >= 0; i--) {
+      const code = alphabet.charCodeAt(i);
+      if (code < 128) table[code] = i;
+    }
+    if (valueTables.size < 64) valueTables.set(alphabet, table);
+  }
+  return table;
+}
+
+/** A character's value in the alphabet, or -1: a table look-up for ASCII (this runs for every licence). */
+function valueOf(table: Int16Array, alphabet: string, data: string, i: number): number {
+  const code = data.charCodeAt(i);
+  return code < 128 ? table[code]! : alphabet.indexOf(data.charAt(i));
+}
+
 /** The check value (0 ≤ value < M), or -1 when `data` is empty or has a character outside the alphabet. */
 function checkValue(system: CheckCharacterSystem, data: string): number {
   if (data.length === 0) return -1;
   const { modulus: m, radix: r, alphabet } = system;
+  const table = valueTable(alphabet);
   if (system.kind === "hybrid") {
     let p = m;
     for (let i = 0; i < data.length; i++) {
-      const a = alphabet.indexOf(data.charAt(i));
+      const a = valueOf(table, alphabet, data, i);
       if (a < 0) return -1;
       const s = (p + a) % m || m;
       p = (s * 2) % (m + 1);
@@ -74,7 +98,7 @@ function checkValue(system: CheckCharacterSystem, data: string): number {
   }
   let p = 0;
   for (let i = 0; i < data.length; i++) {
-    const a = alphabet.indexOf(data.charAt(i));
+    const a = valueOf(table, alphabet, data, i);
     if (a < 0) return -1;
     p = ((p + a) * r) % m;
   }

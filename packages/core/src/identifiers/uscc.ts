@@ -34,11 +34,21 @@ export type UsccValidation = { readonly ok: true } | { readonly ok: false; reado
 const LENGTH = 18;
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const;
 
+/** Each ASCII character's value in {@link USCC_CHARSET}, -1 outside it. */
+const VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < USCC_CHARSET.length; i++) VALUE[USCC_CHARSET.charCodeAt(i)] = i;
+
+/** A character's value in {@link USCC_CHARSET}, or -1 (a table look-up: this runs for every licence). */
+function valueAt(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  return code < 128 ? VALUE[code]! : -1;
+}
+
 /** The check character for 17 characters of the set, or `undefined` if one is outside it. */
 function checkOf(body: string): string | undefined {
   let sum = 0;
   for (let i = 0; i < LENGTH - 1; i++) {
-    const value = USCC_CHARSET.indexOf(body.charAt(i));
+    const value = valueAt(body, i);
     if (value < 0) return undefined;
     sum += value * WEIGHTS[i]!;
   }
@@ -85,7 +95,7 @@ export function computeUsccCheck(body17: string): string {
 export function hasValidUsccCheck(text: unknown): boolean {
   if (typeof text !== "string" || text.length !== LENGTH) return false;
   const check = text.charAt(LENGTH - 1);
-  return USCC_CHARSET.includes(check) && checkOf(text) === check;
+  return valueAt(text, LENGTH - 1) >= 0 && checkOf(text) === check;
 }
 
 /**
@@ -105,7 +115,7 @@ export function hasValidUsccCheck(text: unknown): boolean {
 export function validateUscc(text: string): UsccValidation {
   if (typeof text !== "string") throw new TypeError("The unified social credit code must be a string.");
   if (text.length !== LENGTH) return { ok: false, reason: "length" };
-  for (let i = 0; i < LENGTH; i++) if (!USCC_CHARSET.includes(text.charAt(i))) return { ok: false, reason: "charset" };
+  for (let i = 0; i < LENGTH; i++) if (valueAt(text, i) < 0) return { ok: false, reason: "charset" };
   for (let i = 2; i < 8; i++) if (!isAsciiDigit(text.charCodeAt(i))) return { ok: false, reason: "division-code" };
   if (checkOf(text) !== text.charAt(LENGTH - 1)) return { ok: false, reason: "check-character" };
   return { ok: true };

@@ -8,7 +8,7 @@
  */
 import { backend } from "../crypto/index.js";
 import { LicenceError, isLicenceError } from "../errors/errors.js";
-import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
+import { isJsonObject, parseStrictJson, parseStrictJsonUtf8 } from "../encoding/json.js";
 import { JadesCheckFailure, malformed } from "./report.js";
 
 /** One signature of a JWS, its headers decoded, not yet interpreted. */
@@ -56,7 +56,7 @@ function decodeProtected(protectedB64: unknown): Record<string, unknown> {
   if (!bytes) throw malformed("protected-header");
   let header: unknown;
   try {
-    header = parseStrictJson(decodeUtf8(bytes), { maxLength: MAX_HEADER_LENGTH });
+    header = parseStrictJsonUtf8(bytes, { maxLength: MAX_HEADER_LENGTH });
   } catch (err) {
     throw malformed(isLicenceError(err, "ERR_JSON_DUPLICATE_MEMBER") ? "duplicate-member" : "protected-header");
   }

@@ -10,7 +10,7 @@
  */
 import { backend } from "../crypto/index.js";
 import { decodeBase64 } from "../encoding/base64.js";
-import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
+import { isJsonObject, parseStrictJsonUtf8 } from "../encoding/json.js";
 import { malformed } from "./report.js";
 
 /** One `etsiU` element, in document order. */
@@ -107,7 +107,7 @@ function decodeItem(text: string): unknown {
   const bytes = backend.base64urlDecode(text);
   if (bytes === null) throw malformed("etsiU-encoding");
   try {
-    return parseStrictJson(decodeUtf8(bytes));
+    return parseStrictJsonUtf8(bytes);
   } catch {
     throw malformed("etsiU-encoding");
   }

@@ -8,7 +8,7 @@
 import { backend } from "../crypto/index.js";
 import { isJwsAlgorithm, type JwsAlgorithm } from "../crypto/algorithms.js";
 import { LicenceError } from "../errors/errors.js";
-import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
+import { isJsonObject, parseStrictJson, parseStrictJsonUtf8 } from "../encoding/json.js";
 
 /** A JWS protected header after parsing (members we do not know are kept as `unknown`). */
 export interface JwsHeader {
@@ -93,7 +93,7 @@ function parseHeader(protectedB64: string, options: JwsParseOptions): JwsHeader 
     throw new LicenceError("ERR_INPUT_TOO_LARGE", "The JWS header is larger than allowed.", { details: { limit } });
   }
   if (protectedB64.length === 0) throw malformed("The JWS has no protected header.", "protected-header-missing");
-  const header = parseStrictJson(decodeUtf8(decodePart(protectedB64, "protected-header")));
+  const header = parseStrictJsonUtf8(decodePart(protectedB64, "protected-header"));
   if (!isJsonObject(header)) throw malformed("The JWS protected header is not a JSON object.", "protected-header-type");
   const alg = header.alg;
   if (typeof alg !== "string") throw new LicenceError("ERR_HEADER_INVALID", "The JWS header has no algorithm.", { details: { member: "alg" } });

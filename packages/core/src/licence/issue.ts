@@ -264,7 +264,8 @@ export async function issueLicence(context: IssuingContext, input: LicenceInput)
   }
 
   const plain: Record<string, unknown> = {};
-  const hidden: { name: string; value: unknown; share: ShareClass }[] = [];
+  const hidden: (readonly [string, unknown])[] = [];
+  const shares: ShareClass[] = [];
   const allFields: Record<string, unknown> = {};
   const fieldDefs = type.fields;
   for (let i = 0; i < fieldDefs.length; i++) {
@@ -273,16 +274,25 @@ export async function issueLicence(context: IssuingContext, input: LicenceInput)
     if (value === undefined || value === null) continue;
     allFields[field.name] = value;
     if (field.share === "unconditional") plain[field.name] = value;
-    else hidden.push({ name: field.name, value, share: field.share });
+    else {
+      hidden.push([field.name, value]);
+      shares.push(field.share);
+    }
   }
-  const disclosures: IssuedDisclosure[] = createDisclosures(hidden.map((h) => [h.name, h.value] as const)).map((d, i) => ({
-    encoded: d.encoded,
-    digest: d.digest,
-    name: d.name,
-    value: d.value,
-    share: hidden[i]!.share,
-  }));
-  const digests = disclosures.map((d) => d.digest);
+  // One pass over the created disclosures: the issued ones, their digests, their encodings and
+  // the compact form's tail.
+  const created = createDisclosures(hidden);
+  const disclosures: IssuedDisclosure[] = [];
+  const digests: string[] = [];
+  const encoded: string[] = [];
+  let tail = "";
+  for (let i = 0; i < created.length; i++) {
+    const d = created[i]!;
+    disclosures.push({ encoded: d.encoded, digest: d.digest, name: d.name, value: d.value, share: shares[i]! });
+    digests.push(d.digest);
+    encoded.push(d.encoded);
+    tail += `${d.encoded}~`;
+  }
   for (let i = 0; i < (input.decoys ?? 0); i++) digests.push(backend.base64urlEncode(backend.sha256(backend.randomBytes(32))));
   // Sorted digests say nothing about field order (RFC 9901 §4.2.5).
   digests.sort();
@@ -311,7 +321,6 @@ export async function issueLicence(context: IssuingContext, input: LicenceInput)
   const pending = context.signer.sign(backend.asciiBytes(`${protectedB64}.${payloadB64}`));
   const signatureB64 = backend.base64urlEncode(pending instanceof Uint8Array ? pending : await pending);
   const jws = `${protectedB64}.${payloadB64}.${signatureB64}`;
-  const encoded = disclosures.map((d) => d.encoded);
   const licence: Licence = {
     id,
     number: input.number ?? input.serial,
@@ -330,7 +339,7 @@ export async function issueLicence(context: IssuingContext, input: LicenceInput)
     id,
     licence,
     jws,
-    compact: `${jws}~${encoded.map((e) => `${e}~`).join("")}`,
+    compact: `${jws}~${tail}`,
     archive: { protected: protectedB64, payload: payloadB64, signature: signatureB64, header: { disclosures: encoded, etsiU: unsignedProperties(context) } },
     disclosures,
   };

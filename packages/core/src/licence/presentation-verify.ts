@@ -10,7 +10,7 @@
 import { backend } from "../crypto/index.js";
 import type { JwsAlgorithm } from "../crypto/algorithms.js";
 import { isLicenceError } from "../errors/errors.js";
-import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
+import { isJsonObject, parseStrictJsonUtf8 } from "../encoding/json.js";
 import { parseCompactJws, type ParsedJws } from "../jws/jws.js";
 import { holderKeyAlgorithm, holderKeyThumbprint, importHolderKey, HOLDER_KEY_ALGORITHMS, type HolderKeyAlgorithm, type HolderPublicJwk } from "./holder-key.js";
 import { KB_JWT_TYP, PRESENTATION_LIMITS, licenceHolderKey, sdHash, sdJwtText, splitSdJwt } from "./presentation.js";
@@ -115,7 +115,7 @@ interface KbClaims {
 function readKbClaims(jws: ParsedJws): KbClaims {
   let payload: unknown;
   try {
-    payload = parseStrictJson(decodeUtf8(jws.payload), { maxLength: PRESENTATION_LIMITS.maxKeyBindingLength });
+    payload = parseStrictJsonUtf8(jws.payload, { maxLength: PRESENTATION_LIMITS.maxKeyBindingLength });
   } catch {
     throw new KbFailure("presentation-format", "FORMAT_FAILURE", "kb-claims", "The key-binding JWT's claims are malformed.");
   }
@@ -219,7 +219,7 @@ export async function verifyPresentation(text: string, options: VerifyPresentati
     let holderJwk: HolderPublicJwk;
     try {
       const issuerJws = parseCompactJws(parts.jws, { algorithms: options.algorithms });
-      const payload = parseStrictJson(decodeUtf8(issuerJws.payload), { maxLength: text.length });
+      const payload = parseStrictJsonUtf8(issuerJws.payload, { maxLength: text.length });
       if (!isJsonObject(payload)) throw new KbFailure("holder-key", "FORMAT_FAILURE", "licence-unreadable", "The licence cannot be read.");
       holderJwk = licenceHolderKey(payload);
     } catch (err) {

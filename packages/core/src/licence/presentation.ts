@@ -11,7 +11,7 @@
  */
 import { backend } from "../crypto/index.js";
 import { LicenceError } from "../errors/errors.js";
-import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
+import { isJsonObject, parseStrictJsonUtf8 } from "../encoding/json.js";
 import { parseCompactJws, DEFAULT_JWS_LIMITS, type Signer } from "../jws/jws.js";
 import { DISCLOSURE_LIMITS } from "../sdjwt/disclosure.js";
 import { HOLDER_KEY_ALGORITHMS, holderKeyAlgorithm, importHolderKey, parseHolderJwk, type HolderPublicJwk } from "./holder-key.js";
@@ -113,7 +113,7 @@ function disclosureName(encoded: string): string | null {
   const bytes = backend.base64urlDecode(encoded);
   if (bytes === null) return null;
   try {
-    const value = parseStrictJson(decodeUtf8(bytes), { maxDepth: 16, maxLength: DISCLOSURE_LIMITS.maxLength });
+    const value = parseStrictJsonUtf8(bytes, { maxDepth: 16, maxLength: DISCLOSURE_LIMITS.maxLength });
     return Array.isArray(value) && value.length === 3 && typeof value[1] === "string" ? value[1] : null;
   } catch {
     return null;
@@ -148,7 +148,7 @@ export async function createPresentation(licence: string, options: CreatePresent
   const parts = splitSdJwt(licence.trim());
   if (parts.keyBinding !== "") throw invalid("shape", "The licence already carries a key-binding JWT: give the holder's copy of the licence.");
   const jws = parseCompactJws(parts.jws, { algorithms: DEFAULT_ALGORITHMS.concat(["ES384", "SM2SM3"]) });
-  const payload = parseStrictJson(decodeUtf8(jws.payload), { maxLength: DEFAULT_JWS_LIMITS.maxLength });
+  const payload = parseStrictJsonUtf8(jws.payload, { maxLength: DEFAULT_JWS_LIMITS.maxLength });
   if (!isJsonObject(payload)) throw invalid("shape", "The licence payload is not a JSON object.");
   const holderJwk = licenceHolderKey(payload);
   if (holderKeyAlgorithm(holderJwk) !== signer.alg) throw invalid("holder-key-mismatch", "The holder's key is not the key the licence is bound to.");

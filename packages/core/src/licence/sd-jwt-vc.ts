@@ -18,7 +18,7 @@
  */
 import { backend } from "../crypto/index.js";
 import { LicenceError } from "../errors/errors.js";
-import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
+import { isJsonObject, parseStrictJsonUtf8 } from "../encoding/json.js";
 import { parseCompactJws, DEFAULT_JWS_LIMITS } from "../jws/jws.js";
 import type { IssuingContext } from "./issue.js";
 import { LICENCE_TYP } from "./model.js";
@@ -68,7 +68,7 @@ export async function exportSdJwtVc(licence: string, context: IssuingContext, op
   // Only the department's own, genuine licence is re-signed: never sign claims someone else wrote.
   const key = await backend.importPublicKey(context.certificate.spki, context.signer.alg);
   if (!(await backend.verify(key, jws.signingInput, jws.signature))) throw new LicenceError("ERR_SIGNATURE_INVALID", "The signature is not valid.");
-  const payload = parseStrictJson(decodeUtf8(jws.payload), { maxLength: DEFAULT_JWS_LIMITS.maxLength });
+  const payload = parseStrictJsonUtf8(jws.payload, { maxLength: DEFAULT_JWS_LIMITS.maxLength });
   if (!isJsonObject(payload) || !isJsonObject(payload.licence) || !isJsonObject(payload.licence.type) || typeof payload.licence.type.code !== "string") throw refuse("payload");
   if (payload.vct !== undefined) throw refuse("vct");
   const vct = options.vct ?? defaultVct(payload.licence.type.code);

@@ -17,7 +17,7 @@
 import { backend } from "../crypto/index.js";
 import type { JwsAlgorithm } from "../crypto/algorithms.js";
 import { LicenceError, isLicenceError } from "../errors/errors.js";
-import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
+import { isJsonObject, parseStrictJsonUtf8 } from "../encoding/json.js";
 import { parseLicenceId, validateHolderId, type HolderIdType } from "../identifiers/index.js";
 import { DEFAULT_JWS_LIMITS, parseCompactJws, parseFlattenedJws, type ParsedJws } from "../jws/jws.js";
 import { resolveDisclosures, DISCLOSURE_LIMITS } from "../sdjwt/disclosure.js";
@@ -211,7 +211,7 @@ function isText(value: unknown, max = 1024): value is string {
 }
 
 function readClaims(jws: ParsedJws): LicenceClaims {
-  const payload = parseStrictJson(decodeUtf8(jws.payload), { maxLength: DEFAULT_JWS_LIMITS.maxLength });
+  const payload = parseStrictJsonUtf8(jws.payload, { maxLength: DEFAULT_JWS_LIMITS.maxLength });
   if (!isJsonObject(payload)) throw formatError("payload-type");
   const { iss, jti, iat, nbf, exp, licence, fields, status } = payload;
   if (!isText(iss, 18) || !isText(jti, 256) || !isEpoch(iat) || !isEpoch(nbf) || (exp !== undefined && !isEpoch(exp))) throw formatError("registered-claims");

@@ -9,7 +9,7 @@
  */
 import { backend } from "../crypto/index.js";
 import { LicenceError } from "../errors/errors.js";
-import { decodeUtf8, isJsonObject, parseStrictJson } from "../encoding/json.js";
+import { isJsonObject, parseStrictJsonUtf8 } from "../encoding/json.js";
 
 /** The only `_sd_alg` eLicence issues and accepts. */
 export const SD_ALG = "sha-256";
@@ -45,8 +45,27 @@ export function disclosureDigest(encoded: string): string {
  */
 export function createDisclosure(name: string, value: unknown, salt?: string): Disclosure {
   const s = salt ?? backend.base64urlEncode(backend.randomBytes(SALT_BYTES));
-  const encoded = backend.base64urlEncodeText(JSON.stringify([s, name, value]));
+  return makeDisclosure(salt == null ? `"${s}"` : JSON.stringify(s), s, name, value);
+}
+
+/**
+ * A disclosure from its salt as JSON text: `JSON.stringify([salt, name, value])`, written out
+ * member by member for a string name and a primitive value (this runs for every field of every
+ * licence issued; the array form costs about twice as much), as the array form for anything else.
+ */
+function makeDisclosure(saltJson: string, salt: string, name: string, value: unknown): Disclosure {
+  const json =
+    typeof name === "string" && (typeof value !== "object" || value === null) && typeof value !== "bigint"
+      ? primitiveDisclosureJson(saltJson, name, value)
+      : JSON.stringify([salt, name, value]);
+  const encoded = backend.base64urlEncodeText(json);
   return { encoded, digest: disclosureDigest(encoded), name, value };
+}
+
+function primitiveDisclosureJson(saltJson: string, name: string, value: unknown): string {
+  // undefined, a function or a symbol: JSON.stringify gives undefined, the array form "null".
+  const valueJson = JSON.stringify(value) ?? "null";
+  return `[${saltJson},${JSON.stringify(name)},${valueJson}]`;
 }
 
 // Salts of 18 random bytes (144 bits; RFC 9901 §4.2.1 asks for at least 128): 18 bytes are exactly
@@ -70,7 +89,9 @@ export function createDisclosures(claims: readonly (readonly [string, unknown])[
   const out: Disclosure[] = [];
   for (let i = 0; i < claims.length; i++) {
     const [name, value] = claims[i]!;
-    out.push(createDisclosure(name, value, salts.slice(i * SALT_CHARS, (i + 1) * SALT_CHARS)));
+    const salt = salts.slice(i * SALT_CHARS, (i + 1) * SALT_CHARS);
+    // base64url needs no escaping inside a JSON string.
+    out.push(makeDisclosure(`"${salt}"`, salt, name, value));
   }
   return out;
 }
@@ -141,7 +162,7 @@ function decodeDisclosure(encoded: string): DecodedDisclosure {
   if (bytes === null) throw invalid("encoding");
   let value: unknown;
   try {
-    value = parseStrictJson(decodeUtf8(bytes), { maxDepth: 16 });
+    value = parseStrictJsonUtf8(bytes, { maxDepth: 16 });
   } catch (cause) {
     if (cause instanceof LicenceError && cause.code === "ERR_INPUT_TOO_LARGE") throw cause;
     throw invalid("json");
@@ -186,7 +207,7 @@ export function resolveDisclosures(payload: Record<string, unknown>, disclosures
     if (byDigest.has(decoded.digest)) throw invalid("duplicate");
     byDigest.set(decoded.digest, decoded);
   }
-  const seenDigests = new Set<string>();
+  const seenDigests: Seen = {};
   const disclosedPaths: string[] = [];
   const claims = resolveObject(payload, byDigest, seenDigests, disclosedPaths, "", 0, true);
   for (const d of byDigest.values()) if (!d.used) throw invalid("unreferenced");
@@ -195,17 +216,34 @@ export function resolveDisclosures(payload: Record<string, unknown>, disclosures
 
 const MAX_DEPTH = 16;
 
-function resolveValue(value: unknown, byDigest: Map<string, DecodedDisclosure>, seen: Set<string>, paths: string[], path: string, depth: number): unknown {
+function resolveValue(value: unknown, byDigest: Map<string, DecodedDisclosure>, seen: Seen, paths: string[], path: string, depth: number): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) return resolveArray(value, byDigest, seen, paths, path, depth + 1);
   return resolveObject(value as Record<string, unknown>, byDigest, seen, paths, path, depth + 1, false);
 }
 
-function claimDigest(digest: unknown, seen: Set<string>): string {
+/**
+ * The disclosure a digest references, or `undefined` for a withheld claim or a decoy; a digest seen
+ * before is refused. A digest that references a disclosure was seen before exactly when that
+ * disclosure is already used (it is marked used once placed, and a digest that matches one but
+ * cannot place it throws), so only the others go to the set (made on the first one).
+ */
+function claimDigest(digest: unknown, byDigest: Map<string, DecodedDisclosure>, seen: Seen): DecodedDisclosure | undefined {
   if (typeof digest !== "string") throw invalid("digest-type");
-  if (seen.has(digest)) throw invalid("digest-repeated");
-  seen.add(digest);
-  return digest;
+  const disclosure = byDigest.get(digest);
+  if (disclosure !== undefined) {
+    if (disclosure.used) throw invalid("digest-repeated");
+    return disclosure;
+  }
+  const others = (seen.others ??= new Set<string>());
+  if (others.has(digest)) throw invalid("digest-repeated");
+  others.add(digest);
+  return undefined;
+}
+
+/** The digests seen so far that reference no disclosure. */
+interface Seen {
+  others?: Set<string>;
 }
 
 /** Sets a member; a member named "__proto__" stays a plain data member, never the prototype. */
@@ -219,7 +257,7 @@ function setMember(out: Record<string, unknown>, key: string, value: unknown): v
 function resolveObject(
   obj: Record<string, unknown>,
   byDigest: Map<string, DecodedDisclosure>,
-  seen: Set<string>,
+  seen: Seen,
   paths: string[],
   path: string,
   depth: number,
@@ -239,7 +277,7 @@ function resolveObject(
   if (sd === undefined) return out;
   if (!Array.isArray(sd)) throw invalid("sd-type");
   for (let i = 0; i < sd.length; i++) {
-    const disclosure = byDigest.get(claimDigest(sd[i], seen));
+    const disclosure = claimDigest(sd[i], byDigest, seen);
     if (!disclosure) continue; // a withheld claim or a decoy
     if (disclosure.name === null) throw invalid("array-disclosure-in-object");
     if (Object.prototype.hasOwnProperty.call(out, disclosure.name)) throw invalid("name-collision");
@@ -251,13 +289,13 @@ function resolveObject(
   return out;
 }
 
-function resolveArray(arr: readonly unknown[], byDigest: Map<string, DecodedDisclosure>, seen: Set<string>, paths: string[], path: string, depth: number): unknown[] {
+function resolveArray(arr: readonly unknown[], byDigest: Map<string, DecodedDisclosure>, seen: Seen, paths: string[], path: string, depth: number): unknown[] {
   if (depth > MAX_DEPTH) throw invalid("depth");
   const out: unknown[] = [];
   arr.forEach((element, index) => {
     if (isJsonObject(element) && "..." in element) {
       if (Object.keys(element).length !== 1) throw invalid("array-marker-shape");
-      const disclosure = byDigest.get(claimDigest(element["..."], seen));
+      const disclosure = claimDigest(element["..."], byDigest, seen);
       if (!disclosure) return;
       if (disclosure.name !== null) throw invalid("object-disclosure-in-array");
       disclosure.used = true;

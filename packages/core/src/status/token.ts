@@ -7,7 +7,7 @@
 import { backend } from "../crypto/index.js";
 import type { JwsAlgorithm } from "../crypto/algorithms.js";
 import { LicenceError } from "../errors/errors.js";
-import { decodeUtf8, parseStrictJson } from "../encoding/json.js";
+import { parseStrictJsonUtf8 } from "../encoding/json.js";
 import { parseCompactJws, signJws, toCompact, type Signer } from "../jws/jws.js";
 import { decodeBase64, encodeBase64 } from "../encoding/base64.js";
 import type { TrustList } from "../trust/trust-list.js";
@@ -67,7 +67,7 @@ export async function verifyStatusListToken(token: string, options: VerifyStatus
   if (cert.publicKeyAlgorithm !== jws.header.alg) throw invalid("algorithm");
   const key = await backend.importPublicKey(cert.spki, jws.header.alg);
   if (!(await backend.verify(key, jws.signingInput, jws.signature))) throw invalid("signature");
-  const payload = parseStatusListPayload(parseStrictJson(decodeUtf8(jws.payload), { maxLength: 32 * 1024 * 1024 }));
+  const payload = parseStatusListPayload(parseStrictJsonUtf8(jws.payload, { maxLength: 32 * 1024 * 1024 }));
   const t = options.at.getTime();
   const issuedAt = new Date(payload.iat * 1000);
   if (issuedAt.getTime() > t) throw invalid("not-yet-valid");

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { backend } from "../crypto/index.js";
 import type { JwsAlgorithm } from "../crypto/algorithms.js";
 import { LicenceError, type ValidationIssue } from "../errors/errors.js";
-import { decodeUtf8, parseStrictJson } from "../encoding/json.js";
+import { parseStrictJsonUtf8 } from "../encoding/json.js";
 import { decodeBase64, encodeBase64 } from "../encoding/base64.js";
 import { isValidUscc } from "../identifiers/index.js";
 import { parseCompactJws, signJws, toCompact, type Signer } from "../jws/jws.js";
@@ -379,7 +379,7 @@ export async function verifyTrustList(token: string, options: VerifyTrustListOpt
   }
   const t = options.at.getTime();
   if (t < operator.notBefore.getTime() || t > operator.notAfter.getTime()) throw invalid("operator-certificate-expired");
-  const parsed = trustListSchema.safeParse(parseStrictJson(decodeUtf8(jws.payload), { maxLength: 16 * 1024 * 1024 }));
+  const parsed = trustListSchema.safeParse(parseStrictJsonUtf8(jws.payload, { maxLength: 16 * 1024 * 1024 }));
   if (!parsed.success) {
     throw invalid("schema", parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)), message: i.message })));
   }

@@ -90,6 +90,18 @@ describe("ISO/IEC 7064", () => {
     expect(() => computeCheckCharacters(MOD_37_36, 42 as unknown as string)).toThrow(TypeError);
   });
 
+  it("reads a system's own alphabet, non-ASCII characters included", () => {
+    // A pure system over 11 characters, 3 of them outside ASCII: the same values as MOD 11-2 over
+    // the digits 0–9 and "Ω" for 10, whichever characters stand for them.
+    const greek: CheckCharacterSystem = { designation: "test", kind: "pure", modulus: 11, radix: 2, alphabet: "0123456789Ω", checkAlphabet: "0123456789Ω", checkLength: 1 };
+    const shifted: CheckCharacterSystem = { ...greek, alphabet: "αβγ3456789Ω", checkAlphabet: "αβγ3456789Ω" };
+    expect(computeCheckCharacters(greek, "0794")).toBe("0");
+    expect(computeCheckCharacters(shifted, "α7956")).toBe(computeCheckCharacters(greek, "07956").replace("0", "α").replace("1", "β").replace("2", "γ"));
+    expect(verifyCheckCharacters(shifted, "α79β" + computeCheckCharacters(shifted, "α79β"))).toBe(true);
+    expect(reasonOf(() => computeCheckCharacters(shifted, "0794"))).toBe("charset");
+    expect(reasonOf(() => computeCheckCharacters(greek, "07δ"))).toBe("charset");
+  });
+
   it("gives false, never an exception, for text that cannot carry a check", () => {
     expect(verifyCheckCharacters(MOD_37_36, "")).toBe(false);
     expect(verifyCheckCharacters(MOD_37_36, "M")).toBe(false);
