@@ -86,6 +86,10 @@ function mapError(err: unknown): unknown {
   return new LicenceError("ERR_UNAVAILABLE", "The PostgreSQL server cannot be reached.", { cause: err });
 }
 
+/** Connections per pool and the longest wait for one, when the options do not say (HikariCP's wait). */
+const DEFAULT_POOL_SIZE = 10;
+const DEFAULT_POOL_WAIT_MS = 30_000;
+
 /** What pg-pool rejects `connect()` with when no client came free within its `connectionTimeoutMillis`. */
 const POOL_WAIT_TIMEOUT = "timeout exceeded when trying to connect";
 
@@ -129,8 +133,8 @@ export async function openPostgres(url: string, options: OpenDatabaseOptions): P
   }
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.poolWaitMs ?? 30_000,
+    max: options.poolSize ?? DEFAULT_POOL_SIZE,
+    connectionTimeoutMillis: options.poolWaitMs ?? DEFAULT_POOL_WAIT_MS,
     idleTimeoutMillis: 30_000,
     application_name: "elicence-registry",
     types: TYPES,
@@ -171,8 +175,8 @@ class PostgresDatabase implements Database {
   constructor(pool: pg.Pool, options: OpenDatabaseOptions) {
     this.#pool = pool;
     this.#maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    this.#poolSize = options.poolSize ?? 10;
-    this.#poolWaitMs = options.poolWaitMs ?? 30_000;
+    this.#poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
+    this.#poolWaitMs = options.poolWaitMs ?? DEFAULT_POOL_WAIT_MS;
     this.#begin = options.isolation === "serializable" ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN";
   }
 
