@@ -63,13 +63,13 @@ export class RouteGates {
     // Shared by every request without a query string: nobody may change it.
     if (emptyQuery?.success) Object.freeze(emptyQuery.data);
     const gate: Gate = {
-      bearer: (route.security ?? []).some((requirement) => "bearer" in requirement),
+      bearer: needsBearer(route),
       cause,
       params: request?.params as ZodType | undefined,
       query,
       emptyQuery,
     };
-    const path = route.path.replaceAll(/\/{(.+?)}/g, "/:$1");
+    const path = honoPath(route.path);
     let byMethod = this.#byPath.get(path);
     if (!byMethod) this.#byPath.set(path, (byMethod = new Map()));
     byMethod.set(route.method.toUpperCase(), gate);
@@ -81,7 +81,7 @@ export class RouteGates {
    * @param route - the route's OpenAPI definition
    */
   has(route: Pick<RouteConfig, "path" | "method">): boolean {
-    return this.#byPath.get(route.path.replaceAll(/\/{(.+?)}/g, "/:$1"))?.has(route.method.toUpperCase()) ?? false;
+    return this.#byPath.get(honoPath(route.path))?.has(route.method.toUpperCase()) ?? false;
   }
 
   /**
@@ -101,6 +101,16 @@ export class RouteGates {
     }
     return undefined;
   }
+}
+
+/** A route's path in Hono's form (`/v1/licences/:id`) from its definition's (`/v1/licences/{id}`). */
+function honoPath(path: string): string {
+  return path.replaceAll(/\/{(.+?)}/g, "/:$1");
+}
+
+/** Whether a route's definition asks for a bearer key. */
+function needsBearer(route: Pick<RouteConfig, "security">): boolean {
+  return (route.security ?? []).some((requirement) => "bearer" in requirement);
 }
 
 const GATES = new WeakMap<object, RouteGates>();
@@ -129,8 +139,7 @@ export function assertGated(app: OpenAPIHono<HttpEnv>): void {
   for (const definition of app.openAPIRegistry.definitions) {
     if (definition.type !== "route") continue;
     const route = definition.route;
-    const bearer = (route.security ?? []).some((requirement) => "bearer" in requirement);
-    if ((bearer || route.request?.headers) && !gates.has(route)) throw new TypeError(`${route.method.toUpperCase()} ${route.path} needs a bearer key or a cause and is not behind the front door (frontChecked).`);
+    if ((needsBearer(route) || route.request?.headers) && !gates.has(route)) throw new TypeError(`${route.method.toUpperCase()} ${route.path} needs a bearer key or a cause and is not behind the front door (frontChecked).`);
   }
 }
 

@@ -65,6 +65,14 @@ interface FrontHeaders {
   reason: string | undefined;
 }
 
+/** The security headers every answer carries (a route may set its own Cache-Control over this one). */
+const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
+  ["X-Content-Type-Options", "nosniff"],
+  ["Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"],
+  ["Referrer-Policy", "no-referrer"],
+  ["Cache-Control", "no-store"],
+];
+
 type Slot = keyof FrontHeaders;
 
 /** The slot of a header name the front door reads, by a length test first (most names are not read). */
@@ -155,16 +163,10 @@ export function frontDoor(options: FrontDoorOptions): MiddlewareHandler<HttpEnv>
       // route's response keeps plain headers instead of a `Headers` object built for these five.
       const out = node.outgoing;
       out.setHeader(REQUEST_ID_HEADER, id);
-      out.setHeader("X-Content-Type-Options", "nosniff");
-      out.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-      out.setHeader("Referrer-Policy", "no-referrer");
-      out.setHeader("Cache-Control", "no-store");
+      for (let i = 0; i < SECURITY_HEADERS.length; i++) out.setHeader(SECURITY_HEADERS[i]![0], SECURITY_HEADERS[i]![1]);
     } else {
       c.header(REQUEST_ID_HEADER, id);
-      c.header("X-Content-Type-Options", "nosniff");
-      c.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-      c.header("Referrer-Policy", "no-referrer");
-      c.header("Cache-Control", "no-store");
+      for (let i = 0; i < SECURITY_HEADERS.length; i++) c.header(SECURITY_HEADERS[i]![0], SECURITY_HEADERS[i]![1]);
     }
     const preflight = h.origin === undefined ? undefined : applyCors(c, h.origin, h.preflightMethod, allowed);
     if (preflight) c.res = preflight;
