@@ -38,19 +38,24 @@ export function parseValidUntil(value: string): Date | null {
   return value === "none" ? null : parseTime(value);
 }
 
-/** `issue --chunk-size`: rows per registry call. */
-export function parseChunk(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 10_000) throw new InvalidArgumentError("expected an integer from 1 to 10000");
-  return n;
+/**
+ * A flag's parser for a whole number written in decimal digits from `min` to `max`.
+ *
+ * @param expected - what the refusal says was expected
+ */
+export function wholeNumber(min: number, max: number, expected: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(expected);
+    return n;
+  };
 }
 
+/** `issue --chunk-size`: rows per registry call. */
+export const parseChunk = wholeNumber(1, 10_000, "expected an integer from 1 to 10000");
+
 /** `lookup --limit`: licences per page, as the registry allows (1 to 1000). */
-export function parseLimit(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 1000) throw new InvalidArgumentError("expected an integer from 1 to 1000");
-  return n;
-}
+export const parseLimit = wholeNumber(1, 1000, "expected an integer from 1 to 1000");
 
 /** A repeatable flag's values, in order. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

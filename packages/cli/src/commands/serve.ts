@@ -6,7 +6,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { Registry, normalisePublicUrl, publicUrlWarnings, serveRegistry } from "@elicence/registry";
 import { readPassphrase } from "../io/passphrase.js";
 import { CliError } from "../output.js";
-import { collect, parseDatabaseUrl, parsePort, type SetExitCode } from "../flags.js";
+import { collect, parseDatabaseUrl, parsePort, wholeNumber, type SetExitCode } from "../flags.js";
 
 /** Options of the serve command. */
 export interface ServeCommandOptions {
@@ -129,20 +129,6 @@ function parseReplicaUrl(value: string): string {
   return value;
 }
 
-function parseStaleness(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 50 || n > 60_000) throw new InvalidArgumentError("expected milliseconds from 50 to 60000");
-  return n;
-}
-
-function parsePoolSize(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 1000) throw new InvalidArgumentError("expected a number of connections from 1 to 1000");
-  return n;
-}
-
-function parsePoolWait(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 100 || n > 600_000) throw new InvalidArgumentError("expected milliseconds from 100 to 600000");
-  return n;
-}
+const parseStaleness = wholeNumber(50, 60_000, "expected milliseconds from 50 to 60000");
+const parsePoolSize = wholeNumber(1, 1000, "expected a number of connections from 1 to 1000");
+const parsePoolWait = wholeNumber(100, 600_000, "expected milliseconds from 100 to 600000");
