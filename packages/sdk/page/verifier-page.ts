@@ -48,6 +48,7 @@ const T: Record<string, [string, string]> = {
   noTrust: ["请先载入信任列表。", "Load a trust list first."],
   error: ["无法读取", "Cannot read"],
   source: ["来源", "Source"],
+  checking: ["正在核验…", "Checking…"],
 };
 
 /** Why a check passed, in Chinese (the English sentence comes from the report itself). */
@@ -156,6 +157,24 @@ function show(html: string): void {
   $("result").innerHTML = html;
 }
 
+/**
+ * Runs a verification and shows its answer only if no later one began meanwhile: a re-run for a
+ * language switch or a newly loaded trust list must not land over the report of a file chosen after it.
+ * While any run is under way the body is marked `data-busy="true"` (shown as "checking…").
+ */
+let generation = 0;
+let running = 0;
+async function present(task: () => Promise<string>): Promise<void> {
+  const mine = ++generation;
+  document.body.dataset.busy = String(++running > 0);
+  try {
+    const html = await task();
+    if (mine === generation) show(html);
+  } finally {
+    document.body.dataset.busy = String(--running > 0);
+  }
+}
+
 /** Reads the QR code of a picture file, through a canvas. */
 async function qrOfPicture(file: Blob): Promise<string> {
   const bitmap = await createImageBitmap(file);
@@ -168,14 +187,13 @@ async function qrOfPicture(file: Blob): Promise<string> {
   return decodeQr({ data: image.data, width: image.width, height: image.height });
 }
 
-async function verifyText(text: string, source: string): Promise<void> {
+async function verifyText(text: string, source: string): Promise<string> {
   const at = new Date();
   const trimmed = text.trim();
   if (trimmed.startsWith("{") && trimmed.includes('"elicence-audit-bundle"')) {
     const bundle = parseAuditBundle(trimmed);
     const report = await verifyAuditBundle(bundle, { at: new Date(bundle.createdAt), ...(state.operatorPem ? { operatorCertificates: [state.operatorPem] } : {}) });
-    show(`<p class="source">${esc(t("source"))}: ${esc(source)}</p>${bundleHtml(report)}`);
-    return;
+    return `<p class="source">${esc(t("source"))}: ${esc(source)}</p>${bundleHtml(report)}`;
   }
   const list = await trustList(at);
   const report = await verifyLicence(trimmed.startsWith("{") ? (JSON.parse(trimmed) as Record<string, unknown>) : trimmed, {
@@ -184,31 +202,36 @@ async function verifyText(text: string, source: string): Promise<void> {
     algorithms: [...DEFAULT_ALGORITHMS],
     statusLists: state.statusLists,
   });
-  show(`<p class="source">${esc(t("source"))}: ${esc(source)}</p>${reportHtml(report)}`);
+  return `<p class="source">${esc(t("source"))}: ${esc(source)}</p>${reportHtml(report)}`;
 }
 
-async function verifyQr(text: string, source: string): Promise<void> {
+async function verifyQr(text: string, source: string): Promise<string> {
   const content = parseQrContent(text);
   if (content.kind === "reference") {
-    show(`<p class="source">${esc(t("source"))}: ${esc(source)}</p><section class="report"><h2 class="indication INDETERMINATE" data-indication="INDETERMINATE">${esc(t("INDETERMINATE"))}</h2><p>${esc(t("qrReference"))}</p><p><code>${esc(content.id)}</code> · ${esc(content.registry)}</p></section>`);
-    return;
+    return `<p class="source">${esc(t("source"))}: ${esc(source)}</p><section class="report"><h2 class="indication INDETERMINATE" data-indication="INDETERMINATE">${esc(t("INDETERMINATE"))}</h2><p>${esc(t("qrReference"))}</p><p><code>${esc(content.id)}</code> · ${esc(content.registry)}</p></section>`;
   }
-  await verifyText(content.licence, source);
+  return verifyText(content.licence, source);
+}
+
+/** A file or code that could not be read or checked at all, with the error's code when it has one. */
+function errorHtml(source: string, err: unknown): string {
+  const code = (err as { code?: string }).code;
+  return `<section class="report"><h2 class="indication error" data-indication="ERROR">${esc(t("error"))} ${esc(source)}</h2><p>${esc((err as Error).message)}${code ? ` <code>${esc(code)}</code>` : ""}</p></section>`;
 }
 
 async function handle(file: File): Promise<void> {
-  const run = async () => {
+  const run = async (): Promise<string> => {
     try {
       const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
       const picture = (head[0] === 0x89 && head[1] === 0x50) || (head[0] === 0xff && head[1] === 0xd8);
-      if (picture) await verifyQr(await qrOfPicture(file), `${file.name} (QR)`);
-      else await verifyText(await file.text(), file.name);
+      if (picture) return await verifyQr(await qrOfPicture(file), `${file.name} (QR)`);
+      return await verifyText(await file.text(), file.name);
     } catch (err) {
-      show(`<section class="report"><h2 class="indication error" data-indication="ERROR">${esc(t("error"))} ${esc(file.name)}</h2><p>${esc((err as Error).message)}${(err as { code?: string }).code ? ` <code>${esc((err as { code?: string }).code)}</code>` : ""}</p></section>`);
+      return errorHtml(file.name, err);
     }
   };
-  state.last = run;
-  await run();
+  state.last = () => present(run);
+  await state.last();
 }
 
 function render(): void {
@@ -234,7 +257,7 @@ async function startCamera(): Promise<void> {
         const text = decodeQr({ data: image.data, width: image.width, height: image.height });
         for (const track of (video.srcObject as MediaStream).getTracks()) track.stop();
         video.hidden = true;
-        state.last = () => verifyQr(text, "camera");
+        state.last = () => present(() => verifyQr(text, "camera").catch((err: unknown) => errorHtml("camera", err)));
         await state.last();
         return;
       } catch {
@@ -278,5 +301,6 @@ window.addEventListener("DOMContentLoaded", () => {
   camera.hidden = !navigator.mediaDevices?.getUserMedia;
   camera.addEventListener("click", () => void startCamera().catch((err: Error) => show(`<p>${esc(err.message)}</p>`)));
   render();
+  document.body.dataset.busy = "false";
   document.body.dataset.ready = "true";
 });

@@ -73,13 +73,18 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** Loads an input and waits for the report's indication. */
+/** Waits until no check is under way (the page marks its body busy while one runs). */
+const settled = () => page.waitForSelector("body[data-busy=false]", { timeout: 60_000 });
+
+/** Loads an input and waits for the report's indication, once every check under way has ended. */
 async function check(input: string, expected: string): Promise<string> {
+  await settled();
   // Cleared first: choosing the same file again fires no change event.
   await page.setInputFiles("#input", []);
   await page.evaluate(() => (document.getElementById("result")!.innerHTML = ""));
   await page.setInputFiles("#input", input);
-  const el = await page.waitForSelector("[data-indication]", { timeout: 60_000 });
+  await settled();
+  const el = await page.waitForSelector("#result [data-indication]", { timeout: 60_000 });
   const got = (await el.getAttribute("data-indication"))!;
   expect(got, await page.locator("#result").innerText()).toBe(expected);
   return page.locator("#result").innerText();
@@ -135,6 +140,29 @@ describe("the offline verifier page, from file://", () => {
     expect(text).toContain("SIG_CRYPTO_FAILURE");
     expect(text).toContain("签名值验证失败");
     await screenshot("failed", RED);
+  });
+
+  it("a re-run still under way (a language switch) never lands over the report of a file chosen after it", async () => {
+    await check(files.qr, "PASSED");
+    // The switch re-checks the scan, made slow here (its picture decodes half a second late); the tampered
+    // licence is chosen before that re-run ends. Its signature fails at once, so without ordering the
+    // scan's PASSED would land last.
+    await page.evaluate(() => {
+      const decode = window.createImageBitmap.bind(window) as (b: Blob) => Promise<ImageBitmap>;
+      (window as unknown as { slowDecode: typeof decode }).slowDecode = decode;
+      window.createImageBitmap = ((b: Blob) => new Promise((r) => setTimeout(r, 500)).then(() => decode(b))) as typeof window.createImageBitmap;
+    });
+    await page.evaluate(() => (document.getElementById("result")!.innerHTML = ""));
+    await page.click("#lang");
+    await page.setInputFiles("#input", files.tampered);
+    expect(await page.getAttribute("body", "data-busy"), "the page shows that it is checking").toBe("true");
+    await settled();
+    expect(await page.getAttribute("#result [data-indication]", "data-indication")).toBe("FAILED");
+    expect(await page.locator("#busy").isVisible()).toBe(false);
+    await page.evaluate(() => (window.createImageBitmap = (window as unknown as { slowDecode: typeof window.createImageBitmap }).slowDecode));
+    await page.click("#lang");
+    await page.waitForFunction(() => document.documentElement.lang === "zh-CN");
+    await check(files.licence, "PASSED");
   });
 
   it("without a status list: INDETERMINATE", async () => {
