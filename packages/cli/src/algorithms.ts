@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { DEFAULT_ALGORITHMS, isJwsAlgorithm, type JwsAlgorithm, type TrustList } from "@elicence/core";
+import { DEFAULT_ALGORITHMS, isJwsAlgorithm, type JwsAlgorithm, type SignatureAlgorithm, type TrustList } from "@elicence/core";
 import { parseCertificate } from "@elicence/core/x509";
 import { CliError } from "./output.js";
 
@@ -29,6 +29,24 @@ export function parseAlgorithmList(list: string | undefined): JwsAlgorithm[] {
   for (const name of list.split(",").map((a) => a.trim())) {
     const alg = toJwsAlgorithm(name);
     if (!alg) throw new CliError("usage", `--alg: "${name.slice(0, 20)}" is not a supported algorithm (ES256, ES384, EdDSA, PS256, SM2).`);
+    if (!out.includes(alg)) out.push(alg);
+  }
+  return out;
+}
+
+/** What a TSA may sign time-stamps with: every signature algorithm core implements. */
+const TIMESTAMP_ALGORITHM_CHOICES: readonly SignatureAlgorithm[] = ["ES256", "ES384", "ES512", "EdDSA", "PS256", "PS384", "PS512", "RS256", "RS384", "RS512", "SM2SM3"];
+
+/**
+ * Parses a comma-separated `--tsa-alg` list (the algorithms accepted from a time-stamping
+ * authority; `SM2` is `SM2SM3`); `undefined` when absent (then any core implements).
+ */
+export function parseTimestampAlgorithmList(list: string | undefined): SignatureAlgorithm[] | undefined {
+  if (list === undefined) return undefined;
+  const out: SignatureAlgorithm[] = [];
+  for (const name of list.split(",").map((a) => a.trim())) {
+    const alg = TIMESTAMP_ALGORITHM_CHOICES.find((a) => a === (name === "SM2" ? "SM2SM3" : name));
+    if (!alg) throw new CliError("usage", `--tsa-alg: "${name.slice(0, 20)}" is not a time-stamp algorithm (${TIMESTAMP_ALGORITHM_CHOICES.join(", ")}; SM2 for SM2SM3).`);
     if (!out.includes(alg)) out.push(alg);
   }
   return out;

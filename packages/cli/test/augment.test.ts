@@ -107,6 +107,31 @@ describe("elicence augment", () => {
     expect(later.indication).toBe("PASSED");
   });
 
+  it("verify --tsa-alg: a time-stamp from a TSA signing outside the list proves nothing (FAILED); a list naming the TSA's algorithm PASSES; bad names are usage errors", async () => {
+    const licence = async (...extra: string[]) => cli(["verify", "licence.json", "--home", home, "--json", ...extra]);
+    const any = await licence();
+    expect(any.code, any.stderr).toBe(0);
+    expect(JSON.parse(any.stdout)).toMatchObject({ indication: "PASSED", level: "B-T" });
+    expect((await licence("--tsa-alg", "SM2,ES256")).code).toBe(0);
+    const refused = await licence("--tsa-alg", "SM2");
+    expect(refused.code).toBe(1);
+    const report = JSON.parse(refused.stdout) as { indication: string; subIndication: string; checks: { check: string; code?: string }[] };
+    expect([report.indication, report.subIndication]).toEqual(["FAILED", "CRYPTO_CONSTRAINTS_FAILURE"]);
+    expect(report.checks.find((c) => c.check === "timestamp")?.code).toBe("ALGORITHM_NOT_ALLOWED");
+    const root = join(home, "pki", "root-ca.pem");
+    const signing = join(home, "departments", "11330100MB0000019K", "signing.pem");
+    const jades = await cli(["verify", "--jades", "licence.json", "--trust-anchor", root, "--cert", signing, "--alg", "ES256", "--tsa-alg", "SM2", "--json"]);
+    expect(jades.code, jades.stderr).toBe(1);
+    expect((JSON.parse(jades.stdout) as { subIndication: string }).subIndication).toBe("CRYPTO_CONSTRAINTS_FAILURE");
+    for (const bad of ["HS256", "none", ""]) {
+      const r = await licence("--tsa-alg", bad);
+      expect(r.code, bad).toBe(64);
+      expect(r.stderr).toContain("--tsa-alg");
+    }
+    const qr = await cli(["verify", "--qr", "licence.png", "--home", home, "--tsa-alg", "ES256"]);
+    expect([qr.code, qr.stderr.includes("--tsa-alg")]).toEqual([64, true]);
+  });
+
   it("bad input, an unknown level, TSA failures: typed exit codes and no output file", async () => {
     const good = JSON.parse(readFileSync(join(dir, "licence.json"), "utf8")) as Record<string, any>;
     writeFileSync(join(dir, "malformed.json"), "{ not json");

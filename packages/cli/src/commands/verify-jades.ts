@@ -9,6 +9,7 @@ import { isLicenceError } from "@elicence/core";
 import { decodePemBundle } from "@elicence/core/encoding";
 import { JADES_ALGORITHMS, isJadesAlgorithm, verifyJades, type JadesReport, type JadesSignatureReport, type JadesDetachedContent } from "@elicence/core/jades";
 import type { SignatureAlgorithm } from "@elicence/core";
+import { parseTimestampAlgorithmList } from "../algorithms.js";
 import { readInput } from "../io/files.js";
 import { CliError, fromLicenceError } from "../output.js";
 import { exitOfIndication } from "../report.js";
@@ -25,6 +26,8 @@ export interface VerifyJadesCommandOptions {
   readonly detached: readonly string[];
   readonly at?: Date;
   readonly algorithms?: string;
+  /** `--tsa-alg`: the algorithms accepted from a TSA (comma separated). */
+  readonly timestampAlgorithms?: string;
   readonly json: boolean;
 }
 
@@ -96,6 +99,7 @@ export function formatJadesReport(report: JadesReport): string {
 export async function runVerifyJades(options: VerifyJadesCommandOptions): Promise<number> {
   if (options.trustAnchors.length === 0) throw new CliError("usage", "verify --jades needs --trust-anchor PEM (the certificates a signer's path may end at).");
   const algorithms = parseAlgorithms(options.algorithms);
+  const timestampAlgorithms = parseTimestampAlgorithmList(options.timestampAlgorithms);
   const text = await readInput(options.file, "the JAdES signature");
   const trustAnchors = await readCertificates(options.trustAnchors, "the trust anchor file");
   const certificates = await readCertificates(options.certificates, "the certificate file");
@@ -107,6 +111,7 @@ export async function runVerifyJades(options: VerifyJadesCommandOptions): Promis
       certificates,
       at: options.at ?? new Date(),
       algorithms,
+      ...(timestampAlgorithms ? { timestampAlgorithms } : {}),
       ...(detached ? { detached } : {}),
       // An eLicence archive carries SD-JWT disclosures beside etsiU; they are not part of the JWS signature.
       unprotectedMembers: ["disclosures"],

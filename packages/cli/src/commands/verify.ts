@@ -8,7 +8,7 @@
  */
 import type { Command } from "commander";
 import type { JwsAlgorithm } from "@elicence/core";
-import { parseAlgorithmList, withAlgorithmsOf } from "../algorithms.js";
+import { parseAlgorithmList, parseTimestampAlgorithmList, withAlgorithmsOf } from "../algorithms.js";
 import { LicenceVerifier } from "@elicence/sdk";
 import { registryBaseUrl, withApi } from "../api.js";
 import { collect, parseTime, type SetExitCode } from "../flags.js";
@@ -38,6 +38,8 @@ export interface VerifyCommandOptions {
   /** Verification time; now (after any status list was fetched) when omitted. */
   readonly at?: Date;
   readonly algorithms?: string;
+  /** `--tsa-alg`: the algorithms accepted from a TSA (comma separated). */
+  readonly timestampAlgorithms?: string;
   readonly json: boolean;
   /** Never contact a registry (no status list from the workspace's registry). */
   readonly offline?: boolean;
@@ -73,6 +75,7 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
   }
   if (options.offline && options.registry !== undefined) throw new CliError("usage", "--offline does not go with --registry.");
   const algorithms = parseAlgorithms(options.algorithms);
+  const timestampAlgorithms = parseTimestampAlgorithmList(options.timestampAlgorithms);
   const registry = options.registry !== undefined ? registryBaseUrl(options.registry) : undefined;
   const input = (await licenceInput(options, registry)).trim();
   const trust = await readTrustList(options);
@@ -81,6 +84,7 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
     algorithms,
     // The trust list is pinned (its signer's algorithm is accepted) and signs the status list key.
     documentAlgorithms: [...new Set([...algorithms, ...withAlgorithmsOf(trust.operatorCertificates)])],
+    ...(timestampAlgorithms ? { timestampAlgorithms } : {}),
     maxStaleness: RUN_STALENESS_MS,
     operatorCertificates: trust.operatorCertificates,
   });
@@ -132,6 +136,7 @@ export function registerVerify(program: Command, setExitCode: SetExitCode): void
     .option("--status-list <file>", "a status list token to check status against (repeat)", collect, [])
     .option("--at <time>", "verification time (default: now)", parseTime)
     .option("--alg <list>", "allowed algorithms, comma separated (default: ES256,EdDSA,PS256; SM2 only when listed)")
+    .option("--tsa-alg <list>", "algorithms accepted from a time-stamping authority for an archive's time-stamps, comma separated (default: any supported, e.g. ES256,RS256,SM2)")
     .option("--offline", "never contact a registry (with --home: no status list from the workspace's registry)", false)
     .option("--bundle <file>", "verify licence ID (the argument) from this audit bundle, with its evidence")
     .option("--json", "print the report as JSON", false)
@@ -160,11 +165,14 @@ export function registerVerify(program: Command, setExitCode: SetExitCode): void
         }
         if (o.statusList.length) throw new CliError("usage", "--status-list does not go with --jades.");
         setExitCode(
-          await runVerifyJades({ file: o.jades, trustAnchors: o.trustAnchor, certificates: o.cert, detached: o.detached, at: o.at, algorithms: o.alg, json: o.json }),
+          await runVerifyJades({ file: o.jades, trustAnchors: o.trustAnchor, certificates: o.cert, detached: o.detached, at: o.at, algorithms: o.alg, timestampAlgorithms: o.tsaAlg, json: o.json }),
         );
         return;
       }
       if (o.trustAnchor.length || o.cert.length || o.detached.length) throw new CliError("usage", "--trust-anchor, --cert and --detached go with --jades FILE.");
+      if (o.tsaAlg !== undefined && (o.presentation !== undefined || o.qr !== undefined || o.bundle !== undefined)) {
+        throw new CliError("usage", "--tsa-alg goes with a licence in the archive form or --jades: presentations, QR codes and bundles carry compact licences without time-stamps.");
+      }
       if (o.presentation !== undefined) {
         if (licence !== undefined || o.qr !== undefined || o.bundle !== undefined) throw new CliError("usage", "Give the presentation with --presentation FILE, and no licence argument, --qr or --bundle.");
         setExitCode(
@@ -213,6 +221,7 @@ export function registerVerify(program: Command, setExitCode: SetExitCode): void
           statusList: o.statusList,
           at: o.at,
           algorithms: o.alg,
+          timestampAlgorithms: o.tsaAlg,
           matter: o.matter,
           reason: o.reason,
           json: o.json,

@@ -53,5 +53,21 @@ export const ALGORITHM_KEYS: Readonly<Record<SignatureAlgorithm, AlgorithmKeySha
   SM2SM3: { kty: "EC", curve: "SM2", hash: "SM3", signatureLength: 64 },
 });
 
+/**
+ * Checks a time-stamp allow-list (`timestampAlgorithms` of the verifiers): a non-empty array of
+ * signature algorithms the backend implements. A TSA signs with its own key, as a CA does, so the
+ * list is separate from the licence's JWS allow-list; without one, every algorithm core implements
+ * (all of them at least SHA-256, RSA keys at least 2048 bits) is accepted.
+ *
+ * @throws TypeError when `value` is not such a list
+ */
+export function checkTimestampAlgorithms(value: unknown, name = "options.timestampAlgorithms"): asserts value is readonly SignatureAlgorithm[] | undefined {
+  if (value === undefined) return;
+  if (!Array.isArray(value) || value.length === 0) throw new TypeError(`${name} must list at least one algorithm.`);
+  for (const alg of value) {
+    if (typeof alg !== "string" || !Object.hasOwn(ALGORITHM_KEYS, alg)) throw new TypeError(`${name}: ${JSON.stringify(String(alg).slice(0, 20))} is not a signature algorithm core implements.`);
+  }
+}
+
 /** Minimum RSA modulus length accepted, in bits. */
 export const MIN_RSA_BITS = 2048;

@@ -13,7 +13,7 @@
  * @module
  */
 import { backend } from "../crypto/index.js";
-import type { SignatureAlgorithm } from "../crypto/algorithms.js";
+import { checkTimestampAlgorithms, type SignatureAlgorithm } from "../crypto/algorithms.js";
 import { encodeBase64 } from "../encoding/base64.js";
 import { LicenceError, isLicenceError } from "../errors/errors.js";
 import { checkPathRevocation, type RevocationFetcher } from "../revocation/check.js";
@@ -69,6 +69,8 @@ export interface AugmentJadesOptions {
   readonly revocation?: (at: Date) => RevocationFetcher;
   /** Anchors for the TSAs; default `trustAnchors`. */
   readonly timestampTrustAnchors?: readonly CertificateInput[];
+  /** Signature algorithms accepted from a TSA, for the tokens added and those already carried; default any core implements. */
+  readonly timestampAlgorithms?: readonly SignatureAlgorithm[];
   /** Unprotected header members besides `etsiU` kept as they are (an eLicence archive: `disclosures`). */
   readonly unprotectedMembers?: readonly string[];
   /** The protected header's `typ` the input must have (e.g. the licence type), when given. */
@@ -106,6 +108,7 @@ function checkOptions(options: AugmentJadesOptions): void {
   if (!(options.at instanceof Date) || Number.isNaN(options.at.getTime())) throw new TypeError("options.at must be a valid Date.");
   if (typeof options.timestamp !== "function") throw new TypeError("options.timestamp must be a function.");
   if (options.revocation !== undefined && typeof options.revocation !== "function") throw new TypeError("options.revocation must be a function.");
+  checkTimestampAlgorithms(options.timestampAlgorithms);
 }
 
 /** The SD-JWT compact form `<jws>~<disclosure>~…~` (or a bare compact JWS) as a flattened JWS object. */
@@ -116,6 +119,8 @@ function fromCompact(text: string): Record<string, unknown> {
   const disclosures = rest.filter((d) => d.length > 0);
   return { protected: parts[0], payload: parts[1], signature: parts[2], ...(text.includes("~") ? { header: { disclosures } } : {}) };
 }
+
+const tsaAlgorithms = (options: AugmentJadesOptions) => (options.timestampAlgorithms ? { algorithms: options.timestampAlgorithms } : {});
 
 /** Time-stamps `data` through the caller's TSA and verifies the token before it is kept. */
 async function stamp(data: Uint8Array, options: AugmentJadesOptions, intermediates: readonly CertificateInput[]): Promise<{ token: Uint8Array; genTime: Date; path: readonly Certificate[] }> {
@@ -136,7 +141,7 @@ async function stamp(data: Uint8Array, options: AugmentJadesOptions, intermediat
   } catch {
     // Unreadable: the verification below says why.
   }
-  const result = await verifyTimestampToken(token, { data, trustAnchors: options.timestampTrustAnchors ?? options.trustAnchors, intermediates, at });
+  const result = await verifyTimestampToken(token, { data, trustAnchors: options.timestampTrustAnchors ?? options.trustAnchors, intermediates, at, ...tsaAlgorithms(options) });
   if (!result.ok) throw refused("ERR_TIMESTAMP_INVALID", "The time-stamping authority's token does not verify.", result.code);
   return { token, genTime: result.genTime, path: result.path };
 }
@@ -200,6 +205,7 @@ export async function augmentJades(input: string | Record<string, unknown>, opti
     maxLength,
     cache,
     ...(options.timestampTrustAnchors ? { timestamps: { verify: (t, o) => verifyTimestampToken(t, o), trustAnchors: options.timestampTrustAnchors } } : {}),
+    ...(options.timestampAlgorithms ? { timestampAlgorithms: options.timestampAlgorithms } : {}),
   });
   const signature = report.signatures[0]!;
   const checks = signature.checks;
@@ -241,7 +247,7 @@ export async function augmentJades(input: string | Record<string, unknown>, opti
     signatureTime = new Date(signature.proofOfExistence!);
     for (const container of unsigned!.signatureTimestamps) {
       for (const token of container.tokens) {
-        const result = await verifyTimestampToken(token, { data: signatureTimestampData(parts.signatureB64), trustAnchors: options.timestampTrustAnchors ?? options.trustAnchors, intermediates: helpers, at: options.at });
+        const result = await verifyTimestampToken(token, { data: signatureTimestampData(parts.signatureB64), trustAnchors: options.timestampTrustAnchors ?? options.trustAnchors, intermediates: helpers, at: options.at, ...tsaAlgorithms(options) });
         if (result.ok) tsaPaths.push(result.path);
       }
     }

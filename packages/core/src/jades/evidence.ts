@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { SignatureAlgorithm } from "../crypto/algorithms.js";
 import { checkPathRevocation, type RevocationOptions } from "../revocation/check.js";
 import { verifyTimestampToken } from "../timestamp/verify.js";
 import type { Certificate } from "../x509/certificate.js";
@@ -22,6 +23,8 @@ export interface JadesTimestampVerifyOptions {
   readonly trustAnchors: readonly CertificateInput[];
   readonly intermediates?: readonly CertificateInput[];
   readonly at: Date;
+  /** The signature algorithms accepted from a TSA; a token signed otherwise is refused (`ALGORITHM_NOT_ALLOWED`). Absent: any the verifier implements. */
+  readonly algorithms?: readonly SignatureAlgorithm[];
 }
 
 /**

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { SignatureAlgorithm } from "../crypto/algorithms.js";
 import type { Certificate } from "../x509/certificate.js";
 import type { CertificateInput } from "../x509/path-validation.js";
 import type { JadesTimestampVerification, JadesTimestampVerifier } from "./evidence.js";
@@ -70,6 +71,8 @@ export interface ProofOfExistenceInput {
   readonly at: Date;
   /** The claimed signing time (`iat` or `sigT`), when the signature has one. */
   readonly claimedSigningTime?: Date;
+  /** The signature algorithms accepted from a TSA (absent: any the verifier implements). */
+  readonly algorithms?: readonly SignatureAlgorithm[];
   /**
    * The caller's own acceptance of a TSA whose token verified (a trust list's time-stamping
    * services, say): a failure to refuse it, `undefined` to accept it.
@@ -92,6 +95,7 @@ const FAILED_SUB: Partial<Record<string, JadesSubIndication>> = {
   MESSAGE_DIGEST_MISMATCH: "HASH_FAILURE",
   SIGNATURE_INVALID: "SIG_CRYPTO_FAILURE",
   ALGORITHM_UNSUPPORTED: "CRYPTO_CONSTRAINTS_FAILURE",
+  ALGORITHM_NOT_ALLOWED: "CRYPTO_CONSTRAINTS_FAILURE",
   TSA_CERTIFICATE_NOT_FOUND: "NO_SIGNING_CERTIFICATE_FOUND",
 };
 
@@ -148,7 +152,13 @@ export async function establishProofOfExistence(input: ProofOfExistenceInput): P
       outcomes.unshift(outcome(base, data));
       continue;
     }
-    const result = await verifier.verify(t.token, { data, trustAnchors: verifier.trustAnchors ?? input.trustAnchors, intermediates: input.intermediates, at: judgedAt });
+    const result = await verifier.verify(t.token, {
+      data,
+      trustAnchors: verifier.trustAnchors ?? input.trustAnchors,
+      intermediates: input.intermediates,
+      at: judgedAt,
+      ...(input.algorithms ? { algorithms: input.algorithms } : {}),
+    });
     if (!result.ok) {
       outcomes.unshift({ ...outcome(base, judgeVerification(result)), ...(result.pathCode !== undefined ? { pathCode: result.pathCode } : {}) });
       continue;

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { SignatureAlgorithm } from "../crypto/algorithms.js";
 import type { Certificate } from "../x509/certificate.js";
 import type { CertificateCache } from "../x509/cache.js";
 import { validateCertificatePath, type CertificateInput, type PathValidationResult } from "../x509/path-validation.js";
@@ -59,6 +60,8 @@ export interface SignatureValidationInput {
     readonly intermediates?: readonly CertificateInput[] | undefined;
     /** The caller's acceptance of a TSA whose token verified. */
     readonly acceptTsa?: ((tsa: Certificate) => JadesCheckFailure | undefined) | undefined;
+    /** The signature algorithms accepted from a TSA; default any the verifier implements. */
+    readonly algorithms?: readonly SignatureAlgorithm[] | undefined;
   };
   /** The caller's revocation checker; without one, core's checks judge the `rVals` (if any). */
   readonly revocation?: JadesRevocationChecker | undefined;
@@ -125,6 +128,7 @@ export async function validateJadesSignature(input: SignatureValidationInput): P
       at: input.at,
       ...(input.header.signingTime ? { claimedSigningTime: input.header.signingTime.time } : {}),
       ...(ts?.acceptTsa ? { acceptTsa: ts.acceptTsa } : {}),
+      ...(ts?.algorithms ? { algorithms: ts.algorithms } : {}),
     });
   }
   const poe = proof?.signatureExisted;

@@ -9,7 +9,7 @@
  * @module
  */
 import { backend } from "../crypto/index.js";
-import type { SignatureAlgorithm } from "../crypto/algorithms.js";
+import { checkTimestampAlgorithms, type SignatureAlgorithm } from "../crypto/algorithms.js";
 import { isLicenceError } from "../errors/errors.js";
 import { isoFromMillis } from "../licence/model.js";
 import { CertificateCache } from "../x509/cache.js";
@@ -54,6 +54,12 @@ export interface VerifyJadesOptions {
   readonly detached?: JadesDetachedContent;
   /** Verifies RFC 3161 tokens of `sigTst` and `arcTst`; default core's `verifyTimestampToken` (TSAs under `trustAnchors`). */
   readonly timestamps?: JadesTimestampVerifier;
+  /**
+   * Signature algorithms accepted from a TSA (a time-stamp signed otherwise proves nothing:
+   * `CRYPTO_CONSTRAINTS_FAILURE`, code `ALGORITHM_NOT_ALLOWED`). Separate from `algorithms`, as a
+   * TSA chooses its own key; default any algorithm core implements.
+   */
+  readonly timestampAlgorithms?: readonly SignatureAlgorithm[];
   /** Checks revocation with `rVals`; default core's CRL/OCSP checks over the path, fail closed. */
   readonly revocation?: JadesRevocationChecker;
   /** Signature policy identifiers (`sigPId`) the caller accepts; any other policy is INDETERMINATE. */
@@ -156,6 +162,7 @@ export async function verifyJades(input: string | Record<string, unknown>, optio
   if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError("options.at must be a valid Date.");
   if (!Array.isArray(algorithms) || algorithms.length === 0) throw new TypeError("options.algorithms must list at least one algorithm.");
   if (!Array.isArray(trustAnchors)) throw new TypeError("options.trustAnchors must be an array of certificates.");
+  checkTimestampAlgorithms(options.timestampAlgorithms);
   const cache = options.cache ?? new CertificateCache();
   const context: Context = {
     options,
@@ -316,7 +323,7 @@ async function verifyOne(
     at: options.at,
     cache: context.cache,
     parse: parseWith(context.cache),
-    timestamps: { verifier: options.timestamps },
+    timestamps: { verifier: options.timestamps, algorithms: options.timestampAlgorithms },
     revocation: options.revocation,
   });
   const { signer: signerResult } = validation;

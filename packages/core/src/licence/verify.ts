@@ -15,7 +15,7 @@
  * @module
  */
 import { backend } from "../crypto/index.js";
-import type { JwsAlgorithm } from "../crypto/algorithms.js";
+import { checkTimestampAlgorithms, type JwsAlgorithm, type SignatureAlgorithm } from "../crypto/algorithms.js";
 import { LicenceError, isLicenceError } from "../errors/errors.js";
 import { isJsonObject, parseStrictJsonUtf8 } from "../encoding/json.js";
 import { parseLicenceId, validateHolderId, type HolderIdType } from "../identifiers/index.js";
@@ -63,6 +63,12 @@ export interface VerifyLicenceOptions {
   readonly at: Date;
   /** Algorithms accepted for the licence signature. */
   readonly algorithms: readonly JwsAlgorithm[];
+  /**
+   * Signature algorithms accepted from the TSAs of the archive form's time-stamps. A TSA signs with
+   * its own key, as a CA does, so this is not `algorithms`; default: any algorithm core implements.
+   * A time-stamp signed otherwise proves nothing (its evidence entry says `ALGORITHM_NOT_ALLOWED`).
+   */
+  readonly timestampAlgorithms?: readonly SignatureAlgorithm[];
   /**
    * Status lists available to the verifier: verified ones, or status list tokens (compact JWTs)
    * that are verified here against the trust list. A licence that names a list not given here is
@@ -290,6 +296,7 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
   const { trustList, at, algorithms } = options;
   if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError("options.at must be a valid Date.");
   if (!Array.isArray(algorithms) || algorithms.length === 0) throw new TypeError("options.algorithms must list at least one algorithm.");
+  checkTimestampAlgorithms(options.timestampAlgorithms);
   // Several signatures (JWS general serialisation): each verified and reported (multi-signed-verify.ts).
   const multiSigned = multiSignedInput(input);
   if (multiSigned) return verifyMultiSignedLicence(multiSigned, options);
@@ -396,7 +403,7 @@ export async function verifyLicence(input: string | Record<string, unknown>, opt
     at,
     parse: (der) => trustList.certificateFromX5c(encodeBase64(der)) ?? undefined,
     validatePath: (leaf, _intermediates, when) => validatePath(trustList, chain, leaf, when),
-    ...(envelope.unsigned && envelope.unsigned.signatureTimestamps.length + envelope.unsigned.archiveTimestamps.length > 0 ? { timestamps: timestampPolicy(trustList) } : {}),
+    ...(envelope.unsigned && envelope.unsigned.signatureTimestamps.length + envelope.unsigned.archiveTimestamps.length > 0 ? { timestamps: timestampPolicy(trustList, options.timestampAlgorithms) } : {}),
     ...(options.revocation ? { revocation: pathRevocationChecker(options.revocation) } : {}),
   });
   // The report names the certificate the licence names, even when its signature does not verify.
@@ -531,8 +538,9 @@ function validatePath(trustList: TrustList, chain: readonly string[], leaf: Cert
 }
 
 /** Time-stamps of a licence: by a TSA on the trust list's anchors, listed for time-stamping. */
-function timestampPolicy(trustList: TrustList) {
+function timestampPolicy(trustList: TrustList, algorithms: readonly SignatureAlgorithm[] | undefined) {
   return {
+    algorithms,
     trustAnchors: trustList.anchors,
     intermediates: signerPool(trustList.document.certificates ?? [], trustList),
     acceptTsa: (tsa: Certificate) =>

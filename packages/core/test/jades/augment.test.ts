@@ -265,6 +265,11 @@ describe("augmentJades refuses bad input with typed errors", () => {
     const rogueCert = await createTsaCertificate({ issuer: { certificatePem: otherRoot.certificatePem, privateKeyPkcs8: otherRoot.privateKeyPkcs8, alg: otherRoot.alg }, commonName: "Rogue TSA", notBefore: T0 });
     const rogue = await createTimestampAuthority({ certificatePem: rogueCert.certificatePem, privateKeyPkcs8: rogueCert.privateKeyPkcs8, alg: rogueCert.alg, clock: () => clock });
     expect(await codeOf(augmentJades(issued.archive as never, options("T", { timestamp: (d) => stampWith(rogue, d) })))).toBe("ERR_TIMESTAMP_INVALID");
+    // A TSA signing outside the caller's timestampAlgorithms: its token is not kept.
+    const wrongAlg = augmentJades(issued.archive as never, options("T", { timestampAlgorithms: ["SM2SM3"] }));
+    await expect(wrongAlg).rejects.toMatchObject({ code: "ERR_TIMESTAMP_INVALID", details: { reason: "ALGORITHM_NOT_ALLOWED" } });
+    expect((await augmentJades(issued.archive as never, options("T", { timestampAlgorithms: ["ES256"] }))).level).toBe("B-T");
+    await expect(augmentJades(issued.archive as never, options("T", { timestampAlgorithms: ["HS256" as never] }))).rejects.toThrow(TypeError);
     const { revocation: _none, ...noSource } = options("LT");
     expect(await codeOf(augmentJades(issued.archive as never, noSource))).toBe("ERR_UNAVAILABLE");
     expect(await codeOf(augmentJades(issued.archive as never, options("LT", { revocation: () => async () => undefined })))).toBe("ERR_UNAVAILABLE");

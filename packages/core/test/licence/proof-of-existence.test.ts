@@ -135,6 +135,35 @@ describe("B-T: a signature time-stamp (sigTst)", () => {
     expect([(await jades(rogue)).indication, (await jades(rogue)).subIndication]).toEqual(["INDETERMINATE", "NO_POE"]);
   });
 
+  it("a time-stamp signed with an algorithm outside timestampAlgorithms proves nothing: FAILED (CRYPTO_CONSTRAINTS_FAILURE), in both validators", async () => {
+    const input = await withSigTst();
+    expect(tsaCert.alg).toBe("ES256");
+    // The default accepts any algorithm core implements; a list that names the TSA's accepts it too.
+    expect((await verify(input, LATER)).indication).toBe("PASSED");
+    const listed = await verifyLicence(input, { trustList, at: LATER, algorithms: ["ES256"], timestampAlgorithms: ["SM2SM3", "ES256"] });
+    expect([listed.indication, listed.level]).toEqual(["PASSED", "B-T"]);
+    // A national-algorithm-only policy for TSAs refuses the ES256 token.
+    const refused = await verifyLicence(input, { trustList, at: LATER, algorithms: ["ES256"], timestampAlgorithms: ["SM2SM3"] });
+    expect([refused.indication, refused.subIndication]).toEqual(["FAILED", "CRYPTO_CONSTRAINTS_FAILURE"]);
+    expect(timestampChecks(refused)[0]).toMatchObject({ result: "failed", code: "ALGORITHM_NOT_ALLOWED" });
+    expect(refused.proofOfExistence).toBeUndefined();
+    // verifyJades takes the same option, with the same outcome.
+    const jades = (timestampAlgorithms?: ("SM2SM3" | "ES256")[]) =>
+      verifyJades(input, { trustAnchors: [w.root.certificatePem], at: LATER, algorithms: ["ES256"], unprotectedMembers: ["disclosures"], ...(timestampAlgorithms ? { timestampAlgorithms } : {}) });
+    expect((await jades()).indication).toBe("PASSED");
+    const jadesRefused = await jades(["SM2SM3"]);
+    expect([jadesRefused.indication, jadesRefused.subIndication]).toEqual(["FAILED", "CRYPTO_CONSTRAINTS_FAILURE"]);
+    expect(jadesRefused.signatures[0]!.checks.find((c) => c.check === "signature-timestamp")).toMatchObject({ result: "failed", code: "ALGORITHM_NOT_ALLOWED" });
+  });
+
+  it("timestampAlgorithms that is not a list of algorithms core implements is a TypeError, before anything is judged", async () => {
+    const input = await withSigTst();
+    for (const bad of [[], ["HS256"], ["none"], "ES256", [42]]) {
+      await expect(verifyLicence(input, { trustList, at: LATER, algorithms: ["ES256"], timestampAlgorithms: bad as never })).rejects.toThrow(TypeError);
+      await expect(verifyJades(input, { trustAnchors: [w.root.certificatePem], at: LATER, algorithms: ["ES256"], timestampAlgorithms: bad as never })).rejects.toThrow(TypeError);
+    }
+  });
+
   it("garbage in sigTst is a failed check, never ignored", async () => {
     for (const sigTst of [{ tstTokens: [{ val: "AAAA" }] }, { tstTokens: [{ val: encodeBase64(new Uint8Array(300).fill(0x30)) }] }]) {
       const report = await verify(withEtsiU({ sigTst }), LATER);

@@ -15,6 +15,7 @@ import {
   verifyStatusListToken,
   verifyTrustList,
   type JwsAlgorithm,
+  type SignatureAlgorithm,
   type PublicRegistryApi,
   type TrustList,
   type VerificationReport,
@@ -46,6 +47,11 @@ export interface LicenceVerifierOptions {
    * default `algorithms`.
    */
   readonly documentAlgorithms?: readonly JwsAlgorithm[];
+  /**
+   * Signature algorithms accepted from the TSAs of an archive-form licence's time-stamps (core's
+   * `VerifyLicenceOptions.timestampAlgorithms`); default any algorithm core implements.
+   */
+  readonly timestampAlgorithms?: readonly SignatureAlgorithm[];
   /** The wall clock, for document ages and the default verification time (default `new Date()`). */
   readonly clock?: () => Date;
   /**
@@ -169,6 +175,9 @@ export class LicenceVerifier {
     if (!Array.isArray(options.operatorCertificates) || options.operatorCertificates.length === 0) {
       throw new TypeError("operatorCertificates must pin the registry operator's certificate (PEM or DER, obtained out of band): a trust list is never trusted on its own word.");
     }
+    if (options.timestampAlgorithms !== undefined && (!Array.isArray(options.timestampAlgorithms) || options.timestampAlgorithms.length === 0)) {
+      throw new TypeError("timestampAlgorithms must list at least one algorithm.");
+    }
     if (typeof options.maxStaleness !== "number" || !(options.maxStaleness > 0)) throw new TypeError("maxStaleness must be a positive number of milliseconds.");
     if (!options.offline && (typeof options.source?.trustList !== "function" || typeof options.source?.statusList !== "function")) {
       throw new TypeError("source must offer trustList() and statusList(id), unless offline is true.");
@@ -215,7 +224,13 @@ export class LicenceVerifier {
     const given = options.statusLists && this.#options.documentAlgorithms
       ? await Promise.all(options.statusLists.map((t) => this.#verifyStatusList(t, trustList, at).catch(() => t)))
       : options.statusLists;
-    return verifyLicence(licence, { trustList, at, algorithms: this.#options.algorithms, statusLists: given ?? statusLists });
+    return verifyLicence(licence, {
+      trustList,
+      at,
+      algorithms: this.#options.algorithms,
+      ...(this.#options.timestampAlgorithms ? { timestampAlgorithms: this.#options.timestampAlgorithms } : {}),
+      statusLists: given ?? statusLists,
+    });
   }
 
   /**

@@ -242,3 +242,21 @@ describe("background refresh", () => {
     expect(() => new LicenceVerifier({ ...pin, source: s.anonymous, algorithms: DEFAULT_ALGORITHMS, maxStaleness: 0 })).toThrow(TypeError);
   });
 });
+
+describe("time-stamps of the archive form", () => {
+  it("timestampAlgorithms reaches core: a TSA signing outside the list makes the licence FAILED; without it, PASSED", async () => {
+    const own = await issueOne(s.clients.issuer);
+    const { archive, level } = await s.clients.issuer.augment(own.id, { level: "T", reason: "long-term evidence" });
+    expect(level).toBe("B-T");
+    const passed = await verifier().verify(archive as Record<string, unknown>);
+    expect([passed.indication, passed.level]).toEqual(["PASSED", "B-T"]);
+    const refused = await verifier({ timestampAlgorithms: ["SM2SM3"] }).verify(archive as Record<string, unknown>);
+    expect([refused.indication, refused.subIndication]).toEqual(["FAILED", "CRYPTO_CONSTRAINTS_FAILURE"]);
+    expect(refused.checks.find((c) => c.check === "timestamp")).toMatchObject({ result: "failed", code: "ALGORITHM_NOT_ALLOWED" });
+  });
+
+  it("an empty or non-list timestampAlgorithms is refused when the verifier is made", () => {
+    expect(() => verifier({ timestampAlgorithms: [] })).toThrow(/timestampAlgorithms/);
+    expect(() => verifier({ timestampAlgorithms: "ES256" as never })).toThrow(/timestampAlgorithms/);
+  });
+});
