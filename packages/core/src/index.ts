@@ -96,7 +96,7 @@ export type { TrustListDocument, TrustedDepartment, TrustedService, VerifyTrustL
 export type { TrustedLicenceType } from "./trust/trust-list.js";
 
 // Status lists: verification and decoding
-export { STATUS_LIST_TYP, verifyStatusListToken } from "./status/token.js";
+export { STATUS_LIST_CLOCK_SKEW_MS, STATUS_LIST_TYP, verifyStatusListToken } from "./status/token.js";
 export type { StatusListTokenFailureReason, VerifiedStatusList, VerifyStatusListOptions } from "./status/token.js";
 export {
   DEFAULT_MAX_STATUS_LIST_BYTES,

@@ -6,7 +6,7 @@
  * @module
  */
 import { isLicenceError, type LicenceError } from "../errors/errors.js";
-import { verifyStatusListToken, type VerifiedStatusList } from "../status/token.js";
+import { STATUS_LIST_CLOCK_SKEW_MS, verifyStatusListToken, type VerifiedStatusList } from "../status/token.js";
 import type { JwsAlgorithm } from "../crypto/algorithms.js";
 import type { TrustList } from "../trust/trust-list.js";
 
@@ -16,7 +16,7 @@ export const DEFAULT_MAX_STATUS_LIST_AGE_MS = 86_400_000;
 /** What {@link chooseStatusList} found. */
 export type StatusListChoice =
   | { readonly ok: true; readonly list: VerifiedStatusList }
-  | { readonly ok: false; readonly reason: "stale" | "status-list-missing"; readonly error?: LicenceError };
+  | { readonly ok: false; readonly reason: "stale" | "not-yet-valid" | "status-list-missing"; readonly error?: LicenceError };
 
 /**
  * Chooses the newest fresh, valid list about `uri` among the candidates.
@@ -34,6 +34,7 @@ export async function chooseStatusList(
   const maxAge = options.maxStatusListAge ?? DEFAULT_MAX_STATUS_LIST_AGE_MS;
   let best: VerifiedStatusList | undefined;
   let stale = false;
+  let future = false;
   let error: LicenceError | undefined;
   for (const candidate of candidates) {
     if (candidate === undefined) continue;
@@ -46,17 +47,24 @@ export async function chooseStatusList(
         if (!isLicenceError(err)) throw err;
         error ??= err;
         if (err.details.reason === "stale") stale = true;
+        if (err.details.reason === "not-yet-valid") future = true;
         continue;
       }
     } else list = candidate;
     if (list.uri !== uri) continue;
+    // Issued a little after `t` (the clocks differ; the list was signed as it was fetched) still
+    // decides; much later, it says nothing about the status at `t`.
+    if (list.issuedAt.getTime() > t + STATUS_LIST_CLOCK_SKEW_MS) {
+      future = true;
+      continue;
+    }
     const expired = list.expiresAt ? list.expiresAt.getTime() < t : t - list.issuedAt.getTime() > maxAge;
-    if (expired || list.issuedAt.getTime() > t) {
+    if (expired) {
       stale = true;
       continue;
     }
     if (!best || list.issuedAt.getTime() > best.issuedAt.getTime()) best = list;
   }
   if (best) return { ok: true, list: best };
-  return { ok: false, reason: stale ? "stale" : "status-list-missing", ...(error ? { error } : {}) };
+  return { ok: false, reason: stale ? "stale" : future ? "not-yet-valid" : "status-list-missing", ...(error ? { error } : {}) };
 }

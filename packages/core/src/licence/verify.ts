@@ -574,6 +574,7 @@ async function findStatusList(ref: { uri: string; idx: number }, options: Verify
   const choice = await chooseStatusList(candidates, ref.uri, options);
   if (!choice.ok) {
     if (choice.reason === "stale") throw indeterminate("TRY_LATER", "stale", "The status list has expired.");
+    if (choice.reason === "not-yet-valid") throw indeterminate("TRY_LATER", "not-yet-valid", "The status list was issued after the verification time: it does not say the status at that time.");
     if (choice.error) throw choice.error;
     throw indeterminate("TRY_LATER", "status-list-missing", "The licence names a status list that was not supplied.");
   }

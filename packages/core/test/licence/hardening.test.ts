@@ -9,7 +9,7 @@ import { verifyLicence } from "../../src/licence/verify.js";
 import { signJws, toCompact } from "../../src/jws/jws.js";
 import { createDisclosures } from "../../src/sdjwt/disclosure.js";
 import { StatusList } from "../../src/status/index.js";
-import { signStatusListToken } from "../../src/status/token.js";
+import { STATUS_LIST_CLOCK_SKEW_MS, signStatusListToken, verifyStatusListToken, type VerifiedStatusList } from "../../src/status/token.js";
 import { BUSINESS, FIELDS, HOLDER, ISSUED_AT, LATER, world, type World } from "../fixtures/world.js";
 
 const fromB64u = (s: string) => Buffer.from(s, "base64url").toString("utf8");
@@ -121,6 +121,24 @@ describe("status lists: a maximum age, and the newest valid list of several", ()
     expect((await verifyLicence(withStatus.compact, { trustList: w.trustList, at: LATER, algorithms: ["ES256"], statusLists: [fresh] })).indication).toBe("PASSED");
     const allowed = await verifyLicence(withStatus.compact, { trustList: w.trustList, at: LATER, algorithms: ["ES256"], statusLists: [old], maxStatusListAge: 7 * 86_400_000 });
     expect(allowed.indication).toBe("PASSED");
+  });
+
+  it("a list issued a moment after the verification time (clocks differ; it was signed as it was fetched) decides; one issued minutes after does not", async () => {
+    const justAfter = await token(2, new Date(LATER.getTime() + 1000), new Date(LATER.getTime() + 86_400_000));
+    const judged = async (list: string | VerifiedStatusList) => verifyLicence(withStatus.compact, { trustList: w.trustList, at: LATER, algorithms: ["ES256"], statusLists: [list] });
+    expect(check(await judged(justAfter))).toMatchObject({ result: "failed", code: "suspended" });
+    // The same list verified beforehand (as the SDK's verifier hands it over, verified at the later instant).
+    const verified = await verifyStatusListToken(justAfter, { trustList: w.trustList, at: new Date(LATER.getTime() + 2000), algorithms: ["ES256"] });
+    expect(check(await judged(verified))).toMatchObject({ result: "failed", code: "suspended" });
+    const edge = await token(0, new Date(LATER.getTime() + STATUS_LIST_CLOCK_SKEW_MS), new Date(LATER.getTime() + 86_400_000));
+    expect((await judged(edge)).indication).toBe("PASSED");
+    const later = await token(0, new Date(LATER.getTime() + STATUS_LIST_CLOCK_SKEW_MS + 1000), new Date(LATER.getTime() + 86_400_000));
+    for (const list of [later, await verifyStatusListToken(later, { trustList: w.trustList, at: new Date(LATER.getTime() + 120_000), algorithms: ["ES256"] })]) {
+      const report = await judged(list);
+      expect(report.indication).toBe("INDETERMINATE");
+      expect(check(report)).toMatchObject({ result: "indeterminate", code: "not-yet-valid" });
+    }
+    await expect(verifyStatusListToken(later, { trustList: w.trustList, at: LATER, algorithms: ["ES256"] })).rejects.toMatchObject({ details: { reason: "not-yet-valid" } });
   });
 
   it("of several lists for the URI, the newest valid one decides, in any order", async () => {
