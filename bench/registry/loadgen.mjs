@@ -4,7 +4,7 @@
 // writing the request to reading the last byte of the answer. Or, when the spec names a `rate`,
 // an open loop at that offered rate (see runOpen).
 import http from "node:http";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { holderPath } from "./holders.mjs";
 
 function percentile(sorted, p) {
@@ -116,6 +116,9 @@ async function runOpen(spec) {
   const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   const nextPath = holders ? () => holderPath(Math.floor(Math.random() * holders)) : () => path;
   const cpu = process.cpuUsage();
+  // This process's own stalls: a late tick sends late, and that lateness counts as the server's.
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
   const windowCount = Math.round((rate * windowMs) / 1000);
   const warmupCount = Math.round((rate * warmupMs) / 1000);
   const total = warmupCount + windowCount;
@@ -176,9 +179,11 @@ async function runOpen(spec) {
   const late = await Promise.race([allDone.then(() => 0), new Promise((r) => setTimeout(() => r(outstanding), drainMs))]);
   agent.destroy();
   for (const s of sockets) s.destroy();
+  delay.disable();
   const sorted = latencies.slice(0, state.inWindow).sort();
   return {
     offeredRate: rate,
+    loadgenLoopDelayMaxMs: delay.max / 1e6,
     // The rate requests were really written at (the generator keeps up unless this falls short).
     sentRate: total / ((sendEnd - t0) / 1000),
     requests: state.inWindow,

@@ -18,6 +18,7 @@ import { registry as registryPackage } from "./dist.mjs";
 import { LoadGenerator } from "./load.mjs";
 import { rawSignCpuRate, rawSignRate } from "./sign.mjs";
 import { measureSize } from "./size.mjs";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { makeWorld, postgresServer } from "./world.mjs";
 
@@ -71,11 +72,18 @@ function pauseClock() {
     for (const e of list.getEntries()) gcs.push(e.duration);
   });
   observer.observe({ entryTypes: ["gc"] });
+  // The SQLite writer thread's jobs (the read-log groups' commits, fsync included), from each
+  // job's start to its answer on this thread; none on PostgreSQL.
+  const jobs = [];
+  const onJob = (e) => jobs.push(e.ms);
+  subscribe(registryPackage.WRITER_JOB_CHANNEL, onJob);
   const started = performance.now();
   return {
     stop() {
       delay.disable();
       observer.disconnect();
+      unsubscribe(registryPackage.WRITER_JOB_CHANNEL, onJob);
+      jobs.sort((a, b) => a - b);
       const seconds = (performance.now() - started) / 1000;
       return {
         loopDelayP99Ms: delay.percentile(99) / 1e6,
@@ -83,6 +91,9 @@ function pauseClock() {
         gcMsPerSecond: gcs.reduce((a, d) => a + d, 0) / seconds,
         gcMaxMs: gcs.reduce((a, d) => Math.max(a, d), 0),
         gcPausesOver5Ms: gcs.filter((d) => d > 5).length,
+        writerJobs: jobs.length,
+        writerP99Ms: jobs.length ? jobs[Math.min(jobs.length - 1, Math.floor(0.99 * jobs.length))] : undefined,
+        writerMaxMs: jobs.length ? jobs.at(-1) : undefined,
       };
     },
   };
@@ -164,7 +175,9 @@ async function measureLookups(targets, load, bare, pgPid) {
             `sent ${opens.map((x) => round(x.at(-1).sentRate)).join(" / ")}/s, CPU ${opens.map((x) => `${round(x.at(-1).nodeCpuUsPerRequest)}+${round(x.at(-1).postgresCpuUsPerRequest)}`).join(" / ")} µs/lookup (node+postgres), ` +
             `connections ${opens.map((x) => x.at(-1).connections).join(" / ")}, ` +
             `loop delay p99 ${opens.map((x) => round(x.at(-1).loopDelayP99Ms, 1)).join(" / ")} ms (max ${opens.map((x) => round(x.at(-1).loopDelayMaxMs, 1)).join(" / ")}), ` +
-            `GC ${opens.map((x) => round(x.at(-1).gcMsPerSecond, 1)).join(" / ")} ms/s (max pause ${opens.map((x) => round(x.at(-1).gcMaxMs, 1)).join(" / ")} ms), errors ${opens.map((x) => x.at(-1).errors).join(" / ")}`,
+            `GC ${opens.map((x) => round(x.at(-1).gcMsPerSecond, 1)).join(" / ")} ms/s (max pause ${opens.map((x) => round(x.at(-1).gcMaxMs, 1)).join(" / ")} ms), ` +
+            `writer commits p99 ${opens.map((x) => round(x.at(-1).writerP99Ms, 1) ?? "—").join(" / ")} ms (max ${opens.map((x) => round(x.at(-1).writerMaxMs, 1) ?? "—").join(" / ")}, ${opens.map((x) => x.at(-1).writerJobs).join(" / ")} jobs), ` +
+            `load generator loop max ${opens.map((x) => round(x.at(-1).loadgenLoopDelayMaxMs, 1)).join(" / ")} ms, errors ${opens.map((x) => x.at(-1).errors).join(" / ")}`,
         );
       }
     }
@@ -215,6 +228,9 @@ async function measureLookups(targets, load, bare, pgPid) {
               gcMsPerSecond: medianOf(opens[k], (x) => x.gcMsPerSecond),
               gcMaxMs: medianOf(opens[k], (x) => x.gcMaxMs),
               gcPausesOver5Ms: medianOf(opens[k], (x) => x.gcPausesOver5Ms),
+              writerP99Ms: opens[k][0]?.writerP99Ms === undefined ? undefined : medianOf(opens[k], (x) => x.writerP99Ms),
+              writerMaxMs: opens[k][0]?.writerMaxMs === undefined ? undefined : medianOf(opens[k], (x) => x.writerMaxMs),
+              loadgenLoopDelayMaxMs: medianOf(opens[k], (x) => x.loadgenLoopDelayMaxMs),
               errors: opens[k].reduce((a, x) => a + x.errors, 0),
             }
           : undefined,
@@ -364,6 +380,8 @@ function printTable(results) {
             connections: m.open.connections,
             "loop delay p99 / max ms": `${round(m.open.loopDelayP99Ms, 1)} / ${round(m.open.loopDelayMaxMs, 1)}`,
             "GC ms/s, max ms, >5 ms": `${round(m.open.gcMsPerSecond, 1)}, ${round(m.open.gcMaxMs, 1)}, ${m.open.gcPausesOver5Ms}`,
+            "writer commit p99 / max ms": m.open.writerP99Ms === undefined ? "—" : `${round(m.open.writerP99Ms, 1)} / ${round(m.open.writerMaxMs, 1)}`,
+            "load gen. loop max ms": round(m.open.loadgenLoopDelayMaxMs, 1),
             errors: m.open.errors,
           })),
       ),

@@ -44,3 +44,5 @@ export type {
 export type { NewApiKey } from "./registry/access.js";
 export { openDatabase } from "./storage/database.js";
 export type { Database, Queryable, Migration, SqlValue, OpenDatabaseOptions } from "./storage/database.js";
+export { WRITER_JOB_CHANNEL } from "./storage/sqlite-writer.js";
+export type { WriterJobEvent, WriterOutcome } from "./storage/sqlite-writer.js";

@@ -13,11 +13,28 @@
  *
  * @module
  */
+import { channel } from "node:diagnostics_channel";
+import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { LicenceError } from "@elicence/core";
 import type { SqlValue } from "./database.js";
 import { toDriverParams } from "./values.js";
 import { workerExecArgv } from "../registry/sign-pool.js";
+
+/**
+ * Each job's time from {@link SqliteWriter.run} to its answer (queueing, the transaction and its
+ * fsync, the messages), published as `{ ms, statements, outcome }` on this `node:diagnostics_channel`
+ * channel for whoever subscribes (a bench, an operator's metrics); nothing is timed without a subscriber.
+ */
+export const WRITER_JOB_CHANNEL = "elicence:sqlite-writer:job";
+const jobChannel = channel(WRITER_JOB_CHANNEL);
+
+/** What {@link WRITER_JOB_CHANNEL} publishes for each job. */
+export interface WriterJobEvent {
+  readonly ms: number;
+  readonly statements: number;
+  readonly outcome: WriterOutcome | "failed";
+}
 
 /** One statement of a job. */
 export interface WriterStatement {
@@ -78,7 +95,7 @@ export class SqliteWriter {
       statements: statements.map((s) => ({ sql: s.sql, params: toDriverParams(s.params) })),
     };
     const worker = this.#start();
-    return new Promise<WriterOutcome>((resolve, reject) => {
+    const job = new Promise<WriterOutcome>((resolve, reject) => {
       this.#pending.set(message.id, { resolve, reject });
       if (this.#pending.size === 1) worker.ref();
       if (this.#crashNext) {
@@ -87,6 +104,11 @@ export class SqliteWriter {
       }
       worker.postMessage(message);
     });
+    if (!jobChannel.hasSubscribers) return job;
+    const started = performance.now();
+    const publish = (outcome: WriterJobEvent["outcome"]) => jobChannel.publish({ ms: performance.now() - started, statements: statements.length, outcome } satisfies WriterJobEvent);
+    job.then(publish, () => publish("failed"));
+    return job;
   }
 
   /** Tests only: the worker dies before answering the next job. */
