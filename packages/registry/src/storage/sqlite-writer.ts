@@ -22,7 +22,7 @@ import { toDriverParams } from "./values.js";
 import { workerExecArgv } from "../registry/sign-pool.js";
 
 /**
- * Each job's time from {@link SqliteWriter.run} to its answer (queueing, the transaction and its
+ * Each job's time from being handed to the log writer thread to its answer (queueing, the transaction and its
  * fsync, the messages), published as `{ ms, statements, outcome }` on this `node:diagnostics_channel`
  * channel for whoever subscribes (a bench, an operator's metrics); nothing is timed without a subscriber.
  */
