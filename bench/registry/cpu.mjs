@@ -26,6 +26,36 @@ export function treeCpuMs(rootPid) {
   return ms;
 }
 
+/**
+ * Milliseconds the threads of process `pid` spent runnable but waiting for a CPU (the second field
+ * of each task's /proc schedstat): on a shared 2-core machine, the scheduler's share of a latency.
+ */
+export function runQueueWaitMs(pid = process.pid) {
+  let ns = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[1]);
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return ns / 1e6;
+}
+
+/** {@link runQueueWaitMs} of a process's direct children (a postmaster's backends). */
+function childrenRunQueueWaitMs(rootPid) {
+  let ms = 0;
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    if (procStat(name)?.ppid === rootPid) ms += runQueueWaitMs(name);
+  }
+  return ms;
+}
+
 /** The postmaster's pid, from its data directory. */
 export function postmasterPid(dataDir) {
   return Number(readFileSync(`${dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
@@ -45,10 +75,20 @@ export function cpuClock(pgPid) {
   const self = process.cpuUsage();
   const main = mainThreadMs();
   const pg = pgPid ? treeCpuMs(pgPid) : 0;
+  const waited = runQueueWaitMs();
+  const pgWaited = pgPid ? childrenRunQueueWaitMs(pgPid) : 0;
   return {
     stop() {
       const d = process.cpuUsage(self);
-      return { selfMs: (d.user + d.system) / 1000, mainMs: mainThreadMs() - main, postgresMs: pgPid ? treeCpuMs(pgPid) - pg : 0 };
+      return {
+        selfMs: (d.user + d.system) / 1000,
+        mainMs: mainThreadMs() - main,
+        postgresMs: pgPid ? treeCpuMs(pgPid) - pg : 0,
+        // Time runnable but not running: this process's threads, and PostgreSQL's backends (new
+        // backends started meanwhile count whole, old ones that ended drop out: an estimate).
+        runQueueMs: runQueueWaitMs() - waited,
+        postgresRunQueueMs: pgPid ? Math.max(0, childrenRunQueueWaitMs(pgPid) - pgWaited) : 0,
+      };
     },
   };
 }

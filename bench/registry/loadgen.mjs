@@ -5,6 +5,7 @@
 // an open loop at that offered rate (see runOpen).
 import http from "node:http";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { runQueueWaitMs } from "./cpu.mjs";
 import { holderPath } from "./holders.mjs";
 
 function percentile(sorted, p) {
@@ -119,6 +120,7 @@ async function runOpen(spec) {
   // This process's own stalls: a late tick sends late, and that lateness counts as the server's.
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
+  const waited = runQueueWaitMs();
   const windowCount = Math.round((rate * windowMs) / 1000);
   const warmupCount = Math.round((rate * warmupMs) / 1000);
   const total = warmupCount + windowCount;
@@ -184,6 +186,7 @@ async function runOpen(spec) {
   return {
     offeredRate: rate,
     loadgenLoopDelayMaxMs: delay.max / 1e6,
+    loadgenRunQueueMs: runQueueWaitMs() - waited,
     // The rate requests were really written at (the generator keeps up unless this falls short).
     sentRate: total / ((sendEnd - t0) / 1000),
     requests: state.inWindow,

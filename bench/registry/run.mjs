@@ -77,13 +77,19 @@ function pauseClock() {
   const jobs = [];
   const onJob = (e) => jobs.push(e.ms);
   subscribe(registryPackage.WRITER_JOB_CHANNEL, onJob);
+  // Each group commit of read events, on either database: what every read of the group waited for.
+  const commits = [];
+  const onCommit = (e) => commits.push(e.ms);
+  subscribe(registryPackage.READ_LOG_COMMIT_CHANNEL, onCommit);
   const started = performance.now();
   return {
     stop() {
       delay.disable();
       observer.disconnect();
       unsubscribe(registryPackage.WRITER_JOB_CHANNEL, onJob);
+      unsubscribe(registryPackage.READ_LOG_COMMIT_CHANNEL, onCommit);
       jobs.sort((a, b) => a - b);
+      commits.sort((a, b) => a - b);
       const seconds = (performance.now() - started) / 1000;
       return {
         loopDelayP99Ms: delay.percentile(99) / 1e6,
@@ -94,6 +100,9 @@ function pauseClock() {
         writerJobs: jobs.length,
         writerP99Ms: jobs.length ? jobs[Math.min(jobs.length - 1, Math.floor(0.99 * jobs.length))] : undefined,
         writerMaxMs: jobs.length ? jobs.at(-1) : undefined,
+        logCommits: commits.length,
+        logCommitP99Ms: commits.length ? commits[Math.min(commits.length - 1, Math.floor(0.99 * commits.length))] : undefined,
+        logCommitMaxMs: commits.length ? commits.at(-1) : undefined,
       };
     },
   };
@@ -126,6 +135,10 @@ async function measureLookups(targets, load, bare, pgPid) {
       // Of which the event loop's thread (10 ms ticks of /proc: coarse over a short window).
       mainThreadCpuUsPerRequest: (c.mainMs * 1000) / r.allRequests,
       postgresCpuUsPerRequest: (c.postgresMs * 1000) / r.allRequests,
+      // Waiting for a CPU, per request: the serving process, PostgreSQL's backends, the load generator.
+      runQueueUsPerRequest: (c.runQueueMs * 1000) / r.allRequests,
+      postgresRunQueueUsPerRequest: (c.postgresRunQueueMs * 1000) / r.allRequests,
+      loadgenRunQueueUsPerRequest: r.loadgenRunQueueMs === undefined ? undefined : (r.loadgenRunQueueMs * 1000) / r.allRequests,
       loadAverage: loadAverage(),
     };
   };
@@ -176,7 +189,9 @@ async function measureLookups(targets, load, bare, pgPid) {
             `connections ${opens.map((x) => x.at(-1).connections).join(" / ")}, ` +
             `loop delay p99 ${opens.map((x) => round(x.at(-1).loopDelayP99Ms, 1)).join(" / ")} ms (max ${opens.map((x) => round(x.at(-1).loopDelayMaxMs, 1)).join(" / ")}), ` +
             `GC ${opens.map((x) => round(x.at(-1).gcMsPerSecond, 1)).join(" / ")} ms/s (max pause ${opens.map((x) => round(x.at(-1).gcMaxMs, 1)).join(" / ")} ms), ` +
+            `log group commits p99 ${opens.map((x) => round(x.at(-1).logCommitP99Ms, 1) ?? "—").join(" / ")} ms (max ${opens.map((x) => round(x.at(-1).logCommitMaxMs, 1) ?? "—").join(" / ")}, ${opens.map((x) => x.at(-1).logCommits).join(" / ")} groups), ` +
             `writer commits p99 ${opens.map((x) => round(x.at(-1).writerP99Ms, 1) ?? "—").join(" / ")} ms (max ${opens.map((x) => round(x.at(-1).writerMaxMs, 1) ?? "—").join(" / ")}, ${opens.map((x) => x.at(-1).writerJobs).join(" / ")} jobs), ` +
+            `waiting for a CPU ${opens.map((x) => `${round(x.at(-1).runQueueUsPerRequest)}+${round(x.at(-1).postgresRunQueueUsPerRequest)}+${round(x.at(-1).loadgenRunQueueUsPerRequest)}`).join(" / ")} µs/lookup (node+postgres+load generator), ` +
             `load generator loop max ${opens.map((x) => round(x.at(-1).loadgenLoopDelayMaxMs, 1)).join(" / ")} ms, errors ${opens.map((x) => x.at(-1).errors).join(" / ")}`,
         );
       }
@@ -231,6 +246,9 @@ async function measureLookups(targets, load, bare, pgPid) {
               writerP99Ms: opens[k][0]?.writerP99Ms === undefined ? undefined : medianOf(opens[k], (x) => x.writerP99Ms),
               writerMaxMs: opens[k][0]?.writerMaxMs === undefined ? undefined : medianOf(opens[k], (x) => x.writerMaxMs),
               loadgenLoopDelayMaxMs: medianOf(opens[k], (x) => x.loadgenLoopDelayMaxMs),
+              runQueueUsPerLookup: medianOf(opens[k], (x) => x.runQueueUsPerRequest + x.postgresRunQueueUsPerRequest + (x.loadgenRunQueueUsPerRequest ?? 0)),
+              logCommitP99Ms: opens[k][0]?.logCommitP99Ms === undefined ? undefined : medianOf(opens[k], (x) => x.logCommitP99Ms),
+              logCommitMaxMs: opens[k][0]?.logCommitMaxMs === undefined ? undefined : medianOf(opens[k], (x) => x.logCommitMaxMs),
               errors: opens[k].reduce((a, x) => a + x.errors, 0),
             }
           : undefined,
@@ -380,8 +398,10 @@ function printTable(results) {
             connections: m.open.connections,
             "loop delay p99 / max ms": `${round(m.open.loopDelayP99Ms, 1)} / ${round(m.open.loopDelayMaxMs, 1)}`,
             "GC ms/s, max ms, >5 ms": `${round(m.open.gcMsPerSecond, 1)}, ${round(m.open.gcMaxMs, 1)}, ${m.open.gcPausesOver5Ms}`,
+            "log group commit p99 / max ms": m.open.logCommitP99Ms === undefined ? "—" : `${round(m.open.logCommitP99Ms, 1)} / ${round(m.open.logCommitMaxMs, 1)}`,
             "writer commit p99 / max ms": m.open.writerP99Ms === undefined ? "—" : `${round(m.open.writerP99Ms, 1)} / ${round(m.open.writerMaxMs, 1)}`,
             "load gen. loop max ms": round(m.open.loadgenLoopDelayMaxMs, 1),
+            "waiting for a CPU µs/lookup": round(m.open.runQueueUsPerLookup),
             errors: m.open.errors,
           })),
       ),

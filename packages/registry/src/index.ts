@@ -45,4 +45,6 @@ export type { NewApiKey } from "./registry/access.js";
 export { openDatabase } from "./storage/database.js";
 export type { Database, Queryable, Migration, SqlValue, OpenDatabaseOptions } from "./storage/database.js";
 export { WRITER_JOB_CHANNEL } from "./storage/sqlite-writer.js";
+export { READ_LOG_COMMIT_CHANNEL } from "./registry/group-log.js";
+export type { ReadLogCommitEvent } from "./registry/group-log.js";
 export type { WriterJobEvent, WriterOutcome } from "./storage/sqlite-writer.js";

@@ -8,7 +8,28 @@
  *
  * @module
  */
+import { channel } from "node:diagnostics_channel";
+import { performance } from "node:perf_hooks";
 import type { LogEvent } from "./log.js";
+
+/**
+ * Each group commit of read events, published as `{ ms, reads, events, ok }` on this
+ * `node:diagnostics_channel` channel for whoever subscribes: `ms` from the start of the group's
+ * commit to its end (the rows planned, the transaction, its durable COMMIT), on either database;
+ * every read of the group waited that long for its answer. Nothing is timed without a subscriber.
+ */
+export const READ_LOG_COMMIT_CHANNEL = "elicence:read-log:commit";
+const commitChannel = channel(READ_LOG_COMMIT_CHANNEL);
+
+/** What {@link READ_LOG_COMMIT_CHANNEL} publishes for each group. */
+export interface ReadLogCommitEvent {
+  readonly ms: number;
+  /** Reads in the group, and the log events they append. */
+  readonly reads: number;
+  readonly events: number;
+  /** False when the commit failed (every read of the group failed with it). */
+  readonly ok: boolean;
+}
 
 interface Waiter {
   readonly events: readonly LogEvent[];
@@ -66,12 +87,18 @@ export class GroupCommitLog {
     const group = this.#queue.splice(0, MAX_GROUP);
     if (group.length === 0) return;
     const events = group.flatMap((w) => w.events);
+    const started = commitChannel.hasSubscribers ? performance.now() : undefined;
+    const publish = (ok: boolean) => {
+      if (started !== undefined) commitChannel.publish({ ms: performance.now() - started, reads: group.length, events: events.length, ok } satisfies ReadLogCommitEvent);
+    };
     try {
       await this.#commit(events);
     } catch (err) {
+      publish(false);
       for (const w of group) w.reject(err);
       return;
     }
+    publish(true);
     this.stats.commits++;
     this.stats.events += events.length;
     if (this.stats.groups.length < 10_000) this.stats.groups.push(group.length);

@@ -3,11 +3,12 @@
  * concurrent read is logged before it is answered, a failing group commit answers none of its
  * reads, and the edge kept in memory always equals the stored one (also after a rollback).
  */
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LicenceError } from "@elicence/core";
 import { BUSINESS_LICENCE } from "../../src/workspace/samples.js";
 import { appendLogEvents, readFrontier, logSize } from "../../src/registry/log.js";
-import { GroupCommitLog } from "../../src/registry/group-log.js";
+import { GroupCommitLog, READ_LOG_COMMIT_CHANNEL, type ReadLogCommitEvent } from "../../src/registry/group-log.js";
 import { ADAPTERS, BUSINESS_FIELDS, CAUSE, COMPANY, CONSUMER, registryWorld, type RegistryWorld } from "@elicence/test-support/registry-world";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -165,5 +166,31 @@ describe("GroupCommitLog", () => {
     expect(results.every((r) => r.status === "rejected")).toBe(true);
     expect(groups).toEqual([1, 10]);
     await log.idle();
+  });
+
+  it("publishes each group's commit time, reads, events and outcome on READ_LOG_COMMIT_CHANNEL while subscribed", async () => {
+    const seen: ReadLogCommitEvent[] = [];
+    const onCommit = (e: unknown) => seen.push(e as ReadLogCommitEvent);
+    let fail = false;
+    const log = new GroupCommitLog(async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      if (fail) throw new Error("disk full");
+    });
+    const event = { kind: "read" as const, at: 0, department: CONSUMER };
+    await log.append([event]);
+    expect(seen).toEqual([]);
+    subscribe(READ_LOG_COMMIT_CHANNEL, onCommit);
+    try {
+      await Promise.all([log.append([event]), log.append([event, event])]);
+      fail = true;
+      await expect(log.append([event])).rejects.toThrow("disk full");
+    } finally {
+      unsubscribe(READ_LOG_COMMIT_CHANNEL, onCommit);
+    }
+    expect(seen.map((e) => [e.reads, e.events, e.ok])).toEqual([
+      [2, 3, true],
+      [1, 1, false],
+    ]);
+    for (const e of seen) expect(e.ms).toBeGreaterThanOrEqual(4);
   });
 });
