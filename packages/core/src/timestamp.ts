@@ -16,6 +16,7 @@
  */
 export { createTimestampRequest, readTimestampResponse, MAX_TIMESTAMP_RESPONSE_BYTES } from "./timestamp/request.js";
 export type { TimestampRequest, TimestampRequestOptions } from "./timestamp/request.js";
+export type { TimestampHash } from "./timestamp/oids.js";
 export { parseTimestampRequest, MAX_TIMESTAMP_REQUEST_BYTES } from "./timestamp/request-read.js";
 export type { ParsedTimestampRequest } from "./timestamp/request-read.js";
 export { verifyTimestampToken } from "./timestamp/verify.js";

@@ -9,14 +9,16 @@ import { concatBytes, bytesEqual } from "../encoding/bytes.js";
 import { DerError, decodeDer, isUniversal, readBitString, readSequence, readSmallInteger, TAG } from "../encoding/der.js";
 import { encodeOctetString, encodeOid, encodeSequence, encodeTlv } from "../encoding/der-write.js";
 import { LicenceError } from "../errors/errors.js";
-import { HASH_OID } from "./oids.js";
+import { HASH_OID, type TimestampHash } from "./oids.js";
 import { MAX_TIMESTAMP_TOKEN_BYTES, parseTimestampToken } from "./token.js";
 
 /** A TimeStampReq and what its answer must repeat. */
 export interface TimestampRequest {
   /** The DER TimeStampReq, to POST as `application/timestamp-query`. */
   readonly der: Uint8Array;
-  /** SHA-256 of the data (the message imprint). */
+  /** The message imprint's hash function. */
+  readonly hash: TimestampHash;
+  /** The data's digest under `hash` (the message imprint). */
   readonly hashedMessage: Uint8Array;
   /** The nonce's INTEGER content octets (positive, minimal). */
   readonly nonce: Uint8Array;
@@ -28,7 +30,19 @@ export interface TimestampRequestOptions {
   readonly policy?: string;
   /** Ask the TSA to include its certificate (certReq); default true. */
   readonly certReq?: boolean;
+  /**
+   * The message imprint's hash: `SHA-256` (default), `SHA-384`, `SHA-512`, or `SM3` (GM/T 0033: the
+   * imprint of a time-stamp over an SM2 signature, for a national-algorithms deployment).
+   */
+  readonly hash?: TimestampHash;
 }
+
+const DIGEST: Readonly<Record<TimestampHash, (data: Uint8Array) => Uint8Array>> = {
+  "SHA-256": (d) => backend.sha256(d),
+  "SHA-384": (d) => backend.sha384(d),
+  "SHA-512": (d) => backend.sha512(d),
+  SM3: (d) => backend.sm3(d),
+};
 
 /** Largest TimeStampResp accepted, in bytes. */
 export const MAX_TIMESTAMP_RESPONSE_BYTES = MAX_TIMESTAMP_TOKEN_BYTES + 4096;
@@ -38,7 +52,7 @@ const GRANTED = 0;
 const GRANTED_WITH_MODS = 1;
 
 /**
- * Makes an RFC 3161 TimeStampReq (§2.4.1) over `data`: version 1, a SHA-256 message imprint, a fresh
+ * Makes an RFC 3161 TimeStampReq (§2.4.1) over `data`: version 1, a SHA-256 message imprint (or `options.hash`), a fresh
  * 64-bit nonce, certReq true.
  *
  * @param data - the bytes to time-stamp (for a JAdES `sigTst`: the ASCII of the base64url signature value)
@@ -53,18 +67,20 @@ const GRANTED_WITH_MODS = 1;
  */
 export function createTimestampRequest(data: Uint8Array, options: TimestampRequestOptions = {}): TimestampRequest {
   if (!(data instanceof Uint8Array)) throw new TypeError("data must be a Uint8Array.");
-  const hashedMessage = backend.sha256(data);
+  const hash = options.hash ?? "SHA-256";
+  if (!Object.hasOwn(DIGEST, hash)) throw new TypeError("options.hash must be SHA-256, SHA-384, SHA-512 or SM3.");
+  const hashedMessage = DIGEST[hash](data);
   const nonce = backend.randomBytes(8);
   // Positive and minimal: the top bit clear, the first octet non-zero.
   nonce[0] = (nonce[0]! & 0x7f) | 0x01;
   const parts = [
     Uint8Array.of(0x02, 0x01, 0x01),
-    encodeSequence(encodeSequence(encodeOid(HASH_OID["SHA-256"])), encodeOctetString(hashedMessage)),
+    encodeSequence(encodeSequence(encodeOid(HASH_OID[hash])), encodeOctetString(hashedMessage)),
   ];
   if (options.policy !== undefined) parts.push(encodeOid(options.policy));
   parts.push(encodeTlv(0x02, nonce));
   if (options.certReq ?? true) parts.push(Uint8Array.of(0x01, 0x01, 0xff));
-  return { der: encodeSequence(concatBytes(parts)), hashedMessage, nonce };
+  return { der: encodeSequence(concatBytes(parts)), hash, hashedMessage, nonce };
 }
 
 function invalid(reason: string, details: Record<string, number | string> = {}): LicenceError {
@@ -117,7 +133,7 @@ export function readTimestampResponse(der: Uint8Array, request: TimestampRequest
     if (err instanceof DerError) throw invalid("token");
     throw err;
   }
-  if (parsed.tstInfo.imprintHash !== "SHA-256" || !bytesEqual(parsed.tstInfo.hashedMessage, request.hashedMessage)) throw invalid("imprint");
+  if (parsed.tstInfo.imprintHash !== (request.hash ?? "SHA-256") || !bytesEqual(parsed.tstInfo.hashedMessage, request.hashedMessage)) throw invalid("imprint");
   if (parsed.tstInfo.nonce === undefined || !bytesEqual(parsed.tstInfo.nonce, request.nonce)) throw invalid("nonce");
   return token;
 }

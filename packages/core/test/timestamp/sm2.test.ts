@@ -105,6 +105,20 @@ describe("SM2 time-stamp tokens", () => {
     expect(refused.children[0]!.children[0]!.content).toEqual(Uint8Array.of(2));
   });
 
+  it("createTimestampRequest({ hash: 'SM3' }) asks for an SM3 imprint, and readTimestampResponse holds the answer to it", async () => {
+    const request = createTimestampRequest(DATA, { hash: "SM3" });
+    expect([request.hash, request.hashedMessage]).toEqual(["SM3", backend.sm3(DATA)]);
+    const token = readTimestampResponse(await tsa.respond(request.der), request);
+    expect(parseTimestampToken(token).tstInfo.imprintHash).toBe("SM3");
+    expect(await verifyTimestampToken(token, { data: DATA, trustAnchors: [root.certificateDer], at: NOW, nonce: request.nonce })).toMatchObject({ ok: true });
+    // An answer with a SHA-256 imprint does not answer an SM3 request (nor the other way round).
+    const sha = createTimestampRequest(DATA);
+    const shaAnswer = await tsa.respond(sha.der);
+    expect(() => readTimestampResponse(shaAnswer, { ...sha, hash: "SM3", hashedMessage: backend.sm3(DATA) })).toThrow(expect.objectContaining({ code: "ERR_TIMESTAMP_INVALID" }));
+    expect(() => readTimestampResponse(shaAnswer, sha)).not.toThrow();
+    expect(() => createTimestampRequest(DATA, { hash: "MD5" as never })).toThrow(TypeError);
+  });
+
   it("verify under GM/T 0010's signature algorithm name sm2-1 with SM3, and not with parameters or over another key", async () => {
     const { token } = await stamp();
     const path = [...signerInfoPath(token), 4];

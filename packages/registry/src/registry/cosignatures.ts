@@ -9,18 +9,21 @@
  * @module
  */
 import type { CosignedForm } from "@elicence/core";
-import { LicenceError } from "@elicence/core";
+import { LicenceError, type JwsAlgorithm } from "@elicence/core";
 import { encodeLicenceHeader, type IssuingContext } from "@elicence/core/issue";
 import { signatureTimestampData } from "@elicence/core/timestamp";
 import type { Queryable } from "../storage/database.js";
 import { protectedHeader } from "./compact.js";
 import type { RegistryContext } from "./context.js";
 import { insertRows } from "./log.js";
+import { timestampHashFor } from "./timestamper.js";
 import { b64u, type ChainRow, type LicenceRow } from "./rows.js";
 
 /** A further signature of a licence just signed, before it is written. */
 export interface Cosignature {
   readonly chainId: number;
+  /** The algorithm it is made with (its time-stamp's imprint follows it: SM3 for SM2). */
+  readonly alg: JwsAlgorithm;
   readonly protected: string;
   readonly signature: string;
 }
@@ -37,7 +40,7 @@ export async function cosign(contexts: readonly { context: IssuingContext; chain
   for (const { context, chainId } of contexts) {
     const header = encodeLicenceHeader({ alg: context.signer.alg, x5tS256: context.x5tS256 }, iat);
     const value = await context.signer.sign(new TextEncoder().encode(`${header}.${payload}`));
-    out.push({ chainId, protected: header, signature: Buffer.from(value).toString("base64url") });
+    out.push({ chainId, alg: context.signer.alg, protected: header, signature: Buffer.from(value).toString("base64url") });
   }
   return out;
 }
@@ -45,7 +48,10 @@ export async function cosign(contexts: readonly { context: IssuingContext; chain
 /** Starts time-stamping further signatures (one token per signature, in order); none without a TSA. */
 export function stampCosignatures(ctx: RegistryContext, signatures: readonly Cosignature[]): Promise<Uint8Array[]> | undefined {
   if (!ctx.timestamper || signatures.length === 0) return undefined;
-  const pending = ctx.timestamper.stamp(signatures.map((s) => signatureTimestampData(s.signature)));
+  const pending = ctx.timestamper.stamp(
+    signatures.map((s) => signatureTimestampData(s.signature)),
+    signatures.map((s) => timestampHashFor(s.alg)),
+  );
   pending.catch(() => {});
   return pending;
 }

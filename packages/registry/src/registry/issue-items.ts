@@ -15,7 +15,8 @@ import type { Caller, RegistryContext } from "./context.js";
 import { appendLogEvents, insertRows, type LogEvent } from "./log.js";
 import { b64u, readLicenceType, type ChainRow, type LicenceRow } from "./rows.js";
 import type { SignResult, SignedLicence } from "./sign-pool.js";
-import { signatureTimestampData } from "@elicence/core/timestamp";
+import { signatureTimestampData, type TimestampHash } from "@elicence/core/timestamp";
+import { timestampHashFor } from "./timestamper.js";
 import { allocateStatusSlots, setStatusValues } from "./status-lists.js";
 import { cosign, cosignedForm, insertCosignatures, stampCosignatures, type Cosignature } from "./cosignatures.js";
 
@@ -108,7 +109,7 @@ export async function issueItems(
     const results = await slice;
     // Trusted time (JAdES B-T): the slice's signatures go to the TSA at once, answered while this
     // thread prepares the rows, and are awaited only before the INSERT.
-    const stamps = timestamps(ctx, results);
+    const stamps = timestamps(ctx, results, timestampHashFor(context.signer.alg));
     const licenceRows: (string | number | Uint8Array | null)[][] = [];
     const historyRows: (string | number | null)[][] = [];
     const cosigned: { licence: string; signatures: Cosignature[]; tail: string; payload: string; record: IssuedRecord }[] = [];
@@ -198,11 +199,14 @@ async function writeCosignatures(
 }
 
 /** Starts time-stamping the signatures of a slice's licences (one token per result; failed items get none). */
-function timestamps(ctx: RegistryContext, results: readonly SignResult[]): Promise<(Uint8Array | undefined)[]> | undefined {
+function timestamps(ctx: RegistryContext, results: readonly SignResult[], hash: TimestampHash): Promise<(Uint8Array | undefined)[]> | undefined {
   const timestamper = ctx.timestamper;
   if (!timestamper) return undefined;
   const signed = results.flatMap((r, i) => (r.ok ? [i] : []));
-  const pending = timestamper.stamp(signed.map((i) => signatureTimestampData((results[i] as { issued: SignedLicence }).issued.archive.signature)));
+  const pending = timestamper.stamp(
+    signed.map((i) => signatureTimestampData((results[i] as { issued: SignedLicence }).issued.archive.signature)),
+    signed.map(() => hash),
+  );
   // Awaited before the INSERT; an early rejection must not go unhandled meanwhile.
   pending.catch(() => {});
   return pending.then((tokens) => {

@@ -13,17 +13,29 @@
  */
 import { createPrivateKey } from "node:crypto";
 import { Worker } from "node:worker_threads";
-import { LicenceError, type JwsAlgorithm } from "@elicence/core";
-import { createTimestampRequest, readTimestampResponse, MAX_TIMESTAMP_RESPONSE_BYTES } from "@elicence/core/timestamp";
+import { LicenceError, isLicenceError, type JwsAlgorithm } from "@elicence/core";
+import { createTimestampRequest, readTimestampResponse, MAX_TIMESTAMP_RESPONSE_BYTES, type TimestampHash } from "@elicence/core/timestamp";
 import { workerExecArgv } from "./sign-pool.js";
 
 /** Time-stamps data for the registry. */
 export interface Timestamper {
-  /** Time-stamps each item (for a licence: the ASCII of its base64url signature); tokens in order. */
-  stamp(data: readonly Uint8Array[]): Promise<Uint8Array[]>;
+  /**
+   * Time-stamps each item (for a licence: the ASCII of its base64url signature); tokens in order.
+   * `hashes` gives each item's message-imprint hash (default SHA-256): SM3 for an SM2 signature
+   * (the registry gives SM3 for its SM2 signatures).
+   */
+  stamp(data: readonly Uint8Array[], hashes?: readonly TimestampHash[]): Promise<Uint8Array[]>;
   /** Answers one DER TimeStampReq (the built-in TSA only: `POST /tsa`). */
   respond?(request: Uint8Array): Promise<Uint8Array>;
   close(): Promise<void>;
+}
+
+/**
+ * The message-imprint hash of a time-stamp over a signature made with `alg`: SM3 for SM2 (GM/T 0033,
+ * so that a national-algorithms licence uses no foreign hash), SHA-256 otherwise.
+ */
+export function timestampHashFor(alg: string | undefined): TimestampHash {
+  return alg === "SM2SM3" ? "SM3" : "SHA-256";
 }
 
 /** A job's answer from the TSA worker: the tokens of a `stamp`, the responses of a `respond`, or why it failed. */
@@ -99,7 +111,7 @@ class BuiltInTimestamper implements Timestamper {
   }
 
   /** Posts one job to the worker. */
-  #post(message: { type: "stamp"; data: readonly Uint8Array[] } | { type: "respond"; requests: readonly Uint8Array[] }): Promise<Reply> {
+  #post(message: { type: "stamp"; data: readonly Uint8Array[]; hashes?: readonly TimestampHash[] } | { type: "respond"; requests: readonly Uint8Array[] }): Promise<Reply> {
     const worker = this.#start();
     const id = ++this.#ids;
     return new Promise((resolve, reject) => {
@@ -109,13 +121,13 @@ class BuiltInTimestamper implements Timestamper {
     });
   }
 
-  async stamp(data: readonly Uint8Array[]): Promise<Uint8Array[]> {
+  async stamp(data: readonly Uint8Array[], hashes?: readonly TimestampHash[]): Promise<Uint8Array[]> {
     if (data.length === 0) return [];
     if (data.length < IN_THREAD_BELOW && !this.#worker) {
       const tsa = await this.#here();
       const tokens: Uint8Array[] = [];
-      for (const d of data) {
-        const request = createTimestampRequest(d);
+      for (const [i, d] of data.entries()) {
+        const request = createTimestampRequest(d, { hash: hashes?.[i] ?? "SHA-256" });
         let answer: Uint8Array;
         try {
           answer = await tsa.respond(request.der);
@@ -126,7 +138,7 @@ class BuiltInTimestamper implements Timestamper {
       }
       return tokens;
     }
-    const reply = await this.#post({ type: "stamp", data });
+    const reply = await this.#post({ type: "stamp", data, ...(hashes ? { hashes } : {}) });
     if (!reply.tokens || reply.tokens.length !== data.length) throw unavailable(new Error(reply.failed ?? "no tokens"));
     return reply.tokens;
   }
@@ -171,8 +183,8 @@ class RemoteTimestamper implements Timestamper {
     readonly options: RemoteTimestamperOptions = {},
   ) {}
 
-  async #one(data: Uint8Array): Promise<Uint8Array> {
-    const request = createTimestampRequest(data);
+  async #one(data: Uint8Array, hash: TimestampHash): Promise<Uint8Array> {
+    const request = createTimestampRequest(data, { hash });
     let body: Uint8Array;
     try {
       const reply = await fetch(this.url, {
@@ -188,16 +200,23 @@ class RemoteTimestamper implements Timestamper {
     } catch (cause) {
       throw unavailable(cause);
     }
-    return readTimestampResponse(body, request);
+    try {
+      return readTimestampResponse(body, request);
+    } catch (err) {
+      // A TSA that refuses an SM3 imprint (RFC 3161 rejection, e.g. badAlg) is asked again with
+      // SHA-256, which every TSA takes: the token is still over the same signature.
+      if (hash !== "SHA-256" && isLicenceError(err) && err.details.reason === "status") return this.#one(data, "SHA-256");
+      throw err;
+    }
   }
 
-  async stamp(data: readonly Uint8Array[]): Promise<Uint8Array[]> {
+  async stamp(data: readonly Uint8Array[], hashes?: readonly TimestampHash[]): Promise<Uint8Array[]> {
     const out: Uint8Array[] = new Array(data.length);
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < data.length) {
         const i = next++;
-        out[i] = await this.#one(data[i]!);
+        out[i] = await this.#one(data[i]!, hashes?.[i] ?? "SHA-256");
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 8, data.length) }, lane));

@@ -21,8 +21,8 @@ parentPort.on("message", async (message) => {
     const authority = await tsa;
     if (message.type === "stamp") {
       const tokens = [];
-      for (const data of message.data) {
-        const request = createTimestampRequest(data);
+      for (const [i, data] of message.data.entries()) {
+        const request = createTimestampRequest(data, { hash: message.hashes?.[i] ?? "SHA-256" });
         tokens.push(readTimestampResponse(await authority.respond(request.der), request));
       }
       parentPort.postMessage({ id: message.id, tokens }, tokens.map((t) => t.buffer));

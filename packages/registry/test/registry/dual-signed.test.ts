@@ -5,6 +5,7 @@
  * and their general-serialisation archive PASSES for a verifier that allows only ES256, only
  * SM2SM3, or both — and FAILS with either signature broken.
  */
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { archiveOfCompacts, verifyLicence, verifyStatusListToken, verifyTrustList, type IssuedRecord, type JwsAlgorithm, type TrustList } from "@elicence/core";
 import { BUSINESS_LICENCE, SAMPLE_DEPARTMENT } from "../../src/workspace/samples.js";
@@ -47,6 +48,13 @@ describe.each(ADAPTERS)("dual-signed licences on %s", (adapter) => {
     expect(record.cosigned).toHaveLength(1);
     expect(record.signatureTimestamp).toBeDefined();
     expect(record.cosigned![0]!.signatureTimestamp).toBeDefined();
+    // Each signature's time-stamp imprint follows its algorithm: SHA-256 for ES256, SM3 for SM2 (GM/T 0033).
+    const imprint = (token: string, signatureB64: string, hash: "sha256" | "sm3") =>
+      Buffer.from(token, "base64").toString("hex").includes(`0420${createHash(hash).update(signatureB64, "ascii").digest("hex")}`);
+    const sigOf = (compact: string) => compact.split("~")[0]!.split(".")[2]!;
+    expect(imprint(record.signatureTimestamp!, sigOf(record.licence), "sha256")).toBe(true);
+    expect(imprint(record.cosigned![0]!.signatureTimestamp!, sigOf(record.cosigned![0]!.licence), "sm3")).toBe(true);
+    expect(imprint(record.cosigned![0]!.signatureTimestamp!, sigOf(record.cosigned![0]!.licence), "sha256")).toBe(false);
     expect((await verify(record.licence, ["ES256"])).indication).toBe("PASSED");
     const sm2 = await verify(record.cosigned![0]!.licence, ["SM2SM3"]);
     expect([sm2.indication, sm2.algorithm]).toEqual(["PASSED", "SM2SM3"]);

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IssuedRecord, RegistryApi } from "@elicence/core";
+import type { TimestampHash } from "@elicence/core/timestamp";
 import { Registry, type Timestamper } from "../../src/index.js";
 import { STATUS_LIST_SIZE } from "../../src/registry/status-lists.js";
 import { BUSINESS_LICENCE } from "../../src/workspace/samples.js";
@@ -17,10 +18,10 @@ import { BUSINESS_FIELDS, COMPANY, PASSPHRASE, registryWorld, type RegistryWorld
 function countingTsa(inner: Timestamper, delayMs: number): Timestamper & { stamped: number } {
   const tsa = {
     stamped: 0,
-    async stamp(data: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    async stamp(data: readonly Uint8Array[], hashes?: readonly TimestampHash[]): Promise<Uint8Array[]> {
       tsa.stamped += data.length;
       await new Promise((resolve) => setTimeout(resolve, delayMs));
-      return inner.stamp(data);
+      return inner.stamp(data, hashes);
     },
     // The world's registry owns the TSA and closes it.
     close: async () => {},

@@ -6,6 +6,7 @@
  * time-stamps, the CA's CRL (`GET /pki/crl`) and OCSP answers (`POST /pki/ocsp`), and a licence
  * augmented to B-LTA with them.
  */
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import { verifyTreeHead } from "@elicence/core/log";
 import { verifyJades } from "@elicence/core/jades";
 import { buildOcspRequest, verifyCrl, verifyOcspResponse } from "@elicence/core/revocation";
 import { parseCertificate } from "@elicence/core/x509";
+import { signatureTimestampData } from "@elicence/core/timestamp";
 import { createHttpApp } from "../../src/http/index.js";
 import { initWorkspace } from "../../src/workspace/workspace.js";
 import { Registry } from "../../src/registry/registry.js";
@@ -117,6 +119,12 @@ describe("an all-SM2 workspace", () => {
     const tokens = etsiU.flatMap((e) => [e.sigTst, e.arcTst].filter(Boolean)).map((t) => Buffer.from(t.tstTokens[0].val, "base64").toString("hex"));
     expect(tokens).toHaveLength(2);
     for (const token of tokens) expect(token).toContain("300a06082a811ccf55018375"); // SignerInfo: SM3withSM2
+    // GM/T 0033: the message imprints are SM3 (the issue's sigTst and the augmentation's arcTst), not SHA-256.
+    // No SHA-256 anywhere in an SM2 TSA's token (the only place it could be is the imprint's algorithm)…
+    for (const token of tokens) expect(token).not.toContain("0609608648016503040201");
+    // …and the signature time-stamp's imprint is the SM3 digest of the signature value.
+    const sm3 = createHash("sm3").update(signatureTimestampData(lta.archive.signature as string)).digest("hex");
+    expect(tokens[0]).toContain(`0420${sm3}`);
     const ocsp = etsiU.find((e) => e.rVals)!.rVals.ocspVals[0].val as string;
     expect(Buffer.from(ocsp, "base64").toString("hex")).toContain("300a06082a811ccf55018375");
   });

@@ -1,5 +1,6 @@
+import { createHash, randomUUID } from "node:crypto";
+import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomUUID } from "node:crypto";
 import { verifyLicence, verifyTrustList } from "@elicence/core";
 import { createTimestampRequest, readTimestampResponse, signatureTimestampProperty, verifyTimestampToken } from "@elicence/core/timestamp";
 import { createHttpApp, remoteTimestamper, serveRegistry } from "../../src/index.js";
@@ -93,6 +94,40 @@ describe("POST /tsa", () => {
         expect(await verifyTimestampToken(token, { data: data[i]!, trustAnchors: trustList.anchors, at: new Date(Date.now() + 5_000) })).toMatchObject({ ok: true });
       }
       await expect(remoteTimestamper(`${server.url}/nothing`).stamp([data[0]!])).rejects.toMatchObject({ code: "ERR_UNAVAILABLE" });
+      // Per-item imprints: SM3 for an SM2 signature, SHA-256 for the other.
+      const [sm3Token, shaToken] = await client.stamp([data[0]!, data[1]!], ["SM3", "SHA-256"]);
+      expect(Buffer.from(sm3Token!).toString("hex")).toContain(`0420${createHash("sm3").update(data[0]!).digest("hex")}`);
+      expect(Buffer.from(shaToken!).toString("hex")).toContain(`0420${createHash("sha256").update(data[1]!).digest("hex")}`);
+      // A TSA that rejects SM3 imprints (PKIStatus rejection, failInfo badAlg) is asked again with SHA-256.
+      const SM3_OID = Buffer.from("06082a811ccf55018311", "hex");
+      let refused = 0;
+      const picky = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+          const body = Buffer.concat(chunks);
+          if (body.includes(SM3_OID)) {
+            refused++;
+            res.writeHead(200, { "content-type": "application/timestamp-reply" });
+            res.end(Buffer.from("30093007020102030207 80".replace(/ /g, ""), "hex")); // status rejection, failInfo badAlg
+            return;
+          }
+          void fetch(`${server.url}/tsa`, { method: "POST", headers: { "content-type": "application/timestamp-query" }, body }).then(async (r) => {
+            res.writeHead(r.status, { "content-type": "application/timestamp-reply" });
+            res.end(Buffer.from(await r.arrayBuffer()));
+          });
+        });
+      });
+      await new Promise<void>((r) => picky.listen(0, "127.0.0.1", r));
+      try {
+        const url = `http://127.0.0.1:${(picky.address() as { port: number }).port}/`;
+        const [fallback] = await remoteTimestamper(url).stamp([data[2]!], ["SM3"]);
+        expect(refused).toBe(1);
+        expect(Buffer.from(fallback!).toString("hex")).toContain(`0420${createHash("sha256").update(data[2]!).digest("hex")}`);
+        expect(await verifyTimestampToken(fallback!, { data: data[2]!, trustAnchors: trustList.anchors, at: new Date(Date.now() + 5_000) })).toMatchObject({ ok: true });
+      } finally {
+        await new Promise<void>((r) => picky.close(() => r()));
+      }
     } finally {
       await server.close();
     }
