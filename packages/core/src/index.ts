@@ -91,7 +91,7 @@ export { resolveDisclosures } from "./sdjwt/disclosure.js";
 export type { Disclosure, DisclosureFailureReason, ResolvedClaims } from "./sdjwt/disclosure.js";
 
 // Trust list
-export { TRUST_LIST_TYP, TrustList, trustListSchema, verifyTrustList } from "./trust/trust-list.js";
+export { TRUST_LIST_CLOCK_SKEW_MS, TRUST_LIST_TYP, TrustList, trustListSchema, verifyTrustList } from "./trust/trust-list.js";
 export type { TrustListDocument, TrustedDepartment, TrustedService, VerifyTrustListOptions } from "./trust/trust-list.js";
 export type { TrustedLicenceType } from "./trust/trust-list.js";
 

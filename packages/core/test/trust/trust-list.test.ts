@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { verifyTrustList, signTrustList, type TrustListDocument } from "../../src/trust/trust-list.js";
+import { TRUST_LIST_CLOCK_SKEW_MS, verifyTrustList, signTrustList, type TrustListDocument } from "../../src/trust/trust-list.js";
 import { createKeySigner } from "../../src/jws/jws.js";
 import { LicenceError } from "../../src/errors/errors.js";
 import { ISSUED_AT, T0, world, type World } from "../fixtures/world.js";
@@ -47,6 +47,12 @@ describe("trust list", () => {
     expect(await reason(verifyTrustList(await w.signTrust(doc), opts()))).toBe("stale");
     const future: TrustListDocument = { ...w.document, issuedAt: "2027-01-01T00:00:00.000Z" };
     expect(await reason(verifyTrustList(await w.signTrust(future), opts()))).toBe("not-yet-valid");
+    // Re-signed a moment "after" the verifier's clock (clocks differ): current, up to the leeway.
+    const at = opts().at.getTime();
+    const justAfter: TrustListDocument = { ...w.document, issuedAt: new Date(at + TRUST_LIST_CLOCK_SKEW_MS).toISOString() };
+    await expect(verifyTrustList(await w.signTrust(justAfter), opts())).resolves.toBeDefined();
+    const beyond: TrustListDocument = { ...w.document, issuedAt: new Date(at + TRUST_LIST_CLOCK_SKEW_MS + 1000).toISOString() };
+    expect(await reason(verifyTrustList(await w.signTrust(beyond), opts()))).toBe("not-yet-valid");
   });
 
   it("refuses to sign, and refuses to load, a document that breaks the schema, with paths", async () => {

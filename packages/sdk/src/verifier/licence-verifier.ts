@@ -11,6 +11,7 @@
 import {
   base64url,
   CHECK_ORDER,
+  TRUST_LIST_CLOCK_SKEW_MS,
   verifyLicence,
   verifyStatusListToken,
   verifyTrustList,
@@ -377,7 +378,7 @@ export class LicenceVerifier {
   #withinTrustList(list: TrustList, at: Date): boolean {
     const t = at.getTime();
     const op = list.operatorCertificate;
-    return t >= Date.parse(list.document.issuedAt) && t <= Date.parse(list.document.nextUpdate) && t >= op.notBefore.getTime() && t <= op.notAfter.getTime();
+    return t + TRUST_LIST_CLOCK_SKEW_MS >= Date.parse(list.document.issuedAt) && t <= Date.parse(list.document.nextUpdate) && t >= op.notBefore.getTime() && t <= op.notAfter.getTime();
   }
 
   async #verifyStatusList(token: string, trustList: TrustList, at: Date): Promise<VerifiedStatusList> {
