@@ -11,6 +11,7 @@
 import {
   base64url,
   CHECK_ORDER,
+  STATUS_LIST_CLOCK_SKEW_MS,
   TRUST_LIST_CLOCK_SKEW_MS,
   verifyLicence,
   verifyStatusListToken,
@@ -383,7 +384,8 @@ export class LicenceVerifier {
 
   async #verifyStatusList(token: string, trustList: TrustList, at: Date): Promise<VerifiedStatusList> {
     const memo = this.#verifiedStatusLists.get(token);
-    if (memo && at.getTime() >= memo.issuedAt.getTime() && (!memo.expiresAt || at.getTime() <= memo.expiresAt.getTime())) return memo;
+    // The same window core judges a token by (issued up to the clock leeway after `at`, not expired).
+    if (memo && at.getTime() + STATUS_LIST_CLOCK_SKEW_MS >= memo.issuedAt.getTime() && (!memo.expiresAt || at.getTime() <= memo.expiresAt.getTime())) return memo;
     const verified = await verifyStatusListToken(token, { trustList, at, algorithms: this.#options.documentAlgorithms ?? this.#options.algorithms });
     this.#verifiedStatusLists.set(token, verified);
     return verified;
