@@ -14,7 +14,7 @@
  *
  * @module
  */
-export { createTimestampRequest, readTimestampResponse, MAX_TIMESTAMP_RESPONSE_BYTES } from "./timestamp/request.js";
+export { createTimestampRequest, readTimestampResponse, timestampHashFor, MAX_TIMESTAMP_RESPONSE_BYTES } from "./timestamp/request.js";
 export type { TimestampRequest, TimestampRequestOptions } from "./timestamp/request.js";
 export type { TimestampHash } from "./timestamp/oids.js";
 export { parseTimestampRequest, MAX_TIMESTAMP_REQUEST_BYTES } from "./timestamp/request-read.js";

@@ -17,6 +17,8 @@ import { checkTimestampAlgorithms, type SignatureAlgorithm } from "../crypto/alg
 import { encodeBase64 } from "../encoding/base64.js";
 import { LicenceError, isLicenceError } from "../errors/errors.js";
 import { checkPathRevocation, type RevocationFetcher } from "../revocation/check.js";
+import type { TimestampHash } from "../timestamp/oids.js";
+import { timestampHashFor } from "../timestamp/request.js";
 import { parseTimestampToken } from "../timestamp/token.js";
 import { verifyTimestampToken } from "../timestamp/verify.js";
 import { CertificateCache } from "../x509/cache.js";
@@ -60,8 +62,9 @@ export interface AugmentJadesOptions {
   /**
    * The TSA: returns an RFC 3161 TimeStampToken (DER) over `data` (its message imprint is a hash of
    * `data`). Its failures are refused, never turned into a signature without the time-stamp.
+   * `hash` is the imprint to ask for: SM3 for an SM2 signature, SHA-256 otherwise (`timestampHashFor`).
    */
-  readonly timestamp: (data: Uint8Array) => Promise<Uint8Array>;
+  readonly timestamp: (data: Uint8Array, hash: TimestampHash) => Promise<Uint8Array>;
   /**
    * Where revocation values come from (B-LT): given the signature time-stamp's time, a fetcher of
    * OCSP responses and CRLs for the signer's path that are current at that time.
@@ -123,10 +126,10 @@ function fromCompact(text: string): Record<string, unknown> {
 const tsaAlgorithms = (options: AugmentJadesOptions) => (options.timestampAlgorithms ? { algorithms: options.timestampAlgorithms } : {});
 
 /** Time-stamps `data` through the caller's TSA and verifies the token before it is kept. */
-async function stamp(data: Uint8Array, options: AugmentJadesOptions, intermediates: readonly CertificateInput[]): Promise<{ token: Uint8Array; genTime: Date; path: readonly Certificate[] }> {
+async function stamp(data: Uint8Array, hash: TimestampHash, options: AugmentJadesOptions, intermediates: readonly CertificateInput[]): Promise<{ token: Uint8Array; genTime: Date; path: readonly Certificate[] }> {
   let token: Uint8Array;
   try {
-    token = await options.timestamp(data);
+    token = await options.timestamp(data, hash);
   } catch (err) {
     if (isLicenceError(err)) throw err;
     throw new LicenceError("ERR_UNAVAILABLE", "The time-stamping authority cannot answer.", { cause: err });
@@ -234,12 +237,13 @@ export async function augmentJades(input: string | Record<string, unknown>, opti
   const signer = certificates.concat(...(unsigned?.certificates ?? []).map((d) => cache.parse(d))).find((c) => backend.base64urlEncode(c.sha256) === signature.signer?.certificateSha256);
   if (!signer) throw refused("ERR_SIGNATURE_INVALID", "The signing certificate cannot be found.", "signing-certificate");
   const helpers = [...certificates, ...(unsigned?.certificates ?? []).map((d) => cache.parse(d))];
+  const imprint = timestampHashFor(signature.algorithm);
 
   // B-T: the signature time-stamp, and the TSA paths of those carried.
   const tsaPaths: (readonly Certificate[])[] = [];
   let signatureTime: Date;
   if ((unsigned?.signatureTimestamps.length ?? 0) === 0) {
-    const made = await stamp(signatureTimestampData(parts.signatureB64), options, helpers);
+    const made = await stamp(signatureTimestampData(parts.signatureB64), imprint, options, helpers);
     add("sigTst", signatureTimestampProperty(made.token));
     tsaPaths.push(made.path);
     signatureTime = made.genTime;
@@ -270,7 +274,7 @@ export async function augmentJades(input: string | Record<string, unknown>, opti
   // B-LTA: a new archive time-stamp over the signature and every element before it.
   if (options.level === "LTA") {
     const data = archiveTimestampData({ protectedB64: parts.protectedB64, payloadB64: document.payload, signatureB64: parts.signatureB64 }, elements.join(""));
-    const made = await stamp(data, options, helpers);
+    const made = await stamp(data, imprint, options, helpers);
     add("arcTst", archiveTimestampProperty(made.token));
   }
 

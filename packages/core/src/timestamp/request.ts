@@ -11,6 +11,7 @@ import { encodeOctetString, encodeOid, encodeSequence, encodeTlv } from "../enco
 import { LicenceError } from "../errors/errors.js";
 import { HASH_OID, type TimestampHash } from "./oids.js";
 import { MAX_TIMESTAMP_TOKEN_BYTES, parseTimestampToken } from "./token.js";
+import { timestampHash } from "./verify.js";
 
 /** A TimeStampReq and what its answer must repeat. */
 export interface TimestampRequest {
@@ -37,12 +38,13 @@ export interface TimestampRequestOptions {
   readonly hash?: TimestampHash;
 }
 
-const DIGEST: Readonly<Record<TimestampHash, (data: Uint8Array) => Uint8Array>> = {
-  "SHA-256": (d) => backend.sha256(d),
-  "SHA-384": (d) => backend.sha384(d),
-  "SHA-512": (d) => backend.sha512(d),
-  SM3: (d) => backend.sm3(d),
-};
+/**
+ * The message-imprint hash for a time-stamp over a signature made with `alg`: SM3 for SM2 (GM/T
+ * 0033, so that a national-algorithms signature's evidence uses no foreign hash), SHA-256 otherwise.
+ */
+export function timestampHashFor(alg: string | undefined): TimestampHash {
+  return alg === "SM2SM3" ? "SM3" : "SHA-256";
+}
 
 /** Largest TimeStampResp accepted, in bytes. */
 export const MAX_TIMESTAMP_RESPONSE_BYTES = MAX_TIMESTAMP_TOKEN_BYTES + 4096;
@@ -68,8 +70,8 @@ const GRANTED_WITH_MODS = 1;
 export function createTimestampRequest(data: Uint8Array, options: TimestampRequestOptions = {}): TimestampRequest {
   if (!(data instanceof Uint8Array)) throw new TypeError("data must be a Uint8Array.");
   const hash = options.hash ?? "SHA-256";
-  if (!Object.hasOwn(DIGEST, hash)) throw new TypeError("options.hash must be SHA-256, SHA-384, SHA-512 or SM3.");
-  const hashedMessage = DIGEST[hash](data);
+  if (!Object.hasOwn(HASH_OID, hash)) throw new TypeError("options.hash must be SHA-256, SHA-384, SHA-512 or SM3.");
+  const hashedMessage = timestampHash(hash, data);
   const nonce = backend.randomBytes(8);
   // Positive and minimal: the top bit clear, the first octet non-zero.
   nonce[0] = (nonce[0]! & 0x7f) | 0x01;

@@ -55,8 +55,8 @@ function options(level: AugmentLevel, extra: Partial<AugmentJadesOptions> = {}):
     certificates: [dept.certificateDer],
     algorithms: ["SM2SM3"],
     at: new Date(clock.getTime() + 60_000),
-    timestamp: async (data) => {
-      const request = createTimestampRequest(data);
+    timestamp: async (data, hash) => {
+      const request = createTimestampRequest(data, { hash });
       return readTimestampResponse(await tsa.respond(request.der), request);
     },
     revocation: (at) => caAsOf(at),
@@ -96,6 +96,8 @@ describe("an all-SM2 licence through augmentJades", () => {
     for (const tst of [parts[1]!.sigTst, parts[4]!.arcTst]) {
       const token = parseTimestampToken(Buffer.from(tst.tstTokens[0].val, "base64"));
       expect([token.signatureAlgorithm.oid, token.digestHash]).toEqual([OID_SM3_WITH_SM2, "SM3"]);
+      // augmentJades asked the TSA for an SM3 imprint (GM/T 0033), as an SM2 signature wants.
+      expect(token.tstInfo.imprintHash).toBe("SM3");
     }
     const ocsp = new Uint8Array(Buffer.from(parts[3]!.rVals.ocspVals[0].val, "base64"));
     expect(parseOcspResponse(ocsp).status).toBe("successful");

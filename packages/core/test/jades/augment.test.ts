@@ -269,6 +269,10 @@ describe("augmentJades refuses bad input with typed errors", () => {
     const wrongAlg = augmentJades(issued.archive as never, options("T", { timestampAlgorithms: ["SM2SM3"] }));
     await expect(wrongAlg).rejects.toMatchObject({ code: "ERR_TIMESTAMP_INVALID", details: { reason: "ALGORITHM_NOT_ALLOWED" } });
     expect((await augmentJades(issued.archive as never, options("T", { timestampAlgorithms: ["ES256"] }))).level).toBe("B-T");
+    // An ES256 signature's time-stamp is asked for with a SHA-256 imprint.
+    const asked: string[] = [];
+    await augmentJades(issued.archive as never, options("T", { timestamp: (d, hash) => (asked.push(hash), stampWith(tsa, d)) }));
+    expect(asked).toEqual(["SHA-256"]);
     await expect(augmentJades(issued.archive as never, options("T", { timestampAlgorithms: ["HS256" as never] }))).rejects.toThrow(TypeError);
     const { revocation: _none, ...noSource } = options("LT");
     expect(await codeOf(augmentJades(issued.archive as never, noSource))).toBe("ERR_UNAVAILABLE");

@@ -11,12 +11,11 @@
 import type { CosignedForm } from "@elicence/core";
 import { LicenceError, type JwsAlgorithm } from "@elicence/core";
 import { encodeLicenceHeader, type IssuingContext } from "@elicence/core/issue";
-import { signatureTimestampData } from "@elicence/core/timestamp";
+import { signatureTimestampData, timestampHashFor } from "@elicence/core/timestamp";
 import type { Queryable } from "../storage/database.js";
 import { protectedHeader } from "./compact.js";
 import type { RegistryContext } from "./context.js";
 import { insertRows } from "./log.js";
-import { timestampHashFor } from "./timestamper.js";
 import { b64u, type ChainRow, type LicenceRow } from "./rows.js";
 
 /** A further signature of a licence just signed, before it is written. */

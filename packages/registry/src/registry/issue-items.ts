@@ -15,8 +15,7 @@ import type { Caller, RegistryContext } from "./context.js";
 import { appendLogEvents, insertRows, type LogEvent } from "./log.js";
 import { b64u, readLicenceType, type ChainRow, type LicenceRow } from "./rows.js";
 import type { SignResult, SignedLicence } from "./sign-pool.js";
-import { signatureTimestampData, type TimestampHash } from "@elicence/core/timestamp";
-import { timestampHashFor } from "./timestamper.js";
+import { signatureTimestampData, timestampHashFor, type TimestampHash } from "@elicence/core/timestamp";
 import { allocateStatusSlots, setStatusValues } from "./status-lists.js";
 import { cosign, cosignedForm, insertCosignatures, stampCosignatures, type Cosignature } from "./cosignatures.js";
 

@@ -21,21 +21,13 @@ import { workerExecArgv } from "./sign-pool.js";
 export interface Timestamper {
   /**
    * Time-stamps each item (for a licence: the ASCII of its base64url signature); tokens in order.
-   * `hashes` gives each item's message-imprint hash (default SHA-256): SM3 for an SM2 signature
-   * (the registry gives SM3 for its SM2 signatures).
+   * `hashes` gives each item's message-imprint hash (default SHA-256; core's `timestampHashFor`
+   * gives SM3 for an SM2 signature).
    */
   stamp(data: readonly Uint8Array[], hashes?: readonly TimestampHash[]): Promise<Uint8Array[]>;
   /** Answers one DER TimeStampReq (the built-in TSA only: `POST /tsa`). */
   respond?(request: Uint8Array): Promise<Uint8Array>;
   close(): Promise<void>;
-}
-
-/**
- * The message-imprint hash of a time-stamp over a signature made with `alg`: SM3 for SM2 (GM/T 0033,
- * so that a national-algorithms licence uses no foreign hash), SHA-256 otherwise.
- */
-export function timestampHashFor(alg: string | undefined): TimestampHash {
-  return alg === "SM2SM3" ? "SM3" : "SHA-256";
 }
 
 /** A job's answer from the TSA worker: the tokens of a `stamp`, the responses of a `respond`, or why it failed. */

@@ -30,7 +30,7 @@ import { checkReason } from "../checks.js";
 import type { RegistryContext } from "../context.js";
 import { appendLogEvents } from "../log.js";
 import { lockLicenceRow, readLicenceRow, type LicenceRow } from "../rows.js";
-import { timestampHashFor, type Timestamper } from "../timestamper.js";
+import type { Timestamper } from "../timestamper.js";
 
 /** Licences per department page, by default and at most. */
 export const AUGMENT_PAGE = { default: 100, max: 1000 } as const;
@@ -44,18 +44,6 @@ export interface AugmentSources {
 /** The registry's own sources: its TSA and its workspace CA. */
 export function sourcesOf(ctx: RegistryContext): AugmentSources {
   return { timestamper: ctx.timestamper, revocation: ctx.revocationAsOf };
-}
-
-/** The `alg` of the input's protected header, when it can be read (augmentJades judges the rest). */
-function signatureAlgorithmOf(input: string | Record<string, unknown>): string | undefined {
-  try {
-    const encoded = typeof input === "string" ? input.trim().split(".", 1)[0] : input.protected;
-    if (typeof encoded !== "string") return undefined;
-    const header: unknown = JSON.parse(Buffer.from(encoded, "base64url").toString("utf8"));
-    return typeof header === "object" && header !== null && typeof (header as { alg?: unknown }).alg === "string" ? (header as { alg: string }).alg : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function checkLevel(level: unknown): AugmentLevel {
@@ -89,8 +77,8 @@ export async function augmentArchive(ctx: RegistryContext, sources: AugmentSourc
     certificates: [...departments, ...tsas],
     algorithms: ["ES256", "ES384", "EdDSA", "PS256", ...(sm2 ? (["SM2SM3"] as const) : [])],
     at,
-    // An SM2 signature's time-stamps (sigTst and arcTst) take an SM3 imprint.
-    timestamp: async (data) => (await timestamper.stamp([data], [timestampHashFor(signatureAlgorithmOf(input))]))[0]!,
+    // augmentJades asks for the imprint its signature's algorithm wants (SM3 for SM2).
+    timestamp: async (data, hash) => (await timestamper.stamp([data], [hash]))[0]!,
     ...(sources.revocation ? { revocation: sources.revocation } : {}),
     unprotectedMembers: ["disclosures"],
     type: LICENCE_TYP,
