@@ -91,12 +91,13 @@ export { resolveDisclosures } from "./sdjwt/disclosure.js";
 export type { Disclosure, DisclosureFailureReason, ResolvedClaims } from "./sdjwt/disclosure.js";
 
 // Trust list
-export { TRUST_LIST_CLOCK_SKEW_MS, TRUST_LIST_TYP, TrustList, trustListSchema, verifyTrustList } from "./trust/trust-list.js";
+export { DOCUMENT_CLOCK_SKEW_MS } from "./trust/clock-skew.js";
+export { TRUST_LIST_TYP, TrustList, trustListSchema, verifyTrustList } from "./trust/trust-list.js";
 export type { TrustListDocument, TrustedDepartment, TrustedService, VerifyTrustListOptions } from "./trust/trust-list.js";
 export type { TrustedLicenceType } from "./trust/trust-list.js";
 
 // Status lists: verification and decoding
-export { STATUS_LIST_CLOCK_SKEW_MS, STATUS_LIST_TYP, verifyStatusListToken } from "./status/token.js";
+export { STATUS_LIST_TYP, verifyStatusListToken } from "./status/token.js";
 export type { StatusListTokenFailureReason, VerifiedStatusList, VerifyStatusListOptions } from "./status/token.js";
 export {
   DEFAULT_MAX_STATUS_LIST_BYTES,

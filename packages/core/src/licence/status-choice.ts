@@ -6,7 +6,8 @@
  * @module
  */
 import { isLicenceError, type LicenceError } from "../errors/errors.js";
-import { STATUS_LIST_CLOCK_SKEW_MS, verifyStatusListToken, type VerifiedStatusList } from "../status/token.js";
+import { verifyStatusListToken, type VerifiedStatusList } from "../status/token.js";
+import { DOCUMENT_CLOCK_SKEW_MS } from "../trust/clock-skew.js";
 import type { JwsAlgorithm } from "../crypto/algorithms.js";
 import type { TrustList } from "../trust/trust-list.js";
 
@@ -54,7 +55,7 @@ export async function chooseStatusList(
     if (list.uri !== uri) continue;
     // Issued a little after `t` (the clocks differ; the list was signed as it was fetched) still
     // decides; much later, it says nothing about the status at `t`.
-    if (list.issuedAt.getTime() > t + STATUS_LIST_CLOCK_SKEW_MS) {
+    if (list.issuedAt.getTime() > t + DOCUMENT_CLOCK_SKEW_MS) {
       future = true;
       continue;
     }

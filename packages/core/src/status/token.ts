@@ -7,6 +7,7 @@
 import { backend } from "../crypto/index.js";
 import type { JwsAlgorithm } from "../crypto/algorithms.js";
 import { LicenceError } from "../errors/errors.js";
+import { DOCUMENT_CLOCK_SKEW_MS } from "../trust/clock-skew.js";
 import { parseStrictJsonUtf8 } from "../encoding/json.js";
 import { parseCompactJws, signJws, toCompact, type Signer } from "../jws/jws.js";
 import { decodeBase64, encodeBase64 } from "../encoding/base64.js";
@@ -39,22 +40,13 @@ export interface VerifyStatusListOptions {
 /** Why a status list token was refused: the `details.reason` of `ERR_STATUS_LIST_INVALID` it throws. */
 export type StatusListTokenFailureReason = "typ" | "x5c" | "signer" | "algorithm" | "signature" | "not-yet-valid" | "stale" | "signer-expired" | "uri" | "reasons";
 
-/**
- * How far a status list's `iat` may be after the verification time and the list still be judged at
- * it: the registry's and the verifier's clocks differ a little, and a list is signed the moment it is
- * fetched, with `iat` in whole seconds. Without it a list fetched just now from a registry whose clock
- * is a second ahead is "issued in the future". One minute, as JWT libraries allow for `iat` and `nbf`;
- * an expired list (`exp`) gets no such leeway.
- */
-export const STATUS_LIST_CLOCK_SKEW_MS = 60_000;
-
 function invalid(reason: StatusListTokenFailureReason): LicenceError {
   return new LicenceError("ERR_STATUS_LIST_INVALID", "The status list is not valid.", { details: { reason } });
 }
 
 /**
  * Verifies a status list token: signed by a status-list service certificate of the trust list,
- * current at `at` (issued before it, up to {@link STATUS_LIST_CLOCK_SKEW_MS}; not expired), and about
+ * current at `at` (issued before it, up to {@link DOCUMENT_CLOCK_SKEW_MS}; not expired), and about
  * the expected URI.
  *
  * @param token - the compact JWT
@@ -80,7 +72,7 @@ export async function verifyStatusListToken(token: string, options: VerifyStatus
   const payload = parseStatusListPayload(parseStrictJsonUtf8(jws.payload, { maxLength: 32 * 1024 * 1024 }));
   const t = options.at.getTime();
   const issuedAt = new Date(payload.iat * 1000);
-  if (issuedAt.getTime() > t + STATUS_LIST_CLOCK_SKEW_MS) throw invalid("not-yet-valid");
+  if (issuedAt.getTime() > t + DOCUMENT_CLOCK_SKEW_MS) throw invalid("not-yet-valid");
   if (payload.exp !== undefined && payload.exp * 1000 < t) throw invalid("stale");
   if (t < cert.notBefore.getTime() || t > cert.notAfter.getTime()) throw invalid("signer-expired");
   if (options.uri !== undefined && payload.sub !== options.uri) throw invalid("uri");

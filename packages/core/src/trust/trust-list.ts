@@ -15,6 +15,7 @@ import { decodeBase64, encodeBase64 } from "../encoding/base64.js";
 import { isValidUscc } from "../identifiers/index.js";
 import { parseCompactJws, signJws, toCompact, type Signer } from "../jws/jws.js";
 import { parseCertificate, pathValidityWindow, validateCertificatePath, type Certificate, type PathValidationCode } from "../x509/index.js";
+import { DOCUMENT_CLOCK_SKEW_MS } from "./clock-skew.js";
 
 /** The JWS `typ` of a trust list. */
 export const TRUST_LIST_TYP = "elicence-trust-list+jwt";
@@ -321,17 +322,9 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-/**
- * How far a trust list's `issuedAt` may be after the verification time and the list still be
- * current: the operator's and the verifier's clocks differ a little, and a list re-signed just now
- * would otherwise be "not yet valid" to a verifier a second behind. One minute, as for status lists;
- * `nextUpdate` gets no leeway.
- */
-export const TRUST_LIST_CLOCK_SKEW_MS = 60_000;
-
 /** Options of {@link verifyTrustList}. */
 export interface VerifyTrustListOptions {
-  /** Verification time; the list must be current (`issuedAt` ≤ at + {@link TRUST_LIST_CLOCK_SKEW_MS}, at ≤ `nextUpdate`). */
+  /** Verification time; the list must be current (`issuedAt` ≤ at + {@link DOCUMENT_CLOCK_SKEW_MS}, at ≤ `nextUpdate`). */
   readonly at: Date;
   /** Algorithms accepted for the list's signature. */
   readonly algorithms: readonly JwsAlgorithm[];
@@ -392,7 +385,7 @@ export async function verifyTrustList(token: string, options: VerifyTrustListOpt
     throw invalid("schema", parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)), message: i.message })));
   }
   const document = parsed.data as TrustListDocument;
-  if (t + TRUST_LIST_CLOCK_SKEW_MS < Date.parse(document.issuedAt)) throw invalid("not-yet-valid");
+  if (t + DOCUMENT_CLOCK_SKEW_MS < Date.parse(document.issuedAt)) throw invalid("not-yet-valid");
   if (t > Date.parse(document.nextUpdate)) throw invalid("stale");
   try {
     return new TrustList(document, operator, true);

@@ -9,7 +9,8 @@ import { verifyLicence } from "../../src/licence/verify.js";
 import { signJws, toCompact } from "../../src/jws/jws.js";
 import { createDisclosures } from "../../src/sdjwt/disclosure.js";
 import { StatusList } from "../../src/status/index.js";
-import { STATUS_LIST_CLOCK_SKEW_MS, signStatusListToken, verifyStatusListToken, type VerifiedStatusList } from "../../src/status/token.js";
+import { signStatusListToken, verifyStatusListToken, type VerifiedStatusList } from "../../src/status/token.js";
+import { DOCUMENT_CLOCK_SKEW_MS } from "../../src/trust/clock-skew.js";
 import { BUSINESS, FIELDS, HOLDER, ISSUED_AT, LATER, world, type World } from "../fixtures/world.js";
 
 const fromB64u = (s: string) => Buffer.from(s, "base64url").toString("utf8");
@@ -130,9 +131,9 @@ describe("status lists: a maximum age, and the newest valid list of several", ()
     // The same list verified beforehand (as the SDK's verifier hands it over, verified at the later instant).
     const verified = await verifyStatusListToken(justAfter, { trustList: w.trustList, at: new Date(LATER.getTime() + 2000), algorithms: ["ES256"] });
     expect(check(await judged(verified))).toMatchObject({ result: "failed", code: "suspended" });
-    const edge = await token(0, new Date(LATER.getTime() + STATUS_LIST_CLOCK_SKEW_MS), new Date(LATER.getTime() + 86_400_000));
+    const edge = await token(0, new Date(LATER.getTime() + DOCUMENT_CLOCK_SKEW_MS), new Date(LATER.getTime() + 86_400_000));
     expect((await judged(edge)).indication).toBe("PASSED");
-    const later = await token(0, new Date(LATER.getTime() + STATUS_LIST_CLOCK_SKEW_MS + 1000), new Date(LATER.getTime() + 86_400_000));
+    const later = await token(0, new Date(LATER.getTime() + DOCUMENT_CLOCK_SKEW_MS + 1000), new Date(LATER.getTime() + 86_400_000));
     for (const list of [later, await verifyStatusListToken(later, { trustList: w.trustList, at: new Date(LATER.getTime() + 120_000), algorithms: ["ES256"] })]) {
       const report = await judged(list);
       expect(report.indication).toBe("INDETERMINATE");

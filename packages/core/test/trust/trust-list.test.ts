@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { TRUST_LIST_CLOCK_SKEW_MS, verifyTrustList, signTrustList, type TrustListDocument } from "../../src/trust/trust-list.js";
+import { DOCUMENT_CLOCK_SKEW_MS } from "../../src/trust/clock-skew.js";
+import { verifyTrustList, signTrustList, type TrustListDocument } from "../../src/trust/trust-list.js";
 import { createKeySigner } from "../../src/jws/jws.js";
 import { LicenceError } from "../../src/errors/errors.js";
 import { ISSUED_AT, T0, world, type World } from "../fixtures/world.js";
@@ -49,9 +50,9 @@ describe("trust list", () => {
     expect(await reason(verifyTrustList(await w.signTrust(future), opts()))).toBe("not-yet-valid");
     // Re-signed a moment "after" the verifier's clock (clocks differ): current, up to the leeway.
     const at = opts().at.getTime();
-    const justAfter: TrustListDocument = { ...w.document, issuedAt: new Date(at + TRUST_LIST_CLOCK_SKEW_MS).toISOString() };
+    const justAfter: TrustListDocument = { ...w.document, issuedAt: new Date(at + DOCUMENT_CLOCK_SKEW_MS).toISOString() };
     await expect(verifyTrustList(await w.signTrust(justAfter), opts())).resolves.toBeDefined();
-    const beyond: TrustListDocument = { ...w.document, issuedAt: new Date(at + TRUST_LIST_CLOCK_SKEW_MS + 1000).toISOString() };
+    const beyond: TrustListDocument = { ...w.document, issuedAt: new Date(at + DOCUMENT_CLOCK_SKEW_MS + 1000).toISOString() };
     expect(await reason(verifyTrustList(await w.signTrust(beyond), opts()))).toBe("not-yet-valid");
   });
 

@@ -11,8 +11,7 @@
 import {
   base64url,
   CHECK_ORDER,
-  STATUS_LIST_CLOCK_SKEW_MS,
-  TRUST_LIST_CLOCK_SKEW_MS,
+  DOCUMENT_CLOCK_SKEW_MS,
   verifyLicence,
   verifyStatusListToken,
   verifyTrustList,
@@ -379,13 +378,13 @@ export class LicenceVerifier {
   #withinTrustList(list: TrustList, at: Date): boolean {
     const t = at.getTime();
     const op = list.operatorCertificate;
-    return t + TRUST_LIST_CLOCK_SKEW_MS >= Date.parse(list.document.issuedAt) && t <= Date.parse(list.document.nextUpdate) && t >= op.notBefore.getTime() && t <= op.notAfter.getTime();
+    return t + DOCUMENT_CLOCK_SKEW_MS >= Date.parse(list.document.issuedAt) && t <= Date.parse(list.document.nextUpdate) && t >= op.notBefore.getTime() && t <= op.notAfter.getTime();
   }
 
   async #verifyStatusList(token: string, trustList: TrustList, at: Date): Promise<VerifiedStatusList> {
     const memo = this.#verifiedStatusLists.get(token);
     // The same window core judges a token by (issued up to the clock leeway after `at`, not expired).
-    if (memo && at.getTime() + STATUS_LIST_CLOCK_SKEW_MS >= memo.issuedAt.getTime() && (!memo.expiresAt || at.getTime() <= memo.expiresAt.getTime())) return memo;
+    if (memo && at.getTime() + DOCUMENT_CLOCK_SKEW_MS >= memo.issuedAt.getTime() && (!memo.expiresAt || at.getTime() <= memo.expiresAt.getTime())) return memo;
     const verified = await verifyStatusListToken(token, { trustList, at, algorithms: this.#options.documentAlgorithms ?? this.#options.algorithms });
     this.#verifiedStatusLists.set(token, verified);
     return verified;
