@@ -31,6 +31,10 @@ export interface ReadLogCommitEvent {
   readonly ok: boolean;
 }
 
+function publishCommit(started: number, reads: number, events: number, ok: boolean): void {
+  commitChannel.publish({ ms: performance.now() - started, reads, events, ok } satisfies ReadLogCommitEvent);
+}
+
 interface Waiter {
   readonly events: readonly LogEvent[];
   readonly resolve: () => void;
@@ -88,17 +92,14 @@ export class GroupCommitLog {
     if (group.length === 0) return;
     const events = group.flatMap((w) => w.events);
     const started = commitChannel.hasSubscribers ? performance.now() : undefined;
-    const publish = (ok: boolean) => {
-      if (started !== undefined) commitChannel.publish({ ms: performance.now() - started, reads: group.length, events: events.length, ok } satisfies ReadLogCommitEvent);
-    };
     try {
       await this.#commit(events);
     } catch (err) {
-      publish(false);
+      if (started !== undefined) publishCommit(started, group.length, events.length, false);
       for (const w of group) w.reject(err);
       return;
     }
-    publish(true);
+    if (started !== undefined) publishCommit(started, group.length, events.length, true);
     this.stats.commits++;
     this.stats.events += events.length;
     if (this.stats.groups.length < 10_000) this.stats.groups.push(group.length);
