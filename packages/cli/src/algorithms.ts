@@ -10,6 +10,7 @@
  * @module
  */
 import { DEFAULT_ALGORITHMS, isJwsAlgorithm, type JwsAlgorithm, type SignatureAlgorithm, type TrustList } from "@elicence/core";
+import { JADES_ALGORITHMS } from "@elicence/core/jades";
 import { parseCertificate } from "@elicence/core/x509";
 import { CliError } from "./output.js";
 
@@ -34,8 +35,8 @@ export function parseAlgorithmList(list: string | undefined): JwsAlgorithm[] {
   return out;
 }
 
-/** What a TSA may sign time-stamps with: every signature algorithm core implements. */
-const TIMESTAMP_ALGORITHM_CHOICES: readonly SignatureAlgorithm[] = ["ES256", "ES384", "ES512", "EdDSA", "PS256", "PS384", "PS512", "RS256", "RS384", "RS512", "SM2SM3"];
+/** What a TSA may sign time-stamps with: every signature algorithm core implements (JAdES's, and SM2). */
+const TIMESTAMP_ALGORITHM_CHOICES: readonly SignatureAlgorithm[] = [...JADES_ALGORITHMS, "SM2SM3"];
 
 /**
  * Parses a comma-separated `--tsa-alg` list (the algorithms accepted from a time-stamping
