@@ -15,15 +15,21 @@ function procStat(pid) {
   }
 }
 
-/** CPU milliseconds of a process and its direct children (e.g. a postmaster and its backends). */
-export function treeCpuMs(rootPid) {
-  let ms = procStat(rootPid)?.ms ?? 0;
+/**
+ * A process and its direct children (e.g. a postmaster and its backends), in one pass over /proc:
+ * their CPU milliseconds, and the milliseconds the children waited for a CPU ({@link runQueueWaitMs}).
+ */
+function treeSample(rootPid) {
+  let cpuMs = procStat(rootPid)?.ms ?? 0;
+  let waitMs = 0;
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     const s = procStat(name);
-    if (s && s.ppid === rootPid) ms += s.ms;
+    if (s?.ppid !== rootPid) continue;
+    cpuMs += s.ms;
+    waitMs += runQueueWaitMs(name);
   }
-  return ms;
+  return { cpuMs, waitMs };
 }
 
 /**
@@ -46,16 +52,6 @@ export function runQueueWaitMs(pid = process.pid) {
   return ns / 1e6;
 }
 
-/** {@link runQueueWaitMs} of a process's direct children (a postmaster's backends). */
-function childrenRunQueueWaitMs(rootPid) {
-  let ms = 0;
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    if (procStat(name)?.ppid === rootPid) ms += runQueueWaitMs(name);
-  }
-  return ms;
-}
-
 /** The postmaster's pid, from its data directory. */
 export function postmasterPid(dataDir) {
   return Number(readFileSync(`${dataDir}/postmaster.pid`, "utf8").split("\n")[0]);
@@ -74,20 +70,20 @@ function mainThreadMs() {
 export function cpuClock(pgPid) {
   const self = process.cpuUsage();
   const main = mainThreadMs();
-  const pg = pgPid ? treeCpuMs(pgPid) : 0;
+  const pg = pgPid ? treeSample(pgPid) : { cpuMs: 0, waitMs: 0 };
   const waited = runQueueWaitMs();
-  const pgWaited = pgPid ? childrenRunQueueWaitMs(pgPid) : 0;
   return {
     stop() {
       const d = process.cpuUsage(self);
+      const pgNow = pgPid ? treeSample(pgPid) : pg;
       return {
         selfMs: (d.user + d.system) / 1000,
         mainMs: mainThreadMs() - main,
-        postgresMs: pgPid ? treeCpuMs(pgPid) - pg : 0,
+        postgresMs: pgNow.cpuMs - pg.cpuMs,
         // Time runnable but not running: this process's threads, and PostgreSQL's backends (new
         // backends started meanwhile count whole, old ones that ended drop out: an estimate).
         runQueueMs: runQueueWaitMs() - waited,
-        postgresRunQueueMs: pgPid ? Math.max(0, childrenRunQueueWaitMs(pgPid) - pgWaited) : 0,
+        postgresRunQueueMs: Math.max(0, pgNow.waitMs - pg.waitMs),
       };
     },
   };

@@ -59,6 +59,12 @@ if (!config.adapters.every((a) => a === "sqlite" || a === "postgres")) throw new
 if (!(config.small <= config.real && config.real <= config.size)) throw new Error("need --small ≤ --real ≤ --size");
 
 const log = (msg) => process.stderr.write(`[registry-bench] ${msg}\n`);
+/** How many durations (ms), their p99 and their max (both undefined when there are none). */
+function tail(ms) {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return { count: sorted.length, p99: sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] : undefined, max: sorted.at(-1) };
+}
+
 /**
  * The event loop's delay (how late a 1 ms timer fires: whatever held the loop, `monitorEventLoopDelay`)
  * and the garbage collector's pauses (`PerformanceObserver` of `gc` entries) in this process — the
@@ -88,21 +94,21 @@ function pauseClock() {
       observer.disconnect();
       unsubscribe(registryPackage.WRITER_JOB_CHANNEL, onJob);
       unsubscribe(registryPackage.READ_LOG_COMMIT_CHANNEL, onCommit);
-      jobs.sort((a, b) => a - b);
-      commits.sort((a, b) => a - b);
       const seconds = (performance.now() - started) / 1000;
+      const writer = tail(jobs);
+      const logCommit = tail(commits);
       return {
         loopDelayP99Ms: delay.percentile(99) / 1e6,
         loopDelayMaxMs: delay.max / 1e6,
         gcMsPerSecond: gcs.reduce((a, d) => a + d, 0) / seconds,
         gcMaxMs: gcs.reduce((a, d) => Math.max(a, d), 0),
         gcPausesOver5Ms: gcs.filter((d) => d > 5).length,
-        writerJobs: jobs.length,
-        writerP99Ms: jobs.length ? jobs[Math.min(jobs.length - 1, Math.floor(0.99 * jobs.length))] : undefined,
-        writerMaxMs: jobs.length ? jobs.at(-1) : undefined,
-        logCommits: commits.length,
-        logCommitP99Ms: commits.length ? commits[Math.min(commits.length - 1, Math.floor(0.99 * commits.length))] : undefined,
-        logCommitMaxMs: commits.length ? commits.at(-1) : undefined,
+        writerJobs: writer.count,
+        writerP99Ms: writer.p99,
+        writerMaxMs: writer.max,
+        logCommits: logCommit.count,
+        logCommitP99Ms: logCommit.p99,
+        logCommitMaxMs: logCommit.max,
       };
     },
   };
