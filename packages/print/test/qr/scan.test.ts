@@ -118,6 +118,11 @@ describe("reading the QR code of a 150 dpi page", () => {
     expect(await verifies(readQrFromImage(new Uint8Array(jpg)))).toBe("PASSED");
   });
 
+  it("a poor scan, 4 % of its pixels specks: read through the median filter, PASSED", async () => {
+    // Without the filter this defeats jsQR at full and at half size (measured: 6 of 6 licences).
+    expect(await verifies(decodeQr(noisy(page, 60, 0.04)))).toBe("PASSED");
+  });
+
   it("scaled down: finds the smallest scale that still reads (kept as an artefact)", async () => {
     const tried: { scale: number; modulePx: number; reads: boolean }[] = [];
     // The code is 62 mm (176 pt) wide with its 4-module quiet zone each side.
